@@ -1,0 +1,43 @@
+# Every set-up step of the project lives here, so a fresh machine (and CI) needs
+# nothing installed by hand. `make demo` and `make test` are the README's two commands.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean browser
+
+demo: $(VENV)/.installed
+	$(BIN)/ropa check inventory/
+	$(BIN)/mkdocs build --strict --quiet
+	@echo "The register site is in site/: open site/index.html, or run $(BIN)/mkdocs serve"
+
+test: $(VENV)/.installed-test browser
+	$(BIN)/ruff check registry tests bench
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check registry tests bench
+
+# Headless Chromium for the browser tests: Debian's package (no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf site build *.egg-info .pytest_cache

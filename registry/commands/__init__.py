@@ -1,0 +1,1 @@
+"""One module per `ropa` command, each with ``run(args) -> int``."""

@@ -1,0 +1,22 @@
+"""`ropa explain CODE`: one rule's documentation."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+
+from registry.cli import UsageError
+from registry.rules import catalogue
+
+
+def run(args: argparse.Namespace) -> int:
+    rules = catalogue()
+    code = args.code.upper()
+    if code not in rules:
+        hint = difflib.get_close_matches(code, list(rules), n=1)
+        raise UsageError(f"no rule {args.code!r}" + (f"; did you mean {hint[0]}?" if hint else ""))
+    rule = rules[code]
+    print(f"{rule.code} {rule.name} ({rule.severity.value}, {rule.article})\n")
+    print(rule.summary + "\n")
+    print(rule.help)
+    return 0

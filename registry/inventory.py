@@ -1,0 +1,403 @@
+"""Located YAML documents → a validated, resolved inventory.
+
+Validation errors from pydantic are mapped back onto the YAML tree (their ``loc``
+is a path into it) so each one carries the file:line:col of the value to fix.
+References between entities are resolved here; a dangling one is a finding with a
+"did you mean" suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from registry.findings import Finding, Severity
+from registry.loader import (
+    Document,
+    LoadResult,
+    LocatedList,
+    LocatedMap,
+    Position,
+    load_path,
+    load_text,
+)
+from registry.model import (
+    KINDS,
+    Activity,
+    Contract,
+    DataCategory,
+    DataSubject,
+    Entity,
+    Flow,
+    Organisation,
+    System,
+    Waiver,
+)
+from registry.vocabulary import SpecialCategory
+
+
+def schema_finding(code: str, message: str, pos: Position, kind: str = "", ident: str = "") -> Finding:
+    from registry.rules import catalogue
+
+    rule = catalogue()[code]
+    return Finding(code, rule.severity, rule.article, message, kind or "File", ident or pos.file, pos)
+
+
+@dataclass
+class Inventory:
+    """Every entity by kind and id, with where each was written."""
+
+    root: str
+    files: list[str] = field(default_factory=list)
+    by_kind: dict[str, dict[str, Entity]] = field(
+        default_factory=lambda: {kind: {} for kind in KINDS}
+    )
+    nodes: dict[tuple[str, str], LocatedMap] = field(default_factory=dict)
+    builtin: set[tuple[str, str]] = field(default_factory=set)
+    # Entities that failed validation: known to exist, so references to them do not
+    # cascade into "dangling reference" findings.
+    invalid: set[tuple[str, str]] = field(default_factory=set)
+    problems: list[Finding] = field(default_factory=list)
+
+    # -- typed views ------------------------------------------------------------
+    @property
+    def organisations(self) -> dict[str, Organisation]:
+        return self.by_kind["Organisation"]  # type: ignore[return-value]
+
+    @property
+    def categories(self) -> dict[str, DataCategory]:
+        return self.by_kind["DataCategory"]  # type: ignore[return-value]
+
+    @property
+    def subjects(self) -> dict[str, DataSubject]:
+        return self.by_kind["DataSubject"]  # type: ignore[return-value]
+
+    @property
+    def systems(self) -> dict[str, System]:
+        return self.by_kind["System"]  # type: ignore[return-value]
+
+    @property
+    def activities(self) -> dict[str, Activity]:
+        return self.by_kind["Activity"]  # type: ignore[return-value]
+
+    @property
+    def flows(self) -> dict[str, Flow]:
+        return self.by_kind["Flow"]  # type: ignore[return-value]
+
+    @property
+    def contracts(self) -> dict[str, Contract]:
+        return self.by_kind["Contract"]  # type: ignore[return-value]
+
+    @property
+    def waivers(self) -> dict[str, Waiver]:
+        return self.by_kind["Waiver"]  # type: ignore[return-value]
+
+    def entities(self, *, include_builtin: bool = False) -> Iterator[Entity]:
+        for kind in KINDS:
+            for ident in sorted(self.by_kind[kind]):
+                if include_builtin or (kind, ident) not in self.builtin:
+                    yield self.by_kind[kind][ident]
+
+    # -- positions --------------------------------------------------------------
+    def position(self, entity: Entity, *path: str | int) -> Position:
+        """Where ``entity``'s field at ``path`` is written; the nearest existing parent else."""
+        node: Any = self.nodes[(entity.kind, entity.id)]
+        pos: Position = node.pos
+        for step in path:
+            if isinstance(node, LocatedMap) and step in node:
+                pos = node.value_positions[step]
+                node = node[step]
+            elif isinstance(node, LocatedList) and isinstance(step, int) and step < len(node):
+                pos = node.item_positions[step]
+                node = node[step]
+            else:
+                break
+        return pos
+
+    def key_position(self, entity: Entity, key: str) -> Position:
+        node = self.nodes[(entity.kind, entity.id)]
+        return node.key_positions.get(key, node.pos)
+
+    # -- derived facts ----------------------------------------------------------
+    def endpoint(self, ident: str) -> Entity | None:
+        """A flow end: a system, else an organisation, else a data subject."""
+        return self.systems.get(ident) or self.organisations.get(ident) or self.subjects.get(ident)
+
+    @cached_property
+    def category_ancestors(self) -> dict[str, tuple[str, ...]]:
+        """Each category id → itself and its ancestors, nearest first (cycles cut)."""
+        result: dict[str, tuple[str, ...]] = {}
+        for ident in self.categories:
+            chain: list[str] = []
+            current: str | None = ident
+            while current is not None and current in self.categories and current not in chain:
+                chain.append(current)
+                current = self.categories[current].parent
+            result[ident] = tuple(chain)
+        return result
+
+    def special_of(self, category: str) -> SpecialCategory | None:
+        """The special kind of a category, inherited from the nearest marked ancestor."""
+        for ident in self.category_ancestors.get(category, ()):
+            special = self.categories[ident].special
+            if special is not None:
+                return special
+        return None
+
+    def covers(self, allowed: Iterable[str], category: str) -> bool:
+        """True if ``category`` is one of ``allowed`` or a sub-category of one."""
+        allowed_set = set(allowed)
+        return any(a in allowed_set for a in self.category_ancestors.get(category, (category,)))
+
+    @cached_property
+    def flows_by_activity(self) -> dict[str, list[Flow]]:
+        result: dict[str, list[Flow]] = {}
+        for flow in self.flows.values():
+            result.setdefault(flow.activity, []).append(flow)
+        return result
+
+    def operator_of(self, ident: str) -> str | None:
+        """The organisation behind a flow end (a system's operator, or the organisation)."""
+        if ident in self.systems:
+            return self.systems[ident].operator
+        if ident in self.organisations:
+            return ident
+        return None
+
+    def country_of(self, ident: str) -> str | None:
+        """Where a flow end is: the system's hosting country, else its operator's."""
+        if ident in self.systems:
+            system = self.systems[ident]
+            if system.country:
+                return system.country
+            operator = self.organisations.get(system.operator or "")
+            return operator.country if operator else None
+        if ident in self.organisations:
+            return self.organisations[ident].country
+        return None
+
+    def controllers_of(self, activity: Activity) -> set[str]:
+        result = set(activity.joint_controllers)
+        if activity.controller:
+            result.add(activity.controller)
+        return result
+
+    def systems_of(self, activity: Activity) -> set[str]:
+        """Systems an activity uses: listed ones and the ends of its flows."""
+        used = set(activity.systems)
+        for flow in self.flows_by_activity.get(activity.id, ()):
+            for end in (flow.source, flow.to):
+                if end in self.systems:
+                    used.add(end)
+        return used
+
+    @cached_property
+    def activities_by_system(self) -> dict[str, list[Activity]]:
+        result: dict[str, list[Activity]] = {}
+        for activity in self.activities.values():
+            for system in self.systems_of(activity):
+                result.setdefault(system, []).append(activity)
+        return result
+
+    def is_processor_end(self, flow: Flow) -> str | None:
+        """The processor a flow hands data to, if its receiving side is run by one."""
+        activity = self.activities.get(flow.activity)
+        if activity is None:
+            return None
+        controllers = self.controllers_of(activity)
+        if flow.to in self.systems:
+            operator = self.systems[flow.to].operator
+            if operator and operator not in controllers:
+                return operator
+            return None
+        if flow.to in self.organisations and flow.recipient_role == "processor":
+            return flow.to
+        return None
+
+
+# --- building ------------------------------------------------------------------
+
+
+def _walk(node: Any, loc: tuple) -> tuple[Position, bool]:
+    """Position of ``loc`` inside a located tree; True if the path was found whole."""
+    pos = node.pos
+    for step in loc:
+        if isinstance(node, LocatedMap) and step in node:
+            pos = node.value_positions[step]
+            node = node[step]
+        elif isinstance(node, LocatedMap) and isinstance(step, str):
+            # Unknown fields are reported at the key, which lies in key_positions.
+            return node.key_positions.get(step, pos), False
+        elif isinstance(node, LocatedList) and isinstance(step, int) and step < len(node):
+            pos = node.item_positions[step]
+            node = node[step]
+        else:
+            return pos, False
+    return pos, True
+
+
+def _message(error: dict) -> tuple[str, str]:
+    """Pydantic error → (rule code, message naming the field)."""
+    loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "SCH-008", f"unknown field {loc!r}"
+    if kind == "missing":
+        return "SCH-010", f"required field {loc!r} is missing"
+    text = error["msg"]
+    if text.startswith("Value error, "):
+        text = text[len("Value error, ") :]
+    return "SCH-009", f"{loc}: {text}"
+
+
+def _confusable_key(ident: str) -> str:
+    return unicodedata.normalize("NFKC", ident).casefold()
+
+
+class _Builder:
+    def __init__(self, inventory: Inventory) -> None:
+        self.inventory = inventory
+
+    def add(self, document: Document, *, builtin: bool = False) -> None:
+        inv = self.inventory
+        body = document.body
+        if not isinstance(body, LocatedMap):
+            inv.problems.append(
+                schema_finding("SCH-013", "a document must be a mapping with `kind` and `id`", document.pos)
+            )
+            return
+        kind = body.get("kind")
+        if kind not in KINDS:
+            if kind is None:
+                message = "document has no `kind` (one of " + ", ".join(KINDS) + ")"
+            else:
+                hint = difflib.get_close_matches(str(kind), list(KINDS), n=1)
+                message = f"unknown kind {kind!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+            pos = body.value_positions.get("kind", body.pos)
+            inv.problems.append(schema_finding("SCH-007", message, pos))
+            return
+        ident = body.get("id")
+        label = str(ident) if isinstance(ident, str) else ""
+        try:
+            entity = KINDS[kind].model_validate(body)
+        except ValidationError as error:
+            for item in error.errors(include_url=False, include_input=False):
+                code, message = _message(item)
+                pos, _ = _walk(body, item["loc"])
+                inv.problems.append(schema_finding(code, message, pos, kind, label))
+            if label:
+                inv.invalid.add((kind, label))
+            return
+        existing = inv.by_kind[kind].get(entity.id)
+        key = (kind, entity.id)
+        if existing is not None and key not in inv.builtin:
+            first = inv.nodes[key].pos
+            inv.problems.append(
+                schema_finding(
+                    "SCH-011",
+                    f"duplicate id {entity.id!r} for {kind} (first defined at {first})",
+                    body.value_positions.get("id", body.pos),
+                    kind,
+                    entity.id,
+                )
+            )
+            return
+        inv.builtin.discard(key)  # an inventory may redefine a default taxonomy entry
+        inv.by_kind[kind][entity.id] = entity
+        inv.nodes[key] = body
+        if builtin:
+            inv.builtin.add(key)
+
+    def check_confusables(self) -> None:
+        inv = self.inventory
+        for kind, entities in inv.by_kind.items():
+            seen: dict[str, str] = {}
+            for ident in sorted(entities):
+                folded = _confusable_key(ident)
+                if folded in seen and seen[folded] != ident:
+                    entity = entities[ident]
+                    inv.problems.append(
+                        schema_finding(
+                            "SCH-011",
+                            f"id {ident!r} differs from {seen[folded]!r} only by case or look-alike "
+                            "characters",
+                            inv.position(entity, "id"),
+                            kind,
+                            ident,
+                        )
+                    )
+                seen.setdefault(folded, ident)
+
+    def resolve_references(self) -> None:
+        inv = self.inventory
+        for entity in inv.entities():
+            for field_path, targets in entity.references.items():
+                node = inv.nodes[(entity.kind, entity.id)]
+                for ident, pos in _values_at(node, field_path.split(".")):
+                    if not isinstance(ident, str):
+                        continue
+                    if any(ident in inv.by_kind[t] or (t, ident) in inv.invalid for t in targets):
+                        continue
+                    names = [i for t in targets for i in inv.by_kind[t]]
+                    hint = difflib.get_close_matches(ident, names, n=1, cutoff=0.6)
+                    what = " or ".join(targets)
+                    message = f"{field_path}: no {what} with id {ident!r}" + (
+                        f"; did you mean {hint[0]!r}?" if hint else ""
+                    )
+                    inv.problems.append(
+                        schema_finding("SCH-012", message, pos, entity.kind, entity.id)
+                    )
+
+
+def _values_at(node: Any, path: list[str]) -> Iterator[tuple[Any, Position]]:
+    """Every scalar at a dotted field path, descending through lists."""
+    if not path:
+        return
+    if isinstance(node, LocatedList):
+        for item in node:
+            yield from _values_at(item, path)
+        return
+    if not isinstance(node, LocatedMap) or path[0] not in node:
+        return
+    value, pos = node[path[0]], node.value_positions[path[0]]
+    if len(path) > 1:
+        yield from _values_at(value, path[1:])
+    elif isinstance(value, LocatedList):
+        yield from zip(value, value.item_positions, strict=True)
+    else:
+        yield value, pos
+
+
+def _load_taxonomy(builder: _Builder) -> None:
+    text = resources.files("registry").joinpath("data/taxonomy.yaml").read_text("utf-8")
+    result = LoadResult()
+    load_text(text, "<default taxonomy>", result)
+    for document in result.documents:
+        builder.add(document, builtin=True)
+
+
+def build(result: LoadResult, root: str) -> Inventory:
+    inventory = Inventory(root=root, files=list(result.files))
+    inventory.problems.extend(
+        schema_finding(p.code, p.message, p.pos) for p in result.problems
+    )
+    builder = _Builder(inventory)
+    _load_taxonomy(builder)
+    for document in result.documents:
+        builder.add(document)
+    builder.check_confusables()
+    builder.resolve_references()
+    return inventory
+
+
+def load_inventory(path: Path) -> Inventory:
+    """Read every YAML file under ``path`` into a resolved inventory."""
+    return build(load_path(path), path.as_posix())

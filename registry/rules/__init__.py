@@ -1,0 +1,29 @@
+"""The rule catalogue. Each module holds the rules of one area of the GDPR.
+
+Adding a rule: write a function decorated with ``@rule`` in the module of its
+area (or a new module listed below) and its tests in ``tests/rules/``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from registry.rules.base import Rule, registered
+
+
+@cache
+def catalogue() -> dict[str, Rule]:
+    """Every rule by code, in catalogue order."""
+    from registry.rules import (  # noqa: F401  (importing registers the rules)
+        governance,
+        lawfulness,
+        processors,
+        record,
+        retention,
+        schema,
+        scope,
+        security,
+        transfers,
+    )
+
+    return dict(sorted(registered().items()))

@@ -1,0 +1,162 @@
+"""Art. 30(1) and 30(2): what the record itself must contain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from registry.findings import Finding, Severity
+from registry.rules.base import RuleContext, rule
+from registry.vocabulary import countries
+
+E, W = Severity.error, Severity.warning
+
+
+def _has_contact(organisation) -> bool:
+    contact = organisation.contact
+    return bool(
+        organisation.address or (contact and (contact.email or contact.phone or contact.address))
+    )
+
+
+@rule("R30-001", "controller-contact", E, "Art. 30(1)(a)")
+def controller_contact(ctx: RuleContext) -> Iterator[Finding]:
+    """A controller has no contact details.
+
+    The record must give the name and contact details of the controller. Add an
+    `address` or a `contact` with an e-mail or phone number to the Organisation.
+    """
+    inv = ctx.inventory
+    controllers = {c for a in inv.activities.values() for c in inv.controllers_of(a)}
+    for ident in sorted(controllers):
+        organisation = inv.organisations.get(ident)
+        if organisation and not _has_contact(organisation):
+            yield ctx.finding(organisation, f"controller {ident} has no address or contact details")
+
+
+@rule("R30-002", "representative", E, "Art. 27, 30(1)(a)")
+def representative(ctx: RuleContext) -> Iterator[Finding]:
+    """A controller established outside the EEA has no representative in the Union.
+
+    Art. 27 requires a representative, whose contact details belong in the record.
+    Add `representative: {name, address, email}` to the Organisation.
+    """
+    inv = ctx.inventory
+    controllers = {c for a in inv.activities.values() for c in inv.controllers_of(a)}
+    for ident in sorted(controllers):
+        organisation = inv.organisations.get(ident)
+        if (
+            organisation
+            and organisation.country
+            and countries().is_third_country(organisation.country)
+            and organisation.representative is None
+        ):
+            yield ctx.finding(
+                organisation,
+                f"controller {ident} is established in {organisation.country}, outside the EEA, "
+                "and names no Art. 27 representative",
+                "country",
+            )
+
+
+@rule("R30-003", "purpose", E, "Art. 30(1)(b)")
+def purpose(ctx: RuleContext) -> Iterator[Finding]:
+    """An activity states no purpose.
+
+    Add `purposes:` with at least one `purpose` and its `legal_basis`.
+    """
+    for activity in ctx.inventory.activities.values():
+        if not activity.purposes:
+            yield ctx.finding(activity, f"activity {activity.id} has no purpose")
+
+
+@rule("R30-004", "data-subjects", E, "Art. 30(1)(c)")
+def data_subjects(ctx: RuleContext) -> Iterator[Finding]:
+    """An activity names no category of data subjects.
+
+    List them in `data_subjects:` (patients, employees, …).
+    """
+    for activity in ctx.inventory.activities.values():
+        if not activity.data_subjects:
+            yield ctx.finding(activity, f"activity {activity.id} names no data subjects")
+
+
+@rule("R30-005", "data-categories", E, "Art. 30(1)(c)")
+def data_categories(ctx: RuleContext) -> Iterator[Finding]:
+    """An activity names no category of personal data.
+
+    List them in `data_categories:`, using the taxonomy ids (`ropa schema` and the
+    site list them) or categories of your own.
+    """
+    for activity in ctx.inventory.activities.values():
+        if not activity.data_categories:
+            yield ctx.finding(activity, f"activity {activity.id} names no data categories")
+
+
+@rule("R30-006", "recipients", W, "Art. 30(1)(d)")
+def recipients(ctx: RuleContext) -> Iterator[Finding]:
+    """An activity has no declared flow, so its recipients cannot be derived.
+
+    The record lists the categories of recipients; ropa derives them from the
+    activity's flows. Declare the flows that collect and disclose its data (an
+    activity that discloses nothing still collects from somewhere).
+    """
+    inv = ctx.inventory
+    for activity in inv.activities.values():
+        if not inv.flows_by_activity.get(activity.id):
+            yield ctx.finding(activity, f"activity {activity.id} has no flows: recipients unknown")
+
+
+@rule("R30-007", "activity-retention", E, "Art. 30(1)(f), 5(1)(e)")
+def activity_retention(ctx: RuleContext) -> Iterator[Finding]:
+    """A data category of an activity has no retention period.
+
+    Add an entry under `retention:` with the `category`, its `period` (ISO 8601,
+    e.g. `P10Y`), optionally `after` (the event it runs from) and its `source`.
+    A period set for a parent category covers its sub-categories.
+    """
+    inv = ctx.inventory
+    for activity in inv.activities.values():
+        kept = [r.category for r in activity.retention]
+        for index, category in enumerate(activity.data_categories):
+            if not inv.covers(kept, category):
+                yield ctx.finding(
+                    activity,
+                    f"activity {activity.id}: no retention period for category {category}",
+                    "data_categories",
+                    index,
+                )
+
+
+@rule("R30-008", "security-description", E, "Art. 30(1)(g), 32")
+def security_description(ctx: RuleContext) -> Iterator[Finding]:
+    """An activity uses no system whose security measures are described.
+
+    The record must describe the technical and organisational measures; ropa
+    derives them from the systems the activity uses. List the systems (through
+    flows or `systems:`) and give each a `security:` block.
+    """
+    inv = ctx.inventory
+    for activity in inv.activities.values():
+        systems = inv.systems_of(activity)
+        if not any(inv.systems[s].security for s in systems if s in inv.systems):
+            yield ctx.finding(
+                activity, f"activity {activity.id}: no system it uses describes its security"
+            )
+
+
+@rule("R30-009", "processor-record", E, "Art. 30(2)(a)")
+def processor_record(ctx: RuleContext) -> Iterator[Finding]:
+    """An organisation acting as processor has no contact details for its Art. 30(2) record.
+
+    A processor's record names the processor, each controller it serves and their
+    contacts. Add an `address` or `contact` to the processor's Organisation.
+    """
+    inv = ctx.inventory
+    processors = {c.processor for c in inv.contracts.values() if c.processor}
+    processors |= {p for f in inv.flows.values() if (p := inv.is_processor_end(f))}
+    for ident in sorted(processors):
+        organisation = inv.organisations.get(ident)
+        if organisation and not _has_contact(organisation):
+            yield ctx.finding(
+                organisation, f"processor {ident} has no address or contact details"
+            )

@@ -1,0 +1,159 @@
+"""Art. 32: security of processing, judged per system and per flow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from registry.findings import Finding, Severity
+from registry.inventory import Inventory
+from registry.model import System
+from registry.rules.base import RuleContext, rule
+from registry.vocabulary import Authentication
+
+E, W = Severity.error, Severity.warning
+
+
+def special_stored(inv: Inventory, system: System) -> list[str]:
+    """The stored categories of a system that are special (Art. 9/10/87)."""
+    return sorted({s.category for s in system.stores if inv.special_of(s.category)})
+
+
+@rule("SEC-001", "special-unencrypted", E, "Art. 32(1)(a)")
+def special_unencrypted(ctx: RuleContext) -> Iterator[Finding]:
+    """A system stores special categories without encryption at rest (or does not say).
+
+    Set `security.encryption_at_rest: true` once the disks, database or files are
+    encrypted. Dedalus stored its migration extract in clear.
+    """
+    inv = ctx.inventory
+    for system in inv.systems.values():
+        special = special_stored(inv, system)
+        if special and not (system.security and system.security.encryption_at_rest):
+            yield ctx.finding(
+                system,
+                f"system {system.id} stores {', '.join(special)} without encryption at rest",
+                "security",
+                "encryption_at_rest",
+            )
+
+
+@rule("SEC-002", "exposed-without-authentication", E, "Art. 32(1)(b)")
+def exposed_without_authentication(ctx: RuleContext) -> Iterator[Finding]:
+    """An internet-exposed system has no authentication (or does not say).
+
+    Put the system behind individual authentication (`authentication:
+    individual`) or take it off the internet. Dedalus's server had a public area
+    reachable without any.
+    """
+    for system in ctx.inventory.systems.values():
+        security = system.security
+        if security and security.internet_exposed and security.authentication in (
+            None,
+            Authentication.none,
+        ):
+            yield ctx.finding(
+                system,
+                f"system {system.id} is reachable from the internet without authentication",
+                "security",
+                "authentication",
+            )
+
+
+@rule("SEC-003", "shared-accounts", E, "Art. 32(1)(b), 32(4)")
+def shared_accounts(ctx: RuleContext) -> Iterator[Finding]:
+    """A system holding personal data is accessed through shared accounts.
+
+    Shared accounts make access untraceable. Give each person an individual
+    account (`authentication: individual`).
+    """
+    for system in ctx.inventory.systems.values():
+        if system.stores and system.security and system.security.authentication is (
+            Authentication.shared
+        ):
+            yield ctx.finding(
+                system,
+                f"system {system.id} holds personal data behind shared accounts",
+                "security",
+                "authentication",
+            )
+
+
+@rule("SEC-004", "special-unmonitored", E, "Art. 32(1)(b), 33")
+def special_unmonitored(ctx: RuleContext) -> Iterator[Finding]:
+    """A system storing special categories has no monitoring or no alert escalation.
+
+    Without supervision a breach goes unseen and the 72-hour notification clock
+    (Art. 33) cannot start. Set `monitoring: true` and `alert_escalation: true`
+    once alerts reach someone on call.
+    """
+    inv = ctx.inventory
+    for system in inv.systems.values():
+        if not special_stored(inv, system):
+            continue
+        security = system.security
+        missing = [
+            name
+            for name in ("monitoring", "alert_escalation")
+            if not (security and getattr(security, name))
+        ]
+        if missing:
+            yield ctx.finding(
+                system,
+                f"system {system.id} stores special categories with no {' or '.join(missing)}",
+                "security",
+                missing[0],
+            )
+
+
+@rule("SEC-005", "migration-procedure", E, "Art. 32(1)(d)")
+def migration_procedure(ctx: RuleContext) -> Iterator[Finding]:
+    """A migration flow has no documented procedure.
+
+    Link the migration procedure (`procedure:`): what is extracted, who runs it,
+    how it is verified and when the copy is deleted.
+    """
+    for flow in ctx.inventory.flows.values():
+        if flow.type == "migration" and not flow.procedure:
+            yield ctx.finding(flow, f"migration flow {flow.id} has no documented procedure", "type")
+
+
+@rule("SEC-006", "unencrypted-in-transit", E, "Art. 32(1)(a)")
+def unencrypted_in_transit(ctx: RuleContext) -> Iterator[Finding]:
+    """A flow that crosses organisations (or comes from data subjects) is not encrypted in transit.
+
+    Set `encrypted_in_transit: true` once the channel uses TLS, SFTP, VPN or the
+    like; data leaving one organisation for another must never travel in clear.
+    """
+    inv = ctx.inventory
+    for flow in inv.flows.values():
+        if flow.encrypted_in_transit:
+            continue
+        sender = inv.operator_of(flow.source)
+        receiver = inv.operator_of(flow.to)
+        from_subject = flow.source in inv.subjects and flow.source not in inv.systems
+        if from_subject or (sender and receiver and sender != receiver):
+            yield ctx.finding(
+                flow,
+                f"flow {flow.id} crosses organisations without encryption in transit",
+                "encrypted_in_transit",
+            )
+
+
+@rule("SEC-007", "exposed-special-without-mfa", W, "Art. 32(1)(b)")
+def exposed_special_without_mfa(ctx: RuleContext) -> Iterator[Finding]:
+    """An internet-exposed system storing special categories does not require MFA.
+
+    Set `mfa: true` once a second factor protects every account.
+    """
+    inv = ctx.inventory
+    for system in inv.systems.values():
+        security = system.security
+        if security and security.internet_exposed and not security.mfa and special_stored(
+            inv, system
+        ):
+            yield ctx.finding(
+                system,
+                f"system {system.id} exposes special categories to the internet without MFA",
+                "security",
+                "mfa",
+            )
