@@ -21,7 +21,8 @@ class CheckResult:
         return sum(
             1
             for f in self.findings
-            if f.severity is severity and (not failing_only or (not f.waived_by and not f.baselined))
+            if f.severity is severity
+            and (not failing_only or (not f.waived_by and not f.baselined))
         )
 
     @property
@@ -33,7 +34,9 @@ class CheckResult:
         return any(f.fails for f in self.findings)
 
 
-def run_rules(inventory: Inventory, as_of: dt.date, settings: Settings | None = None) -> list[Finding]:
+def run_rules(
+    inventory: Inventory, as_of: dt.date, settings: Settings | None = None
+) -> list[Finding]:
     context = Context(inventory, as_of, settings or Settings())
     findings = list(inventory.problems)
     for rule in catalogue().values():

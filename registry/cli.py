@@ -42,20 +42,36 @@ def build_parser() -> argparse.ArgumentParser:
         return commands.add_parser(name, help=help_text, description=help_text)
 
     def path_argument(p: argparse.ArgumentParser) -> None:
-        p.add_argument("path", nargs="?", default=None, metavar="PATH",
-                       help="inventory folder or file (default: from ropa.yaml, else inventory/)")
+        p.add_argument(
+            "path",
+            nargs="?",
+            default=None,
+            metavar="PATH",
+            help="inventory folder or file (default: from ropa.yaml, else inventory/)",
+        )
 
     def as_of_argument(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--as-of", type=_date, default=None, metavar="DATE",
-                       help="judge dates (expiries, deadlines, reviews) as of DATE (default: today)")
+        p.add_argument(
+            "--as-of",
+            type=_date,
+            default=None,
+            metavar="DATE",
+            help="judge dates (expiries, deadlines, reviews) as of DATE (default: today)",
+        )
 
     p = command("check", "check the inventory against the GDPR rules")
     path_argument(p)
     p.add_argument("--format", choices=["text", "json", "sarif", "junit"], default="text")
-    p.add_argument("--observed", nargs="+", default=None, metavar="FILE",
-                   help="OpenLineage events (JSON/JSON lines) or connection-log CSV to reconcile")
-    p.add_argument("--baseline", default=None, metavar="FILE",
-                   help="known findings that do not fail the check")
+    p.add_argument(
+        "--observed",
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="OpenLineage events (JSON/JSON lines) or connection-log CSV to reconcile",
+    )
+    p.add_argument(
+        "--baseline", default=None, metavar="FILE", help="known findings that do not fail the check"
+    )
     p.add_argument("--out", default=None, metavar="FILE", help="write the report to FILE")
     as_of_argument(p)
 
@@ -65,9 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("graph", "draw the lineage as Graphviz DOT or SVG")
     path_argument(p)
-    p.add_argument("--view", default="overview",
-                   help="overview | transfers | category:ID | system:ID | activity:ID | "
-                   "organisation:ID")
+    p.add_argument(
+        "--view",
+        default="overview",
+        help="overview | transfers | category:ID | system:ID | activity:ID | organisation:ID",
+    )
     p.add_argument("--format", choices=["dot", "svg"], default="dot")
     p.add_argument("--out", default=None, metavar="FILE")
 
@@ -119,19 +137,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Commands whose name is a Python keyword live in a module of another name.
+_MODULES = {"import": "importer"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
-    module_name = f"registry.commands.{args.command.replace('-', '_')}"
+    module_name = f"registry.commands.{_MODULES.get(args.command, args.command)}"
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:
         if error.name != module_name:
             raise
-        print(f"ropa: error: `ropa {args.command}` is not available in this version", file=sys.stderr)
+        print(
+            f"ropa: error: `ropa {args.command}` is not available in this version", file=sys.stderr
+        )
         return 2
     try:
         return int(module.run(args))

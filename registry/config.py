@@ -1,9 +1,9 @@
 """`ropa.yaml`: project settings, so CI needs no flags.
 
-    inventory: inventory          # where the YAML lives
-    observed: [observed/*.jsonl]  # evidence of real data movements (globs)
-    baseline: .ropa-baseline.json # known findings that do not fail the check
-    large_scale_subjects: 10000   # Art. 35 screening threshold
+inventory: inventory          # where the YAML lives
+observed: [observed/*.jsonl]  # evidence of real data movements (globs)
+baseline: .ropa-baseline.json # known findings that do not fail the check
+large_scale_subjects: 10000   # Art. 35 screening threshold
 """
 
 from __future__ import annotations

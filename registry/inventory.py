@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from registry.findings import Finding, Severity
+from registry.findings import Finding
 from registry.loader import (
     Document,
     LoadResult,
@@ -44,11 +44,15 @@ from registry.model import (
 from registry.vocabulary import SpecialCategory
 
 
-def schema_finding(code: str, message: str, pos: Position, kind: str = "", ident: str = "") -> Finding:
+def schema_finding(
+    code: str, message: str, pos: Position, kind: str = "", ident: str = ""
+) -> Finding:
     from registry.rules import catalogue
 
     rule = catalogue()[code]
-    return Finding(code, rule.severity, rule.article, message, kind or "File", ident or pos.file, pos)
+    return Finding(
+        code, rule.severity, rule.article, message, kind or "File", ident or pos.file, pos
+    )
 
 
 @dataclass
@@ -271,7 +275,9 @@ class _Builder:
         body = document.body
         if not isinstance(body, LocatedMap):
             inv.problems.append(
-                schema_finding("SCH-013", "a document must be a mapping with `kind` and `id`", document.pos)
+                schema_finding(
+                    "SCH-013", "a document must be a mapping with `kind` and `id`", document.pos
+                )
             )
             return
         kind = body.get("kind")
@@ -280,7 +286,9 @@ class _Builder:
                 message = "document has no `kind` (one of " + ", ".join(KINDS) + ")"
             else:
                 hint = difflib.get_close_matches(str(kind), list(KINDS), n=1)
-                message = f"unknown kind {kind!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+                message = f"unknown kind {kind!r}" + (
+                    f"; did you mean {hint[0]!r}?" if hint else ""
+                )
             pos = body.value_positions.get("kind", body.pos)
             inv.problems.append(schema_finding("SCH-007", message, pos))
             return
@@ -327,8 +335,8 @@ class _Builder:
                     inv.problems.append(
                         schema_finding(
                             "SCH-011",
-                            f"id {ident!r} differs from {seen[folded]!r} only by case or look-alike "
-                            "characters",
+                            f"id {ident!r} differs from {seen[folded]!r} only by case or "
+                            "look-alike characters",
                             inv.position(entity, "id"),
                             kind,
                             ident,
@@ -386,9 +394,7 @@ def _load_taxonomy(builder: _Builder) -> None:
 
 def build(result: LoadResult, root: str) -> Inventory:
     inventory = Inventory(root=root, files=list(result.files))
-    inventory.problems.extend(
-        schema_finding(p.code, p.message, p.pos) for p in result.problems
-    )
+    inventory.problems.extend(schema_finding(p.code, p.message, p.pos) for p in result.problems)
     builder = _Builder(inventory)
     _load_taxonomy(builder)
     for document in result.documents:

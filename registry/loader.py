@@ -193,14 +193,13 @@ def _build(events: Iterator[Any], file: str, result: LoadResult) -> None:
         if kind is yaml.ScalarEvent:
             pos = _position(file, event.start_mark)
             if event.anchor is not None:
-                raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", event.start_mark)
+                raise _Refused(
+                    "SCH-004", "YAML anchors and aliases are not allowed", event.start_mark
+                )
             tag = event.tag
             if tag is not None and tag not in _STANDARD_TAGS:
                 raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", event.start_mark)
-            if tag is None and event.implicit[0]:
-                value = resolve_plain(event.value)
-            else:
-                value = event.value
+            value = resolve_plain(event.value) if tag is None and event.implicit[0] else event.value
             if (
                 value == "<<"
                 and event.implicit[0]
@@ -212,7 +211,9 @@ def _build(events: Iterator[Any], file: str, result: LoadResult) -> None:
             attach(value, pos)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.anchor is not None:
-                raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", event.start_mark)
+                raise _Refused(
+                    "SCH-004", "YAML anchors and aliases are not allowed", event.start_mark
+                )
             tag = event.tag
             if tag is not None and tag not in _STANDARD_TAGS:
                 raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", event.start_mark)
@@ -235,9 +236,8 @@ def _build(events: Iterator[Any], file: str, result: LoadResult) -> None:
         elif kind is yaml.DocumentStartEvent:
             doc_pos = _position(file, event.start_mark)
             doc_body, have_body = None, False
-        elif kind is yaml.DocumentEndEvent:
-            if have_body and doc_body is not None:
-                result.documents.append(Document(doc_body, doc_pos or Position(file, 1, 1)))
+        elif kind is yaml.DocumentEndEvent and have_body and doc_body is not None:
+            result.documents.append(Document(doc_body, doc_pos or Position(file, 1, 1)))
 
 
 class _Mark:
@@ -262,7 +262,9 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8")
 
 
-_FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_FORBIDDEN_CHARS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def load_text(text: str, file: str, result: LoadResult) -> None:
@@ -376,7 +378,7 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
 
 def _display_anchor(root: Path) -> Path:
     cwd = Path.cwd().resolve()
-    return cwd if root.is_relative_to(cwd) else (root.parent if root.is_dir() else root.parent)
+    return cwd if root.is_relative_to(cwd) else root.parent
 
 
 def _display_name(path: Path, anchor: Path) -> str:

@@ -99,7 +99,9 @@ def _check_url(value: str) -> str:
     lowered = value.strip().lower()
     scheme = re.match(r"([a-z][a-z0-9+.-]*):", lowered)
     if scheme and scheme.group(1) not in ("http", "https", "mailto"):
-        raise ValueError(f"link scheme {scheme.group(1)!r} is not allowed (use https, mailto or a path)")
+        raise ValueError(
+            f"link scheme {scheme.group(1)!r} is not allowed (use https, mailto or a path)"
+        )
     return _check_text(value)
 
 
@@ -122,15 +124,15 @@ def add_duration(start: dt.date, value: str) -> dt.date:
     return start + dt.timedelta(days=round(duration_days(value)))
 
 
-Id = Annotated[str, Field(json_schema_extra={"pattern": _ID.pattern[:-2]}), AfterValidator(_check_id)]
+Id = Annotated[
+    str, Field(json_schema_extra={"pattern": _ID.pattern[:-2]}), AfterValidator(_check_id)
+]
 Name = Annotated[str, Field(max_length=300), AfterValidator(_check_name)]
 Text = Annotated[str, Field(max_length=20_000), AfterValidator(_check_text)]
 Country = Annotated[str, AfterValidator(_check_country)]
 Duration = Annotated[str, AfterValidator(_check_duration)]
 Url = Annotated[str, Field(max_length=2_000), AfterValidator(_check_url)]
-Email = Annotated[
-    str, Field(max_length=320, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-]
+Email = Annotated[str, Field(max_length=320, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")]
 StrictDate = Annotated[
     dt.date,
     BeforeValidator(lambda v: _date_from_yaml(v)),
@@ -190,9 +192,11 @@ class Retention(Part):
     def _short_form(cls, value: Any) -> Any:
         if isinstance(value, str):
             period, _, after = value.strip().partition(" after ")
-            return {"period": period.strip(), "after": after.strip() or None} if after else {
-                "period": period.strip()
-            }
+            return (
+                {"period": period.strip(), "after": after.strip() or None}
+                if after
+                else {"period": period.strip()}
+            )
         return value
 
     def __str__(self) -> str:
@@ -392,7 +396,9 @@ class Flow(Entity):
     contract: Id | None = None
     transfer: Transfer | None = None
     encrypted_in_transit: StrictBool | None = None
-    procedure: Url | None = Field(None, description="documented procedure (required for migrations)")
+    procedure: Url | None = Field(
+        None, description="documented procedure (required for migrations)"
+    )
     references: ClassVar = {
         "activity": ("Activity",),
         "from": ("System", "DataSubject"),

@@ -21,8 +21,12 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def terminal_safe(text: str) -> str:
     """Replace control and bidi characters so no escape sequence reaches a terminal."""
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                            else f"\\u{ord(m.group()):04x}", text)
+    return _UNPRINTABLE.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
 
 
 def summary_counts(result: CheckResult) -> dict[str, int]:
@@ -45,7 +49,9 @@ def to_text(result: CheckResult) -> str:
         elif finding.baselined:
             status += " (baseline)"
         lines.append(
-            terminal_safe(f"{finding.pos}: {finding.rule} {status} {finding.message} [{finding.article}]")
+            terminal_safe(
+                f"{finding.pos}: {finding.rule} {status} {finding.message} [{finding.article}]"
+            )
         )
     counts = summary_counts(result)
     lines.append(

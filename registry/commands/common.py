@@ -42,7 +42,9 @@ def as_of(args: argparse.Namespace) -> dt.date:
 def load_and_check(args: argparse.Namespace) -> CheckResult:
     settings = config()
     inventory = load_inventory(inventory_path(args, settings))
-    return check(inventory, as_of(args), Settings(large_scale_subjects=settings.large_scale_subjects))
+    return check(
+        inventory, as_of(args), Settings(large_scale_subjects=settings.large_scale_subjects)
+    )
 
 
 def write_output(text: str | bytes, out: str | None) -> None:

@@ -66,8 +66,7 @@ def review_overdue(ctx: RuleContext) -> Iterator[Finding]:
         if review and every and add_duration(review.date, every) < ctx.as_of:
             yield ctx.finding(
                 entity,
-                f"{entity.kind} {entity.id} was last reviewed on {review.date}; "
-                f"due every {every}",
+                f"{entity.kind} {entity.id} was last reviewed on {review.date}; due every {every}",
                 "last_reviewed",
             )
 
@@ -106,9 +105,7 @@ def waiver_expired(ctx: RuleContext) -> Iterator[Finding]:
     """
     for waiver in ctx.inventory.waivers.values():
         if waiver.expires and waiver.expires < ctx.as_of:
-            yield ctx.finding(
-                waiver, f"waiver {waiver.id} expired on {waiver.expires}", "expires"
-            )
+            yield ctx.finding(waiver, f"waiver {waiver.id} expired on {waiver.expires}", "expires")
 
 
 @rule("WAV-003", "waiver-unused", W, "Art. 5(2)")

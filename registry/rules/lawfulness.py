@@ -65,7 +65,8 @@ def art10_authority(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if any(inv.special_of(c) is SpecialCategory.criminal for c in activity.data_categories):
             yield ctx.finding(
-                activity, f"activity {activity.id} processes criminal data without Art. 10 authority"
+                activity,
+                f"activity {activity.id} processes criminal data without Art. 10 authority",
             )
 
 

@@ -26,7 +26,9 @@ def contract_problem(contract: Contract, as_of: dt.date) -> str | None:
     return None
 
 
-def valid_contracts(inv: Inventory, controller: str, processor: str, as_of: dt.date) -> list[Contract]:
+def valid_contracts(
+    inv: Inventory, controller: str, processor: str, as_of: dt.date
+) -> list[Contract]:
     """Contracts in force that let ``processor`` process for ``controller``.
 
     Either a DPA between the two, or a sub-processing contract from a processor of
@@ -38,13 +40,14 @@ def valid_contracts(inv: Inventory, controller: str, processor: str, as_of: dt.d
             continue
         if contract_problem(contract, as_of):
             continue
-        if contract.type is ContractType.dpa and contract.controller == controller:
-            found.append(contract)
-        elif contract.type is ContractType.sub_processing and any(
-            parent.controller == controller
-            and parent.processor == contract.controller
-            and processor in parent.authorised_subprocessors
-            for parent in inv.contracts.values()
+        if (contract.type is ContractType.dpa and contract.controller == controller) or (
+            contract.type is ContractType.sub_processing
+            and any(
+                parent.controller == controller
+                and parent.processor == contract.controller
+                and processor in parent.authorised_subprocessors
+                for parent in inv.contracts.values()
+            )
         ):
             found.append(contract)
     return found
@@ -103,8 +106,11 @@ def operator_contract(ctx: RuleContext) -> Iterator[Finding]:
         if system.operator is None:
             continue
         for controller in sorted({a.controller for a in activities if a.controller}):
-            joint = any(system.operator in inv.controllers_of(a) for a in activities
-                        if a.controller == controller)
+            joint = any(
+                system.operator in inv.controllers_of(a)
+                for a in activities
+                if a.controller == controller
+            )
             if system.operator == controller or joint:
                 continue
             if not valid_contracts(inv, controller, system.operator, ctx.as_of):
@@ -149,7 +155,9 @@ def contract_in_force(ctx: RuleContext) -> Iterator[Finding]:
             continue
         problem = contract_problem(contract, ctx.as_of)
         if problem:
-            field = "signed" if contract.signed is None or contract.signed > ctx.as_of else "expires"
+            field = (
+                "signed" if contract.signed is None or contract.signed > ctx.as_of else "expires"
+            )
             yield ctx.finding(contract, problem, field)
 
 
@@ -175,8 +183,10 @@ def unauthorised_subprocessor(ctx: RuleContext) -> Iterator[Finding]:
         if flow.to in inv.organisations and flow.recipient_role not in (None, "processor"):
             continue
         parents = [
-            c for c in inv.contracts.values()
-            if c.controller == activity.controller and c.processor == sender
+            c
+            for c in inv.contracts.values()
+            if c.controller == activity.controller
+            and c.processor == sender
             and c.type is ContractType.dpa
         ]
         if not any(receiver in c.authorised_subprocessors for c in parents):

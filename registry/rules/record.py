@@ -157,6 +157,4 @@ def processor_record(ctx: RuleContext) -> Iterator[Finding]:
     for ident in sorted(processors):
         organisation = inv.organisations.get(ident)
         if organisation and not _has_contact(organisation):
-            yield ctx.finding(
-                organisation, f"processor {ident} has no address or contact details"
-            )
+            yield ctx.finding(organisation, f"processor {ident} has no address or contact details")

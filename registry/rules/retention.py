@@ -39,8 +39,9 @@ def temporary_without_deadline(ctx: RuleContext) -> Iterator[Finding]:
     inv = ctx.inventory
     migration_targets = {f.to for f in inv.flows.values() if f.type == "migration"}
     for system in inv.systems.values():
-        temporary = system.temporary or (system.id in migration_targets and system.stores and
-                                         _is_staging(inv, system.id))
+        temporary = system.temporary or (
+            system.id in migration_targets and system.stores and _is_staging(inv, system.id)
+        )
         if temporary and system.delete_by is None:
             yield ctx.finding(
                 system, f"temporary system {system.id} has no `delete_by` deadline", "temporary"

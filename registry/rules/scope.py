@@ -72,7 +72,8 @@ def flow_outside_contract(ctx: RuleContext) -> Iterator[Finding]:
         scope = contract.scope
         if scope.activities and flow.activity not in scope.activities:
             yield ctx.finding(
-                flow, f"flow {flow.id}: activity {flow.activity} is outside contract {contract.id}",
+                flow,
+                f"flow {flow.id}: activity {flow.activity} is outside contract {contract.id}",
                 "activity",
             )
         if scope.data_categories:

@@ -47,9 +47,14 @@ def exposed_without_authentication(ctx: RuleContext) -> Iterator[Finding]:
     """
     for system in ctx.inventory.systems.values():
         security = system.security
-        if security and security.internet_exposed and security.authentication in (
-            None,
-            Authentication.none,
+        if (
+            security
+            and security.internet_exposed
+            and security.authentication
+            in (
+                None,
+                Authentication.none,
+            )
         ):
             yield ctx.finding(
                 system,
@@ -67,8 +72,10 @@ def shared_accounts(ctx: RuleContext) -> Iterator[Finding]:
     account (`authentication: individual`).
     """
     for system in ctx.inventory.systems.values():
-        if system.stores and system.security and system.security.authentication is (
-            Authentication.shared
+        if (
+            system.stores
+            and system.security
+            and system.security.authentication is (Authentication.shared)
         ):
             yield ctx.finding(
                 system,
@@ -148,8 +155,11 @@ def exposed_special_without_mfa(ctx: RuleContext) -> Iterator[Finding]:
     inv = ctx.inventory
     for system in inv.systems.values():
         security = system.security
-        if security and security.internet_exposed and not security.mfa and special_stored(
-            inv, system
+        if (
+            security
+            and security.internet_exposed
+            and not security.mfa
+            and special_stored(inv, system)
         ):
             yield ctx.finding(
                 system,
