@@ -126,7 +126,8 @@ def test_tags_are_never_constructed(tmp_path: Path, tagged: str) -> None:
         ("kind: System\nid: lis\nid: lis2\nname: x\n", 3),
         ("kind: System\nid: lis\nname: x\nsecurity:\n  mfa: true\n  mfa: false\n", 6),
         (
-            "kind: System\nid: lis\nname: x\nstores:\n  - category: health\n    category: identity\n",
+            "kind: System\nid: lis\nname: x\n"
+            "stores:\n  - category: health\n    category: identity\n",
             6,
         ),
     ],
