@@ -16,10 +16,12 @@ parse (so ``2026-02-30`` becomes a finding, not a crash).
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -148,104 +150,108 @@ def _position(file: str, mark: Any) -> Position:
     return Position(file, mark.line + 1, mark.column + 1)
 
 
-def _build(events: Iterator[Any], file: str, result: LoadResult) -> None:
-    """Turn one file's event stream into documents (a tiny composer+constructor)."""
-    stack: list[Any] = []  # open containers
-    pending_keys: list[Any] = []  # per open mapping: key awaiting its value, or _NO_KEY
-    key_pos: list[Position | None] = []
+def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) -> None:
+    """Turn one file's event stream into documents (a tiny composer+constructor).
+
+    This loop runs once per YAML event, so it is written for speed: one C call per
+    event, the open container and its pending key kept in locals, plain scalars
+    resolved through ``scalars`` (a cache shared by all files of a load, which
+    also shares the repeated strings between documents).
+    """
+    get_event = parser.get_event
+    saved: list[tuple[Any, bool, Any, Position | None]] = []  # enclosing containers
+    top: Any = None  # the open container (None: at document level)
+    top_is_map = False
+    key: Any = _NO_KEY  # in a mapping: the key awaiting its value
+    key_pos: Position | None = None
     doc_pos: Position | None = None
     doc_body: Any = None
     have_body = False
-
-    def attach(value: Any, pos: Position) -> None:
-        nonlocal doc_body, have_body
-        if not stack:
-            doc_body, have_body = value, True
-            return
-        parent = stack[-1]
-        if isinstance(parent, LocatedList):
-            parent.append(value)
-            parent.item_positions.append(pos)
-            return
-        key = pending_keys[-1]
-        if key is _NO_KEY:
-            if isinstance(value, (LocatedMap, LocatedList)):
-                raise _Refused("SCH-002", "a mapping key must be a plain value", _Mark(pos))
-            if value in parent:
-                first = parent.key_positions[value]
-                raise _Refused(
-                    "SCH-003",
-                    f"duplicate key {value!r} (first at line {first.line}); "
-                    "YAML would keep only the last one",
-                    _Mark(pos),
-                )
-            pending_keys[-1] = value
-            key_pos[-1] = pos
-            return
-        parent[key] = value
-        parent.key_positions[key] = key_pos[-1]  # type: ignore[assignment]
-        parent.value_positions[key] = pos
-        pending_keys[-1] = _NO_KEY
-        key_pos[-1] = None
-
-    for event in events:
+    while True:
+        event = get_event()
         kind = type(event)
-        if kind is yaml.ScalarEvent:
-            pos = _position(file, event.start_mark)
+        if kind is ScalarEvent:
+            mark = event.start_mark
             if event.anchor is not None:
-                raise _Refused(
-                    "SCH-004", "YAML anchors and aliases are not allowed", event.start_mark
-                )
+                raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", mark)
+            tag = event.tag
+            raw = event.value
+            if tag is None and event.implicit[0]:
+                value = scalars.get(raw, _NO_KEY)
+                if value is _NO_KEY:
+                    value = scalars[raw] = resolve_plain(raw)
+            else:
+                if tag is not None and tag not in _STANDARD_TAGS:
+                    raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", mark)
+                value = raw
+            if raw == "<<" and event.implicit[0] and top_is_map and key is _NO_KEY:
+                raise _Refused("SCH-004", "YAML merge keys (<<) are not allowed", mark)
+            pos = Position(file, mark.line + 1, mark.column + 1)
+            if top is None:
+                doc_body, have_body = value, True
+            elif not top_is_map:
+                top.append(value)
+                top.item_positions.append(pos)
+            elif key is _NO_KEY:
+                if value in top:
+                    first = top.key_positions[value]
+                    raise _Refused(
+                        "SCH-003",
+                        f"duplicate key {value!r} (first at line {first.line}); "
+                        "YAML would keep only the last one",
+                        mark,
+                    )
+                key, key_pos = value, pos
+            else:
+                top[key] = value
+                top.key_positions[key] = key_pos
+                top.value_positions[key] = pos
+                key = _NO_KEY
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            mark = event.start_mark
+            if event.anchor is not None:
+                raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", mark)
             tag = event.tag
             if tag is not None and tag not in _STANDARD_TAGS:
-                raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", event.start_mark)
-            value = resolve_plain(event.value) if tag is None and event.implicit[0] else event.value
-            if (
-                value == "<<"
-                and event.implicit[0]
-                and stack
-                and isinstance(stack[-1], LocatedMap)
-                and pending_keys[-1] is _NO_KEY
-            ):
-                raise _Refused("SCH-004", "YAML merge keys (<<) are not allowed", event.start_mark)
-            attach(value, pos)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if event.anchor is not None:
-                raise _Refused(
-                    "SCH-004", "YAML anchors and aliases are not allowed", event.start_mark
-                )
-            tag = event.tag
-            if tag is not None and tag not in _STANDARD_TAGS:
-                raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", event.start_mark)
-            if len(stack) >= MAX_DEPTH:
-                raise _Refused(
-                    "SCH-006", f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
-                )
-            pos = _position(file, event.start_mark)
-            node: Any = LocatedMap(pos) if kind is yaml.MappingStartEvent else LocatedList(pos)
-            attach(node, pos)  # attach first so duplicate-key checks see the key
-            stack.append(node)
-            pending_keys.append(_NO_KEY)
-            key_pos.append(None)
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            stack.pop()
-            pending_keys.pop()
-            key_pos.pop()
-        elif kind is yaml.AliasEvent:
+                raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", mark)
+            if len(saved) >= MAX_DEPTH:
+                raise _Refused("SCH-006", f"nesting deeper than {MAX_DEPTH} levels", mark)
+            pos = Position(file, mark.line + 1, mark.column + 1)
+            is_map = kind is MappingStartEvent
+            node: Any = LocatedMap(pos) if is_map else LocatedList(pos)
+            if top is None:
+                doc_body, have_body = node, True
+            elif not top_is_map:
+                top.append(node)
+                top.item_positions.append(pos)
+            elif key is _NO_KEY:
+                raise _Refused("SCH-002", "a mapping key must be a plain value", mark)
+            else:
+                top[key] = node
+                top.key_positions[key] = key_pos
+                top.value_positions[key] = pos
+                key = _NO_KEY
+            saved.append((top, top_is_map, key, key_pos))
+            top, top_is_map, key, key_pos = node, is_map, _NO_KEY, None
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            top, top_is_map, key, key_pos = saved.pop()
+        elif kind is AliasEvent:
             raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", event.start_mark)
-        elif kind is yaml.DocumentStartEvent:
+        elif kind is DocumentStartEvent:
             doc_pos = _position(file, event.start_mark)
             doc_body, have_body = None, False
-        elif kind is yaml.DocumentEndEvent and have_body and doc_body is not None:
-            result.documents.append(Document(doc_body, doc_pos or Position(file, 1, 1)))
+        elif kind is DocumentEndEvent:
+            if have_body and doc_body is not None:
+                result.documents.append(Document(doc_body, doc_pos or Position(file, 1, 1)))
+        elif kind is StreamEndEvent or event is None:
+            return
 
 
-class _Mark:
-    """Adapter so a Position can be raised like a libyaml mark."""
-
-    def __init__(self, pos: Position) -> None:
-        self.line = pos.line - 1
-        self.column = pos.column - 1
+ScalarEvent = yaml.ScalarEvent
+MappingStartEvent, MappingEndEvent = yaml.MappingStartEvent, yaml.MappingEndEvent
+SequenceStartEvent, SequenceEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+AliasEvent, StreamEndEvent = yaml.AliasEvent, yaml.StreamEndEvent
+DocumentStartEvent, DocumentEndEvent = yaml.DocumentStartEvent, yaml.DocumentEndEvent
 
 
 _NO_KEY = object()
@@ -267,8 +273,13 @@ _FORBIDDEN_CHARS = re.compile(
 )
 
 
-def load_text(text: str, file: str, result: LoadResult) -> None:
-    """Parse one file's text into ``result`` (documents or a problem)."""
+def load_text(
+    text: str, file: str, result: LoadResult, scalars: dict[str, Any] | None = None
+) -> None:
+    """Parse one file's text into ``result`` (documents or a problem).
+
+    ``scalars`` caches resolved plain scalars across the files of one load.
+    """
     bad = _FORBIDDEN_CHARS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -281,8 +292,9 @@ def load_text(text: str, file: str, result: LoadResult) -> None:
             )
         )
         return
+    parser = yaml.CSafeLoader(text)
     try:
-        _build(yaml.parse(text, Loader=yaml.CSafeLoader), file, result)
+        _build(parser, file, result, {} if scalars is None else scalars)
     except _Refused as refused:
         result.problems.append(
             LoadProblem(refused.code, refused.message, _position(file, refused.mark))
@@ -303,6 +315,25 @@ def load_text(text: str, file: str, result: LoadResult) -> None:
         result.problems.append(
             LoadProblem("SCH-006", "YAML nested too deeply", Position(file, 1, 1))
         )
+    finally:
+        parser.dispose()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a large acyclic tree.
+
+    Loading allocates millions of small containers; each allocation burst makes the
+    collector rescan everything built so far, which costs more than the parsing
+    itself on big inventories. The trees we build hold no cycles, so nothing is lost.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def discover(root: Path) -> list[Path]:
@@ -326,6 +357,7 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
     and GitHub can open them.
     """
     result = LoadResult()
+    scalars: dict[str, Any] = {}
     root = root.resolve() if display_root is None else root
     anchor = display_root if display_root is not None else _display_anchor(root)
     for path in discover(root):
@@ -372,7 +404,7 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
                 )
             )
             continue
-        load_text(text, name, result)
+        load_text(text, name, result, scalars)
     return result
 
 
