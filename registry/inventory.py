@@ -169,6 +169,19 @@ class Inventory:
             result.setdefault(flow.activity, []).append(flow)
         return result
 
+    @cached_property
+    def contracts_by_processor(self) -> dict[str | None, list[Contract]]:
+        """Contracts by the processor they bind, in declaration order (an index for rules)."""
+        result: dict[str | None, list[Contract]] = {}
+        for contract in self.contracts.values():
+            result.setdefault(contract.processor, []).append(contract)
+        return result
+
+    @cached_property
+    def flow_sources(self) -> set[str]:
+        """Every id some flow starts from."""
+        return {flow.source for flow in self.flows.values()}
+
     def operator_of(self, ident: str) -> str | None:
         """The organisation behind a flow end (a system's operator, or the organisation)."""
         if ident in self.systems:

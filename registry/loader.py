@@ -20,7 +20,7 @@ import gc
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,27 +45,100 @@ class Position:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+# Positions are kept packed in one int, (line << _COLUMN_BITS) | column, 0-based, and
+# become Position objects only when asked for: a large inventory holds millions of
+# them and a check reads a handful. A mapping entry packs its key's and its value's.
+_COLUMN_BITS = 27  # columns up to 128 Mi: files are capped at MAX_FILE_BYTES
+_PACKED_BITS = 32 + _COLUMN_BITS
+_PACKED_MASK = (1 << _PACKED_BITS) - 1
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+
+
+def _pack(pos: Position) -> int:
+    return ((pos.line - 1) << _COLUMN_BITS) | (pos.column - 1)
+
+
+def _unpack(file: str, packed: int) -> Position:
+    return Position(file, (packed >> _COLUMN_BITS) + 1, (packed & _COLUMN_MASK) + 1)
+
+
+class _KeyedPositions(Mapping):
+    """Read-only view: mapping key → Position of the key (or of its value)."""
+
+    __slots__ = ("_file", "_shift", "_spans")
+
+    def __init__(self, file: str, spans: dict[Any, int], shift: int) -> None:
+        self._file, self._spans, self._shift = file, spans, shift
+
+    def __getitem__(self, key: Any) -> Position:
+        return _unpack(self._file, (self._spans[key] >> self._shift) & _PACKED_MASK)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
+class _ItemPositions(Sequence):
+    """Read-only view: list index → Position of the item."""
+
+    __slots__ = ("_file", "_items")
+
+    def __init__(self, file: str, items: list[int]) -> None:
+        self._file, self._items = file, items
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [_unpack(self._file, packed) for packed in self._items[index]]
+        return _unpack(self._file, self._items[index])
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class LocatedMap(dict):
     """A YAML mapping that remembers where it, each key and each value start."""
 
-    __slots__ = ("key_positions", "pos", "value_positions")
+    __slots__ = ("_at", "_spans", "file")
 
     def __init__(self, pos: Position) -> None:
         super().__init__()
-        self.pos = pos
-        self.key_positions: dict[Any, Position] = {}
-        self.value_positions: dict[Any, Position] = {}
+        self.file = pos.file
+        self._at = _pack(pos)
+        self._spans: dict[Any, int] = {}  # key -> key position << _PACKED_BITS | value's
+
+    @property
+    def pos(self) -> Position:
+        return _unpack(self.file, self._at)
+
+    @property
+    def key_positions(self) -> Mapping[Any, Position]:
+        return _KeyedPositions(self.file, self._spans, _PACKED_BITS)
+
+    @property
+    def value_positions(self) -> Mapping[Any, Position]:
+        return _KeyedPositions(self.file, self._spans, 0)
 
 
 class LocatedList(list):
     """A YAML sequence that remembers where it and each item start."""
 
-    __slots__ = ("item_positions", "pos")
+    __slots__ = ("_at", "_items", "file")
 
     def __init__(self, pos: Position) -> None:
         super().__init__()
-        self.pos = pos
-        self.item_positions: list[Position] = []
+        self.file = pos.file
+        self._at = _pack(pos)
+        self._items: list[int] = []
+
+    @property
+    def pos(self) -> Position:
+        return _unpack(self.file, self._at)
+
+    @property
+    def item_positions(self) -> Sequence[Position]:
+        return _ItemPositions(self.file, self._items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +232,12 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
     also shares the repeated strings between documents).
     """
     get_event = parser.get_event
-    saved: list[tuple[Any, bool, Any, Position | None]] = []  # enclosing containers
+    new_map, new_list = LocatedMap.__new__, LocatedList.__new__
+    saved: list[tuple[Any, bool, Any, int]] = []  # enclosing containers
     top: Any = None  # the open container (None: at document level)
     top_is_map = False
     key: Any = _NO_KEY  # in a mapping: the key awaiting its value
-    key_pos: Position | None = None
+    key_at = 0  # its packed position
     doc_pos: Position | None = None
     doc_body: Any = None
     have_body = False
@@ -186,12 +260,12 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
                 value = raw
             if raw == "<<" and event.implicit[0] and top_is_map and key is _NO_KEY:
                 raise _Refused("SCH-004", "YAML merge keys (<<) are not allowed", mark)
-            pos = Position(file, mark.line + 1, mark.column + 1)
+            at = (mark.line << _COLUMN_BITS) | mark.column
             if top is None:
                 doc_body, have_body = value, True
             elif not top_is_map:
                 top.append(value)
-                top.item_positions.append(pos)
+                top._items.append(at)
             elif key is _NO_KEY:
                 if value in top:
                     first = top.key_positions[value]
@@ -201,11 +275,10 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
                         "YAML would keep only the last one",
                         mark,
                     )
-                key, key_pos = value, pos
+                key, key_at = value, at
             else:
                 top[key] = value
-                top.key_positions[key] = key_pos
-                top.value_positions[key] = pos
+                top._spans[key] = (key_at << _PACKED_BITS) | at
                 key = _NO_KEY
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             mark = event.start_mark
@@ -216,25 +289,31 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
                 raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", mark)
             if len(saved) >= MAX_DEPTH:
                 raise _Refused("SCH-006", f"nesting deeper than {MAX_DEPTH} levels", mark)
-            pos = Position(file, mark.line + 1, mark.column + 1)
+            at = (mark.line << _COLUMN_BITS) | mark.column
             is_map = kind is MappingStartEvent
-            node: Any = LocatedMap(pos) if is_map else LocatedList(pos)
+            # Built without __init__ (hot path): the same three slots it sets.
+            if is_map:
+                node: Any = new_map(LocatedMap)
+                node._spans = {}
+            else:
+                node = new_list(LocatedList)
+                node._items = []
+            node.file, node._at = file, at
             if top is None:
                 doc_body, have_body = node, True
             elif not top_is_map:
                 top.append(node)
-                top.item_positions.append(pos)
+                top._items.append(at)
             elif key is _NO_KEY:
                 raise _Refused("SCH-002", "a mapping key must be a plain value", mark)
             else:
                 top[key] = node
-                top.key_positions[key] = key_pos
-                top.value_positions[key] = pos
+                top._spans[key] = (key_at << _PACKED_BITS) | at
                 key = _NO_KEY
-            saved.append((top, top_is_map, key, key_pos))
-            top, top_is_map, key, key_pos = node, is_map, _NO_KEY, None
+            saved.append((top, top_is_map, key, key_at))
+            top, top_is_map, key, key_at = node, is_map, _NO_KEY, 0
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            top, top_is_map, key, key_pos = saved.pop()
+            top, top_is_map, key, key_at = saved.pop()
         elif kind is AliasEvent:
             raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", event.start_mark)
         elif kind is DocumentStartEvent:

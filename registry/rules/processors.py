@@ -35,18 +35,17 @@ def valid_contracts(
     that controller whose own DPA authorises this sub-processor.
     """
     found = []
-    for contract in inv.contracts.values():
-        if contract.processor != processor or contract.type not in _PROCESSING:
+    by_processor = inv.contracts_by_processor
+    for contract in by_processor.get(processor, ()):
+        if contract.type not in _PROCESSING:
             continue
         if contract_problem(contract, as_of):
             continue
         if (contract.type is ContractType.dpa and contract.controller == controller) or (
             contract.type is ContractType.sub_processing
             and any(
-                parent.controller == controller
-                and parent.processor == contract.controller
-                and processor in parent.authorised_subprocessors
-                for parent in inv.contracts.values()
+                parent.controller == controller and processor in parent.authorised_subprocessors
+                for parent in by_processor.get(contract.controller, ())
             )
         ):
             found.append(contract)
@@ -184,10 +183,8 @@ def unauthorised_subprocessor(ctx: RuleContext) -> Iterator[Finding]:
             continue
         parents = [
             c
-            for c in inv.contracts.values()
-            if c.controller == activity.controller
-            and c.processor == sender
-            and c.type is ContractType.dpa
+            for c in inv.contracts_by_processor.get(sender, ())
+            if c.controller == activity.controller and c.type is ContractType.dpa
         ]
         if not any(receiver in c.authorised_subprocessors for c in parents):
             yield ctx.finding(

@@ -50,7 +50,7 @@ def temporary_without_deadline(ctx: RuleContext) -> Iterator[Finding]:
 
 def _is_staging(inv, system_id: str) -> bool:
     """A migration target that passes its data on is a staging store, not the new home."""
-    return any(f.source == system_id for f in inv.flows.values())
+    return system_id in inv.flow_sources
 
 
 @rule("RET-003", "deadline-passed", E, "Art. 5(1)(e)")
