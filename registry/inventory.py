@@ -393,12 +393,25 @@ class _Builder:
 
 def _scalars_at(node: Any, path: list[str]) -> list[Any]:
     """The values at a dotted field path (as :func:`_values_at`, without positions)."""
-    if len(path) == 1 and type(node) is LocatedMap:
-        value = node.get(path[0])
-        if value is None:
-            return []
-        return value if type(value) is LocatedList else [value]
-    return [value for value, _ in _values_at(node, path)]
+    found: list[Any] = []
+    _collect(node, path, 0, found)
+    return found
+
+
+def _collect(node: Any, path: list[str], step: int, found: list[Any]) -> None:
+    if type(node) is LocatedList:
+        for item in node:
+            _collect(item, path, step, found)
+        return
+    if type(node) is not LocatedMap or path[step] not in node:
+        return
+    value = node[path[step]]
+    if step + 1 < len(path):
+        _collect(value, path, step + 1, found)
+    elif type(value) is LocatedList:
+        found.extend(value)
+    else:
+        found.append(value)
 
 
 def _values_at(node: Any, path: list[str]) -> Iterator[tuple[Any, Position]]:
