@@ -1,8 +1,8 @@
-"""RET-002 on migration chains: the staging hop needs a deadline, the new home does not.
+"""Regressions found while building the example inventory and the Dedalus fixture.
 
-Regression for a false positive found while writing the example inventory: the
-new LIS, target of a migration flow, was taken for a staging store because it
-sends data on (backups, reports) — which every production system does.
+RET-002 on migration chains: the staging hop needs a deadline, the new home does
+not. The new LIS, target of a migration flow, was taken for a staging store
+because it sends data on (backups, reports) — which every production system does.
 """
 
 from __future__ import annotations
@@ -83,3 +83,23 @@ def test_staging_hop_without_deadline_is_reported_and_new_home_is_not(check_yaml
 def test_staging_hop_with_deadline_passes(check_yaml):
     text = CHAIN.replace("name: Staging\n", "name: Staging\ndelete_by: 2027-03-31\n")
     assert ret002(check_yaml(text)) == []
+
+
+def test_activity_listing_a_missing_system_is_a_finding_not_a_crash(check_yaml):
+    """Found by fuzzing the example: DPA-002 indexed the systems with a dangling id."""
+    result = check_yaml(
+        """
+        kind: Organisation
+        id: lab
+        name: Laboratory
+        address: 1 rue de la Paix, Nantes
+        ---
+        kind: Activity
+        id: analyses
+        name: Analyses
+        controller: lab
+        systems: [analyser-middleware]
+        """
+    )
+    dangling = [f for f in result.findings if f.rule == "SCH-012"]
+    assert [(f.entity, f.pos.line) for f in dangling] == [("Activity:analyses", 10)]
