@@ -372,7 +372,17 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
                 )
             )
             continue
+        before = (len(result.documents), len(result.problems))
         load_text(text, name, result)
+        if (len(result.documents), len(result.problems)) == before:
+            # An empty (or comments-only) file is most likely a mistake: say so.
+            result.problems.append(
+                LoadProblem(
+                    "SCH-013",
+                    "file holds no YAML document (it is empty or only comments)",
+                    Position(name, 1, 1),
+                )
+            )
     return result
 
 
