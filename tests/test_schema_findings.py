@@ -117,7 +117,7 @@ TRIGGERS = [
         "nesting-too-deep",
         Edit(LIS, "owner: Lab IT", "owner: " + deep(70)),
         entity=file_entity(LIS),
-        at=f"{LIS}:4:71",  # the 65th `[` (column 8 + 63)
+        at=f"{LIS}:4:71",  # the 64th `[` (column 8 + 63) opens level 65
     ),
     trigger(
         "SCH-007",
