@@ -393,6 +393,9 @@ def _display_anchor(root: Path) -> Path:
 
 def _display_name(path: Path, anchor: Path) -> str:
     try:
-        return path.relative_to(anchor).as_posix()
+        name = path.relative_to(anchor).as_posix()
     except ValueError:
-        return path.as_posix()
+        name = path.as_posix()
+    # A name that is not valid UTF-8 arrives with lone surrogates, which no
+    # report can encode: spell its bytes out (caf\xe9.yaml).
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
