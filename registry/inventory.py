@@ -234,10 +234,16 @@ class Inventory:
 # --- building ------------------------------------------------------------------
 
 
-def _walk(node: Any, loc: tuple) -> tuple[Position, bool]:
-    """Position of ``loc`` inside a located tree; True if the path was found whole."""
+def _walk(node: Any, loc: tuple, *, at_key: bool = False) -> tuple[Position, bool]:
+    """Position of ``loc`` inside a located tree; True if the path was found whole.
+
+    With ``at_key`` the last step is located at its key (an unknown field is
+    wrong by its name, not by its value).
+    """
     pos = node.pos
-    for step in loc:
+    for index, step in enumerate(loc):
+        if at_key and index == len(loc) - 1 and isinstance(node, LocatedMap) and step in node:
+            return node.key_positions[step], True
         if isinstance(node, LocatedMap) and step in node:
             pos = node.value_positions[step]
             node = node[step]
@@ -303,7 +309,7 @@ class _Builder:
         except ValidationError as error:
             for item in error.errors(include_url=False, include_input=False):
                 code, message = _message(item)
-                pos, _ = _walk(body, item["loc"])
+                pos, _ = _walk(body, item["loc"], at_key=item["type"] == "extra_forbidden")
                 inv.problems.append(schema_finding(code, message, pos, kind, label))
             if label:
                 inv.invalid.add((kind, label))
