@@ -379,7 +379,14 @@ class _Builder:
             node = inv.nodes[(entity.kind, entity.id)]
             for field_path, path, ids in paths[type(entity)]:
                 # Fast pass over the values; positions are only needed for a finding.
-                if all(i in ids for i in _scalars_at(node, path) if isinstance(i, str)):
+                if len(path) == 1:
+                    value = node.get(path[0])
+                    if value is None or (type(value) is str and value in ids):
+                        continue
+                    values = value if type(value) is LocatedList else (value,)
+                else:
+                    values = _scalars_at(node, path)
+                if all(i in ids for i in values if isinstance(i, str)):
                     continue
                 targets = entity.references[field_path]
                 for ident, pos in _values_at(node, path):

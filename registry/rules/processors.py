@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import cache
 
 from registry.findings import Finding, Severity
 from registry.inventory import Inventory
@@ -62,6 +63,11 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
     in force on the date checked. This is the first Dedalus finding.
     """
     inv = ctx.inventory
+
+    @cache  # many flows share a controller and a processor
+    def in_force(controller: str, processor: str) -> list[Contract]:
+        return valid_contracts(inv, controller, processor, ctx.as_of)
+
     for flow in inv.flows.values():
         processor = inv.is_processor_end(flow)
         activity = inv.activities.get(flow.activity)
@@ -82,7 +88,7 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
         problem = contract_problem(contract, ctx.as_of)
         if problem:
             yield ctx.finding(flow, f"flow {flow.id}: {problem}", "contract")
-        elif contract not in valid_contracts(inv, controller, processor, ctx.as_of):
+        elif not any(c is contract for c in in_force(controller, processor)):
             yield ctx.finding(
                 flow,
                 f"flow {flow.id}: contract {contract.id} is not a DPA between {controller} "
