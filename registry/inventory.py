@@ -301,7 +301,7 @@ class _Builder:
             )
             return
         kind = body.get("kind")
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:  # a list or mapping is unhashable
             if kind is None:
                 message = "document has no `kind` (one of " + ", ".join(KINDS) + ")"
             else:

@@ -129,6 +129,13 @@ TRIGGERS = [
     ),
     trigger(
         "SCH-007",
+        "kind-is-a-list",  # used to crash the builder (unhashable)
+        Put("systems/listkind.yaml", "kind: [System]\nid: listkind\nname: Listed\n"),
+        entity=file_entity("systems/listkind.yaml"),
+        at="systems/listkind.yaml:1:7",
+    ),
+    trigger(
+        "SCH-007",
         "no-kind",
         Put("systems/nokind.yaml", "id: nokind\nname: No kind\n"),
         entity=file_entity("systems/nokind.yaml"),
