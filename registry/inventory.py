@@ -208,8 +208,11 @@ class Inventory:
         return result
 
     def systems_of(self, activity: Activity) -> set[str]:
-        """Systems an activity uses: listed ones and the ends of its flows."""
-        # Only systems that exist: a dangling or invalid id is a schema finding already.
+        """Systems an activity uses: listed ones and the ends of its flows.
+
+        Only systems that exist: a dangling `systems:` entry is SCH-012's finding,
+        and every rule may then index ``self.systems`` with what this returns.
+        """
         used = {s for s in activity.systems if s in self.systems}
         for flow in self.flows_by_activity.get(activity.id, ()):
             for end in (flow.source, flow.to):
