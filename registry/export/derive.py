@@ -31,7 +31,9 @@ MECHANISM_WORDS: dict[TransferMechanism, str] = {
     TransferMechanism.certification: "approved certification",
     TransferMechanism.ad_hoc_clauses: "ad hoc contractual clauses",
     TransferMechanism.derogation_explicit_consent: "derogation: explicit consent",
-    TransferMechanism.derogation_contract_with_subject: "derogation: contract with the data subject",
+    TransferMechanism.derogation_contract_with_subject: (
+        "derogation: contract with the data subject"
+    ),
     TransferMechanism.derogation_contract_in_subject_interest: (
         "derogation: contract in the data subject's interest"
     ),
