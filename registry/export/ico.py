@@ -100,7 +100,10 @@ def header_block(org: Organisation) -> list[list[Cell]]:
 
 
 def row(inv: Inventory, activity: Activity, org: str) -> list[Cell]:
-    joint = sorted(inv.controllers_of(activity) - {org})
+    joint = sorted(
+        inv.controllers_of(activity) - {org},
+        key=lambda j: (inv.organisations[j].name if j in inv.organisations else j, j),
+    )
     flows = inv.flows_by_activity.get(activity.id, [])
     transfers = derive.transfers(inv, flows)
     systems = derive.systems_used(inv, activity)
@@ -144,9 +147,16 @@ def row(inv: Inventory, activity: Activity, org: str) -> list[Cell]:
 
 
 def activities_of(inv: Inventory, org: str) -> list[Activity]:
-    """The activities in ``org``'s controller record: as controller or joint controller."""
+    """The activities in ``org``'s controller record: as controller or joint controller.
+
+    Sorted by what the layout shows (business function, purposes), so that reading
+    the sheet back gives the same order.
+    """
     chosen = [a for a in inv.activities.values() if org in inv.controllers_of(a)]
-    return sorted(chosen, key=lambda a: (a.business_function or "", a.name, a.id))
+    return sorted(
+        chosen,
+        key=lambda a: (a.business_function or "", [p.purpose for p in a.purposes], a.name, a.id),
+    )
 
 
 def sheet(inv: Inventory, org: str) -> Sheet:
