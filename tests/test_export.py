@@ -173,7 +173,8 @@ def test_processor_record_refuses_a_non_processor(inventory):
 
 def test_cnil_workbook_lists_activities_and_one_fiche_each(inventory):
     book = openpyxl.load_workbook(io.BytesIO(export(inventory, "xlsx", "cnil")))
-    assert book.sheetnames == ["Registre", "payroll Payroll", "REG-001 Medical laboratory test"]
+    # Sorted by reference (the id where there is none): "REG-001" < "payroll".
+    assert book.sheetnames == ["Registre", "REG-001 Medical laboratory test", "payroll Payroll"]
     fiche = {
         r[0]: r[1:] for r in book["REG-001 Medical laboratory test"].iter_rows(values_only=True)
     }
@@ -205,11 +206,11 @@ def test_cnil_csv_one_row_per_activity(inventory):
     rows = read_csv(export(inventory, "csv", "cnil"))
     columns = rows[rows.index([]) + 1]
     body = [dict(zip(columns, r, strict=True)) for r in rows[rows.index([]) + 2 :]]
-    assert [r["Nom / sigle"] for r in body] == ["Payroll", "Medical laboratory tests"]
-    assert body[0]["Numéro d'identification national unique (NIR)"] == (
+    assert [r["Nom / sigle"] for r in body] == ["Medical laboratory tests", "Payroll"]
+    assert body[1]["Numéro d'identification national unique (NIR)"] == (
         "National identification number"
     )
-    assert body[1]["Finalité(s) — base légale"] == (
+    assert body[0]["Finalité(s) — base légale"] == (
         "mission d'intérêt public (Art. 6(1)(e))\nintérêt légitime (Art. 6(1)(f))"
     )
 

@@ -506,3 +506,57 @@ def test_property_ico_round_trip(tmp_path_factory, files):
 
         assert cells(again) == cells(first)
     assert again == first
+
+
+# --- CNIL ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_cnil_round_trip_keeps_all_but_what_it_reports(tmp_path: Path, fmt: str):
+    inventory = load_inventory(FIXTURE)
+    first = export_register(inventory, fmt=fmt, template="cnil", as_of=AS_OF)
+    (tmp_path / f"reg.{fmt}").write_bytes(first)
+    result = import_(tmp_path / f"reg.{fmt}", tmp_path / "out", template="cnil")
+    # The fiche's review date has no reviewer, and flows are not named: both reported.
+    assert result.unplaced == 3, result.report
+    assert "(Mise à jour): '01/06/2026'" in result.report
+    assert "'Flux results-mail : chiffré en transit'" in result.report
+    imported = load_inventory(tmp_path / "out")
+    assert imported.problems == []
+    again = export_register(imported, fmt="csv", template="cnil", as_of=AS_OF).decode()
+    original = export_register(inventory, fmt="csv", template="cnil", as_of=AS_OF).decode()
+    removed = [
+        "01/06/2026",
+        "\nFlux results-hospital : chiffré en transit",
+        "\nFlux results-mail : chiffré en transit",
+    ]
+    for text in removed:
+        assert text in original
+        original = original.replace(text, "")
+    assert again == original
+
+
+def test_cnil_categories_land_under_their_cnil_line(tmp_path: Path):
+    inventory = load_inventory(FIXTURE)
+    (tmp_path / "reg.xlsx").write_bytes(
+        export_register(inventory, fmt="xlsx", template="cnil", as_of=AS_OF)
+    )
+    import_(tmp_path / "reg.xlsx", tmp_path / "out", template="cnil")
+    imported = load_inventory(tmp_path / "out")
+    slides = imported.categories["cytology-slide-images"]
+    assert slides.parent == "health"  # found under "Données concernant la santé"
+    assert imported.special_of("cytology-slide-images") == "health"
+    mailer = imported.systems["results-mailer"]
+    assert mailer.security.authentication == "shared"
+    assert mailer.security.internet_exposed is True
+    flows = {f.to: f for f in imported.flows.values()}
+    assert flows["cloudsend-inc"].transfer.mechanism == "sccs"
+    assert flows["cloudsend-inc"].transfer.reference == "SCC module 2 signed 2024-02-01"
+    assert imported.organisations["cloudsend-inc"].country == "US"
+
+
+def test_cnil_without_fiche_is_refused(tmp_path: Path):
+    source = make_ico(tmp_path / "reg.xlsx", [{"purposes": "A"}])
+    with pytest.raises(ImportFailure, match="no CNIL fiche"):
+        import_(source, tmp_path / "out", template="cnil")
+    assert not (tmp_path / "out").exists()

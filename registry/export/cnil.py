@@ -403,7 +403,7 @@ def header_block(inv: Inventory, org: str) -> list[list[Cell]]:
 
 def activities_of(inv: Inventory, org: str) -> list[Activity]:
     chosen = [a for a in inv.activities.values() if org in inv.controllers_of(a)]
-    return sorted(chosen, key=lambda a: (a.reference or "", a.name, a.id))
+    return sorted(chosen, key=lambda a: (a.reference or a.id, a.name, a.id))
 
 
 def fiche_title(activity: Activity) -> str:
