@@ -358,6 +358,49 @@ def test_golden_fixture(inventory, name, fmt, template, kw):
     _golden(name, export(inventory, fmt, template, **kw))
 
 
+@pytest.fixture(scope="module")
+def example() -> Inventory:
+    inv = load_inventory(ROOT / "inventory")
+    assert inv.problems == []
+    return inv
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt", "template", "kw"),
+    [
+        ("example/ico.csv", "csv", "ico", {}),
+        ("example/cnil.csv", "csv", "cnil", {}),
+        (
+            "example/processor-kalisto-sante.csv",
+            "csv",
+            "ico",
+            {"record": "processor", "org": "kalisto-sante"},
+        ),
+        (
+            "example/processor-hexanet-sante.csv",
+            "csv",
+            "ico",
+            {"record": "processor", "org": "hexanet-sante"},
+        ),
+        ("example/full.json", "json", "full", {}),
+    ],
+)
+def test_golden_example(example, name, fmt, template, kw):
+    """The example inventory's register, hand-checked column by column (see the report)."""
+    _golden(name, export(example, fmt, template, **kw))
+
+
+def test_example_transfers_include_systems_hosted_abroad(example):
+    """IT security reads the staff mailboxes Cirrus Mail hosts in the US: a transfer too,
+    on the SCCs declared for the flow into those mailboxes."""
+    _, rows = ico_table(export(example, "csv"))
+    security = next(r for r in rows if r["Purpose of processing"].startswith("Trace access"))
+    assert security[ico.COLUMNS[7]] == "United States (US): Cirrus Mail Inc."
+    assert security[ico.COLUMNS[8]].startswith(
+        "Cirrus Mail Inc.: standard contractual clauses (Art. 46(2)(c)): Commission"
+    )
+
+
 # --- errors and the command line ------------------------------------------------------
 
 

@@ -60,8 +60,9 @@ def import_(source: Path, out: Path, template: str = "ico"):
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
-def test_round_trip_of_our_own_export_is_exact(tmp_path: Path, fmt: str):
-    first = ico_export(FIXTURE, fmt)
+@pytest.mark.parametrize("inventory", [FIXTURE, ROOT / "inventory"], ids=["fixture", "example"])
+def test_round_trip_of_our_own_export_is_exact(tmp_path: Path, fmt: str, inventory: Path):
+    first = ico_export(inventory, fmt)
     source = tmp_path / f"register.{fmt}"
     source.write_bytes(first)
     result = import_(source, tmp_path / "imported")

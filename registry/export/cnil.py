@@ -250,9 +250,11 @@ def _security(inv: Inventory, activity: Activity) -> list[list[str]]:
                 if value is not None:
                     phrases[index].append(yes if value else no)
             phrases[6].extend(security.measures)
-        for index, found in enumerate(phrases):
+        for index, found in enumerate(phrases[:6]):
             if found:
                 lines[index].append(f"{system.name} : {', '.join(found)}")
+        # Measures in words are sentences of their own: one per line.
+        lines[6].extend(f"{system.name} : {measure}" for measure in phrases[6])
         if security is None:
             lines[6].append(f"{system.name} : mesures non documentées")
     for flow in sorted(inv.flows_by_activity.get(activity.id, ()), key=lambda f: f.id):
@@ -356,13 +358,13 @@ def fiche(inv: Inventory, activity: Activity, org: str) -> list[Line]:
         grouped.setdefault(ROLE_FR[recipient.role], []).append(recipient.name)
     for label in ("Sous-traitants", "Responsables conjoints", "Autres destinataires"):
         result.append(Line(label, grouped.get(label, [])))
-    transfers = derive.transfers(inv, inv.flows_by_activity.get(activity.id, []))
+    transfers = derive.activity_transfers(inv, activity)
     result += [
         Line("Transferts des données hors UE", section=True),
         Line(
             "Destinataires et pays",
             [f"{t.recipient} — {country_fr(t.country)} ({t.country})" for t in transfers],
-            [_safeguard_fr(inv, activity, t) for t in transfers],
+            [_safeguard_fr(t) for t in transfers],
             "type de garanties",
         ),
         Line("Mesures de sécurité", section=True),
@@ -372,19 +374,12 @@ def fiche(inv: Inventory, activity: Activity, org: str) -> list[Line]:
     return result
 
 
-def _safeguard_fr(inv: Inventory, activity: Activity, transfer: derive.TransferLine) -> str:
-    for flow in sorted(inv.flows_by_activity.get(activity.id, ()), key=lambda f: f.id):
-        if derive.transfer_of(inv, flow) != transfer:
-            continue
-        if flow.transfer is None:
-            return (
-                MECHANISM_FR[TransferMechanism.adequacy]
-                if transfer.safeguard != derive.NO_MECHANISM
-                else "aucune garantie documentée"
-            )
-        text = f"{MECHANISM_FR[flow.transfer.mechanism]} ({flow.transfer.mechanism.article})"
-        return text + (f" : {flow.transfer.reference}" if flow.transfer.reference else "")
-    return transfer.safeguard
+def _safeguard_fr(transfer: derive.TransferLine) -> str:
+    if not transfer.mechanism:
+        return "aucune garantie documentée"
+    mechanism = TransferMechanism(transfer.mechanism)
+    text = f"{MECHANISM_FR[mechanism]} ({mechanism.article})"
+    return text + (f" : {transfer.reference}" if transfer.reference else "")
 
 
 def header_block(inv: Inventory, org: str) -> list[list[Cell]]:

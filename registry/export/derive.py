@@ -209,41 +209,73 @@ def recipient_line(recipient: Recipient) -> str:
 
 @dataclass(frozen=True, order=True)
 class TransferLine:
+    """Data reaching a country outside the EEA: where, to whom, on which safeguard."""
+
     country: str  # ISO code
     recipient: str  # organisation (or system) name
-    safeguard: str  # words, article, reference
+    mechanism: str  # a TransferMechanism value, or "" when none is documented
+    reference: str = ""
 
     @property
     def country_text(self) -> str:
         return f"{country_name(self.country)} ({self.country}): {self.recipient}"
 
     @property
+    def safeguard(self) -> str:
+        if not self.mechanism:
+            return NO_MECHANISM
+        text = mechanism_text(TransferMechanism(self.mechanism))
+        return text + (f": {self.reference}" if self.reference else "")
+
+    @property
     def safeguard_text(self) -> str:
         return f"{self.recipient}: {self.safeguard}"
+
+
+def _transfer_line(inv: Inventory, country: str | None, end: str, flow: Flow | None):
+    lists = countries()
+    if not country or not lists.is_third_country(country):
+        return None
+    receiver = inv.operator_of(end)
+    org = inv.organisations.get(receiver or "")
+    name = org.name if org else _label(inv, end)
+    if flow is not None and flow.transfer is not None:
+        return TransferLine(
+            country, name, flow.transfer.mechanism.value, flow.transfer.reference or ""
+        )
+    if lists.adequacy_of(country) is not None and not lists.needs_mechanism(country):
+        return TransferLine(country, name, TransferMechanism.adequacy.value)
+    return TransferLine(country, name, "")
 
 
 def transfer_of(inv: Inventory, flow: Flow) -> TransferLine | None:
     """The transfer a flow makes if its receiving side is outside the EEA."""
     country = (flow.transfer.country if flow.transfer else None) or inv.country_of(flow.to)
-    lists = countries()
-    if not country or not lists.is_third_country(country):
-        return None
-    receiver = inv.operator_of(flow.to)
-    org = inv.organisations.get(receiver or "")
-    name = org.name if org else _label(inv, flow.to)
-    if flow.transfer is not None:
-        safeguard = mechanism_text(flow.transfer.mechanism)
-        if flow.transfer.reference:
-            safeguard += f": {flow.transfer.reference}"
-    elif lists.adequacy_of(country) is not None and not lists.needs_mechanism(country):
-        safeguard = mechanism_text(TransferMechanism.adequacy)
-    else:
-        safeguard = NO_MECHANISM
-    return TransferLine(country, name, safeguard)
+    return _transfer_line(inv, country, flow.to, flow)
 
 
 def transfers(inv: Inventory, flows: Iterable[Flow]) -> list[TransferLine]:
     return sorted({t for flow in flows if (t := transfer_of(inv, flow))})
+
+
+def activity_transfers(inv: Inventory, activity: Activity) -> list[TransferLine]:
+    """Transfers by the activity's flows, and by the systems it uses that a processor
+    hosts outside the EEA (their safeguard: that of a flow into the system, if any)."""
+    flows = inv.flows_by_activity.get(activity.id, [])
+    found = set(transfers(inv, flows))
+    reached = {f.to for f in flows}
+    controllers = inv.controllers_of(activity)
+    for system in systems_used(inv, activity):
+        if system.id in reached or not system.operator or system.operator in controllers:
+            continue
+        into = sorted(
+            (f for f in inv.flows.values() if f.to == system.id and f.transfer is not None),
+            key=lambda f: f.id,
+        )
+        line = _transfer_line(inv, inv.country_of(system.id), system.id, into[0] if into else None)
+        if line is not None:
+            found.add(line)
+    return sorted(found)
 
 
 # --- contracts -------------------------------------------------------------------
@@ -388,6 +420,14 @@ def controllers_served(inv: Inventory, processor: str) -> dict[str, list[Activit
                 if activity.controller and activity.controller != processor:
                     served.setdefault(activity.controller, set()).add(activity.id)
     for contract in inv.contracts.values():
+        # A sub-processing contract's "controller" is the processor that engaged this one:
+        # the controllers served come from that contract's activities instead.
+        if contract.type == "sub_processing" and contract.processor == processor:
+            for ident in contract.scope.activities if contract.scope else ():
+                activity = inv.activities.get(ident)
+                if activity and activity.controller:
+                    served.setdefault(activity.controller, set()).add(ident)
+            continue
         if contract.processor == processor and contract.controller:
             scoped = set(contract.scope.activities) if contract.scope else set()
             served.setdefault(contract.controller, set()).update(

@@ -49,6 +49,8 @@ class RecipientOut(_Out):
 class TransferOut(_Out):
     country: str
     recipient: str
+    mechanism: str | None
+    reference: str | None
     safeguard: str
 
 
@@ -157,7 +159,6 @@ def _dump(entity) -> dict[str, Any]:
 
 
 def _activity(inv: Inventory, activity: Activity) -> dict[str, Any]:
-    flows = inv.flows_by_activity.get(activity.id, [])
     systems = derive.systems_used(inv, activity)
     specials = sorted(
         {s.value for c in activity.data_categories if (s := inv.special_of(c)) is not None}
@@ -170,8 +171,14 @@ def _activity(inv: Inventory, activity: Activity) -> dict[str, Any]:
             for r in derive.recipients(inv, activity)
         ],
         "transfers": [
-            {"country": t.country, "recipient": t.recipient, "safeguard": t.safeguard}
-            for t in derive.transfers(inv, flows)
+            {
+                "country": t.country,
+                "recipient": t.recipient,
+                "mechanism": t.mechanism or None,
+                "reference": t.reference or None,
+                "safeguard": t.safeguard,
+            }
+            for t in derive.activity_transfers(inv, activity)
         ],
         "security": [derive.security_line(s) for s in systems],
         "locations": [{"system": s.id, "country": inv.country_of(s.id)} for s in systems],

@@ -104,8 +104,7 @@ def row(inv: Inventory, activity: Activity, org: str) -> list[Cell]:
         inv.controllers_of(activity) - {org},
         key=lambda j: (inv.organisations[j].name if j in inv.organisations else j, j),
     )
-    flows = inv.flows_by_activity.get(activity.id, [])
-    transfers = derive.transfers(inv, flows)
+    transfers = derive.activity_transfers(inv, activity)
     systems = derive.systems_used(inv, activity)
     dpia = activity.dpia
     return [

@@ -83,11 +83,17 @@ def _row(inv: Inventory, processor: str, controller: str, activities) -> list[Ce
             if system.operator == processor:
                 systems[system.id] = system
     transfers = derive.transfers(inv, flows)
+    served = {a.id for a in activities}
     contracts = sorted(
         {
             derive.contract_text(c)
             for c in inv.contracts.values()
-            if c.processor == processor and c.controller == controller
+            if c.processor == processor
+            and (
+                c.controller == controller
+                # a sub-processing contract covering this controller's activities
+                or (c.type == "sub_processing" and c.scope and served & set(c.scope.activities))
+            )
         }
     )
     return [

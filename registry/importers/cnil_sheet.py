@@ -237,14 +237,15 @@ class CnilFiche(IcoRow):
                 found = measures.setdefault(ident, {})
                 if text == "mesures non documentées":
                     continue
+                if index == 6:  # one measure in words per line
+                    found.setdefault("measures", []).append(text)
+                    continue
                 for phrase in (p.strip() for p in text.split(", ")):
                     if phrase in _SECURITY_FR:
                         key, value = _SECURITY_FR[phrase]
                         found[key] = value
                     elif phrase in _AUTH_FR:
                         found["authentication"] = _AUTH_FR[phrase]
-                    elif index == 6:
-                        found.setdefault("measures", []).append(phrase)
                     else:
                         self.draft.report(
                             cell.where, phrase, f"not a recognised measure of {label!r}"

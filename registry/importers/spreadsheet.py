@@ -105,19 +105,30 @@ _UNITS = {
 }
 
 
+def _split_source(text: str) -> tuple[str, str | None]:
+    """``P10Y after x (source (with parentheses))`` → (``P10Y after x``, the source)."""
+    if not text.endswith(")"):
+        return text, None
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[index], 0)
+        if depth == 0:
+            if index > 0 and text[index - 1] == " ":
+                return text[: index - 1], text[index + 1 : -1]
+            return text, None
+    return text, None
+
+
 def parse_retention(text: str) -> Retention | None:
     """``P10Y after end of care (source)``, or ``10 years``, or ``10 ans à compter de : x``."""
-    match = re.fullmatch(r"(P[0-9YMWDTHS]+)(?: after (.*?))?(?: \(([^()]*)\))?", text)
+    rest, source = _split_source(text.strip())
+    match = re.fullmatch(r"(P[0-9YMWDTHS]+)(?: after (.+))?", rest)
     if match:
         try:
-            return Retention(period=match[1], after=match[2], source=match[3])
+            return Retention(period=match[1], after=match[2], source=source)
         except ValueError:
             return None
-    match = re.fullmatch(
-        r"(?P<periods>.+?)(?: (?:after|à compter de :?) (?P<after>.*?))?"
-        r"(?: \((?P<source>[^()]*)\))?",
-        text,
-    )
+    match = re.fullmatch(r"(?P<periods>.+?)(?: (?:after|à compter de :?) (?P<after>.+))?", rest)
     if not match:
         return None
     period = ""
@@ -130,7 +141,7 @@ def parse_retention(text: str) -> Retention | None:
             return None
         period += f"{amount[1]}{unit}"
     try:
-        return Retention(period="P" + period, after=match["after"], source=match["source"])
+        return Retention(period="P" + period, after=match["after"], source=source)
     except ValueError:
         return None
 
@@ -417,9 +428,8 @@ class IcoRow(RowReader):
                     cell.where, line, "expected 'category: period' (e.g. 'Payroll: P6Y')"
                 )
                 continue
+            # A period may be set on a parent category (it covers its children).
             category = self.draft.category(name, cell.where)
-            if category not in activity["data_categories"]:
-                activity["data_categories"].append(category)
             result.append({"category": category} | retention.model_dump(exclude_none=True))
         return result
 
