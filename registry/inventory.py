@@ -70,6 +70,7 @@ class Inventory:
     # Entities that failed validation: known to exist, so references to them do not
     # cascade into "dangling reference" findings.
     invalid: set[tuple[str, str]] = field(default_factory=set)
+    invalid_nodes: dict[tuple[str, str], LocatedMap] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
 
     # -- typed views ------------------------------------------------------------
@@ -130,6 +131,18 @@ class Inventory:
     def key_position(self, entity: Entity, key: str) -> Position:
         node = self.nodes[(entity.kind, entity.id)]
         return node.key_positions.get(key, node.pos)
+
+    def invalid_mentions(self, kind: str, field_path: str, ident: str) -> bool:
+        """True if an entity of ``kind`` that failed validation names ``ident`` at ``field_path``.
+
+        Rules that judge by absence (no flow, no contract in force) ask this, so that
+        one schema error does not cascade into findings about other entities.
+        """
+        return any(
+            k == kind
+            and any(value == ident for value, _ in _values_at(node, field_path.split(".")))
+            for (k, _), node in self.invalid_nodes.items()
+        )
 
     # -- derived facts ----------------------------------------------------------
     def endpoint(self, ident: str) -> Entity | None:
@@ -300,7 +313,7 @@ class _Builder:
             )
             return
         kind = body.get("kind")
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:  # a list or mapping is unhashable
             if kind is None:
                 message = "document has no `kind` (one of " + ", ".join(KINDS) + ")"
             else:
@@ -322,6 +335,7 @@ class _Builder:
                 inv.problems.append(schema_finding(code, message, pos, kind, label))
             if label:
                 inv.invalid.add((kind, label))
+                inv.invalid_nodes[(kind, label)] = body
             return
         existing = inv.by_kind[kind].get(entity.id)
         key = (kind, entity.id)

@@ -402,6 +402,10 @@ def load_text(
         lines = text.splitlines()
         if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
             problem += " (this line contains a tab: YAML indents with spaces)"
+        context = error.context_mark
+        if error.context and context is not None and mark is not None and context.line != mark.line:
+            # libyaml often gives up at the end of the file: say where the trouble began.
+            problem += f" ({error.context} that starts at line {context.line + 1})"
         result.problems.append(LoadProblem("SCH-001", f"YAML syntax error: {problem}", pos))
     except yaml.YAMLError as error:
         result.problems.append(

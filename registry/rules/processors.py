@@ -118,6 +118,8 @@ def operator_contract(ctx: RuleContext) -> Iterator[Finding]:
             )
             if system.operator == controller or joint:
                 continue
+            if inv.invalid_mentions("Contract", "processor", system.operator):
+                continue  # a contract with schema errors: reported as such, not as missing
             if not valid_contracts(inv, controller, system.operator, ctx.as_of):
                 yield ctx.finding(
                     system,
