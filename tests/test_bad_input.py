@@ -186,3 +186,22 @@ def test_single_file_with_references_to_other_files(tmp_path):
     assert result.returncode == 1
     found = {(f["rule"], f["line"]) for f in json.loads(result.stdout)["findings"]}
     assert ("SCH-012", 3) in found and ("SCH-012", 5) in found
+
+
+def test_console_script_gives_the_same_answers():
+    """The installed `ropa` entry point, not only `python -m registry.cli`."""
+    script = Path(sys.executable).parent / "ropa"
+    if not script.exists():
+        pytest.skip("ropa is not installed as a console script beside this Python")
+    missing = subprocess.run(
+        [str(script), "check", "no/such/inventory"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert_usage_error(missing, "does not exist")
+    found = subprocess.run(
+        [str(script), "check", f"{CORPUS}/bad-country.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert found.returncode == 1 and "Traceback" not in found.stderr
+    assert found.stdout.startswith(f"{CORPUS}/bad-country.yaml:4:10: SCH-009 error ")
