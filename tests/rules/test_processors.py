@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.builder import Drop, Edit, Put, assert_no_finding, near_miss, trigger
+from tests.builder import Drop, Edit, Put, assert_no_finding, near_miss, perturb, trigger
 
 DPA = "contracts/lis-dpa.yaml"
 INTAKE = "flows/sample-intake.yaml"
@@ -192,8 +192,9 @@ def test_near_miss(case, check_yaml):
 
 def test_contract_judged_as_of_the_given_date(check_yaml):
     """The same inventory passes before the DPA expires and fails after."""
-    before = check_yaml(NEAR_MISSES[1].files(), dt.date(2026, 11, 29))
-    after = check_yaml(NEAR_MISSES[1].files(), dt.date(2026, 11, 30))
+    files = perturb(Edit(DPA, "expires: 2027-01-15", "expires: 2026-11-29"))
+    before = check_yaml(files, dt.date(2026, 11, 29))
+    after = check_yaml(files, dt.date(2026, 11, 30))
     assert_no_finding(before, "DPA-004")
     assert [f.entity for f in after.findings if f.rule == "DPA-004"] == ["Contract:lis-dpa"]
     assert before.failed is False and after.failed is True
