@@ -55,7 +55,44 @@ JOINT = """
     review_every: P1Y
 """
 
+SUB_CONTRACT = """
+    kind: Contract
+    id: lis-backup-subprocessing
+    type: sub_processing
+    controller: lis-vendor
+    processor: cloud-host
+    signed: 2024-02-01
+    scope:
+      activities: [lab-testing]
+      data_categories: [lab-results]
+      data_subjects: [patients]
+    art28_clauses: {documented_instructions: true, confidentiality: true, security: true,
+                    sub_processors: true, data_subject_rights: true, compliance_assistance: true,
+                    deletion_or_return: true, audits: true}
+    last_reviewed: {date: 2026-06-01, by: Claire Martin}
+    review_every: P1Y
+"""
+SUBPROCESSING_CHAIN = (
+    *SUBPROCESSOR,
+    Put("contracts/lis-backup-subprocessing.yaml", SUB_CONTRACT),
+    Edit(
+        "flows/lis-backup-copy.yaml",
+        "encrypted_in_transit: true",
+        "encrypted_in_transit: true\ncontract: lis-backup-subprocessing",
+    ),
+)
+AUTHORISE_CLOUD = Edit(
+    DPA, "art28_clauses:", "authorised_subprocessors: [cloud-host]\nart28_clauses:"
+)
+
 TRIGGERS = [
+    trigger(
+        "DPA-001",
+        "sub-processing-contract-the-controller-did-not-authorise",
+        *SUBPROCESSING_CHAIN,
+        entity="Flow:lis-backup-copy",
+        at="flows/lis-backup-copy.yaml:9:11",  # `contract: lis-backup-subprocessing`
+    ),
     trigger(
         "DPA-001",
         "flow-to-processor-without-contract",
@@ -131,6 +168,13 @@ TRIGGERS = [
 NEAR_MISSES = [
     near_miss(
         "DPA-001",
+        "authorised-sub-processing-chain",
+        *SUBPROCESSING_CHAIN,
+        AUTHORISE_CLOUD,
+        also=lambda result: assert_no_finding(result, "DPA-002"),
+    ),
+    near_miss(
+        "DPA-001",
         "flow-to-controllers-own-system",  # portal is run by labs itself
         Edit(INTAKE, "to: lis", "to: portal"),
         Edit(INTAKE, "contract: lis-dpa\n", ""),
@@ -175,7 +219,7 @@ NEAR_MISSES = [
         "DPA-005",
         "subprocessor-authorised",
         *SUBPROCESSOR,
-        Edit(DPA, "art28_clauses:", "authorised_subprocessors: [cloud-host]\nart28_clauses:"),
+        AUTHORISE_CLOUD,
     ),
 ]
 
