@@ -26,6 +26,7 @@ from registry.loader import (
     LocatedList,
     LocatedMap,
     Position,
+    gc_paused,
     load_path,
     load_text,
 )
@@ -179,6 +180,14 @@ class Inventory:
         result: dict[str, list[Flow]] = {}
         for flow in self.flows.values():
             result.setdefault(flow.activity, []).append(flow)
+        return result
+
+    @cached_property
+    def contracts_by_processor(self) -> dict[str | None, list[Contract]]:
+        """Contracts by the processor they bind, in declaration order (an index for rules)."""
+        result: dict[str | None, list[Contract]] = {}
+        for contract in self.contracts.values():
+            result.setdefault(contract.processor, []).append(contract)
         return result
 
     def operator_of(self, ident: str) -> str | None:
@@ -371,13 +380,31 @@ class _Builder:
 
     def resolve_references(self) -> None:
         inv = self.inventory
+        # Ids that a reference to these kinds may name (invalid entities exist too).
+        known: dict[tuple[str, ...], set[str]] = {}
+        for targets in {t for cls in KINDS.values() for t in cls.references.values()}:
+            known[targets] = {i for t in targets for i in inv.by_kind[t]}
+            known[targets].update(i for t, i in inv.invalid if t in targets)
+        paths = {
+            cls: [(f, f.split("."), known[t]) for f, t in cls.references.items()]
+            for cls in KINDS.values()
+        }
         for entity in inv.entities():
-            for field_path, targets in entity.references.items():
-                node = inv.nodes[(entity.kind, entity.id)]
-                for ident, pos in _values_at(node, field_path.split(".")):
-                    if not isinstance(ident, str):
+            node = inv.nodes[(entity.kind, entity.id)]
+            for field_path, path, ids in paths[type(entity)]:
+                # Fast pass over the values; positions are only needed for a finding.
+                if len(path) == 1:
+                    value = node.get(path[0])
+                    if value is None or (type(value) is str and value in ids):
                         continue
-                    if any(ident in inv.by_kind[t] or (t, ident) in inv.invalid for t in targets):
+                    values = value if type(value) is LocatedList else (value,)
+                else:
+                    values = _scalars_at(node, path)
+                if all(i in ids for i in values if isinstance(i, str)):
+                    continue
+                targets = entity.references[field_path]
+                for ident, pos in _values_at(node, path):
+                    if not isinstance(ident, str) or ident in ids:
                         continue
                     names = [i for t in targets for i in inv.by_kind[t]]
                     hint = difflib.get_close_matches(ident, names, n=1, cutoff=0.6)
@@ -388,6 +415,29 @@ class _Builder:
                     inv.problems.append(
                         schema_finding("SCH-012", message, pos, entity.kind, entity.id)
                     )
+
+
+def _scalars_at(node: Any, path: list[str]) -> list[Any]:
+    """The values at a dotted field path (as :func:`_values_at`, without positions)."""
+    found: list[Any] = []
+    _collect(node, path, 0, found)
+    return found
+
+
+def _collect(node: Any, path: list[str], step: int, found: list[Any]) -> None:
+    if type(node) is LocatedList:
+        for item in node:
+            _collect(item, path, step, found)
+        return
+    if type(node) is not LocatedMap or path[step] not in node:
+        return
+    value = node[path[step]]
+    if step + 1 < len(path):
+        _collect(value, path, step + 1, found)
+    elif type(value) is LocatedList:
+        found.extend(value)
+    else:
+        found.append(value)
 
 
 def _values_at(node: Any, path: list[str]) -> Iterator[tuple[Any, Position]]:
@@ -431,4 +481,5 @@ def build(result: LoadResult, root: str) -> Inventory:
 
 def load_inventory(path: Path) -> Inventory:
     """Read every YAML file under ``path`` into a resolved inventory."""
-    return build(load_path(path), path.as_posix())
+    with gc_paused():
+        return build(load_path(path), path.as_posix())
