@@ -278,4 +278,11 @@ def routes(
         if truncated:
             break
     found.sort(key=lambda r: r.nodes)
+    # Inside a final cycle every member is an end: keep only the routes that go furthest
+    # (in sorted order a route's extensions come right after it).
+    found = [
+        r
+        for r, after in zip(found, [*found[1:], None], strict=True)
+        if after is None or after.nodes[: len(r.nodes)] != r.nodes
+    ]
     return found, truncated

@@ -65,14 +65,17 @@ def dot_text(text: str) -> str:
     line breaks as DOT's ``\\n``."""
     import graphviz
 
-    flat = text.replace("\r\n", "\n").replace("\r", "\n")
-    return graphviz.escape(flat).replace("\n", "\\n")
+    flat = text.replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
+    # nohtml: a text that happens to look like <...> must not become an HTML-like label.
+    return graphviz.nohtml(flat.replace("\n", "\\n"))
 
 
 def html_text(text: str) -> str:
     """A text for an HTML-like label: markup escaped, line breaks as ``<BR/>``."""
     flat = text.replace("\r\n", "\n").replace("\r", "\n")
-    return html.escape(flat, quote=True).replace("\n", '<BR ALIGN="LEFT"/>')
+    # Graphviz reads backslash escapes (\N, \\) in HTML-like labels too: double them.
+    escaped = html.escape(flat, quote=True).replace("\\", "\\\\")
+    return escaped.replace("\n", '<BR ALIGN="LEFT"/>')
 
 
 def dot_name(key: str) -> str:
