@@ -307,7 +307,8 @@ class _Builder:
         existing = inv.by_kind[kind].get(entity.id)
         key = (kind, entity.id)
         if existing is not None and key not in inv.builtin:
-            first = inv.nodes[key].pos
+            first_node = inv.nodes[key]
+            first = first_node.value_positions.get("id", first_node.pos)
             inv.problems.append(
                 schema_finding(
                     "SCH-011",
