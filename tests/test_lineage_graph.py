@@ -92,7 +92,7 @@ def test_routes_are_cut_at_the_limit_and_say_so(inv: Inventory) -> None:
 
 
 def test_routes_through_a_cycle_terminate(tmp_path: Path) -> None:
-    from lineage_inventory import base, flow, with_docs, write
+    from tests.lineage_inventory import base, flow, with_docs, write
 
     docs = with_docs(base(), flow("back", "lab-testing", "cloud-store", "lis"))
     inv = load_inventory(write(tmp_path / "inv", docs))

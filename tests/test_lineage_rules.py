@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from lineage_inventory import base, dpa, flow, org, system, with_docs, write
 
 from registry.check import CheckResult, check
 from registry.inventory import load_inventory
+from tests.lineage_inventory import base, dpa, flow, org, system, with_docs, write
 
 AS_OF = dt.date(2026, 11, 29)
 

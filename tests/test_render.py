@@ -11,11 +11,11 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from lineage_inventory import base, flow, org, system, to_yaml, with_docs, write
 
 from registry import render
 from registry.cli import main
 from registry.inventory import load_inventory
+from tests.lineage_inventory import base, flow, org, system, to_yaml, with_docs, write
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lineage"
 SVG = "{http://www.w3.org/2000/svg}"

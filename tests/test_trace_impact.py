@@ -136,7 +136,7 @@ def test_impact_markdown_puts_special_categories_first_and_names_the_dpo(inv: In
 
 
 def test_impact_deletion_overdue(tmp_path: Path) -> None:
-    from lineage_inventory import base, write
+    from tests.lineage_inventory import base, write
 
     docs = base()
     docs["System:cloud-store"].update(temporary=True, delete_by="2026-01-01")
