@@ -15,6 +15,7 @@ import pytest
 from registry import render
 from registry.cli import main
 from registry.inventory import load_inventory
+from tests.hostile import HOSTILE_NAMES, HOSTILE_TEXTS, hostile_inventory
 from tests.lineage_inventory import base, flow, org, system, to_yaml, with_docs, write
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lineage"
@@ -167,7 +168,7 @@ def test_url_for_prefixes_every_link_and_sees_only_ids(inv) -> None:
 HOSTILE = 'Evil" URL="javascript:alert(1)" x="\\N {a|b} ]; n [label=x] // \\'
 
 
-def hostile_inventory(tmp_path: Path) -> Path:
+def hostile_names_inventory(tmp_path: Path) -> Path:
     evil_org = org("cloudco", HOSTILE, "DE")
     evil_system = system("cloud-store", "cloudco", "DE", ["identity", "lab-results"])
     evil_system["name"] = HOSTILE + " & 'system'"
@@ -179,7 +180,7 @@ def hostile_inventory(tmp_path: Path) -> Path:
 
 
 def test_hostile_names_render_as_text(tmp_path: Path) -> None:
-    inv = load_inventory(hostile_inventory(tmp_path))
+    inv = load_inventory(hostile_names_inventory(tmp_path))
     assert not inv.problems, inv.problems  # these names are allowed by the model
     svg = render.dot_to_svg(render.view_dot(inv, "overview"))
     shape = structure(svg)  # parses as XML
@@ -332,3 +333,22 @@ def test_graph_cli_writes_svg(tmp_path: Path) -> None:
     assert main(["graph", str(FIXTURE), "--format", "svg", "--out", str(out)]) == 0
     assert "System/lis" in structure(out.read_text())["node"]
     assert os.path.getsize(out) > 1000
+
+
+# --- the project's shared hostile strings ----------------------------------------------
+
+
+@pytest.mark.parametrize("index", range(len(HOSTILE_TEXTS)))
+def test_shared_hostile_inventory_stays_inert_in_diagrams(tmp_path: Path, index: int) -> None:
+    inv = load_inventory(hostile_inventory(tmp_path / "inv", index))
+    name = HOSTILE_NAMES[index % len(HOSTILE_NAMES)]
+    for view in ("overview", "category:special-results", "system:lis", "transfers"):
+        svg = render.dot_to_svg(render.view_dot(inv, view))
+        root = ET.fromstring(svg)  # well-formed
+        hrefs = {a.get(XLINK) for a in root.iter(f"{SVG}a")} - {None}
+        assert all(
+            h.startswith(("systems/", "organisations/", "flows/", "subjects/")) for h in hrefs
+        )
+        assert "<script" not in svg and "javascript:" not in "".join(hrefs)
+    texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
+    assert name in texts  # the System's name, verbatim, as text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from registry.cli import main
 from registry.impact import impact, impact_markdown, md
 from registry.inventory import Inventory, load_inventory
 from registry.trace import UnknownEntity, trace, trace_text
+from tests.hostile import HOSTILE_NAMES, HOSTILE_TEXTS, hostile_inventory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lineage"
 AS_OF = dt.date(2026, 11, 29)
@@ -158,3 +160,18 @@ def test_impact_cli(capsys) -> None:
     assert json.loads(capsys.readouterr().out)["system"]["id"] == "lis"
     assert main(["impact", "lsi", str(FIXTURE)]) == 2
     assert "did you mean 'lis'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("index", range(len(HOSTILE_TEXTS)))
+def test_shared_hostile_inventory_stays_inert_in_impact_and_trace(
+    tmp_path: Path, index: int
+) -> None:
+    inv = load_inventory(hostile_inventory(tmp_path / "inv", index))
+    text = impact_markdown(impact(inv, "lis", AS_OF))
+    name = HOSTILE_NAMES[index % len(HOSTILE_NAMES)]
+    assert "<script" not in text and "<img" not in text and "<svg" not in text
+    assert not re.search(r"(?<!\\)\]\(", text)  # no live Markdown link
+    assert re.search(r"(?<!\\)\|", md(name).replace("\\|", "")) is None  # no table break
+    assert md(name) in text
+    routes = trace_text(trace(inv, "special-results"))
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", routes)
