@@ -267,8 +267,11 @@ def impact_markdown(result: dict[str, Any]) -> str:
                 else ""
             )
             how = ["declared in stores"] if category["declared_in_stores"] else []
-            if category["arrives_by"]:
-                how.append("flows " + ", ".join(f"`{f}`" for f in category["arrives_by"]))
+            flows = category["arrives_by"]
+            if len(flows) > 3:  # the JSON output lists them all
+                how.append(f"{len(flows)} flows (`{flows[0]}`, `{flows[1]}`, …)")
+            elif flows:
+                how.append("flows " + ", ".join(f"`{f}`" for f in flows))
             out.append(
                 f"| {md(category['name'])} (`{category['id']}`) | {mark} | {'; '.join(how)} | "
                 f"{md(category['retention']) if category['retention'] else 'not declared'} |"

@@ -178,6 +178,10 @@ def organisation_roles(inv: Inventory) -> dict[str, str]:
         if c.processor and c.type in (ContractType.dpa, ContractType.sub_processing)
     }
     processors |= {p for f in inv.flows.values() if (p := inv.is_processor_end(f))}
+    receives_as: dict[str, set[str]] = {}
+    for flow in inv.flows.values():
+        if flow.to in inv.organisations and flow.recipient_role:
+            receives_as.setdefault(flow.to, set()).add(flow.recipient_role.value)
     roles = {}
     for ident in inv.organisations:
         if ident in controllers and ident in processors:
@@ -186,6 +190,10 @@ def organisation_roles(inv: Inventory) -> dict[str, str]:
             roles[ident] = "controller"
         elif ident in processors:
             roles[ident] = "processor"
+        elif receives_as.get(ident) == {"joint_controller"}:
+            roles[ident] = "recipient (joint controller)"
+        elif receives_as.get(ident) == {"controller"}:
+            roles[ident] = "recipient (independent controller)"
         else:
             roles[ident] = "recipient"
     return roles
@@ -235,12 +243,13 @@ class _Drawing:
                 "labelloc": "b",
                 "labeljust": "l",
                 "nodesep": "0.35",
-                "ranksep": "0.9",
+                "ranksep": "0.7",
                 "newrank": "true",
                 "tooltip": dot_text(title),
             },
             node_attr={"fontname": FONT, "fontsize": "11"},
-            edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.7"},
+            # decorate: a line ties each label to its edge when dot places it away.
+            edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.7", "decorate": "true"},
         )
 
     def country_note(self, country: str | None) -> str:
@@ -259,12 +268,15 @@ class _Drawing:
         country = organisation.country
         third = bool(country and countries().is_third_country(country))
         fill = {"controller": CONTROLLER_FILL, "processor": PROCESSOR_FILL}.get(
-            role, CONTROLLER_FILL if role.startswith("controller") else OTHER_FILL
+            role, CONTROLLER_FILL if role.startswith("controller and") else OTHER_FILL
         )
         style = "rounded,filled,dashed" if role == "processor" else "rounded,filled"
-        label = f"<<B>{html_text(organisation.name)}</B>"
         details = [role] + ([self.country_note(country)] if country else [])
-        label += f'<BR/><FONT POINT-SIZE="9">{html_text(" · ".join(details))}{extra}</FONT>>'
+        label = (
+            f'<<B>{html_text(organisation.name)}</B><BR ALIGN="LEFT"/>'
+            f'<FONT POINT-SIZE="9">{html_text(" · ".join(details))}{extra}</FONT>'
+            '<BR ALIGN="LEFT"/>>'
+        )
         return {
             "label": label,
             "style": style,
@@ -279,49 +291,65 @@ class _Drawing:
         }
 
     def caption(self, title: str, notes: list[str], collapsed: bool) -> str:
-        """Title, notes and legend as one HTML-like table."""
+        """Title, notes and legend as one HTML-like table (ASCII samples: renderers
+        measure other glyphs badly)."""
+
+        def bar(colour: str, height: int) -> str:
+            return (
+                '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
+                f'<TD BGCOLOR="{colour}" HEIGHT="{height}" WIDTH="36" FIXEDSIZE="TRUE"></TD>'
+                "</TR></TABLE>"
+            )
+
+        def frame(style: str, fill: str, colour: str = "#7f8c8d") -> str:
+            return (
+                '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
+                f'<TD BORDER="1" STYLE="{style}" COLOR="{colour}" BGCOLOR="{fill}" '
+                'WIDTH="36" HEIGHT="12" FIXEDSIZE="TRUE"></TD></TR></TABLE>'
+            )
+
         rows = [
             (
-                f'<FONT COLOR="{SPECIAL_COLOUR}"><B>━━━▶</B></FONT>',
+                bar(SPECIAL_COLOUR, 4),
                 "flow carrying special categories (Art. 9, criminal data, national ids)",
             ),
+            (bar(FLOW_COLOUR, 1), "other flow, labelled with its categories"),
             (
-                f'<FONT COLOR="{FLOW_COLOUR}">───▶</FONT>',
-                "other flow, labelled with its categories",
-            ),
-            (
-                f'<FONT COLOR="{FLOW_COLOUR}">- - -▶</FONT>',
+                f'<FONT COLOR="{FLOW_COLOUR}">- - - -</FONT>',
                 "transfer outside the EEA, labelled with its mechanism",
             ),
+            (frame("rounded", CONTROLLER_FILL), "organisation acting as controller"),
+            (frame("dashed", PROCESSOR_FILL), "organisation acting as processor"),
             (
-                f'<FONT COLOR="{THIRD_COUNTRY_COLOUR}"><B>red frame</B></FONT>',
-                "outside the EEA (country and adequacy written)",
+                frame("rounded", "white", THIRD_COUNTRY_COLOUR),
+                "red frame: outside the EEA (country and adequacy written)",
             ),
-            ("solid frame", "organisation acting as controller"),
-            ("dashed frame", "organisation acting as processor"),
         ]
         if not collapsed:
             rows += [
-                ("rounded box", "system (pink: stores special categories)"),
-                ("3-D box", "organisation receiving data"),
+                (frame("rounded", SPECIAL_FILL), "system storing special categories"),
+                ("box", "system; 3-D box: organisation receiving data"),
                 ("oval", "data subjects the data is collected from"),
             ]
         small = '<FONT POINT-SIZE="10">{}</FONT>'
+        sample_cell = '<TD ALIGN="CENTER" WIDTH="44" HEIGHT="14" FIXEDSIZE="TRUE">{}</TD>'
         legend = "".join(
-            f'<TR><TD ALIGN="RIGHT">{small.format(sample)}</TD>'
+            f"<TR>{sample_cell.format(small.format(sample))}"
             f'<TD ALIGN="LEFT">{small.format(html_text(text))}</TD></TR>'
             for sample, text in rows
         )
-        heading = "".join(
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT">{html_text(note)}</TD></TR>' for note in notes
+        left = '<BR ALIGN="LEFT"/>'
+        heading = f'<FONT POINT-SIZE="14"><B>{html_text(title)}</B></FONT>{left}' + "".join(
+            f"{html_text(note)}{left}" for note in notes
         )
+        table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
+        # Title and notes beside the legend, each in its own column, so neither stretches
+        # the other.
         return (
-            '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="14"><B>{html_text(title)}'
-            f"</B></FONT></TD></TR>{heading}"
-            '<TR><TD COLSPAN="2" ALIGN="LEFT"> </TD></TR>'
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>'
-            f"{legend}</TABLE>>"
+            f'<{table}<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT">{heading}</TD>'
+            f'<TD WIDTH="24"> </TD><TD ALIGN="LEFT" VALIGN="TOP">{table}'
+            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>{legend}</TABLE>'
+            "</TD></TR></TABLE>>"
         )
 
     def categories_label(self, categories: list[str]) -> str:
@@ -332,10 +360,7 @@ class _Drawing:
     # -- detailed view -----------------------------------------------------------------
     def detailed(self, selection: Selection) -> str:
         graph, inv = self.graph, self.inv
-        dot = self.digraph(
-            selection.title,
-            [f"{_count(selection.nodes, 'node')}, {_count(selection.edges, 'flow')}"],
-        )
+        dot = self.digraph(selection.title, [self.summary(selection)])
         # One cluster per organisation running systems in the view; an organisation
         # that only receives data is drawn as a node of its own.
         runs = {
@@ -377,6 +402,27 @@ class _Drawing:
         for u, v, flow_id in sorted(selection.edges, key=lambda e: (e[2], e[0], e[1])):
             self.edge(dot, u, v, flow_id)
         return dot.source
+
+    def summary(self, selection: Selection) -> str:
+        """One line an auditor can check the picture against."""
+        kinds = [self.graph.nodes[k]["kind"] for k in selection.nodes]
+        edges = [self.graph.edges[e] for e in selection.edges]
+        special = sum(1 for e in edges if e["special"])
+        leaving = sum(
+            1
+            for u, v, _ in selection.edges
+            if self.graph.nodes[v]["third_country"] and not self.graph.nodes[u]["third_country"]
+        )
+        parts = [
+            _count([k for k in kinds if k == "System"], "system"),
+            _count([k for k in kinds if k == "Organisation"], "receiving organisation"),
+            _count([k for k in kinds if k == "DataSubject"], "group") + " of data subjects",
+        ]
+        return (
+            ", ".join(parts)
+            + f"; {_count(edges, 'flow')}, {special} carrying special categories, "
+            + f"{leaving} leaving the EEA"
+        )
 
     def node(self, dot, key: str, selection: Selection, *, in_cluster: bool = False) -> None:
         data = self.graph.nodes[key]
