@@ -408,10 +408,12 @@ class _Drawing:
         kinds = [self.graph.nodes[k]["kind"] for k in selection.nodes]
         edges = [self.graph.edges[e] for e in selection.edges]
         special = sum(1 for e in edges if e["special"])
+        nodes = self.graph.nodes
         leaving = sum(
             1
             for u, v, _ in selection.edges
-            if self.graph.nodes[v]["third_country"] and not self.graph.nodes[u]["third_country"]
+            if is_transfer(nodes[u]["country"], nodes[v]["country"])
+            and countries().in_eea(nodes[u]["country"])
         )
         parts = [
             _count([k for k in kinds if k == "System"], "system"),
@@ -488,7 +490,7 @@ class _Drawing:
             "fontcolor": SPECIAL_COLOUR if data["special"] else "#2c3e50",
             "penwidth": "2.5" if data["special"] else "1",
         }
-        if target["third_country"]:
+        if is_transfer(self.graph.nodes[u]["country"], target["country"]):
             attrs["style"] = "dashed"
             mechanism = data["transfer"]
             if mechanism:
@@ -567,7 +569,9 @@ class _Drawing:
             attrs = {
                 "shape": "box",
                 "style": "rounded,filled,dashed" if role == "processor" else "rounded,filled",
-                "fillcolor": PROCESSOR_FILL if role == "processor" else CONTROLLER_FILL,
+                "fillcolor": PROCESSOR_FILL
+                if role == "processor"
+                else (CONTROLLER_FILL if role.startswith("controller") else OTHER_FILL),
                 "color": THIRD_COUNTRY_COLOUR if third else "#7f8c8d",
                 "penwidth": "2" if third else "1",
             }
@@ -575,7 +579,7 @@ class _Drawing:
         else:
             data = self.graph.nodes[key]
             name = data["name"]
-            lines = [ident]
+            lines = [] if kind == "DataSubject" else [ident]
             third = data["third_country"]
             attrs = {
                 "shape": "oval" if kind == "DataSubject" else "box",
@@ -587,7 +591,9 @@ class _Drawing:
         colour = f' COLOR="{THIRD_COUNTRY_COLOUR}"' if third else ""
         detail = "<BR/>".join(html_text(line) for line in lines)
         attrs["label"] = (
-            f'<<B>{html_text(name)}</B><BR/><FONT POINT-SIZE="9"{colour}>{detail}</FONT>>'
+            f"<<B>{html_text(name)}</B>"
+            + (f'<BR/><FONT POINT-SIZE="9"{colour}>{detail}</FONT>' if detail else "")
+            + ">"
         )
         attrs["URL"] = self.url(kind, ident)
         attrs["tooltip"] = dot_text(f"{kind} {ident}: {name}")
@@ -596,24 +602,32 @@ class _Drawing:
     def merged_edge(self, dot, u: str, v: str, flows: list[str]) -> None:
         from registry.graph import split_key
 
-        inv, graph = self.inv, self.graph
+        inv = self.inv
+        lists = countries()
         roots: set[str] = set()
         special = False
+        transfers, unprotected, mechanisms = 0, 0, set()
         for flow_id in flows:
             flow = inv.flows[flow_id]
             special = special or any(inv.special_of(c) for c in flow.data_categories)
             roots.update(inv.category_ancestors.get(c, (c,))[-1] for c in flow.data_categories)
+            country = inv.country_of(flow.to)
+            if is_transfer(inv.country_of(flow.source), country):
+                transfers += 1
+                if flow.transfer:
+                    mechanisms.add(flow.transfer.mechanism.value)
+                elif lists.needs_mechanism(country):
+                    unprotected += 1
         categories = sorted(roots)
         kind, ident = split_key(v)
-        third = (
-            graph.nodes[v]["third_country"]
-            if v in graph
-            else bool(
-                (country := inv.organisations[ident].country)
-                and countries().is_third_country(country)
+        inside = " inside" if u == v else ""
+        label = [f"{_count(flows, 'flow')}{inside}: {self.categories_label(categories)}"]
+        if transfers:
+            label.append(
+                f"{transfers} leaving the EEA"
+                + (f", {', '.join(sorted(mechanisms))}" if mechanisms else "")
+                + (f", {unprotected} with NO MECHANISM" if unprotected else "")
             )
-        )
-        label = f"{_count(flows, 'flow')}: {self.categories_label(categories)}"
         shown = flows[:10]
         tooltip = (
             f"{_count(flows, 'flow')}: "
@@ -621,16 +635,24 @@ class _Drawing:
             + (f" and {len(flows) - len(shown)} more" if len(flows) > len(shown) else "")
         )
         attrs = {
-            "label": dot_text(label),
+            "label": dot_text("\n".join(label)),
             "tooltip": dot_text(tooltip + "\ncategories: " + ", ".join(categories)),
             "color": SPECIAL_COLOUR if special else FLOW_COLOUR,
-            "fontcolor": SPECIAL_COLOUR if special else "#2c3e50",
+            "fontcolor": THIRD_COUNTRY_COLOUR
+            if unprotected
+            else (SPECIAL_COLOUR if special else "#2c3e50"),
             "penwidth": "2.5" if special else "1",
             "URL": self.url(kind, ident),
         }
-        if third:
+        if transfers:
             attrs["style"] = "dashed"
         dot.edge(dot_name(u), dot_name(v), **attrs)
+
+
+def is_transfer(source: str | None, target: str | None) -> bool:
+    """Data moving from a known country to another one outside the EEA (a move inside
+    one third country, or a collection from data subjects, is not drawn as a transfer)."""
+    return bool(source and target and source != target and countries().is_third_country(target))
 
 
 def _count(items: Iterable, noun: str) -> str:

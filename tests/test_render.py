@@ -242,7 +242,7 @@ def big_inventory(directory: Path, organisations: int, systems_each: int) -> Pat
         docs.update(with_docs({}, org(oid, f"Organisation {o}", "DE" if o % 5 else "US")))
         for s in range(systems_each):
             sid = f"sys-{o:03d}-{s:02d}"
-            docs.update(with_docs({}, system(sid, oid, "DE", ["identity"])))
+            docs.update(with_docs({}, system(sid, oid, "DE" if o % 5 else "US", ["identity"])))
             docs.update(
                 with_docs(
                     {},
@@ -268,6 +268,17 @@ def test_a_big_view_is_collapsed_and_says_so(tmp_path: Path) -> None:
         n.startswith("System/sys-") for n in shape["node"]
     )
     assert ("Organisation/lab", "Organisation/org-000") in shape["edge"]
+    # org-000 is in the US and its flows name no mechanism: said on the merged edge.
+    into_us = next(x for x in dot.splitlines() if '-> "Organisation/org-000"' in x)
+    assert "4 leaving the EEA, 4 with NO MECHANISM" in into_us and "style=dashed" in into_us
+    us_inside = next(
+        x for x in dot.splitlines() if '"Organisation/org-000" -> "Organisation/org-000"' in x
+    )
+    assert "leaving the EEA" not in us_inside and "style=dashed" not in us_inside
+    inside = next(
+        x for x in dot.splitlines() if '"Organisation/org-001" -> "Organisation/org-001"' in x
+    )
+    assert "flows inside: identity" in inside
 
 
 def test_a_huge_view_keeps_the_busiest_parties_and_says_so(tmp_path: Path) -> None:
