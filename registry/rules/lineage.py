@@ -160,36 +160,45 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
                 allowed.add(contract.processor)
 
     found: dict[tuple[str, str], tuple[set[str], str, str]] = {}
+    size = graph.number_of_nodes()  # depth limit: BFS would otherwise count a view's nodes
     for controller, category in sorted(seeds):
         related = related_categories(inv, category)
 
         def onward(
-            u: str,
-            v: str,
-            key: str,
-            related: frozenset[str] = related,
-            controller: str = controller,
-        ) -> bool:
-            data = graph[u][v][key]
+            u: str, related: frozenset[str] = related, controller: str = controller
+        ) -> Iterator[tuple[str, str]]:
+            """The flows out of ``u`` that may carry this controller's data onward."""
             sender = nodes[u]["operator"]
-            # A flow declared for another controller carries that controller's data; one
-            # declared for this controller is DPA-005's; data home again is no transfer.
-            if data["controller"] not in (None, sender) or sender == controller:
-                return False
-            if nodes[v]["kind"] == ORGANISATION and data["recipient_role"] in (
-                "controller",
-                "joint_controller",
-            ):
-                return False
-            return bool(related.intersection(data["categories"]))
+            if sender == controller:  # back home: the controller's own system
+                return
+            for v, flows in graph.succ[u].items():
+                for key, data in flows.items():
+                    # A flow declared for another controller carries that controller's
+                    # data; one declared for this controller is DPA-005's.
+                    if data["controller"] not in (None, sender):
+                        continue
+                    if nodes[v]["kind"] == ORGANISATION and data["recipient_role"] in (
+                        "controller",
+                        "joint_controller",
+                    ):
+                        continue  # a disclosure to a controller, not sub-processing
+                    if related.intersection(data["categories"]):
+                        yield v, key
 
-        view = nx.subgraph_view(graph, filter_edge=onward)
         starts = seeds[(controller, category)]
         reached = set(starts)
+
+        def successors(u: str, onward=onward, reached: set[str] = reached) -> Iterator[str]:
+            for v, _ in onward(u):
+                if v not in reached:  # shared across the starts: each node walked once
+                    reached.add(v)
+                    yield v
+
         for start in sorted(starts):
-            reached |= nx.descendants(view, start)
+            for _ in nx.generic_bfs_edges(graph, start, successors, depth_limit=size):
+                pass
         for u in sorted(reached):
-            for _, v, key in sorted(view.out_edges(u, keys=True)):
+            for v, key in sorted(onward(u)):
                 sender, receiver = nodes[u]["operator"], nodes[v]["operator"]
                 if not receiver or receiver in (sender, controller):
                     continue
