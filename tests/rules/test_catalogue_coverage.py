@@ -22,6 +22,7 @@ MODULES = [
     "tests.rules.test_retention",
     "tests.rules.test_security",
     "tests.rules.test_transfers",
+    "tests.rules.test_lineage",
     "tests.rules.test_governance",
     "tests.test_schema_findings",
 ]
