@@ -91,9 +91,12 @@ def impact(inv: Inventory, system_id: str, as_of: dt.date) -> dict[str, Any]:
     ]
     known = [e["estimated_subjects"] for e in estimates if e["estimated_subjects"] is not None]
     controllers: dict[str, set[str]] = {}
+    leading: set[str] = set()  # controllers named as `controller` (not only joint)
     for activity in activities:
         for controller in inv.controllers_of(activity):
             controllers.setdefault(controller, set()).add(activity.id)
+        if activity.controller:
+            leading.add(activity.controller)
     operator = system.operator
     to_notify = []
     for ident in sorted(controllers):
@@ -102,7 +105,8 @@ def impact(inv: Inventory, system_id: str, as_of: dt.date) -> dict[str, Any]:
             continue
         entry = _contact(organisation)
         entry["activities"] = sorted(controllers[ident])
-        if operator and operator != ident:
+        entry["role"] = "controller" if ident in leading else "joint controller"
+        if operator and operator != ident and ident in leading:
             contracts = valid_contracts(inv, ident, operator, as_of)
             entry["contract_with_operator"] = sorted(c.id for c in contracts) or None
         to_notify.append(entry)
@@ -332,7 +336,9 @@ def impact_markdown(result: dict[str, Any]) -> str:
             "|---|---|---|---|---|",
         ]
         for entry in controllers:
-            if "contract_with_operator" not in entry:
+            if entry["role"] == "joint controller":
+                contract = "joint controller"
+            elif "contract_with_operator" not in entry:
                 contract = "runs it itself"
             elif entry["contract_with_operator"]:
                 contract = ", ".join(f"`{c}`" for c in entry["contract_with_operator"])

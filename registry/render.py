@@ -38,6 +38,7 @@ MAX_EDGES = 120
 # Past this, even the collapsed view keeps only the busiest parties (and says so).
 MAX_COLLAPSED_NODES = 120
 LABEL_CATEGORIES = 3  # categories written on an edge before "+N more"
+MAX_PARALLEL = 3  # more flows than this between two nodes are drawn as one edge
 
 SPECIAL_COLOUR = "#c0392b"
 FLOW_COLOUR = "#5d6d7e"
@@ -353,6 +354,9 @@ class _Drawing:
         )
 
     def categories_label(self, categories: list[str]) -> str:
+        """The first few categories, special ones first (what an auditor looks for)."""
+        special = [c for c in categories if self.inv.special_of(c)]
+        categories = special + [c for c in categories if c not in special]
         shown = categories[:LABEL_CATEGORIES]
         more = len(categories) - len(shown)
         return ", ".join(shown) + (f" +{more}" if more > 0 else "")
@@ -399,8 +403,17 @@ class _Drawing:
                     self.node(cluster, key, selection, in_cluster=True)
         for key in loose:
             self.node(dot, key, selection)
+        # Many flows between the same two nodes (28 labs' copies on one server) are drawn
+        # as one edge that counts them; each flow keeps its own edge otherwise.
+        parallel: dict[tuple[str, str], list[str]] = {}
+        for u, v, flow_id in selection.edges:
+            parallel.setdefault((u, v), []).append(flow_id)
         for u, v, flow_id in sorted(selection.edges, key=lambda e: (e[2], e[0], e[1])):
-            self.edge(dot, u, v, flow_id)
+            flows = parallel[(u, v)]
+            if len(flows) <= MAX_PARALLEL:
+                self.edge(dot, u, v, flow_id)
+            elif flow_id == min(flows):
+                self.merged_edge(dot, u, v, sorted(flows), by_parent=False)
         return dot.source
 
     def summary(self, selection: Selection) -> str:
@@ -415,11 +428,12 @@ class _Drawing:
             if is_transfer(nodes[u]["country"], nodes[v]["country"])
             and countries().in_eea(nodes[u]["country"])
         )
-        parts = [
-            _count([k for k in kinds if k == "System"], "system"),
-            _count([k for k in kinds if k == "Organisation"], "receiving organisation"),
-            _count([k for k in kinds if k == "DataSubject"], "group") + " of data subjects",
+        counts = [
+            (kinds.count("System"), "system", ""),
+            (kinds.count("Organisation"), "receiving organisation", ""),
+            (kinds.count("DataSubject"), "group", " of data subjects"),
         ]
+        parts = [_count(range(n), noun) + tail for n, noun, tail in counts if n]
         return (
             ", ".join(parts)
             + f"; {_count(edges, 'flow')}, {special} carrying special categories, "
@@ -599,7 +613,7 @@ class _Drawing:
         attrs["tooltip"] = dot_text(f"{kind} {ident}: {name}")
         dot.node(dot_name(key), **attrs)
 
-    def merged_edge(self, dot, u: str, v: str, flows: list[str]) -> None:
+    def merged_edge(self, dot, u: str, v: str, flows: list[str], *, by_parent: bool = True) -> None:
         from registry.graph import split_key
 
         inv = self.inv
@@ -610,7 +624,10 @@ class _Drawing:
         for flow_id in flows:
             flow = inv.flows[flow_id]
             special = special or any(inv.special_of(c) for c in flow.data_categories)
-            roots.update(inv.category_ancestors.get(c, (c,))[-1] for c in flow.data_categories)
+            if by_parent:
+                roots.update(inv.category_ancestors.get(c, (c,))[-1] for c in flow.data_categories)
+            else:
+                roots.update(flow.data_categories)
             country = inv.country_of(flow.to)
             if is_transfer(inv.country_of(flow.source), country):
                 transfers += 1

@@ -97,7 +97,7 @@ def test_edge_labels_abbreviate_past_three_categories(tmp_path: Path) -> None:
     ]
     dot = render.view_dot(load_inventory(write(tmp_path / "inv", docs)), "overview")
     line = next(x for x in dot.splitlines() if "flows/to-cloud/" in x)
-    assert 'label="identity, contact, lab-results +2"' in line
+    assert 'label="lab-results, diagnoses, health +2"' in line  # special categories first
     assert "categories: identity, contact, lab-results, diagnoses, health" in line
 
 
