@@ -363,3 +363,12 @@ def test_shared_hostile_inventory_stays_inert_in_diagrams(tmp_path: Path, index:
         assert "<script" not in svg and "javascript:" not in "".join(hrefs)
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]
     assert name in texts  # the System's name, verbatim, as text
+
+
+def test_pip_installed_engine_is_found_without_the_venv_on_path(monkeypatch) -> None:
+    """`.venv/bin/ropa` run from anywhere: graphviz-pure sits beside the Python."""
+    monkeypatch.delenv("ROPA_DOT", raising=False)
+    monkeypatch.setenv("PATH", "")
+    beside = Path(sys.executable).parent / "graphviz-pure"
+    assert beside.exists(), "graphviz-pure is a dependency: pip installs it beside python"
+    assert render.find_engine() == [str(beside)]
