@@ -75,11 +75,13 @@ class Page:
     path: str  # Markdown source path, e.g. "systems/lis.md"
     title: str  # plain text
     body: str  # Markdown, every inventory string already escaped
+    wide: bool = False  # wide tables: ask the theme to hide its side columns
 
     def markdown(self) -> str:
         # JSON is YAML: the front matter's title survives any character.
+        hide = "hide: [navigation, toc]\n" if self.wide else ""
         return (
-            f"---\ntitle: {json.dumps(title(self.title))}\n---\n\n"
+            f"---\ntitle: {json.dumps(title(self.title))}\n{hide}---\n\n"
             f"{CONTENT_START}\n\n{self.body}\n\n{CONTENT_END}\n"
         )
 
@@ -117,8 +119,8 @@ class SiteContent:
     downloads: dict[str, bytes] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
 
-    def add(self, path: str, page_title: str, body: str) -> None:
-        self.pages[path] = Page(path, page_title, body)
+    def add(self, path: str, page_title: str, body: str, *, wide: bool = False) -> None:
+        self.pages[path] = Page(path, page_title, body, wide)
 
 
 def build_site(
@@ -129,6 +131,13 @@ def build_site(
     draw: DiagramFunction = diagram,
 ) -> SiteContent:
     return _Builder(result, site_name, last_change, draw).build()
+
+
+def rule_link(code: str, page: str) -> str:
+    """A link to a rule's entry in the catalogue; a waiver may name a rule that does not exist."""
+    if code in catalogue():
+        return link(text(code), page, "rules.md", code.lower())
+    return text(code) + " *(no such rule)*"
 
 
 def _status(finding: Finding) -> str:
@@ -181,7 +190,7 @@ class _Builder:
         rows = []
         for f in findings:
             row = [
-                link(text(f.rule), page, "rules.md", f.rule.lower()),
+                rule_link(f.rule, page),
                 _status(f)
                 + (f" ({ref(self.inv, 'Waiver', f.waived_by, page)})" if f.waived_by else ""),
                 text(f.article),
@@ -330,13 +339,12 @@ class _Builder:
             )
         out.append(table(["Organisation", "Role", "Country", "Data protection officer"], rows))
         out.append("## The register in numbers\n")
-        rows = [
-            [
-                link(PLURAL[kind], page, f"{SECTIONS[kind]}/index.md"),
-                str(sum(1 for e in inv.by_kind[kind] if (kind, e) not in inv.builtin)),
-            ]
-            for kind in KINDS
-        ]
+        rows = []
+        for kind in KINDS:
+            total = len(inv.by_kind[kind])
+            builtin = sum(1 for e in inv.by_kind[kind] if (kind, e) in inv.builtin)
+            count = str(total) + (f" ({builtin} from the default taxonomy)" if builtin else "")
+            rows.append([link(PLURAL[kind], page, f"{SECTIONS[kind]}/index.md"), count])
         out.append(table(["Entries", "Count"], rows))
         special = sorted(
             {c for a in inv.activities.values() for c in a.data_categories if inv.special_of(c)}
@@ -382,6 +390,7 @@ class _Builder:
             + intro
             + "\n"
             + reg.controller_record(self.inv, "register.md"),
+            wide=True,
         )
         self.site.add(
             "processors.md",
@@ -390,6 +399,7 @@ class _Builder:
             "Every organisation that processes personal data on behalf of a controller in "
             "this inventory: for whom, which processing, where the data goes, under which "
             "contract.\n\n" + reg.processor_record(self.inv, "processors.md"),
+            wide=True,
         )
 
     # -- entity pages -------------------------------------------------------------
@@ -465,7 +475,7 @@ class _Builder:
             case _:  # Waiver
                 return [
                     name,
-                    link(text(e.rule), page, "rules.md", e.rule.lower()),
+                    rule_link(e.rule, page),
                     self._waived_entity(e, page),
                     text(e.approved_by or ""),
                     text(e.expires or ""),
@@ -496,8 +506,6 @@ class _Builder:
         findings = self.by_entity.get((kind, entity.id), [])
         out.append("## Findings\n")
         out.append(self.findings_table(findings, page))
-        out.append("## Details\n")
-        out.append(self.fields(entity, page))
         out += self.kind_sections(entity, page)
         view = {
             "Activity": "activity",
@@ -508,6 +516,8 @@ class _Builder:
         if view:
             out.append("## Lineage\n")
             out.append(self.draw(inv, f"{view}:{entity.id}", page))
+        out.append("## Every field, as written\n")
+        out.append(self.fields(entity, page))
         out.append("## Referenced by\n")
         out.append(self.referenced_by(kind, entity.id, page))
         return "\n".join(out)
@@ -529,6 +539,8 @@ class _Builder:
                 (", ".join(ref(inv, "Activity", a.id, page) for a in acts) or "*No activity.*")
                 + "\n"
             )
+            out.append("## Security measures (Art. 32)\n")
+            out.append(text(reg.security_summary(e)) + "\n")
             out.append("## Stores\n")
             out.append(
                 table(
@@ -640,7 +652,7 @@ class _Builder:
         )
         out.append("## Diagram\n")
         out.append(self.draw(inv, "transfers", page))
-        self.site.add(page, "Transfers outside the EEA", "\n".join(out))
+        self.site.add(page, "Transfers outside the EEA", "\n".join(out), wide=True)
 
     def findings(self) -> None:
         page = "findings.md"
@@ -667,7 +679,7 @@ class _Builder:
             rows.append(
                 [
                     ref(self.inv, "Waiver", waiver.id, page),
-                    link(text(waiver.rule), page, "rules.md", waiver.rule.lower()),
+                    rule_link(waiver.rule, page),
                     self._waived_entity(waiver, page),
                     lines(waiver.reason or ""),
                     text(waiver.approved_by or "") or "**nobody**",
@@ -696,7 +708,7 @@ class _Builder:
                     f"· {link('how to fix', page, 'rules.md', code.lower())}\n"
                 )
             out.append(self.findings_table(by_rule[code], page, entity=True))
-        self.site.add(page, "Findings", "\n".join(out))
+        self.site.add(page, "Findings", "\n".join(out), wide=True)
 
     def rules(self) -> None:
         page = "rules.md"
@@ -818,7 +830,7 @@ class _Builder:
             row = reg.controller_row(inv, activity, page)
             rows = [[h, c] for h, c in zip(reg.CONTROLLER_COLUMNS[1:], row[1:], strict=True)]
             out.append(table(["Limb", "Entry"], rows))
-        self.site.add(page, "Print the register", "\n".join(out))
+        self.site.add(page, "Print the register", "\n".join(out), wide=True)
 
 
 def _first(flow: Flow, inv: Inventory, category: str) -> str:

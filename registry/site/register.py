@@ -47,6 +47,11 @@ def ref_end(inv: Inventory, ident: str, page: str) -> str:
     return text(ident) + " *(not in the inventory)*"
 
 
+def words(value: object) -> str:
+    """An enumeration value as words: ``public_task`` → ``public task``."""
+    return str(getattr(value, "value", value)).replace("_", " ")
+
+
 def joined(items: Iterable[str], sep: str = "<br>") -> str:
     return sep.join(items)
 
@@ -121,11 +126,11 @@ def controller_row(inv: Inventory, activity: Activity, page: str) -> list[str]:
         name += f"<br>{text(activity.reference)}"
     purposes = joined(lines(p.purpose) for p in activity.purposes)
     bases = joined(
-        text(f"{p.legal_basis.value} ({p.legal_basis.article})") if p.legal_basis else "—"
+        text(f"{words(p.legal_basis)} ({p.legal_basis.article})") if p.legal_basis else "—"
         for p in activity.purposes
     )
     art9 = (
-        text(f"{activity.art9_condition.value} ({activity.art9_condition.article})")
+        text(f"{words(activity.art9_condition)} ({activity.art9_condition.article})")
         if activity.art9_condition
         else ""
     )
@@ -138,7 +143,7 @@ def controller_row(inv: Inventory, activity: Activity, page: str) -> list[str]:
         + text(t.country or "country unknown")
         + ", "
         + (
-            text(f"{t.flow.transfer.mechanism.value} ({t.flow.transfer.mechanism.article})")
+            text(f"{words(t.flow.transfer.mechanism)} ({t.flow.transfer.mechanism.article})")
             if t.flow.transfer
             else ("**no mechanism**" if t.needs_mechanism else "adequacy")
         )
