@@ -18,15 +18,27 @@ MKDOCS_YML = ROOT / "mkdocs.yml"
 
 
 def site_config(
-    workdir: Path, inventory: Path, *, theme: str | None = None, as_of: str = "2026-11-29"
+    workdir: Path,
+    inventory: Path,
+    *,
+    theme: str | None = None,
+    as_of: str = "2026-11-29",
+    options: str = "",
 ) -> Path:
     """The project's mkdocs.yml, pointed at ``inventory`` and at an empty docs folder."""
     text = MKDOCS_YML.read_text("utf-8")
-    text = text.replace("inventory: inventory", f"inventory: {inventory}\n      as_of: {as_of!r}")
+    text = text.replace(
+        "inventory: inventory", f"inventory: {inventory}\n      as_of: {as_of!r}{options}"
+    )
     text = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {workdir / 'docs'}", text)
     if theme is not None:
         # Replace the whole theme block (up to the next top-level key).
-        text = re.sub(r"(?ms)^theme:\n.*?(?=^\S)", f"theme:\n  name: {theme}\n\n", text)
+        # The plain theme loads highlight.js from a CDN unless told not to.
+        text = re.sub(
+            r"(?ms)^theme:\n.*?(?=^\S)",
+            f"theme:\n  name: {theme}\n  highlightjs: false\n\n",
+            text,
+        )
     (workdir / "docs").mkdir(parents=True, exist_ok=True)
     config = workdir / "mkdocs.yml"
     config.write_text(text, "utf-8")
@@ -34,10 +46,10 @@ def site_config(
 
 
 def build_site(
-    workdir: Path, inventory: Path, *, theme: str | None = None
+    workdir: Path, inventory: Path, *, theme: str | None = None, options: str = ""
 ) -> subprocess.CompletedProcess:
     """``mkdocs build --strict`` as a user runs it; the site lands in ``workdir/site``."""
-    config = site_config(workdir, inventory, theme=theme)
+    config = site_config(workdir, inventory, theme=theme, options=options)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config)]
     return subprocess.run(

@@ -13,9 +13,10 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from site_support import ROOT, build_site, pages, serve
 
 from registry.inventory import load_inventory
+from tests.hostile import hostile_inventory as shared_hostile_inventory
+from tests.site_support import ROOT, build_site, pages, serve
 
 pytestmark = pytest.mark.browser
 
@@ -404,6 +405,8 @@ _INJECTED = """() => {
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory) -> Path:
     inventory = hostile_inventory(tmp_path_factory.mktemp("hostile-inventory") / "inventory")
+    # and the project's shared hostile inventory, with the DOT-breaking name (index 3)
+    shared_hostile_inventory(inventory / "shared", index=3)
     assert not [p for p in load_inventory(inventory).problems if p.rule.startswith("SCH-00")]
     return _built(tmp_path_factory, "hostile-site", inventory)
 
