@@ -80,9 +80,11 @@ class Page:
     def markdown(self) -> str:
         # JSON is YAML: the front matter's title survives any character.
         hide = "hide: [navigation, toc]\n" if self.wide else ""
+        # The marker lets the stylesheet give wide pages the whole window.
+        wide = '<div class="ropa-wide"></div>\n\n' if self.wide else ""
         return (
             f"---\ntitle: {json.dumps(title(self.title))}\n{hide}---\n\n"
-            f"{CONTENT_START}\n\n{self.body}\n\n{CONTENT_END}\n"
+            f"{CONTENT_START}\n\n{wide}{self.body}\n\n{CONTENT_END}\n"
         )
 
 
@@ -162,6 +164,13 @@ class _Builder:
         for finding in result.findings:
             self.by_entity.setdefault((finding.entity_kind, finding.entity_id), []).append(finding)
         self.backlinks = self._backlinks()
+        self.flows_by_end: dict[str, list[Flow]] = {}
+        self.flows_by_contract: dict[str, list[Flow]] = {}
+        for flow in self.inv.flows.values():
+            for end in {flow.source, flow.to}:
+                self.flows_by_end.setdefault(end, []).append(flow)
+            if flow.contract:
+                self.flows_by_contract.setdefault(flow.contract, []).append(flow)
 
     # -- helpers ----------------------------------------------------------------
     def _references(self, entity: Entity) -> Iterator[tuple[str, str, str]]:
@@ -506,7 +515,7 @@ class _Builder:
         findings = self.by_entity.get((kind, entity.id), [])
         out.append("## Findings\n")
         out.append(self.findings_table(findings, page))
-        out += self.kind_sections(entity, page)
+        sections = self.kind_sections(entity, page)
         view = {
             "Activity": "activity",
             "System": "system",
@@ -514,8 +523,11 @@ class _Builder:
             "DataCategory": "category",
         }.get(kind)
         if view:
-            out.append("## Lineage\n")
-            out.append(self.draw(inv, f"{view}:{entity.id}", page))
+            # The picture early: after the register entry of an activity, else first.
+            at = {"Activity": 1, "System": 3}.get(kind, 0)
+            lineage = "## Lineage\n\n" + self.draw(inv, f"{view}:{entity.id}", page)
+            sections.insert(at, lineage)
+        out += sections
         out.append("## Every field, as written\n")
         out.append(self.fields(entity, page))
         out.append("## Referenced by\n")
@@ -524,7 +536,7 @@ class _Builder:
 
     def kind_sections(self, e: Any, page: str) -> list[str]:
         inv = self.inv
-        out: list[str] = []
+        out: list[str] = []  # one string per section, heading first
         if e.kind == "Activity":
             out.append("## In the register (Art. 30(1))\n")
             row = reg.controller_row(inv, e, page)
@@ -557,9 +569,7 @@ class _Builder:
                 )
             )
             out.append("## Flows in and out\n")
-            out.append(
-                self.flows_table([f for f in inv.flows.values() if e.id in (f.source, f.to)], page)
-            )
+            out.append(self.flows_table(self.flows_by_end.get(e.id, []), page))
         elif e.kind == "Organisation":
             out.append("## Systems it runs\n")
             systems = sorted(s.id for s in inv.systems.values() if s.operator == e.id)
@@ -580,14 +590,13 @@ class _Builder:
             )
         elif e.kind == "Contract":
             out.append("## Flows under this contract\n")
-            out.append(
-                self.flows_table([f for f in inv.flows.values() if f.contract == e.id], page)
-            )
+            out.append(self.flows_table(self.flows_by_contract.get(e.id, []), page))
         elif e.kind == "Waiver":
             out.append("## Findings it accepts\n")
             covered = [f for f in self.result.findings if f.waived_by == e.id]
             out.append(self.findings_table(covered, page, entity=True))
-        return out
+        # every heading above is followed by exactly one body
+        return [f"{out[i]}\n{out[i + 1]}" for i in range(0, len(out), 2)]
 
     # -- cross-cutting pages --------------------------------------------------------
     def transfers(self) -> None:
