@@ -147,9 +147,15 @@ def test_the_site_is_deterministic() -> None:
 
 
 def test_page_markdown_wraps_content_in_markers_and_front_matter(site) -> None:
-    text = site.pages["systems/lis.md"].markdown()
-    assert text.startswith('---\ntitle: "Laboratory information system"\n---\n')
+    text = site.pages["contracts/dpa-labsoft.md"].markdown()
+    assert text.startswith('---\ntitle: "dpa-labsoft"\n---\n')
     assert CONTENT_START in text and text.rstrip().endswith(CONTENT_END)
+    # pages with wide tables or a diagram ask the theme for the whole window
+    text = site.pages["systems/lis.md"].markdown()
+    assert text.startswith(
+        '---\ntitle: "Laboratory information system"\nhide: [navigation, toc]\n---\n'
+    )
+    assert '<div class="ropa-wide"></div>' in text
 
 
 def test_csp_hashes_theme_scripts_but_not_content_scripts() -> None:

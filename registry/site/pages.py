@@ -420,7 +420,9 @@ class _Builder:
             rows = []
             for entity in entities:
                 page = source_of(kind, entity.id)
-                self.site.add(page, entity.label, self.entity_page(entity, page))
+                # pages with a lineage diagram get the whole window: graphs are wide
+                wide = kind in ("Activity", "System", "Organisation", "DataCategory")
+                self.site.add(page, entity.label, self.entity_page(entity, page), wide=wide)
                 rows.append(self.index_row(entity, index))
             body = f"# {PLURAL[kind]}\n\n" + table(self.index_headers(kind), rows)
             self.site.add(index, PLURAL[kind], body)
