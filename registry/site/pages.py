@@ -814,11 +814,86 @@ class _Builder:
         self.site.downloads[DOWNLOAD_JSON] = data.encode("utf-8")
         out = ["# Downloads\n"]
         out.append(
-            "The register as produced by this build, for your own records or tools.\n\n"
-            f"- [The resolved register and its findings (JSON)]"
-            f"({link_target(page, DOWNLOAD_JSON)}){{: download }}\n"
+            f"The register as produced by this build (as of {self.result.as_of.isoformat()}), "
+            "in the layouts of the supervisory authorities' templates, for your records or "
+            "your tools.\n"
         )
+        rows = []
+        for label, layout, path, data_or_error in self._exports():
+            if isinstance(data_or_error, bytes):
+                self.site.downloads[path] = data_or_error
+                target = (
+                    f"[{text(path.rsplit('/', 1)[-1])}]({link_target(page, path)}){{: download }}"
+                )
+            else:
+                target = "not produced: " + text(data_or_error)
+            rows.append([text(label), text(layout), target])
+        rows.append(
+            [
+                "The resolved inventory and its findings",
+                "ropa JSON (every entity as validated, every finding)",
+                f"[{DOWNLOAD_JSON.rsplit('/', 1)[-1]}]({link_target(page, DOWNLOAD_JSON)})"
+                "{: download }",
+            ]
+        )
+        out.append(table(["Register", "Layout", "File"], rows))
         self.site.add(page, "Downloads", "\n".join(out))
+
+    def _exports(self) -> list[tuple[str, str, str, bytes | str]]:
+        """(what, layout, path, bytes or the reason it could not be made) per export."""
+        try:
+            from registry.export import ExportError, export_register
+        except ImportError:  # the exports are a separate module; the site works without
+            return []
+        inv, as_of = self.inv, self.result.as_of
+        wanted: list[tuple[str, str, str, dict[str, Any]]] = [
+            (
+                "Controller record (Art. 30(1))",
+                "ICO template",
+                "downloads/register-ico.xlsx",
+                {"fmt": "xlsx", "template": "ico"},
+            ),
+            (
+                "Controller record (Art. 30(1))",
+                "CNIL registre",
+                "downloads/registre-cnil.xlsx",
+                {"fmt": "xlsx", "template": "cnil"},
+            ),
+            (
+                "Processor record (Art. 30(2))",
+                "ICO template",
+                "downloads/processor-record.xlsx",
+                {"fmt": "xlsx", "template": "ico", "record": "processor"},
+            ),
+        ]
+        for controller in reg.controllers(inv):
+            if controller not in inv.organisations:
+                continue
+            name = inv.organisations[controller].name
+            for template, layout in (("ico", "ICO template"), ("cnil", "CNIL registre")):
+                wanted.append(
+                    (
+                        f"Controller record of {name}",
+                        f"{layout}, CSV",
+                        f"downloads/{controller}-{template}.csv",
+                        {"fmt": "csv", "template": template, "org": controller},
+                    )
+                )
+        wanted.append(
+            (
+                "The whole register",
+                "full JSON",
+                "downloads/register-full.json",
+                {"fmt": "json", "template": "full"},
+            )
+        )
+        made: list[tuple[str, str, str, bytes | str]] = []
+        for label, layout, path, options in wanted:
+            try:
+                made.append((label, layout, path, export_register(inv, as_of=as_of, **options)))
+            except ExportError as error:
+                made.append((label, layout, path, str(error)))
+        return made
 
     def print_page(self) -> None:
         page = "print.md"
