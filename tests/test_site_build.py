@@ -53,3 +53,23 @@ def test_bad_plugin_options_stop_the_build_with_one_clear_line(tmp_path: Path) -
     assert "Traceback" not in completed.stderr
     completed = build_site(tmp_path, FIXTURE, options="\n      observed: [lineage.jsonl]")
     assert completed.returncode != 0 and "`observed` is not supported" in completed.stderr
+
+
+def test_mkdocs_serve_watches_the_inventory(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+
+    from tests.site_support import site_config
+
+    config = load_config(str(site_config(tmp_path, FIXTURE)))
+    config.plugins.on_startup(command="serve", dirty=False)
+    config = config.plugins.on_config(config)
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = config.plugins.on_serve(Server(), config=config, builder=lambda: None)
+    assert str(FIXTURE.resolve()) in server.watched
