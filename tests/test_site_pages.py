@@ -182,3 +182,18 @@ def test_url_prefix_leads_back_to_the_site_root() -> None:
 def test_embedded_svg_is_one_html_block() -> None:
     svg = '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg>\n<!-- a -->\n\n<g/>\n</svg>\n'
     assert embed(svg) == '<div class="ropa-diagram">\n<svg>\n<g/>\n</svg>\n</div>\n'
+
+
+def test_home_lists_organisations_by_role_controllers_first(site) -> None:
+    body = site.pages["index.md"].body
+    rows = [
+        line for line in body.splitlines() if line.startswith("| [") and "organisations/" in line
+    ]
+    rows = [r for r in rows if "index.md" not in r]  # the counts table links the index
+    assert [r.split("](")[1].split(")")[0] for r in rows] == [
+        "organisations/clinic.md",
+        "organisations/cloudco.md",
+        "organisations/labsoft.md",
+    ]
+    assert "| controller |" in rows[0] and "| processor |" in rows[1]
+    assert "last changed **2026-11-28**" in body

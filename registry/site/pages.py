@@ -336,7 +336,12 @@ class _Builder:
         out.append("## Organisations\n")
         rows = []
         roles = self._roles()
-        for org in sorted(inv.organisations.values(), key=lambda o: o.id):
+        rank = {"controller": 0, "joint controller": 1, "processor": 2, "recipient": 3}
+
+        def order(org: Any) -> tuple:
+            return (min((rank[r] for r in roles.get(org.id, ())), default=9), org.name, org.id)
+
+        for org in sorted(inv.organisations.values(), key=order):
             dpo = org.dpo
             rows.append(
                 [
@@ -384,6 +389,10 @@ class _Builder:
                 roles.setdefault(joint, set()).add("joint controller")
         for processor in reg.processors(self.inv):
             roles.setdefault(processor, set()).add("processor")
+        for activity in self.inv.activities.values():
+            for recipient in reg.recipients(self.inv, activity):
+                if "processor" not in roles.get(recipient, ()):
+                    roles.setdefault(recipient, set()).add("recipient")
         return roles
 
     def register_pages(self) -> None:
