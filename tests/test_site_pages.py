@@ -197,3 +197,11 @@ def test_home_lists_organisations_by_role_controllers_first(site) -> None:
     ]
     assert "| controller |" in rows[0] and "| processor |" in rows[1]
     assert "last changed **2026-11-28**" in body
+
+
+def test_findings_are_also_tallied_by_entity(site) -> None:
+    body = site.pages["findings.md"].body
+    section = body.split("## By entity")[1].split("## By rule")[0]
+    # dpa-cloudco: SCP-004 (error), REV-002 (warning), DPA-003 (waived)
+    row = next(line for line in section.splitlines() if "contracts/dpa-cloudco.md" in line)
+    assert row.endswith("| Contract | 1 | 1 | 1 |")

@@ -211,6 +211,11 @@ class _Builder:
             rows.append(row)
         return table(headers, rows, empty="No finding.")
 
+    def about_entity(self, kind: str, ident: str, page: str) -> str:
+        if kind in KINDS and ident in self.inv.by_kind[kind]:
+            return ref(self.inv, kind, ident, page)
+        return text(f"{kind}:{ident}" if ident else kind)
+
     def about(self, finding: Finding, page: str) -> str:
         if finding.entity_kind in KINDS and finding.entity_id in self.inv.by_kind.get(
             finding.entity_kind, {}
@@ -712,6 +717,25 @@ class _Builder:
                 ["Waiver", "Rule", "Entity", "Reason", "Approved by", "Expires", "Findings"],
                 rows,
                 empty="No risk has been accepted.",
+            )
+        )
+        out.append("## By entity {#by-entity}\n")
+        tally: dict[tuple[str, str], list[int]] = {}
+        for f in result.findings:
+            counts_of = tally.setdefault((f.entity_kind, f.entity_id), [0, 0, 0])
+            counts_of[2 if f.waived_by else 0 if f.severity is Severity.error else 1] += 1
+        out.append(
+            table(
+                ["Entity", "Kind", "Errors", "Warnings", "Accepted risks"],
+                [
+                    [
+                        self.about_entity(kind, ident, page),
+                        text(SINGULAR.get(kind, kind)),
+                        *(str(n) for n in numbers),
+                    ]
+                    for (kind, ident), numbers in sorted(tally.items())
+                ],
+                empty="No finding.",
             )
         )
         out.append("## By rule {#by-rule}\n")
