@@ -512,6 +512,11 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
     return result
 
 
+def display_name(path: Path, root: Path) -> str:
+    """The name findings give ``path`` when the inventory at ``root`` is loaded."""
+    return _display_name(path.resolve(), _display_anchor(root.resolve()))
+
+
 def _display_anchor(root: Path) -> Path:
     cwd = Path.cwd().resolve()
     return cwd if root.is_relative_to(cwd) else root.parent

@@ -12,7 +12,7 @@ from registry.check import CheckResult, check
 from registry.cli import UsageError
 from registry.config import Config, ConfigError, load_config
 from registry.inventory import Inventory, load_inventory
-from registry.loader import discover
+from registry.loader import discover, display_name
 from registry.rules.base import Settings
 
 
@@ -45,15 +45,31 @@ def as_of(args: argparse.Namespace) -> dt.date:
     return getattr(args, "as_of", None) or dt.date.today()
 
 
+def enclosing_inventory(path: Path, settings: Config) -> Path | None:
+    """The configured inventory folder that holds the file ``path``, if any."""
+    root = settings.directory / settings.inventory
+    if path.is_file() and root.is_dir() and path.resolve().is_relative_to(root.resolve()):
+        return root
+    return None
+
+
 def load_and_check(args: argparse.Namespace) -> CheckResult:
     settings = config()
-    inventory = load_inventory(inventory_path(args, settings))
+    path = inventory_path(args, settings)
+    # One file of the inventory is checked in context (its references resolve
+    # against the rest), and only its own findings are reported.
+    root = enclosing_inventory(path, settings)
+    inventory = load_inventory(root or path)
     # The inventory lives until the command ends and holds no cycles: keep the
     # collector from rescanning its millions of objects while the rules run.
     gc.freeze()
-    return check(
+    result = check(
         inventory, as_of(args), Settings(large_scale_subjects=settings.large_scale_subjects)
     )
+    if root is not None:
+        name = display_name(path, root)
+        result.findings = [f for f in result.findings if f.pos.file == name]
+    return result
 
 
 def write_output(text: str | bytes, out: str | None) -> None:
