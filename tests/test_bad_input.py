@@ -259,3 +259,14 @@ def test_single_file_in_a_configured_inventory(tmp_path):
     run = ropa("check", "register/flows/sample-intake.yaml", "--as-of", "2026-11-29", cwd=tmp_path)
     assert run.returncode == 0, run.stdout
     assert run.stdout.startswith("0 error(s), 0 warning(s)")
+
+
+def test_hidden_file_inside_the_inventory_is_checked_alone(tmp_path):
+    from tests.builder import perturb
+    from tests.conftest import write_inventory
+
+    write_inventory(tmp_path / "inventory", perturb())
+    (tmp_path / "inventory" / ".draft.yaml").write_text("kind: Sytem\nid: draft\n")
+    run = ropa("check", "inventory/.draft.yaml", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stdout.startswith("inventory/.draft.yaml:1:7: SCH-007 error ")

@@ -49,7 +49,10 @@ def enclosing_inventory(path: Path, settings: Config) -> Path | None:
     """The configured inventory folder that holds the file ``path``, if any."""
     root = settings.directory / settings.inventory
     if path.is_file() and root.is_dir() and path.resolve().is_relative_to(root.resolve()):
-        return root
+        target = path.resolve()
+        # Only a file the inventory itself reads (not a hidden draft, not a .txt).
+        if any(found.resolve() == target for found in discover(root)):
+            return root
     return None
 
 
