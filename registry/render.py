@@ -439,6 +439,8 @@ class _Drawing:
             (kinds.count("DataSubject"), "group", " of data subjects"),
         ]
         parts = [_count(range(n), noun) + tail for n, noun, tail in counts if n]
+        if not parts:
+            return "Nothing to draw: no system and no flow in this view."
         return (
             ", ".join(parts)
             + f"; {_count(edges, 'flow')}, {special} carrying special categories, "
