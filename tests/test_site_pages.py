@@ -223,3 +223,17 @@ def test_relative_links_match_posixpath(page: str, target: str, expected: str) -
 
     assert markup.relative(page, target) == expected
     assert posixpath.normpath(posixpath.join(posixpath.dirname(page), expected)) == target
+
+
+def test_diagrams_drawn_in_parallel_match_one_by_one() -> None:
+    from registry.site.diagrams import diagram
+
+    result = check(load_inventory(FIXTURE), AS_OF)
+    batched = build_site(result)
+    sequential = build_site(result, draw=diagram)
+    assert {p: v.body for p, v in batched.pages.items()} == {
+        p: v.body for p, v in sequential.pages.items()
+    }
+    body = batched.pages["systems/lis.md"].body
+    assert "ropa:diagram" not in body
+    assert '<div class="ropa-diagram">' in body or "ropa-diagram-note" in body
