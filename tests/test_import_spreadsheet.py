@@ -561,3 +561,21 @@ def test_cnil_without_fiche_is_refused(tmp_path: Path):
     with pytest.raises(ImportFailure, match="no CNIL fiche"):
         import_(source, tmp_path / "out", template="cnil")
     assert not (tmp_path / "out").exists()
+
+
+def test_csv_saved_by_a_french_excel(tmp_path: Path):
+    """Semicolons as separators and Windows-1252 text, as Excel writes CSV in France."""
+    headings = ";".join(f'"{h}"' for h in ico.COLUMNS)
+    row = ["Ressources humaines", "Paie des salariés", "", "Employees", "Payroll and remuneration"]
+    text = headings + "\r\n" + ";".join(row + [""] * (len(ico.COLUMNS) - len(row))) + "\r\n"
+    source = tmp_path / "registre.csv"
+    source.write_bytes(text.encode("cp1252"))
+    result = import_(source, tmp_path / "out")
+    inv = load_inventory(tmp_path / "out")
+    [activity] = inv.activities.values()
+    assert (activity.name, activity.business_function) == (
+        "Paie des salariés",
+        "Ressources humaines",
+    )
+    assert activity.data_categories == ["payroll"]
+    assert "no controller named above the table" in result.report
