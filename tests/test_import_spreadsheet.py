@@ -223,17 +223,18 @@ def assert_refused(tmp_path: Path, source: Path, *fragments: str) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 
-def test_missing_purpose_column(tmp_path: Path):
+def test_missing_columns(tmp_path: Path):
     book = openpyxl.Workbook()
+    book.active.title = "Register"
     book.active.append(["Business function", "Categories of individuals"])
     book.active.append(["HR", "Employees"])
     book.save(tmp_path / "reg.xlsx")
-    assert_refused(tmp_path, tmp_path / "reg.xlsx", "no sheet has the headings")
-    book.active["C1"] = "Purpose of processing"
-    book.active["C1"] = None
-    book.active["B1"] = "Purpose of processing"
-    book.active["A1"] = "Business function"
+    assert_refused(tmp_path, tmp_path / "reg.xlsx", "no sheet has a row of the ICO template's")
+    book.active["C1"] = "Categories of personal data"  # three headings, but no purpose
     book.save(tmp_path / "reg.xlsx")
+    assert_refused(
+        tmp_path, tmp_path / "reg.xlsx", "sheet 'Register' row 1: no column 'Purpose of processing'"
+    )
 
 
 def test_merged_cells_in_the_table(tmp_path: Path):
