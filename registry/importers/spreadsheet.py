@@ -507,6 +507,9 @@ class IcoRow(RowReader):
         for line in cell.lines:
             match = _ROLE.match(line)
             name, role = (match["name"], _ROLES[match["role"]]) if match else (line, None)
+            if not name.strip():
+                self.draft.report(cell.where, line, "no organisation named")
+                continue
             if start is None:
                 self.draft.report(
                     cell.where, line, "no system or data subject to start a flow from"
