@@ -10,7 +10,11 @@ loader (positions for every value, no aliases or tags). Mapping:
   ``data_use`` as the purpose, ``legal_basis_for_processing`` /
   ``special_category_legal_basis`` as Art. 6 / Art. 9 grounds, its retention;
 - ``egress`` / ``ingress`` (system-level, and 2.x declaration-level) → Flows;
-  third parties a declaration shares data with → Flows to that organisation;
+  3.x ingress from ``user`` → a Flow from the declaration's data subjects; third
+  parties a declaration shares data with → Flows to that organisation;
+- joint controllers (2.x ``joint_controller`` block, 3.x ``joint_controller_info``)
+  → Organisations named on the system's activities; 3.x
+  ``impact_assessment_location`` (the legitimate interests assessment) → ``lia``;
 - fideslang data categories map onto ropa's taxonomy and their fideslang names
   are kept as ``aliases`` of our entries (fideslang's taxonomy is CC BY 4.0,
   © Ethyca); categories with no counterpart are created, alias included.
