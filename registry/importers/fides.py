@@ -263,6 +263,7 @@ class FidesImport:
         self.activities: dict[str, list[tuple[str, list[str]]]] = {}  # system → [(id, cats)]
         self.dataset_system: dict[str, str] = {}
         self.joint: dict[str, list[str]] = {}  # system fides_key → joint controllers
+        self._keys: dict[str, str] = {}  # our system id → fides_key
         self.flows: set[tuple[str, str, str]] = set()
 
     # -- taxonomy ---------------------------------------------------------------------
@@ -632,9 +633,10 @@ class FidesImport:
         self.draft.report(where, "user", "ingress from users, but no declaration names them")
 
     def _activity_for(self, source: str, target: str, categories: list[str]) -> str | None:
-        keys = {v: k for k, v in self.systems.items()}
+        if len(self._keys) != len(self.systems):
+            self._keys = {v: k for k, v in self.systems.items()}
         for system in (source, target):
-            candidates = self.activities.get(keys.get(system, ""), [])
+            candidates = self.activities.get(self._keys.get(system, ""), [])
             for ident, covered in candidates:
                 if categories and all(self._covered(c, covered) for c in categories):
                     return ident

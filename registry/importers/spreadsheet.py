@@ -468,11 +468,7 @@ class IcoRow(RowReader):
         return systems
 
     def _system(self, name: str, where: str) -> str:
-        key = match_key(name)
-        for ident, system in self.draft.of_kind("System").items():
-            if match_key(system["name"]) == key:
-                return ident
-        return self.draft.add("System", {"name": name}, where)
+        return self.draft.named("System", name) or self.draft.add("System", {"name": name}, where)
 
     def _dpia(self, activity: dict, required: Cell, progress: Cell, link: Cell) -> None:
         dpia: dict[str, Any] = {}
