@@ -580,3 +580,16 @@ def test_csv_saved_by_a_french_excel(tmp_path: Path):
     )
     assert activity.data_categories == ["payroll"]
     assert "no controller named above the table" in result.report
+
+
+def test_ids_stay_kebab_case_when_truncated():
+    """A long name cut at a hyphen once gave 'aaa--2' (found importing 10,000 flows)."""
+    from registry.importers.draft import Draft
+    from registry.model import _ID
+
+    draft = Draft()
+    name = "a" * 55 + " b"  # slug: 55 a's, '-', 'b'; cut at 56 it ends with '-'
+    first = draft.add("Activity", {"name": name}, "here")
+    second = draft.add("Activity", {"name": name}, "here")
+    assert first != second
+    assert all(_ID.match(i) for i in (first, second)), (first, second)
