@@ -375,19 +375,19 @@ def inventories(draw) -> dict[str, str]:
         docs.append(system)
         systems.append(system["id"])
     contracts: dict[str, str] = {}
-    purposes_seen: set[str] = set()
+    # A small shared pool: activities often repeat a purpose (ties in the sheet's order).
+    purpose_pool = draw(_unique(_phrase, (2, 4)))
     custom_categories = draw(_unique(_phrase.map(lambda p: "Custom " + p), (0, 2)))
     for index, name in enumerate(custom_categories):
         docs.append({"kind": "DataCategory", "id": f"cat-{index}", "name": name})
     category_pool = ["identity", "contact", "health", "payroll"] + [
         f"cat-{i}" for i in range(len(custom_categories))
     ]
-    for a in range(draw(st.integers(1, 3))):
+    for a in range(draw(st.integers(1, 4))):
         purposes = []
-        for text in draw(_unique(_phrase, (1, 3))):
-            if text.casefold() in purposes_seen:
-                continue
-            purposes_seen.add(text.casefold())
+        for text in draw(
+            st.lists(st.sampled_from(purpose_pool), min_size=1, max_size=3, unique=True)
+        ):
             purpose = {"purpose": text}
             basis = draw(st.sampled_from([None, *LegalBasis]))
             if basis:
