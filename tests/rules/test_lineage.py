@@ -1,0 +1,225 @@
+"""Rules judged along the lineage (registry/rules/lineage.py), on the shared baseline.
+
+The baseline: patients → `lis` (run by the processor lis-vendor under lis-dpa) →
+`portal` (run by the controller, labs). More cases, with longer chains, are in
+tests/test_lineage_rules.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from registry.check import CheckResult
+from tests.builder import Edit, Put, near_miss, of_rule, trigger
+
+PORTAL = "systems/portal.yaml"
+TO_PORTAL = "flows/results-to-portal.yaml"
+
+# An export to the US under SCCs, then onward to India.
+ONWARD = (
+    Put(
+        "organisations/abroad.yaml",
+        """
+        kind: Organisation
+        id: us-analytics
+        name: US Analytics Inc.
+        country: US
+        address: 1 Main Street, Austin
+        ---
+        kind: Organisation
+        id: in-warehouse
+        name: India Warehouse Pvt
+        country: IN
+        address: 2 MG Road, Bangalore
+        """,
+    ),
+    Put(
+        "systems/abroad.yaml",
+        """
+        kind: System
+        id: us-dashboards
+        name: Dashboards
+        operator: us-analytics
+        country: US
+        stores: [{category: lab-results, retention: P1Y}]
+        ---
+        kind: System
+        id: in-archive
+        name: Archive
+        operator: in-warehouse
+        country: IN
+        stores: [{category: lab-results, retention: P1Y}]
+        """,
+    ),
+    Put(
+        "flows/abroad.yaml",
+        """
+        kind: Flow
+        id: results-to-us
+        activity: lab-testing
+        from: portal
+        to: us-dashboards
+        data_categories: [lab-results]
+        transfer: {mechanism: sccs}
+        ---
+        kind: Flow
+        id: us-to-india
+        activity: lab-testing
+        from: us-dashboards
+        to: in-archive
+        data_categories: [lab-results]
+        """,
+    ),
+)
+
+# The processor's own support activity copies the LIS to a hosting firm.
+SUBPROCESSOR = (
+    Put(
+        "organisations/hosting.yaml",
+        """
+        kind: Organisation
+        id: hosting-co
+        name: Hosting Co
+        country: FR
+        address: 3 quai des Serveurs, Lille
+        """,
+    ),
+    Put(
+        "systems/vendor-backup.yaml",
+        """
+        kind: System
+        id: vendor-backup
+        name: Vendor backup
+        operator: hosting-co
+        country: FR
+        stores: [{category: lab-results, retention: P30D}]
+        """,
+    ),
+    Put(
+        "activities/vendor-support.yaml",
+        """
+        kind: Activity
+        id: vendor-support
+        name: Vendor support
+        controller: lis-vendor
+        data_subjects: [patients]
+        data_categories: [lab-results]
+        """,
+    ),
+    Put(
+        "flows/lis-backup.yaml",
+        """
+        kind: Flow
+        id: lis-backup
+        activity: vendor-support
+        from: lis
+        to: vendor-backup
+        data_categories: [lab-results]
+        """,
+    ),
+)
+
+
+def portal_declares_identity_only() -> Edit:
+    return Edit(PORTAL, "  - category: lab-results\n", "  - category: identity\n")
+
+
+def sec001_fires(result: CheckResult) -> None:
+    assert [f.entity for f in of_rule(result, "SEC-001")] == ["System:portal"]
+
+
+TRIGGERS = [
+    trigger(
+        "TRF-101",
+        "onward-transfer-to-india-without-mechanism",
+        *ONWARD,
+        entity="Flow:results-to-us",
+        at="flows/abroad.yaml:5:5",
+    ),
+    trigger(
+        "DPA-101",
+        "processor-copies-to-unauthorised-hosting-firm",
+        *SUBPROCESSOR,
+        entity="Flow:lis-backup",
+        at="flows/lis-backup.yaml:5:5",
+    ),
+    trigger(
+        "RET-101",
+        "identity-reaches-portal-without-retention",
+        Edit(
+            TO_PORTAL, "data_categories: [lab-results]", "data_categories: [lab-results, identity]"
+        ),
+        entity="Flow:results-to-portal",
+        at=f"{TO_PORTAL}:6:32",
+    ),
+    trigger(
+        "SEC-101",
+        "lab-results-reach-undeclared-on-unencrypted-portal",
+        portal_declares_identity_only(),
+        Edit(PORTAL, "encryption_at_rest: true", "encryption_at_rest: false"),
+        entity="Flow:results-to-portal",
+        at=f"{TO_PORTAL}:5:5",
+    ),
+]
+
+NEAR_MISSES = [
+    near_miss(
+        "TRF-101",
+        "onward-transfer-under-its-own-sccs",
+        *ONWARD,
+        Put(
+            "flows/abroad.yaml",
+            """
+            kind: Flow
+            id: results-to-us
+            activity: lab-testing
+            from: portal
+            to: us-dashboards
+            data_categories: [lab-results]
+            transfer: {mechanism: sccs}
+            ---
+            kind: Flow
+            id: us-to-india
+            activity: lab-testing
+            from: us-dashboards
+            to: in-archive
+            data_categories: [lab-results]
+            transfer: {mechanism: sccs}
+            """,
+        ),
+    ),
+    near_miss(
+        "DPA-101",
+        "hosting-firm-authorised-in-the-dpa",
+        *SUBPROCESSOR,
+        Edit(
+            "contracts/lis-dpa.yaml",
+            "art28_clauses:",
+            "authorised_subprocessors: [hosting-co]\nart28_clauses:",
+        ),
+    ),
+    near_miss(
+        "RET-101",
+        "portal-declares-identity-with-retention",
+        Edit(
+            TO_PORTAL, "data_categories: [lab-results]", "data_categories: [lab-results, identity]"
+        ),
+        Edit(PORTAL, "stores:\n", "stores:\n  - {category: identity, retention: P1Y}\n"),
+    ),
+    near_miss(
+        "SEC-101",
+        "declared-special-category-is-sec001s",
+        Edit(PORTAL, "encryption_at_rest: true", "encryption_at_rest: false"),
+        also=sec001_fires,
+    ),
+]
+
+
+@pytest.mark.parametrize("case", TRIGGERS, ids=str)
+def test_triggers(case, check_yaml):
+    case.assert_triggers(check_yaml)
+
+
+@pytest.mark.parametrize("case", NEAR_MISSES, ids=str)
+def test_near_miss(case, check_yaml):
+    case.assert_near_miss(check_yaml)
