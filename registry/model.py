@@ -301,6 +301,9 @@ class Organisation(Entity):
     aliases: list[Name] = Field(default_factory=list)
     description: Text | None = None
     website: Url | None = None
+    identifiers: list[Text] = Field(
+        default_factory=list, description="hostnames or dataset URIs of its services, globs"
+    )
 
 
 class DataCategory(Entity):
