@@ -19,7 +19,7 @@ from pathlib import Path
 
 from registry.findings import Finding
 from registry.inventory import Inventory, schema_finding
-from registry.loader import Position
+from registry.loader import Position, resolve_plain
 from registry.observed import Endpoint, EvidenceProblem, Observation, read_evidence
 
 _GLOB = re.compile(r"[*?\[]")
@@ -157,7 +157,8 @@ def _slug(text: str) -> str:
 
 def _yaml_scalar(text: str) -> str:
     """A YAML scalar that reads back as ``text`` (JSON strings are YAML)."""
-    return text if re.fullmatch(r"[a-z0-9][a-z0-9-]*", text) else json.dumps(text)
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", text) and resolve_plain(text) == text
+    return text if plain else json.dumps(text)
 
 
 class _Reconciler:

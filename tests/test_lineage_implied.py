@@ -1,0 +1,121 @@
+"""Flows implied by the inventory itself: LIN-010, LIN-011, LIN-012."""
+
+from __future__ import annotations
+
+BASE = """
+kind: Organisation
+id: lab
+name: Lab
+address: 1 rue X, Lyon
+---
+kind: Activity
+id: testing
+name: Testing
+controller: lab
+data_subjects: [patients]
+data_categories: [identity, lab-results]
+{activity_extra}
+---
+kind: System
+id: lis
+name: LIS
+stores:
+  - {{category: identity, retention: P5Y}}
+  - {{category: lab-results, retention: P10Y}}
+---
+kind: System
+id: archive
+name: Archive
+stores:
+  - {{category: health, retention: P10Y}}
+{archive_extra}
+---
+kind: Flow
+id: in
+activity: testing
+from: patients
+to: lis
+data_categories: [identity, lab-results]
+---
+kind: Flow
+id: archiving
+activity: testing
+from: lis
+to: archive
+data_categories: {archived}
+"""
+
+
+def lineage(result, prefix="LIN-01"):
+    return sorted(
+        (f.rule, f.entity, f.pos.line, f.message)
+        for f in result.findings
+        if f.rule.startswith(prefix)
+    )
+
+
+def line_of(text: str, needle: str) -> int:
+    """The line where ``needle`` last appears, as check_yaml writes the file."""
+    text = text.lstrip()
+    return text[: text.rindex(needle)].count("\n") + 1
+
+
+def inventory(archived="[lab-results]", archive_extra="", activity_extra=""):
+    return BASE.format(
+        archived=archived, archive_extra=archive_extra, activity_extra=activity_extra
+    )
+
+
+def test_consistent_inventory_has_no_lineage_findings(check_yaml):
+    # archive stores `health`; the flow brings `lab-results`, a sub-category: both ways count
+    assert lineage(check_yaml(inventory())) == []
+
+
+def test_stored_category_that_no_flow_brings(check_yaml):
+    text = inventory(archive_extra="  - {category: identity, retention: P1Y}")
+    assert lineage(check_yaml(text)) == [
+        (
+            "LIN-010",
+            "System:archive",
+            line_of(text, "identity, retention: P1Y"),
+            "system archive stores identity but no declared flow brings it there: add the "
+            "Flow (from a system, or from the data subjects) with `to: archive`",
+        )
+    ]
+
+
+def test_flow_into_a_system_that_does_not_store_what_it_receives(check_yaml):
+    text = inventory(archived="[lab-results, identity]")
+    assert lineage(check_yaml(text)) == [
+        (
+            "LIN-011",
+            "Flow:archiving",
+            line_of(text, "identity]"),
+            "flow archiving brings identity into system archive, which does not declare "
+            "storing it (so keeps it with no retention)",
+        )
+    ]
+
+
+def test_a_parent_category_received_is_not_covered_by_a_stored_child(check_yaml):
+    # lis stores lab-results, not all of health
+    text = inventory().replace(
+        "to: lis\ndata_categories: [identity, lab-results]",
+        "to: lis\ndata_categories: [identity, lab-results, health]",
+    )
+    assert [r[:2] for r in lineage(check_yaml(text))] == [("LIN-011", "Flow:in")]
+
+
+def test_system_no_activity_uses(check_yaml):
+    extra = "---\nkind: System\nid: old-lis\nname: Old LIS\n"
+    text = inventory() + extra
+    assert lineage(check_yaml(text)) == [
+        (
+            "LIN-012",
+            "System:old-lis",
+            line_of(text, "kind: System\nid: old-lis"),
+            "system old-lis is used by no activity",
+        )
+    ]
+    # listing it in the activity's systems is a use
+    assert lineage(check_yaml(inventory(activity_extra="systems: [old-lis]") + extra)) == []
