@@ -25,7 +25,7 @@ from registry.observed import Endpoint, EvidenceProblem, Observation, read_evide
 _GLOB = re.compile(r"[*?\[]")
 _SLUG = re.compile(r"[^a-z0-9]+")
 MAX_UNKNOWN_ENDPOINTS = 10_000  # distinct unknown endpoints tracked one by one
-MAX_MATCH_CACHE = 65_536
+MAX_MATCH_CACHE = 4_096  # endpoints; cleared when full, so memory stays flat
 MAX_CATEGORIES_PER_MOVEMENT = 64
 OBSERVED = "Observed"  # the entity kind of findings about evidence
 
