@@ -176,4 +176,8 @@ def entry() -> None:
 
 
 if __name__ == "__main__":
-    entry()
+    # `python -m registry.cli` runs a copy of this module named __main__; the
+    # commands raise registry.cli.UsageError, which only the real module catches.
+    from registry.cli import entry as _entry
+
+    _entry()

@@ -198,8 +198,12 @@ class Inventory:
         return result
 
     def systems_of(self, activity: Activity) -> set[str]:
-        """Systems an activity uses: listed ones and the ends of its flows."""
-        used = set(activity.systems)
+        """Systems an activity uses: listed ones and the ends of its flows.
+
+        Only systems that exist: a dangling `systems:` entry is SCH-012's finding,
+        and every rule may then index ``self.systems`` with what this returns.
+        """
+        used = {s for s in activity.systems if s in self.systems}
         for flow in self.flows_by_activity.get(activity.id, ()):
             for end in (flow.source, flow.to):
                 if end in self.systems:
@@ -233,10 +237,16 @@ class Inventory:
 # --- building ------------------------------------------------------------------
 
 
-def _walk(node: Any, loc: tuple) -> tuple[Position, bool]:
-    """Position of ``loc`` inside a located tree; True if the path was found whole."""
+def _walk(node: Any, loc: tuple, *, at_key: bool = False) -> tuple[Position, bool]:
+    """Position of ``loc`` inside a located tree; True if the path was found whole.
+
+    With ``at_key`` the last step is located at its key (an unknown field is
+    wrong by its name, not by its value).
+    """
     pos = node.pos
-    for step in loc:
+    for index, step in enumerate(loc):
+        if at_key and index == len(loc) - 1 and isinstance(node, LocatedMap) and step in node:
+            return node.key_positions[step], True
         if isinstance(node, LocatedMap) and step in node:
             pos = node.value_positions[step]
             node = node[step]
@@ -302,7 +312,7 @@ class _Builder:
         except ValidationError as error:
             for item in error.errors(include_url=False, include_input=False):
                 code, message = _message(item)
-                pos, _ = _walk(body, item["loc"])
+                pos, _ = _walk(body, item["loc"], at_key=item["type"] == "extra_forbidden")
                 inv.problems.append(schema_finding(code, message, pos, kind, label))
             if label:
                 inv.invalid.add((kind, label))
@@ -310,7 +320,8 @@ class _Builder:
         existing = inv.by_kind[kind].get(entity.id)
         key = (kind, entity.id)
         if existing is not None and key not in inv.builtin:
-            first = inv.nodes[key].pos
+            first_node = inv.nodes[key]
+            first = first_node.value_positions.get("id", first_node.pos)
             inv.problems.append(
                 schema_finding(
                     "SCH-011",

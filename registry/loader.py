@@ -374,7 +374,17 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
                 )
             )
             continue
+        before = (len(result.documents), len(result.problems))
         load_text(text, name, result)
+        if (len(result.documents), len(result.problems)) == before:
+            # An empty (or comments-only) file is most likely a mistake: say so.
+            result.problems.append(
+                LoadProblem(
+                    "SCH-013",
+                    "file holds no YAML document (it is empty or only comments)",
+                    Position(name, 1, 1),
+                )
+            )
     return result
 
 
@@ -385,6 +395,9 @@ def _display_anchor(root: Path) -> Path:
 
 def _display_name(path: Path, anchor: Path) -> str:
     try:
-        return path.relative_to(anchor).as_posix()
+        name = path.relative_to(anchor).as_posix()
     except ValueError:
-        return path.as_posix()
+        name = path.as_posix()
+    # A name that is not valid UTF-8 arrives with lone surrogates, which no
+    # report can encode: spell its bytes out (caf\xe9.yaml).
+    return os.fsencode(name).decode("utf-8", "backslashreplace")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from registry import __version__
@@ -27,6 +28,15 @@ def terminal_safe(text: str) -> str:
         ),
         text,
     )
+
+
+# Characters XML 1.0 cannot carry at all, even escaped (a file name may hold them).
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Spell out characters XML 1.0 forbids, so the report stays well-formed."""
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def summary_counts(result: CheckResult) -> dict[str, int]:
@@ -131,7 +141,11 @@ def to_sarif(result: CheckResult) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": f.pos.file, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {
+                            # A URI reference: spaces, '#' and '%' in file names are encoded.
+                            "uri": quote(f.pos.file, safe="/"),
+                            "uriBaseId": "%SRCROOT%",
+                        },
                         "region": {"startLine": f.pos.line, "startColumn": f.pos.column},
                     },
                     "logicalLocations": [{"name": f.entity_id, "kind": f.entity_kind}],
@@ -170,15 +184,15 @@ def to_junit(result: CheckResult) -> str:
     suite = ET.Element("testsuite", name="ropa check", tests=str(len(cases)))
     failures = skipped = 0
     for (rule, entity), findings in sorted(cases.items()):
-        case = ET.SubElement(suite, "testcase", classname=rule, name=entity)
+        case = ET.SubElement(suite, "testcase", classname=rule, name=xml_safe(entity))
         first = findings[0]
-        text = "\n".join(f"{f.pos}: {f.message} [{f.article}]" for f in findings)
+        text = xml_safe("\n".join(f"{f.pos}: {f.message} [{f.article}]" for f in findings))
         if all(f.waived_by for f in findings):
             skipped += 1
-            ET.SubElement(case, "skipped", message=f"waived: {first.waiver_reason}")
+            ET.SubElement(case, "skipped", message=xml_safe(f"waived: {first.waiver_reason}"))
         elif first.severity is Severity.error and not all(f.baselined for f in findings):
             failures += 1
-            element = ET.SubElement(case, "failure", message=first.message, type=rule)
+            element = ET.SubElement(case, "failure", message=xml_safe(first.message), type=rule)
             element.text = text
         else:
             ET.SubElement(case, "system-out").text = text

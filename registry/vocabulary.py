@@ -11,8 +11,6 @@ from enum import StrEnum
 from functools import cache
 from importlib import resources
 
-import yaml
-
 
 class LegalBasis(StrEnum):
     """Art. 6(1) lawful bases."""
@@ -193,9 +191,19 @@ class CountryLists:
 
 @cache
 def countries() -> CountryLists:
+    from registry.loader import LoadResult, load_text
+
+    # Read with our YAML 1.2 loader: under YAML 1.1 (yaml.load) Norway's `NO`
+    # in the EEA list would turn into False.
     text = resources.files("registry").joinpath("data/countries.yaml").read_text("utf-8")
-    raw = yaml.load(text, Loader=yaml.CSafeLoader)  # our own packaged file, trusted
-    return CountryLists(frozenset(raw["eea"]), raw["adequacy"], raw["reviewed"])
+    result = LoadResult()
+    load_text(text, "<countries>", result)
+    if result.problems or len(result.documents) != 1:
+        raise RuntimeError(f"registry/data/countries.yaml is unreadable: {result.problems}")
+    raw = result.documents[0].body
+    return CountryLists(
+        frozenset(raw["eea"]), raw["adequacy"], dt.date.fromisoformat(raw["reviewed"])
+    )
 
 
 @cache

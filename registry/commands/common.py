@@ -14,6 +14,7 @@ from registry.cli import UsageError
 from registry.config import Config, ConfigError, load_config
 from registry.findings import Finding
 from registry.inventory import Inventory, load_inventory
+from registry.loader import discover
 from registry.rules.base import Settings
 
 
@@ -29,7 +30,9 @@ def inventory_path(args: argparse.Namespace, settings: Config | None = None) -> 
     path = Path(raw)
     if not path.exists():
         raise UsageError(f"inventory path {raw!r} does not exist")
-    if path.is_dir() and not any(path.rglob("*.y*ml")):
+    if not (path.is_dir() or path.is_file()):
+        raise UsageError(f"inventory path {raw!r} is neither a file nor a folder")
+    if path.is_dir() and not discover(path):
         raise UsageError(f"no YAML files (*.yaml, *.yml) under {raw!r}")
     return path
 

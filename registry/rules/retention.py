@@ -49,8 +49,12 @@ def temporary_without_deadline(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _is_staging(inv, system_id: str) -> bool:
-    """A migration target that passes its data on is a staging store, not the new home."""
-    return any(f.source == system_id for f in inv.flows.values())
+    """A migration target that passes its data on by migration is a staging store.
+
+    The new home of a migration also sends data on (to backups, reports, billing),
+    but only an intermediate hop forwards it through a further migration flow.
+    """
+    return any(f.source == system_id and f.type == "migration" for f in inv.flows.values())
 
 
 @rule("RET-003", "deadline-passed", E, "Art. 5(1)(e)")

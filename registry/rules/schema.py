@@ -127,7 +127,8 @@ def dangling_reference() -> None:
 @rule("SCH-013", "not-a-mapping", E, "Art. 30(3)")
 @loader_rule
 def not_a_mapping() -> None:
-    """A YAML document is a list or a plain value instead of a mapping.
+    """A YAML document is a list or a plain value instead of a mapping, or a file is empty.
 
     Each document describes one entity: `kind: …`, `id: …` and its fields.
+    Delete files that hold no document.
     """

@@ -1,0 +1,259 @@
+"""Art. 35 DPIA screening, periodic review, and waivers (rules and their effect)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from registry.check import check
+from registry.inventory import load_inventory
+from registry.rules.base import Settings
+from tests.builder import AS_OF, Edit, Put, assert_finding, near_miss, of_rule, perturb, trigger
+from tests.conftest import write_inventory
+
+ACT = "activities/lab-testing.yaml"
+LIS = "systems/lis.yaml"
+DPIA = "dpia: {reference: DPIA-2025-01, date: 2025-03-01}\n"
+REVIEWED = "last_reviewed: {date: 2026-06-01, by: Claire Martin}"
+# A finding to waive: the portal does not require MFA (SEC-007, a warning), and
+# the LIS stores health data unencrypted (SEC-001, an error).
+NO_ENCRYPTION = Edit(LIS, "encryption_at_rest: true", "encryption_at_rest: false")
+WAIVER = """
+    kind: Waiver
+    id: lis-encryption
+    rule: SEC-001
+    entity: System:lis
+    reason: Disk encryption lands with the LIS upgrade in January
+    approved_by: Claire Martin
+    expires: 2027-01-31
+"""
+
+
+def waiver(text: str = WAIVER) -> Put:
+    return Put("waivers/lis-encryption.yaml", text)
+
+
+TRIGGERS = [
+    trigger(
+        "DPIA-001",
+        "large-scale-health-data-without-dpia",
+        Edit(ACT, DPIA, ""),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:18:21",  # `estimated_subjects: 50000`
+    ),
+    trigger(
+        "DPIA-001",
+        "large-scale-vulnerable-subjects-without-dpia",  # children, no special category
+        Edit(ACT, DPIA, ""),
+        Edit(ACT, "data_subjects: [patients]", "data_subjects: [children]"),
+        Edit(ACT, "[identity, lab-results]", "[identity]"),
+        Edit(ACT, "art9_condition: health_or_social_care\n", ""),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:17:21",
+    ),
+    trigger(
+        "DPIA-002",
+        "special-categories-scale-unknown",
+        Edit(ACT, DPIA, ""),
+        Edit(ACT, "estimated_subjects: 50000\n", ""),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:1:1",
+    ),
+    trigger(
+        "REV-001",
+        "activity-review-overdue",
+        Edit(ACT, "date: 2026-06-01", "date: 2025-11-28"),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:20:16",  # the last_reviewed mapping
+    ),
+    trigger(
+        "REV-001",
+        "contract-review-overdue",
+        Edit("contracts/lis-dpa.yaml", "review_every: P1Y", "review_every: P3M"),
+        entity="Contract:lis-dpa",
+        at="contracts/lis-dpa.yaml:21:16",
+    ),
+    trigger(
+        "REV-002",
+        "system-without-review-period",
+        Edit(LIS, "review_every: P1Y\n", ""),
+        entity="System:lis",
+        at=f"{LIS}:1:1",
+    ),
+    trigger(
+        "REV-002",
+        "activity-never-reviewed",
+        Edit(ACT, REVIEWED + "\n", ""),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:1:1",
+    ),
+    trigger(
+        "WAV-001",
+        "waiver-without-approver",
+        NO_ENCRYPTION,
+        waiver(WAIVER.replace("    approved_by: Claire Martin\n", "")),
+        entity="Waiver:lis-encryption",
+        at="waivers/lis-encryption.yaml:1:1",
+    ),
+    trigger(
+        "WAV-002",
+        "waiver-expired-yesterday",
+        NO_ENCRYPTION,
+        waiver(WAIVER.replace("2027-01-31", "2026-11-28")),
+        entity="Waiver:lis-encryption",
+        at="waivers/lis-encryption.yaml:7:10",
+    ),
+    trigger(
+        "WAV-003",
+        "waiver-for-unknown-rule",
+        waiver(WAIVER.replace("rule: SEC-001", "rule: SEC-999")),
+        entity="Waiver:lis-encryption",
+        at="waivers/lis-encryption.yaml:3:7",
+    ),
+    trigger(
+        "WAV-003",
+        "waiver-for-unknown-entity",
+        waiver(WAIVER.replace("entity: System:lis", "entity: lis")),  # not Kind:id
+        entity="Waiver:lis-encryption",
+        at="waivers/lis-encryption.yaml:4:9",
+    ),
+]
+
+NEAR_MISSES = [
+    near_miss(
+        "DPIA-001",
+        "just-below-the-large-scale-threshold",
+        Edit(ACT, DPIA, ""),
+        Edit(ACT, "estimated_subjects: 50000", "estimated_subjects: 9999"),
+    ),
+    near_miss(
+        "DPIA-001",
+        "large-scale-but-ordinary-data-and-subjects",
+        Edit(ACT, DPIA, ""),
+        Edit(ACT, "data_subjects: [patients]", "data_subjects: [customers]"),
+        Edit(ACT, "[identity, lab-results]", "[identity]"),
+    ),
+    near_miss(
+        "DPIA-002",
+        "scale-unknown-but-dpia-done",
+        Edit(ACT, "estimated_subjects: 50000\n", ""),
+    ),
+    near_miss(
+        "REV-001",
+        "review-due-today",  # 2025-11-29 + P1Y = 2026-11-29, the day checked
+        Edit(ACT, "date: 2026-06-01", "date: 2025-11-29"),
+    ),
+    near_miss(
+        "REV-002",
+        "organisations-and-flows-need-no-review-dates",
+        Put(
+            "organisations/cloud-host.yaml",
+            """
+            kind: Organisation
+            id: cloud-host
+            name: Hexacloud
+            country: FR
+            address: 2 quai du Port, 13002 Marseille
+            """,
+        ),
+    ),
+    near_miss("WAV-001", "complete-waiver", NO_ENCRYPTION, waiver()),
+    near_miss(
+        "WAV-002",
+        "waiver-expires-today",
+        NO_ENCRYPTION,
+        waiver(WAIVER.replace("2027-01-31", "2026-11-29")),
+    ),
+    near_miss("WAV-003", "waiver-names-existing-rule-and-entity", NO_ENCRYPTION, waiver()),
+]
+
+
+@pytest.mark.parametrize("case", TRIGGERS, ids=str)
+def test_triggers(case, check_yaml):
+    case.assert_triggers(check_yaml)
+
+
+@pytest.mark.parametrize("case", NEAR_MISSES, ids=str)
+def test_near_miss(case, check_yaml):
+    case.assert_near_miss(check_yaml)
+
+
+def test_large_scale_threshold_is_configurable(tmp_path):
+    root = write_inventory(tmp_path / "inv", perturb(Edit(ACT, DPIA, "")))
+    strict = check(load_inventory(root), AS_OF, Settings(large_scale_subjects=50_000))
+    lenient = check(load_inventory(root), AS_OF, Settings(large_scale_subjects=50_001))
+    assert [f.entity for f in of_rule(strict, "DPIA-001")] == ["Activity:lab-testing"]
+    assert of_rule(lenient, "DPIA-001") == []
+
+
+# --- what a waiver does to the finding it covers ----------------------------------
+
+
+def test_baseline_fails_without_waiver(check_yaml):
+    result = check_yaml(perturb(NO_ENCRYPTION))
+    finding = assert_finding(result, "SEC-001", "System:lis", "systems/lis.yaml:13")
+    assert finding.fails and result.failed
+
+
+def test_complete_waiver_turns_finding_into_accepted_risk(check_yaml):
+    result = check_yaml(perturb(NO_ENCRYPTION, waiver()))
+    finding = assert_finding(result, "SEC-001", "System:lis", "systems/lis.yaml:13")
+    assert finding.waived_by == "lis-encryption"
+    assert finding.waiver_reason == "Disk encryption lands with the LIS upgrade in January"
+    assert not finding.fails
+    assert result.failed is False  # still reported, no longer failing
+    assert result.waived == 1
+
+
+def test_waiver_covers_only_its_rule_and_entity(check_yaml):
+    result = check_yaml(
+        perturb(
+            NO_ENCRYPTION,
+            Edit("systems/portal.yaml", "encryption_at_rest: true", "encryption_at_rest: false"),
+            waiver(),
+        )
+    )
+    portal = assert_finding(result, "SEC-001", "System:portal", "systems/portal.yaml:11")
+    assert portal.waived_by is None and portal.fails and result.failed
+
+
+def test_expired_waiver_fails_again(check_yaml):
+    result = check_yaml(perturb(NO_ENCRYPTION, waiver(WAIVER.replace("2027-01-31", "2026-11-28"))))
+    original = assert_finding(result, "SEC-001", "System:lis", "systems/lis.yaml:13")
+    assert original.waived_by is None and original.fails
+    assert_finding(result, "WAV-002", "Waiver:lis-encryption", "waivers/lis-encryption.yaml:7")
+    assert result.failed
+
+
+def test_waiver_judged_as_of_the_given_date(check_yaml):
+    files = perturb(NO_ENCRYPTION, waiver(WAIVER.replace("2027-01-31", "2026-12-31")))
+    assert check_yaml(files, dt.date(2026, 12, 31)).failed is False
+    later = check_yaml(files, dt.date(2027, 1, 1))
+    assert later.failed
+    assert [f.rule for f in later.findings if f.fails] == ["SEC-001", "WAV-002"]
+
+
+@pytest.mark.parametrize("missing", ["reason", "approved_by", "expires"])
+def test_incomplete_waiver_waives_nothing(check_yaml, missing):
+    text = "".join(line + "\n" for line in WAIVER.splitlines() if f"{missing}:" not in line)
+    result = check_yaml(perturb(NO_ENCRYPTION, waiver(text)))
+    original = assert_finding(result, "SEC-001", "System:lis", "systems/lis.yaml:13")
+    assert original.waived_by is None and original.fails
+    incomplete = assert_finding(
+        result, "WAV-001", "Waiver:lis-encryption", "waivers/lis-encryption.yaml:1"
+    )
+    assert missing in incomplete.message
+
+
+def test_waiver_cannot_waive_schema_or_waiver_findings(check_yaml):
+    text = WAIVER.replace("rule: SEC-001", "rule: SCH-012").replace(
+        "entity: System:lis", "entity: Flow:sample-intake"
+    )
+    result = check_yaml(
+        perturb(
+            Edit("flows/sample-intake.yaml", "contract: lis-dpa", "contract: lis-dap"), waiver(text)
+        )
+    )
+    dangling = assert_finding(result, "SCH-012", "Flow:sample-intake", "flows/sample-intake.yaml:8")
+    assert dangling.waived_by is None and result.failed

@@ -1,0 +1,188 @@
+"""Art. 30(1)/(2) rules: what the record itself must contain."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.builder import Edit, Put, near_miss, trigger
+
+ORG = "organisations/labs.yaml"
+ACT = "activities/lab-testing.yaml"
+LAB_NO_CONTACT = """
+    kind: Organisation
+    id: labs
+    name: Biolab Group
+    country: FR
+    dpo:
+      name: Claire Martin
+"""
+PAYROLL = """
+    kind: Activity
+    id: payroll
+    name: Staff payroll
+    controller: labs
+    purposes:
+      - purpose: Pay the staff
+        legal_basis: contract
+    data_subjects: [employees]
+    data_categories: [payroll]
+    retention:
+      - {category: payroll, period: P5Y}
+    systems: [portal]
+    last_reviewed: {date: 2026-06-01, by: Claire Martin}
+    review_every: P1Y
+"""
+PAYROLL_FLOW = """
+    kind: Flow
+    id: payslips
+    activity: payroll
+    from: employees
+    to: portal
+    data_categories: [payroll]
+    data_subjects: [employees]
+    encrypted_in_transit: true
+"""
+
+TRIGGERS = [
+    trigger(
+        "R30-001",
+        "controller-without-contact",
+        Put(ORG, LAB_NO_CONTACT),  # a DPO's name is not the controller's contact details
+        entity="Organisation:labs",
+        at=f"{ORG}:1:1",
+    ),
+    trigger(
+        "R30-002",
+        "controller-in-us-without-representative",
+        Edit(ORG, "country: FR", "country: US"),
+        entity="Organisation:labs",
+        at=f"{ORG}:4:10",
+    ),
+    trigger(
+        "R30-003",
+        "no-purpose",
+        Edit(
+            ACT,
+            "purposes:\n  - purpose: Analyse the samples that doctors prescribe\n"
+            "    legal_basis: public_task\n",
+            "",
+        ),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:1:1",
+    ),
+    trigger(
+        "R30-004",
+        "no-data-subjects",
+        Edit(ACT, "data_subjects: [patients]", "data_subjects: []"),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:1:1",
+    ),
+    trigger(
+        "R30-005",
+        "no-data-categories",
+        Edit(ACT, "data_categories: [identity, lab-results]", "data_categories: []"),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:1:1",
+    ),
+    trigger(
+        "R30-006",
+        "activity-without-flows",
+        Put("activities/payroll.yaml", PAYROLL),
+        entity="Activity:payroll",
+        at="activities/payroll.yaml:1:1",
+    ),
+    trigger(
+        "R30-007",
+        "category-without-retention",
+        Edit(ACT, "  - category: identity\n    period: P10Y\n", ""),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:10:19",  # `identity` in data_categories: [identity, lab-results]
+    ),
+    trigger(
+        "R30-008",
+        "no-system-describes-security",
+        Edit("systems/lis.yaml", "security:\n", "unused_security:\n"),
+        Edit("systems/portal.yaml", "security:\n", "unused_security:\n"),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:1:1",
+    ),
+    trigger(
+        "R30-009",
+        "processor-without-contact",
+        Edit("organisations/lis-vendor.yaml", "address: 5 avenue des Sciences, 35000 Rennes\n", ""),
+        entity="Organisation:lis-vendor",
+        at="organisations/lis-vendor.yaml:1:1",
+    ),
+]
+
+NEAR_MISSES = [
+    near_miss(
+        "R30-001",
+        "phone-only-contact",
+        Put(ORG, LAB_NO_CONTACT + "    contact:\n      phone: +33 4 72 00 00 00\n"),
+    ),
+    near_miss(
+        "R30-002",
+        "controller-in-us-with-representative",
+        Edit(
+            ORG,
+            "country: FR",
+            "country: US\nrepresentative:\n  name: Biolab EU Rep\n  email: rep@biolab.example",
+        ),
+    ),
+    near_miss(
+        "R30-002",
+        "controller-in-norway",  # EEA, not EU: no representative needed
+        Edit(ORG, "country: FR", "country: NO"),
+    ),
+    near_miss(
+        "R30-003",
+        "purpose-without-basis-is-still-a-purpose",
+        Edit(ACT, "    legal_basis: public_task\n", ""),
+    ),
+    near_miss(
+        "R30-004",
+        "one-subject",
+        Edit(ACT, "data_subjects: [patients]", "data_subjects: [employees]"),
+    ),
+    near_miss(
+        "R30-005",
+        "one-category",
+        Edit(ACT, "data_categories: [identity, lab-results]", "data_categories: [identity]"),
+    ),
+    near_miss(
+        "R30-006",
+        "activity-with-one-flow",
+        Put("activities/payroll.yaml", PAYROLL),
+        Put("flows/payslips.yaml", PAYROLL_FLOW),
+    ),
+    near_miss(
+        "R30-007",
+        "parent-category-retention-covers-child",
+        Edit(ACT, "  - category: lab-results\n", "  - category: health\n"),
+    ),
+    near_miss(
+        "R30-008",
+        "one-of-two-systems-describes-security",
+        Edit("systems/lis.yaml", "security:\n", "unused_security:\n"),
+    ),
+    near_miss(
+        "R30-009",
+        "processor-with-email-only",
+        Edit(
+            "organisations/lis-vendor.yaml",
+            "address: 5 avenue des Sciences, 35000 Rennes\n",
+            "contact:\n  email: dpo@labsoft.example\n",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", TRIGGERS, ids=str)
+def test_triggers(case, check_yaml):
+    case.assert_triggers(check_yaml)
+
+
+@pytest.mark.parametrize("case", NEAR_MISSES, ids=str)
+def test_near_miss(case, check_yaml):
+    case.assert_near_miss(check_yaml)
