@@ -78,8 +78,9 @@ def test_stored_category_that_no_flow_brings(check_yaml):
             "LIN-010",
             "System:archive",
             line_of(text, "identity, retention: P1Y"),
-            "system archive stores identity but no declared flow brings it there: add the "
-            "Flow (from a system, or from the data subjects) with `to: archive`",
+            "system archive stores identity but no declared flow brings it there or takes it "
+            "further: add the Flow that brings it (from a system, or from the data subjects) "
+            "with `to: archive`",
         )
     ]
 
@@ -104,6 +105,16 @@ def test_a_parent_category_received_is_not_covered_by_a_stored_child(check_yaml)
         "to: lis\ndata_categories: [identity, lab-results, health]",
     )
     assert [r[:2] for r in lineage(check_yaml(text))] == [("LIN-011", "Flow:in")]
+
+
+def test_a_system_that_passes_a_category_on_is_its_origin(check_yaml):
+    # archive produces identity itself and sends it on: no flow needs to bring it
+    text = inventory(archive_extra="  - {category: identity, retention: P1Y}")
+    text += (
+        "---\nkind: Flow\nid: export\nactivity: testing\nfrom: archive\nto: lis\n"
+        "data_categories: [identity]\n"
+    )
+    assert lineage(check_yaml(text)) == []
 
 
 def test_system_no_activity_uses(check_yaml):

@@ -101,25 +101,29 @@ def _related(inv: Inventory, a: str, b: str) -> bool:
 
 @rule("LIN-010", "stored-without-inflow", E, "Art. 30(1)(d), 5(2)")
 def stored_without_inflow(ctx: RuleContext) -> Iterator[Finding]:
-    """A system stores a data category that no declared flow brings there.
+    """A system stores a data category that no declared flow brings there or takes further.
 
     The data got in somehow: declare the flow that brings it, from the system it
     comes from, or from the data subjects when it is collected there
-    (`from: patients`). A flow bringing a sub-category or a parent category counts.
+    (`from: patients`). A flow bringing a sub-category or a parent category
+    counts. A system whose flows pass the category on is taken as where it
+    originates (produced there, like logs or computed results); the category
+    found nowhere else in the lineage is the one whose origin the record misses.
     """
     inv = ctx.inventory
-    inflows: dict[str, set[str]] = {}
+    moved: dict[str, set[str]] = {}  # system → categories flows bring in or take out
     for flow in inv.flows.values():
-        inflows.setdefault(flow.to, set()).update(flow.data_categories)
+        moved.setdefault(flow.to, set()).update(flow.data_categories)
+        moved.setdefault(flow.source, set()).update(flow.data_categories)
     for system in inv.systems.values():
-        brought = inflows.get(system.id, set())
+        brought = moved.get(system.id, set())
         for index, stored in enumerate(system.stores):
             if not any(_related(inv, stored.category, c) for c in brought):
                 yield ctx.finding(
                     system,
                     f"system {system.id} stores {stored.category} but no declared flow brings "
-                    f"it there: add the Flow (from a system, or from the data subjects) with "
-                    f"`to: {system.id}`",
+                    f"it there or takes it further: add the Flow that brings it (from a system, "
+                    f"or from the data subjects) with `to: {system.id}`",
                     "stores",
                     index,
                     "category",
