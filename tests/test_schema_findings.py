@@ -271,7 +271,7 @@ TRIGGERS = [
         Put("systems/z-lis.yaml", "kind: System\nid: lis\nname: Another LIS\n"),
         entity="System:lis",
         at="systems/z-lis.yaml:2:5",  # the second definition, in file order
-        also=lambda r: _message_has(r, "SCH-011", "first defined at inv/systems/lis.yaml:1:1"),
+        also=lambda r: _message_has(r, "SCH-011", "first defined at inv/systems/lis.yaml:2:5"),
     ),
     trigger(
         "SCH-012",
