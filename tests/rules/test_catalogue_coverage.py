@@ -23,6 +23,7 @@ MODULES = [
     "tests.rules.test_security",
     "tests.rules.test_transfers",
     "tests.rules.test_governance",
+    "tests.rules.test_lineage",
     "tests.test_schema_findings",
 ]
 
