@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from registry.findings import Finding
 from registry.inventory import Inventory, schema_finding
@@ -101,6 +102,7 @@ class Matcher:
 
     def __init__(self, inventory: Inventory) -> None:
         self.exact: dict[str, Ref] = {}
+        self.hosts: dict[str, Ref] = {}  # hosts of identifiers such as ldap://dc01.internal
         self.globs: list[tuple[re.Pattern[str], Ref, str]] = []
         self.findings: list[Finding] = []
         self._cache: dict[Endpoint, Ref | None] = {}
@@ -123,6 +125,10 @@ class Matcher:
             regex = re.compile(fnmatch.translate(key), re.IGNORECASE)
             self.globs.append((regex, ref, identifier))
             return
+        if "://" in key:
+            parts = urlsplit(key)
+            if parts.hostname and parts.path in ("", "/"):
+                self.hosts.setdefault(parts.hostname, ref)
         owner = self.exact.setdefault(key, ref)
         if owner != ref:
             self.findings.append(
@@ -136,11 +142,27 @@ class Matcher:
                 )
             )
 
+    def _prefix(self, uri: str) -> Ref | None:
+        """The identifier that is the longest prefix of ``uri`` ending at a '/' or '.':
+        a database or bucket URI covers its tables and objects."""
+        start = uri.find("://")
+        if start < 0:
+            return None
+        for end in range(len(uri) - 1, start + 3, -1):
+            if uri[end] in "/." and uri[:end] in self.exact:
+                return self.exact[uri[:end]]
+        return None
+
     def match(self, endpoint: Endpoint) -> Ref | None:
+        """Exact identifier, else a URI prefix, else a URI's host, else a glob."""
         if endpoint in self._cache:
             return self._cache[endpoint]
         candidates = [c.casefold() for c in endpoint.candidates]
         found = next((self.exact[c] for c in candidates if c in self.exact), None)
+        if found is None:
+            found = self._prefix(candidates[0])
+        if found is None:
+            found = next((self.hosts[c] for c in candidates if c in self.hosts), None)
         if found is None:
             found = next(
                 (ref for regex, ref, _ in self.globs for c in candidates if regex.match(c)), None

@@ -51,7 +51,8 @@ def matcher(tmp_path: Path) -> Matcher:
                 kind: System
                 id: lis
                 name: LIS
-                identifiers: ["postgres://LIS-DB.internal:5432", lis.public.results]
+                identifiers: ["postgres://LIS-DB.internal:5432", lis.public.results,
+                              "mssql://orion.internal:1433/ORION", "ldap://dc01.internal"]
                 ---
                 kind: System
                 id: web
@@ -98,6 +99,13 @@ def matcher(tmp_path: Path) -> Matcher:
          Ref("System", "exports-hr")),
         # glob on a hostname, for an organisation
         (Endpoint("api.vendor.example"), Ref("Organisation", "vendor")),
+        # a database URI covers its tables (up to a '.' or '/'), not a longer name
+        (Endpoint("mssql://orion.internal:1433/ORION.dbo.PATIENT", "mssql://orion.internal:1433",
+                  "ORION.dbo.PATIENT"), Ref("System", "lis")),
+        (Endpoint("mssql://orion.internal:1433/ORION2.dbo.x", "mssql://orion.internal:1433",
+                  "ORION2.dbo.x"), None),
+        # the host of a URI identifier without a path, seen in a connection log
+        (Endpoint("dc01.internal:636"), Ref("System", "lis")),
         # nothing
         (Endpoint("s3://other/a.csv", "s3://other", "a.csv"), None),
         (Endpoint("lis"), None),
@@ -294,6 +302,16 @@ def test_observed_from_ropa_yaml(lab, capsys):
     assert capsys.readouterr().err == (
         "ropa: error: ropa.yaml: observed pattern 'observed/*.parquet' matches no file\n"
     )
+
+
+def test_ropa_yaml_evidence_applies_only_to_its_own_inventory(lab, capsys):
+    (lab / "ropa.yaml").write_text("observed: [observed/*.csv]\n")
+    (lab / "observed" / "x.csv").write_text("lis-db.biolab.internal,somewhere.example\n")
+    shutil.copytree(lab / "inventory", lab / "other")
+    assert main(["check", "other", "--as-of", AS_OF.isoformat()]) == 0
+    assert "coverage" not in capsys.readouterr().out
+    assert main(["check", "--as-of", AS_OF.isoformat()]) == 1  # the configured one
+    assert "LIN-001" in capsys.readouterr().out
 
 
 def test_hostile_endpoint_text_stays_inert_in_the_terminal(lab, capsys):

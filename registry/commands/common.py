@@ -56,6 +56,15 @@ def _display(path: Path) -> str:
 _EVIDENCE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 
 
+def _configured_inventory(args: argparse.Namespace, settings: Config) -> bool:
+    """True when the inventory checked is the one ropa.yaml describes: only then do its
+    evidence and baseline apply (they say nothing about another inventory)."""
+    given = getattr(args, "path", None)
+    if given is None:
+        return True
+    return Path(given).resolve() == (settings.directory / settings.inventory).resolve()
+
+
 def observed_files(args: argparse.Namespace, settings: Config) -> list[tuple[Path, str]]:
     """Evidence files from ``--observed`` (files or folders), else ropa.yaml's globs."""
     found: list[Path] = []
@@ -73,7 +82,7 @@ def observed_files(args: argparse.Namespace, settings: Config) -> list[tuple[Pat
                 found.append(path)
             else:
                 raise UsageError(f"observed file {raw!r} does not exist")
-    else:
+    elif _configured_inventory(args, settings):
         for pattern in settings.observed:
             matches = sorted(glob.glob(pattern, root_dir=settings.directory, recursive=True))
             files = [settings.directory / m for m in matches if (settings.directory / m).is_file()]
@@ -88,7 +97,9 @@ def baseline_path(args: argparse.Namespace, settings: Config) -> Path | None:
     given = getattr(args, "baseline", None)
     if given:
         return Path(given)
-    return settings.directory / settings.baseline if settings.baseline else None
+    if settings.baseline and _configured_inventory(args, settings):
+        return settings.directory / settings.baseline
+    return None
 
 
 def load_and_check(args: argparse.Namespace, *, use_baseline: bool = True) -> CheckResult:
