@@ -47,7 +47,8 @@ class Ref:
 class _Seen:
     count: int
     pos: Position
-    categories: dict[str, None] = field(default_factory=dict)  # an ordered set
+    # each category observed on the movement → (where first seen, how often)
+    categories: dict[str, tuple[Position, int]] = field(default_factory=dict)
     sample: str = ""
 
 
@@ -238,8 +239,11 @@ class _Reconciler:
             seen = self.movements[(source, target)] = _Seen(0, observation.pos)
         seen.count += observation.count
         for category in observation.categories:
-            if len(seen.categories) < MAX_CATEGORIES_PER_MOVEMENT:
-                seen.categories.setdefault(category, None)
+            first = seen.categories.get(category)
+            if first is not None:
+                seen.categories[category] = (first[0], first[1] + observation.count)
+            elif len(seen.categories) < MAX_CATEGORIES_PER_MOVEMENT:
+                seen.categories[category] = (observation.pos, observation.count)
 
     def problem(self, problem: EvidenceProblem) -> None:
         self.findings.append(
@@ -261,15 +265,20 @@ class _Reconciler:
                     found += self.flows_between.get((source.id, system.id), ())
         return sorted(set(found))
 
-    def categories_of(self, seen: _Seen) -> tuple[list[str], list[str]]:
-        """Observed category names → (known ids, names not in the register)."""
-        known, unknown = [], []
-        for name in seen.categories:
+    def categories_of(self, seen: _Seen) -> tuple[dict[str, tuple[Position, int]], list[str]]:
+        """Observed category names → (known ids with where and how often, unknown names)."""
+        known: dict[str, tuple[Position, int]] = {}
+        unknown = []
+        for name, (pos, count) in seen.categories.items():
             ident = self.category_index.get(name.casefold())
             if ident is None:
                 unknown.append(name)
-            elif ident not in known:
-                known.append(ident)
+                first = self.unknown_categories.setdefault(name, _Seen(0, pos))
+                first.count += count
+            elif ident in known:
+                known[ident] = (min(known[ident][0], pos), known[ident][1] + count)
+            else:
+                known[ident] = (pos, count)
         return known, unknown
 
     def suggest_activity(self, source: str, target: Ref) -> str:
@@ -286,10 +295,7 @@ class _Reconciler:
     def judge(self) -> tuple[int, int, int, int]:
         movements = documented = observations = documented_observations = 0
         for (source, target), seen in self.movements.items():
-            known, unknown_names = self.categories_of(seen)
-            for name in unknown_names:
-                first = self.unknown_categories.setdefault(name, _Seen(0, seen.pos))
-                first.count += seen.count
+            known, _ = self.categories_of(seen)
             if source.kind != "System":
                 self.inbound += 1
                 continue
@@ -298,20 +304,23 @@ class _Reconciler:
             entity_id = f"{source.id}->{target.id}"
             flows = self.covering_flows(source, target)
             if not flows:
-                self.findings.append(self.undocumented_flow(source, target, seen, known, entity_id))
+                self.findings.append(
+                    self.undocumented_flow(source, target, seen, list(known), entity_id)
+                )
                 continue
             documented += 1
             documented_observations += seen.count
             declared = [c for f in flows for c in self.inv.flows[f].data_categories]
             extra = [c for c in known if not self.inv.covers(declared, c)]
             if extra:
+                first = min(known[c][0] for c in extra)  # the first evidence of the excess
+                times = max(known[c][1] for c in extra)
                 self.findings.append(
                     schema_finding(
                         "LIN-003",
                         f"observed movement {source.id} → {target.id} carries {', '.join(extra)}, "
-                        f"which flow(s) {', '.join(flows)} do not declare (seen {seen.count} "
-                        "time(s))",
-                        seen.pos,
+                        f"which flow(s) {', '.join(flows)} do not declare (seen {times} time(s))",
+                        first,
                         OBSERVED,
                         entity_id,
                     )

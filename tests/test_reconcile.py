@@ -259,7 +259,7 @@ def test_observed_categories_beyond_the_declared_flow(lab):
     )
     assert sorted((f.rule, f.entity, f.pos.line) for f in result.findings) == [
         ("LIN-003", "Observed:lis->billing", 2),
-        ("LIN-006", "Observed:category:horoscope", 2),
+        ("LIN-006", "Observed:category:horoscope", 3),  # where it is written
     ]
     (extra,) = [f for f in result.findings if f.rule == "LIN-003"]
     assert extra.message.startswith(
