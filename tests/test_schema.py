@@ -105,3 +105,15 @@ def test_short_and_long_retention_forms_are_accepted(validator):
             f"kind: System\nid: lis\nname: LIS\nstores: [{{category: x, retention: {retention}}}]\n"
         )
         assert errors(validator, text) == [], retention
+
+
+def test_every_example_file_names_the_committed_schema():
+    """The modeline makes VS Code (yaml-language-server) validate and complete as you type."""
+    files = sorted(EXAMPLE.rglob("*.yaml"))
+    assert len(files) > 50
+    for path in files:
+        first = path.read_text("utf-8").splitlines()[0]
+        prefix = "# yaml-language-server: $schema="
+        assert first.startswith(prefix), path
+        target = (path.parent / first.removeprefix(prefix)).resolve()
+        assert target == (ROOT / SCHEMA_PATH).resolve(), path
