@@ -29,6 +29,7 @@ from registry.loader import (
     LocatedMap,
     Position,
     decode_yaml,
+    gc_paused,
     load_path,
     load_text,
 )
@@ -72,6 +73,7 @@ class Inventory:
     # Entities that failed validation: known to exist, so references to them do not
     # cascade into "dangling reference" findings.
     invalid: set[tuple[str, str]] = field(default_factory=set)
+    invalid_nodes: dict[tuple[str, str], LocatedMap] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
 
     # -- typed views ------------------------------------------------------------
@@ -133,6 +135,18 @@ class Inventory:
         node = self.nodes[(entity.kind, entity.id)]
         return node.key_positions.get(key, node.pos)
 
+    def invalid_mentions(self, kind: str, field_path: str, ident: str) -> bool:
+        """True if an entity of ``kind`` that failed validation names ``ident`` at ``field_path``.
+
+        Rules that judge by absence (no flow, no contract in force) ask this, so that
+        one schema error does not cascade into findings about other entities.
+        """
+        return any(
+            k == kind
+            and any(value == ident for value, _ in _values_at(node, field_path.split(".")))
+            for (k, _), node in self.invalid_nodes.items()
+        )
+
     # -- derived facts ----------------------------------------------------------
     def endpoint(self, ident: str) -> Entity | None:
         """A flow end: a system, else an organisation, else a data subject."""
@@ -169,6 +183,14 @@ class Inventory:
         result: dict[str, list[Flow]] = {}
         for flow in self.flows.values():
             result.setdefault(flow.activity, []).append(flow)
+        return result
+
+    @cached_property
+    def contracts_by_processor(self) -> dict[str | None, list[Contract]]:
+        """Contracts by the processor they bind, in declaration order (an index for rules)."""
+        result: dict[str | None, list[Contract]] = {}
+        for contract in self.contracts.values():
+            result.setdefault(contract.processor, []).append(contract)
         return result
 
     def operator_of(self, ident: str) -> str | None:
@@ -294,7 +316,7 @@ class _Builder:
             )
             return
         kind = body.get("kind")
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:  # a list or mapping is unhashable
             if kind is None:
                 message = "document has no `kind` (one of " + ", ".join(KINDS) + ")"
             else:
@@ -316,6 +338,7 @@ class _Builder:
                 inv.problems.append(schema_finding(code, message, pos, kind, label))
             if label:
                 inv.invalid.add((kind, label))
+                inv.invalid_nodes[(kind, label)] = body
             return
         existing = inv.by_kind[kind].get(entity.id)
         key = (kind, entity.id)
@@ -360,13 +383,31 @@ class _Builder:
 
     def resolve_references(self) -> None:
         inv = self.inventory
+        # Ids that a reference to these kinds may name (invalid entities exist too).
+        known: dict[tuple[str, ...], set[str]] = {}
+        for targets in {t for cls in KINDS.values() for t in cls.references.values()}:
+            known[targets] = {i for t in targets for i in inv.by_kind[t]}
+            known[targets].update(i for t, i in inv.invalid if t in targets)
+        paths = {
+            cls: [(f, f.split("."), known[t]) for f, t in cls.references.items()]
+            for cls in KINDS.values()
+        }
         for entity in inv.entities():
-            for field_path, targets in entity.references.items():
-                node = inv.nodes[(entity.kind, entity.id)]
-                for ident, pos in _values_at(node, field_path.split(".")):
-                    if not isinstance(ident, str):
+            node = inv.nodes[(entity.kind, entity.id)]
+            for field_path, path, ids in paths[type(entity)]:
+                # Fast pass over the values; positions are only needed for a finding.
+                if len(path) == 1:
+                    value = node.get(path[0])
+                    if value is None or (type(value) is str and value in ids):
                         continue
-                    if any(ident in inv.by_kind[t] or (t, ident) in inv.invalid for t in targets):
+                    values = value if type(value) is LocatedList else (value,)
+                else:
+                    values = _scalars_at(node, path)
+                if all(i in ids for i in values if isinstance(i, str)):
+                    continue
+                targets = entity.references[field_path]
+                for ident, pos in _values_at(node, path):
+                    if not isinstance(ident, str) or ident in ids:
                         continue
                     names = [i for t in targets for i in inv.by_kind[t]]
                     hint = difflib.get_close_matches(ident, names, n=1, cutoff=0.6)
@@ -377,6 +418,29 @@ class _Builder:
                     inv.problems.append(
                         schema_finding("SCH-012", message, pos, entity.kind, entity.id)
                     )
+
+
+def _scalars_at(node: Any, path: list[str]) -> list[Any]:
+    """The values at a dotted field path (as :func:`_values_at`, without positions)."""
+    found: list[Any] = []
+    _collect(node, path, 0, found)
+    return found
+
+
+def _collect(node: Any, path: list[str], step: int, found: list[Any]) -> None:
+    if type(node) is LocatedList:
+        for item in node:
+            _collect(item, path, step, found)
+        return
+    if type(node) is not LocatedMap or path[step] not in node:
+        return
+    value = node[path[step]]
+    if step + 1 < len(path):
+        _collect(value, path, step + 1, found)
+    elif type(value) is LocatedList:
+        found.extend(value)
+    else:
+        found.append(value)
 
 
 def _values_at(node: Any, path: list[str]) -> Iterator[tuple[Any, Position]]:
@@ -452,4 +516,5 @@ def inventory_from_files(files: Iterable[tuple[str, bytes | None]], root: str) -
 
 def load_inventory(path: Path) -> Inventory:
     """Read every YAML file under ``path`` into a resolved inventory."""
-    return build(load_path(path), path.as_posix())
+    with gc_paused():
+        return build(load_path(path), path.as_posix())

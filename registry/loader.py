@@ -16,10 +16,12 @@ parse (so ``2026-02-30`` becomes a finding, not a crash).
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,27 +45,107 @@ class Position:
         return f"{self.file}:{self.line}:{self.column}"
 
 
+# Positions are kept packed in one int, (line << _COLUMN_BITS) | column, 0-based, and
+# become Position objects only when asked for: a large inventory holds millions of
+# them and a check reads a handful. A mapping entry packs its key's and its value's.
+_COLUMN_BITS = 27  # columns up to 128 Mi: files are capped at MAX_FILE_BYTES
+_PACKED_BITS = 32 + _COLUMN_BITS
+_PACKED_MASK = (1 << _PACKED_BITS) - 1
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+
+
+def _pack(pos: Position) -> int:
+    return ((pos.line - 1) << _COLUMN_BITS) | (pos.column - 1)
+
+
+def _unpack(file: str, packed: int) -> Position:
+    return Position(file, (packed >> _COLUMN_BITS) + 1, (packed & _COLUMN_MASK) + 1)
+
+
+class _KeyedPositions(Mapping):
+    """Read-only view: mapping key → Position of the key (or of its value)."""
+
+    __slots__ = ("_file", "_shift", "_spans")
+
+    def __init__(self, file: str, spans: dict[Any, int], shift: int) -> None:
+        self._file, self._spans, self._shift = file, spans, shift
+
+    def __getitem__(self, key: Any) -> Position:
+        return _unpack(self._file, (self._spans[key] >> self._shift) & _PACKED_MASK)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._spans)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+
+class _ItemPositions(Sequence):
+    """Read-only view: list index → Position of the item."""
+
+    __slots__ = ("_file", "_items")
+
+    def __init__(self, file: str, items: list[int]) -> None:
+        self._file, self._items = file, items
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [_unpack(self._file, packed) for packed in self._items[index]]
+        return _unpack(self._file, self._items[index])
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_ItemPositions, list, tuple)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # like a list
+
+
 class LocatedMap(dict):
     """A YAML mapping that remembers where it, each key and each value start."""
 
-    __slots__ = ("key_positions", "pos", "value_positions")
+    __slots__ = ("_at", "_spans", "file")
 
     def __init__(self, pos: Position) -> None:
         super().__init__()
-        self.pos = pos
-        self.key_positions: dict[Any, Position] = {}
-        self.value_positions: dict[Any, Position] = {}
+        self.file = pos.file
+        self._at = _pack(pos)
+        self._spans: dict[Any, int] = {}  # key -> key position << _PACKED_BITS | value's
+
+    @property
+    def pos(self) -> Position:
+        return _unpack(self.file, self._at)
+
+    @property
+    def key_positions(self) -> Mapping[Any, Position]:
+        return _KeyedPositions(self.file, self._spans, _PACKED_BITS)
+
+    @property
+    def value_positions(self) -> Mapping[Any, Position]:
+        return _KeyedPositions(self.file, self._spans, 0)
 
 
 class LocatedList(list):
     """A YAML sequence that remembers where it and each item start."""
 
-    __slots__ = ("item_positions", "pos")
+    __slots__ = ("_at", "_items", "file")
 
     def __init__(self, pos: Position) -> None:
         super().__init__()
-        self.pos = pos
-        self.item_positions: list[Position] = []
+        self.file = pos.file
+        self._at = _pack(pos)
+        self._items: list[int] = []
+
+    @property
+    def pos(self) -> Position:
+        return _unpack(self.file, self._at)
+
+    @property
+    def item_positions(self) -> Sequence[Position]:
+        return _ItemPositions(self.file, self._items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,104 +230,114 @@ def _position(file: str, mark: Any) -> Position:
     return Position(file, mark.line + 1, mark.column + 1)
 
 
-def _build(events: Iterator[Any], file: str, result: LoadResult) -> None:
-    """Turn one file's event stream into documents (a tiny composer+constructor)."""
-    stack: list[Any] = []  # open containers
-    pending_keys: list[Any] = []  # per open mapping: key awaiting its value, or _NO_KEY
-    key_pos: list[Position | None] = []
+def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) -> None:
+    """Turn one file's event stream into documents (a tiny composer+constructor).
+
+    This loop runs once per YAML event, so it is written for speed: one C call per
+    event, the open container and its pending key kept in locals, plain scalars
+    resolved through ``scalars`` (a cache shared by all files of a load, which
+    also shares the repeated strings between documents).
+    """
+    get_event = parser.get_event
+    new_map, new_list = LocatedMap.__new__, LocatedList.__new__
+    saved: list[tuple[Any, bool, Any, int]] = []  # enclosing containers
+    top: Any = None  # the open container (None: at document level)
+    top_is_map = False
+    key: Any = _NO_KEY  # in a mapping: the key awaiting its value
+    key_at = 0  # its packed position
     doc_pos: Position | None = None
     doc_body: Any = None
     have_body = False
-
-    def attach(value: Any, pos: Position) -> None:
-        nonlocal doc_body, have_body
-        if not stack:
-            doc_body, have_body = value, True
-            return
-        parent = stack[-1]
-        if isinstance(parent, LocatedList):
-            parent.append(value)
-            parent.item_positions.append(pos)
-            return
-        key = pending_keys[-1]
-        if key is _NO_KEY:
-            if isinstance(value, (LocatedMap, LocatedList)):
-                raise _Refused("SCH-002", "a mapping key must be a plain value", _Mark(pos))
-            if value in parent:
-                first = parent.key_positions[value]
-                raise _Refused(
-                    "SCH-003",
-                    f"duplicate key {value!r} (first at line {first.line}); "
-                    "YAML would keep only the last one",
-                    _Mark(pos),
-                )
-            pending_keys[-1] = value
-            key_pos[-1] = pos
-            return
-        parent[key] = value
-        parent.key_positions[key] = key_pos[-1]  # type: ignore[assignment]
-        parent.value_positions[key] = pos
-        pending_keys[-1] = _NO_KEY
-        key_pos[-1] = None
-
-    for event in events:
+    while True:
+        event = get_event()
         kind = type(event)
-        if kind is yaml.ScalarEvent:
-            pos = _position(file, event.start_mark)
+        if kind is ScalarEvent:
+            mark = event.start_mark
             if event.anchor is not None:
-                raise _Refused(
-                    "SCH-004", "YAML anchors and aliases are not allowed", event.start_mark
-                )
+                raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", mark)
+            tag = event.tag
+            raw = event.value
+            if tag is None and event.implicit[0]:
+                value = scalars.get(raw, _NO_KEY)
+                if value is _NO_KEY:
+                    value = scalars[raw] = resolve_plain(raw)
+            else:
+                if tag is not None and tag not in _STANDARD_TAGS:
+                    raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", mark)
+                value = raw
+            if raw == "<<" and event.implicit[0] and top_is_map and key is _NO_KEY:
+                raise _Refused("SCH-004", "YAML merge keys (<<) are not allowed", mark)
+            at = (mark.line << _COLUMN_BITS) | mark.column
+            if top is None:
+                doc_body, have_body = value, True
+            elif not top_is_map:
+                top.append(value)
+                top._items.append(at)
+            elif key is _NO_KEY:
+                if value in top:
+                    first = top.key_positions[value]
+                    raise _Refused(
+                        "SCH-003",
+                        f"duplicate key {value!r} (first at line {first.line}); "
+                        "YAML would keep only the last one",
+                        mark,
+                    )
+                key, key_at = value, at
+            else:
+                top[key] = value
+                top._spans[key] = (key_at << _PACKED_BITS) | at
+                key = _NO_KEY
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            mark = event.start_mark
+            if event.anchor is not None:
+                raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", mark)
             tag = event.tag
             if tag is not None and tag not in _STANDARD_TAGS:
-                raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", event.start_mark)
-            value = resolve_plain(event.value) if tag is None and event.implicit[0] else event.value
-            if (
-                value == "<<"
-                and event.implicit[0]
-                and stack
-                and isinstance(stack[-1], LocatedMap)
-                and pending_keys[-1] is _NO_KEY
-            ):
-                raise _Refused("SCH-004", "YAML merge keys (<<) are not allowed", event.start_mark)
-            attach(value, pos)
-        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            if event.anchor is not None:
-                raise _Refused(
-                    "SCH-004", "YAML anchors and aliases are not allowed", event.start_mark
-                )
-            tag = event.tag
-            if tag is not None and tag not in _STANDARD_TAGS:
-                raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", event.start_mark)
-            if len(stack) >= MAX_DEPTH:
-                raise _Refused(
-                    "SCH-006", f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
-                )
-            pos = _position(file, event.start_mark)
-            node: Any = LocatedMap(pos) if kind is yaml.MappingStartEvent else LocatedList(pos)
-            attach(node, pos)  # attach first so duplicate-key checks see the key
-            stack.append(node)
-            pending_keys.append(_NO_KEY)
-            key_pos.append(None)
-        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            stack.pop()
-            pending_keys.pop()
-            key_pos.pop()
-        elif kind is yaml.AliasEvent:
+                raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", mark)
+            if len(saved) >= MAX_DEPTH:
+                raise _Refused("SCH-006", f"nesting deeper than {MAX_DEPTH} levels", mark)
+            at = (mark.line << _COLUMN_BITS) | mark.column
+            is_map = kind is MappingStartEvent
+            # Built without __init__ (hot path): the same three slots it sets.
+            if is_map:
+                node: Any = new_map(LocatedMap)
+                node._spans = {}
+            else:
+                node = new_list(LocatedList)
+                node._items = []
+            node.file, node._at = file, at
+            if top is None:
+                doc_body, have_body = node, True
+            elif not top_is_map:
+                top.append(node)
+                top._items.append(at)
+            elif key is _NO_KEY:
+                raise _Refused("SCH-002", "a mapping key must be a plain value", mark)
+            else:
+                top[key] = node
+                top._spans[key] = (key_at << _PACKED_BITS) | at
+                key = _NO_KEY
+            saved.append((top, top_is_map, key, key_at))
+            top, top_is_map, key, key_at = node, is_map, _NO_KEY, 0
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            top, top_is_map, key, key_at = saved.pop()
+        elif kind is AliasEvent:
             raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", event.start_mark)
-        elif kind is yaml.DocumentStartEvent:
+        elif kind is DocumentStartEvent:
             doc_pos = _position(file, event.start_mark)
             doc_body, have_body = None, False
-        elif kind is yaml.DocumentEndEvent and have_body and doc_body is not None:
-            result.documents.append(Document(doc_body, doc_pos or Position(file, 1, 1)))
+        elif kind is DocumentEndEvent:
+            if have_body and doc_body is not None:
+                result.documents.append(Document(doc_body, doc_pos or Position(file, 1, 1)))
+        elif kind is StreamEndEvent or event is None:
+            return
 
 
-class _Mark:
-    """Adapter so a Position can be raised like a libyaml mark."""
-
-    def __init__(self, pos: Position) -> None:
-        self.line = pos.line - 1
-        self.column = pos.column - 1
+ScalarEvent = yaml.ScalarEvent
+MappingStartEvent, MappingEndEvent = yaml.MappingStartEvent, yaml.MappingEndEvent
+SequenceStartEvent, SequenceEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+AliasEvent, StreamEndEvent = yaml.AliasEvent, yaml.StreamEndEvent
+DocumentStartEvent, DocumentEndEvent = yaml.DocumentStartEvent, yaml.DocumentEndEvent
 
 
 _NO_KEY = object()
@@ -269,8 +361,13 @@ _FORBIDDEN_CHARS = re.compile(
 )
 
 
-def load_text(text: str, file: str, result: LoadResult) -> None:
-    """Parse one file's text into ``result`` (documents or a problem)."""
+def load_text(
+    text: str, file: str, result: LoadResult, scalars: dict[str, Any] | None = None
+) -> None:
+    """Parse one file's text into ``result`` (documents or a problem).
+
+    ``scalars`` caches resolved plain scalars across the files of one load.
+    """
     bad = _FORBIDDEN_CHARS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -283,8 +380,9 @@ def load_text(text: str, file: str, result: LoadResult) -> None:
             )
         )
         return
+    parser = yaml.CSafeLoader(text)
     try:
-        _build(yaml.parse(text, Loader=yaml.CSafeLoader), file, result)
+        _build(parser, file, result, {} if scalars is None else scalars)
     except _Refused as refused:
         result.problems.append(
             LoadProblem(refused.code, refused.message, _position(file, refused.mark))
@@ -296,6 +394,10 @@ def load_text(text: str, file: str, result: LoadResult) -> None:
         lines = text.splitlines()
         if mark is not None and mark.line < len(lines) and "\t" in lines[mark.line]:
             problem += " (this line contains a tab: YAML indents with spaces)"
+        context = error.context_mark
+        if error.context and context is not None and mark is not None and context.line != mark.line:
+            # libyaml often gives up at the end of the file: say where the trouble began.
+            problem += f" ({error.context} that starts at line {context.line + 1})"
         result.problems.append(LoadProblem("SCH-001", f"YAML syntax error: {problem}", pos))
     except yaml.YAMLError as error:
         result.problems.append(
@@ -305,6 +407,25 @@ def load_text(text: str, file: str, result: LoadResult) -> None:
         result.problems.append(
             LoadProblem("SCH-006", "YAML nested too deeply", Position(file, 1, 1))
         )
+    finally:
+        parser.dispose()
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building a large acyclic tree.
+
+    Loading allocates millions of small containers; each allocation burst makes the
+    collector rescan everything built so far, which costs more than the parsing
+    itself on big inventories. The trees we build hold no cycles, so nothing is lost.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def discover(root: Path) -> list[Path]:
@@ -328,6 +449,7 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
     and GitHub can open them.
     """
     result = LoadResult()
+    scalars: dict[str, Any] = {}
     root = root.resolve() if display_root is None else root
     anchor = display_root if display_root is not None else _display_anchor(root)
     for path in discover(root):
@@ -375,7 +497,7 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
             )
             continue
         before = (len(result.documents), len(result.problems))
-        load_text(text, name, result)
+        load_text(text, name, result, scalars)
         if (len(result.documents), len(result.problems)) == before:
             # An empty (or comments-only) file is most likely a mistake: say so.
             result.problems.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -105,6 +106,7 @@ def _check_url(value: str) -> str:
     return _check_text(value)
 
 
+@cache  # a register repeats a handful of periods thousands of times
 def duration_days(value: str) -> float:
     """Approximate length of an ISO 8601 duration in days, for comparisons."""
     match = _DURATION.match(value)

@@ -51,6 +51,7 @@ FINDINGS = {
     "wrong-type.yaml": ("SCH-009", 4, 21, "estimated_subjects"),
     "unknown-field.yaml": ("SCH-008", 4, 1, "'retension'"),
     "misspelled-kind.yaml": ("SCH-007", 1, 7, "did you mean 'Activity'?"),
+    "kind-is-a-mapping.yaml": ("SCH-007", 1, 7, "unknown kind"),
     "unknown-reference.yaml": ("SCH-012", 4, 9, "did you mean 'health'?"),
     "bad-date.yaml": ("SCH-009", 4, 9, "'2026-02-30' is not a real calendar date"),
     "bad-country.yaml": ("SCH-009", 4, 10, "'ZZ' is not an ISO 3166-1 alpha-2"),

@@ -129,6 +129,13 @@ TRIGGERS = [
     ),
     trigger(
         "SCH-007",
+        "kind-is-a-list",  # used to crash the builder (unhashable)
+        Put("systems/listkind.yaml", "kind: [System]\nid: listkind\nname: Listed\n"),
+        entity=file_entity("systems/listkind.yaml"),
+        at="systems/listkind.yaml:1:7",
+    ),
+    trigger(
+        "SCH-007",
         "no-kind",
         Put("systems/nokind.yaml", "id: nokind\nname: No kind\n"),
         entity=file_entity("systems/nokind.yaml"),
@@ -427,3 +434,59 @@ def test_every_error_of_one_entity_is_reported(check_yaml):
     )
     lines = sorted(f.pos.line for f in result.findings if f.rule == "SCH-009")
     assert lines == [6, 20]
+
+
+def _only_schema_findings(result) -> list[str]:
+    return sorted({f.rule for f in result.findings})
+
+
+def test_invalid_flows_do_not_cascade_into_missing_flows_or_security(check_yaml):
+    """Both flows of the activity fail validation: no R30-006 / R30-008 about it."""
+    result = check_yaml(
+        perturb(
+            Edit(INTAKE, "encrypted_in_transit: true", "encrypted_in_transit: maybe"),
+            Edit(TO_PORTAL, "encrypted_in_transit: true", "encrypted_in_transit: maybe"),
+        )
+    )
+    assert_finding(result, "SCH-009", "Flow:sample-intake", f"{INTAKE}:9:23")
+    assert_finding(result, "SCH-009", "Flow:results-to-portal", f"{TO_PORTAL}:8:23")
+    assert _only_schema_findings(result) == ["SCH-009"]
+
+
+def test_invalid_system_does_not_cascade_into_missing_security(check_yaml):
+    result = check_yaml(
+        perturb(
+            Edit(ACT, "dpia:", "systems: [lis]\ndpia:"),
+            Edit(INTAKE, "encrypted_in_transit: true", "encrypted_in_transit: maybe"),
+            Edit(TO_PORTAL, "encrypted_in_transit: true", "encrypted_in_transit: maybe"),
+            Edit(LIS, "country: FR", "country: ZZ"),
+        )
+    )
+    assert _only_schema_findings(result) == ["SCH-009"]
+
+
+def test_invalid_contract_is_not_also_a_missing_contract(check_yaml):
+    """The DPA has a bad date: DPA-002 does not claim that no contract exists."""
+    result = check_yaml(perturb(Edit(DPA, "signed: 2024-01-15", "signed: 2024-13-01")))
+    assert_finding(result, "SCH-009", "Contract:lis-dpa", f"{DPA}:6:9")
+    assert _only_schema_findings(result) == ["SCH-009"]
+
+
+def test_waiver_naming_an_invalid_entity_is_not_unused(check_yaml):
+    waiver = (
+        "kind: Waiver\nid: w\nrule: SEC-001\nentity: System:lis\nreason: Upgrade due\n"
+        "approved_by: Claire Martin\nexpires: 2027-01-01\n"
+    )
+    result = check_yaml(
+        perturb(Edit(LIS, "country: FR", "country: ZZ"), Put("waivers/w.yaml", waiver))
+    )
+    assert_no_finding(result, "WAV-003")
+    assert_finding(result, "SCH-009", "System:lis", f"{LIS}:6:10")
+
+
+def test_activity_listing_an_unknown_system_does_not_crash(check_yaml):
+    """It used to raise KeyError in DPA-002 (a traceback from `ropa check`)."""
+    result = check_yaml(perturb(Edit(ACT, "dpia:", "systems: [lis, lsi]\ndpia:")))
+    finding = assert_finding(result, "SCH-012", "Activity:lab-testing", f"{ACT}:19:16")
+    assert "did you mean 'lis'?" in finding.message
+    assert _only_schema_findings(result) == ["SCH-012"]

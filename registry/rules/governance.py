@@ -123,7 +123,7 @@ def waiver_unused(ctx: RuleContext) -> Iterator[Finding]:
         if waiver.rule not in codes:
             yield ctx.finding(waiver, f"waiver {waiver.id}: no rule {waiver.rule}", "rule")
         kind, _, ident = waiver.entity.partition(":")
-        if ident not in inv.by_kind.get(kind, {}):
+        if ident not in inv.by_kind.get(kind, {}) and (kind, ident) not in inv.invalid:
             yield ctx.finding(
                 waiver, f"waiver {waiver.id}: no entity {waiver.entity} (write Kind:id)", "entity"
             )

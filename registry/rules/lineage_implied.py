@@ -99,6 +99,12 @@ def _related(inv: Inventory, a: str, b: str) -> bool:
     return a in inv.category_ancestors.get(b, (b,)) or b in inv.category_ancestors.get(a, (a,))
 
 
+def _named_by_invalid_flow(inv: Inventory, system: str) -> bool:
+    return inv.invalid_mentions("Flow", "to", system) or inv.invalid_mentions(
+        "Flow", "from", system
+    )
+
+
 @rule("LIN-010", "stored-without-inflow", E, "Art. 30(1)(d), 5(2)")
 def stored_without_inflow(ctx: RuleContext) -> Iterator[Finding]:
     """A system stores a data category that no declared flow brings there or takes further.
@@ -116,6 +122,8 @@ def stored_without_inflow(ctx: RuleContext) -> Iterator[Finding]:
         moved.setdefault(flow.to, set()).update(flow.data_categories)
         moved.setdefault(flow.source, set()).update(flow.data_categories)
     for system in inv.systems.values():
+        if _named_by_invalid_flow(inv, system.id):
+            continue  # that flow's schema error is the finding; do not guess what it moves
         brought = moved.get(system.id, set())
         for index, stored in enumerate(system.stores):
             if not any(_related(inv, stored.category, c) for c in brought):
@@ -164,5 +172,7 @@ def system_unused(ctx: RuleContext) -> Iterator[Finding]:
     """
     inv = ctx.inventory
     for system in inv.systems.values():
-        if system.id not in inv.activities_by_system:
+        if system.id in inv.activities_by_system or _named_by_invalid_flow(inv, system.id):
+            continue
+        if not inv.invalid_mentions("Activity", "systems", system.id):
             yield ctx.finding(system, f"system {system.id} is used by no activity")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import cache
 
 from registry.findings import Finding, Severity
 from registry.inventory import Inventory
@@ -35,18 +36,17 @@ def valid_contracts(
     that controller whose own DPA authorises this sub-processor.
     """
     found = []
-    for contract in inv.contracts.values():
-        if contract.processor != processor or contract.type not in _PROCESSING:
+    by_processor = inv.contracts_by_processor
+    for contract in by_processor.get(processor, ()):
+        if contract.type not in _PROCESSING:
             continue
         if contract_problem(contract, as_of):
             continue
         if (contract.type is ContractType.dpa and contract.controller == controller) or (
             contract.type is ContractType.sub_processing
             and any(
-                parent.controller == controller
-                and parent.processor == contract.controller
-                and processor in parent.authorised_subprocessors
-                for parent in inv.contracts.values()
+                parent.controller == controller and processor in parent.authorised_subprocessors
+                for parent in by_processor.get(contract.controller, ())
             )
         ):
             found.append(contract)
@@ -63,6 +63,11 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
     in force on the date checked. This is the first Dedalus finding.
     """
     inv = ctx.inventory
+
+    @cache  # many flows share a controller and a processor
+    def in_force(controller: str, processor: str) -> list[Contract]:
+        return valid_contracts(inv, controller, processor, ctx.as_of)
+
     for flow in inv.flows.values():
         processor = inv.is_processor_end(flow)
         activity = inv.activities.get(flow.activity)
@@ -83,7 +88,7 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
         problem = contract_problem(contract, ctx.as_of)
         if problem:
             yield ctx.finding(flow, f"flow {flow.id}: {problem}", "contract")
-        elif contract not in valid_contracts(inv, controller, processor, ctx.as_of):
+        elif not any(c is contract for c in in_force(controller, processor)):
             yield ctx.finding(
                 flow,
                 f"flow {flow.id}: contract {contract.id} is not a DPA between {controller} "
@@ -113,6 +118,8 @@ def operator_contract(ctx: RuleContext) -> Iterator[Finding]:
             )
             if system.operator == controller or joint:
                 continue
+            if inv.invalid_mentions("Contract", "processor", system.operator):
+                continue  # a contract with schema errors: reported as such, not as missing
             if not valid_contracts(inv, controller, system.operator, ctx.as_of):
                 yield ctx.finding(
                     system,
@@ -184,10 +191,8 @@ def unauthorised_subprocessor(ctx: RuleContext) -> Iterator[Finding]:
             continue
         parents = [
             c
-            for c in inv.contracts.values()
-            if c.controller == activity.controller
-            and c.processor == sender
-            and c.type is ContractType.dpa
+            for c in inv.contracts_by_processor.get(sender, ())
+            if c.controller == activity.controller and c.type is ContractType.dpa
         ]
         if not any(receiver in c.authorised_subprocessors for c in parents):
             yield ctx.finding(

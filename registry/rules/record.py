@@ -102,6 +102,8 @@ def recipients(ctx: RuleContext) -> Iterator[Finding]:
     """
     inv = ctx.inventory
     for activity in inv.activities.values():
+        if inv.invalid_mentions("Flow", "activity", activity.id):
+            continue  # its flows have schema errors, reported there
         if not inv.flows_by_activity.get(activity.id):
             yield ctx.finding(activity, f"activity {activity.id} has no flows: recipients unknown")
 
@@ -138,6 +140,10 @@ def security_description(ctx: RuleContext) -> Iterator[Finding]:
     inv = ctx.inventory
     for activity in inv.activities.values():
         systems = inv.systems_of(activity)
+        if inv.invalid_mentions("Flow", "activity", activity.id) or any(
+            ("System", s) in inv.invalid for s in activity.systems
+        ):
+            continue  # the systems it uses are not all known: schema errors come first
         if not any(inv.systems[s].security for s in systems if s in inv.systems):
             yield ctx.finding(
                 activity, f"activity {activity.id}: no system it uses describes its security"

@@ -38,23 +38,23 @@ def temporary_without_deadline(ctx: RuleContext) -> Iterator[Finding]:
     """
     inv = ctx.inventory
     migration_targets = {f.to for f in inv.flows.values() if f.type == "migration"}
+    staging = migration_targets & _migration_sources(inv)
     for system in inv.systems.values():
-        temporary = system.temporary or (
-            system.id in migration_targets and system.stores and _is_staging(inv, system.id)
-        )
+        temporary = system.temporary or (system.id in staging and system.stores)
         if temporary and system.delete_by is None:
             yield ctx.finding(
                 system, f"temporary system {system.id} has no `delete_by` deadline", "temporary"
             )
 
 
-def _is_staging(inv, system_id: str) -> bool:
-    """A migration target that passes its data on by migration is a staging store.
+def _migration_sources(inv) -> set[str]:
+    """Systems that pass data on through a migration flow.
 
-    The new home of a migration also sends data on (to backups, reports, billing),
-    but only an intermediate hop forwards it through a further migration flow.
+    A migration target that does so is a staging store. The new home of a
+    migration also sends data on (to backups, reports, billing), but only an
+    intermediate hop forwards it through a further migration flow.
     """
-    return any(f.source == system_id and f.type == "migration" for f in inv.flows.values())
+    return {f.source for f in inv.flows.values() if f.type == "migration"}
 
 
 @rule("RET-003", "deadline-passed", E, "Art. 5(1)(e)")

@@ -1,0 +1,29 @@
+"""Spreadsheet injection (OWASP "CSV injection"): text from YAML never becomes a formula.
+
+A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is read as a formula (or DDE command) by Excel, LibreOffice and Google
+Sheets. OWASP's advice: prefix such a cell with a single quote, which the
+spreadsheet shows as text. The same applies to every line of a multi-line cell,
+since some importers split on line breaks. A line that already starts with a
+quote gets one more, so that reading our own export back (:func:`restore`) is
+exact.
+"""
+
+from __future__ import annotations
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_QUOTED = (*TRIGGERS, "'")
+
+
+def neutralise(text: str) -> str:
+    """``text`` made inert for CSV/XLSX: a leading ``'`` before any formula trigger."""
+    if not text:
+        return text
+    lines = text.split("\n")
+    return "\n".join("'" + line if line.startswith(_QUOTED) else line for line in lines)
+
+
+def restore(text: str) -> str:
+    """Undo :func:`neutralise` when reading our own export back."""
+    lines = text.split("\n")
+    return "\n".join(line[1:] if line.startswith("'") else line for line in lines)

@@ -1,0 +1,686 @@
+"""`ropa import spreadsheet`: a filled-in ICO (or CNIL) register into a YAML inventory.
+
+It reads the phrasings ropa's own export writes (so export → import → export is
+exact) and the looser ones people type ("Consent", "6(1)(f)", "USA", "10 years").
+What the spreadsheet never says (contracts' clauses, flows' categories, security
+of systems it does not name…) is left out, for `ropa check` to list as the to-do
+list; every cell it cannot place is reported with its sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from registry.export import cnil, derive, ico
+from registry.importers.draft import Draft, ImportFailure, match_key, organisation_key
+from registry.importers.grid import Grid, cell_text, lines, parse_date, read_grids
+from registry.model import Activity, Retention
+from registry.vocabulary import Art9Condition, LegalBasis, TransferMechanism, is_iso_country
+
+_EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+_PHONE = re.compile(r"^\+?[\d\s().\-/]{5,}$")
+_COUNTRY_IN_PARENS = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[A-Z]{2})\)$")
+_ROLE = re.compile(
+    r"^(?P<name>.*?)\s*\((?P<role>processor|controller|joint controller|recipient)\)$"
+)
+_ROLES = {
+    "processor": "processor",
+    "controller": "controller",
+    "joint controller": "joint_controller",
+    "recipient": None,
+}
+
+
+# --- phrase parsers (ropa's own wording first, then what people type) --------------
+
+
+def parse_basis(text: str) -> LegalBasis | None:
+    match = re.search(r"6\s*\(\s*1\s*\)\s*\(\s*([a-f])\s*\)|6\.1\.([a-f])\b", text, re.I)
+    if match:
+        return list(LegalBasis)["abcdef".index((match[1] or match[2]).lower())]
+    key = match_key(text)
+    for basis, phrases in _BASIS_WORDS.items():
+        if any(p in key for p in phrases):
+            return basis
+    return None
+
+
+_BASIS_WORDS = {
+    LegalBasis.legitimate_interests: ("legitimate interest", "interet legitime"),
+    LegalBasis.legal_obligation: ("legal obligation", "obligation legale"),
+    LegalBasis.vital_interests: ("vital interest", "interets vitaux"),
+    LegalBasis.public_task: (
+        "public task",
+        "public interest",
+        "official authority",
+        "interet public",
+    ),
+    LegalBasis.consent: ("consent", "consentement"),
+    LegalBasis.contract: ("contract", "contrat"),
+}
+
+
+def parse_art9(text: str) -> Art9Condition | None:
+    match = re.search(r"9\s*\(\s*2\s*\)\s*\(\s*([a-j])\s*\)|9\.2\.([a-j])\b", text, re.I)
+    if match:
+        return list(Art9Condition)["abcdefghij".index((match[1] or match[2]).lower())]
+    key = match_key(text)
+    for condition, words in derive.ART9_WORDS.items():
+        if match_key(words) in key or match_key(cnil.ART9_FR[condition]) in key:
+            return condition
+    return None
+
+
+def parse_mechanism(text: str) -> tuple[TransferMechanism, str | None] | None:
+    """``standard contractual clauses (Art. 46(2)(c)): reference`` → (sccs, reference)."""
+    for mechanism in TransferMechanism:
+        for words in (derive.MECHANISM_WORDS[mechanism], cnil.MECHANISM_FR[mechanism]):
+            for prefix in (f"{words} ({mechanism.article})", words):
+                if text.startswith(prefix):
+                    rest = text[len(prefix) :].strip()
+                    reference = re.sub(r"^:\s*", "", rest) or None
+                    return mechanism, reference
+    key = match_key(text)
+    for mechanism, shorthand in _MECHANISM_SHORT.items():
+        if key in shorthand:
+            return mechanism, None
+    return None
+
+
+_MECHANISM_SHORT = {
+    TransferMechanism.sccs: {"scc", "sccs", "standard contractual clauses", "idta", "uk idta"},
+    TransferMechanism.bcr: {"bcr", "bcrs", "binding corporate rules"},
+    TransferMechanism.adequacy: {"adequacy", "adequacy decision", "adequacy regulations"},
+}
+
+_UNITS = {
+    "Y": ("year", "years", "an", "ans", "annee", "annees"),
+    "M": ("month", "months", "mois"),
+    "W": ("week", "weeks", "semaine", "semaines"),
+    "D": ("day", "days", "jour", "jours"),
+}
+
+
+def _split_source(text: str) -> tuple[str, str | None]:
+    """``P10Y after x (source (with parentheses))`` → (``P10Y after x``, the source)."""
+    if not text.endswith(")"):
+        return text, None
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[index], 0)
+        if depth == 0:
+            if index > 0 and text[index - 1] == " ":
+                return text[: index - 1], text[index + 1 : -1]
+            return text, None
+    return text, None
+
+
+def parse_retention(text: str) -> Retention | None:
+    """``P10Y after end of care (source)``, or ``10 years``, or ``10 ans à compter de : x``."""
+    rest, source = _split_source(text.strip())
+    match = re.fullmatch(r"(P[0-9YMWDTHS]+)(?: after (.+))?", rest)
+    if match:
+        try:
+            return Retention(period=match[1], after=match[2], source=source)
+        except ValueError:
+            return None
+    match = re.fullmatch(r"(?P<periods>.+?)(?: (?:after|à compter de :?) (?P<after>.+))?", rest)
+    if not match:
+        return None
+    period = ""
+    for part in re.split(r"\s+(?:and|et)\s+", match["periods"]):
+        amount = re.fullmatch(r"(\d+)\s+([^\d\s]+)", part.strip())
+        if not amount:
+            return None
+        unit = next((u for u, names in _UNITS.items() if match_key(amount[2]) in names), None)
+        if unit is None:
+            return None
+        period += f"{amount[1]}{unit}"
+    try:
+        return Retention(period="P" + period, after=match["after"], source=source)
+    except ValueError:
+        return None
+
+
+def parse_contact(line: str) -> dict[str, Any]:
+    """``name; address; e-mail; phone`` (any part may be missing) → fields."""
+    parts = [p.strip() for p in line.split(";") if p.strip()]
+    result: dict[str, Any] = {"name": parts[0] if parts else line}
+    address = []
+    for part in parts[1:]:
+        if _EMAIL.match(part) and "email" not in result:
+            result["email"] = part
+        elif _PHONE.match(part) and "phone" not in result:
+            result["phone"] = part
+        else:
+            address.append(part)
+    if address:
+        result["address"] = "; ".join(address)
+    return result
+
+
+def country_code(text: str) -> str | None:
+    """``United States (US)``, ``US``, ``USA`` or ``United States`` → ``US``."""
+    match = _COUNTRY_IN_PARENS.match(text)
+    if match and is_iso_country(match["code"]):
+        return match["code"]
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(text.strip()).alpha_2
+    except LookupError:
+        return {"uk": "GB", "usa": "US", "england": "GB"}.get(text.strip().casefold())
+
+
+# --- shared by both layouts -------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """A value with where it came from."""
+
+    value: Any
+    where: str
+
+    @property
+    def text(self) -> str:
+        return cell_text(self.value)
+
+    @property
+    def lines(self) -> list[str]:
+        return lines(self.value)
+
+
+class RowReader:
+    """Builds one activity from one row's cells, keyed by the layout's short keys."""
+
+    def __init__(self, draft: Draft, controller: str | None) -> None:
+        self.draft = draft
+        self.controller = controller
+
+    def organisation_from_contact(self, line: str, where: str) -> str:
+        fields = parse_contact(line)
+        contact = {k: fields[k] for k in ("email", "phone") if k in fields}
+        return self.draft.organisation(
+            fields["name"], where, address=fields.get("address"), contact=contact or None
+        )
+
+
+def contact_block(parts: list[str]) -> dict[str, Any] | None:
+    """[name, address, email, phone] from a header block → a Contact mapping."""
+    name, address, email, phone = [*parts, "", "", "", ""][:4]
+    result = {
+        k: v
+        for k, v in (("name", name), ("address", address), ("email", email), ("phone", phone))
+        if v
+    }
+    return result or None
+
+
+# --- ICO -------------------------------------------------------------------------------------
+
+_ICO_BY_HEADING = {match_key(h): k for h, k in zip(ico.COLUMNS, ico.KEYS, strict=True)}
+# Shorter spellings met in filled-in templates.
+for _heading, _key in {
+    "name and contact details of joint controller": "joint_controllers",
+    "names of third countries or international organisations": "transfer_countries",
+    "safeguards for exceptional transfers": "transfer_safeguards",
+    "retention schedule": "retention",
+    "general description of technical and organisational security measures": "security",
+    "article 9 condition": "art9_condition",
+    "article 9 basis for processing special category data": "art9_condition",
+    "dpia required": "dpia_required",
+    "legitimate interests": "legitimate_interests",
+}.items():
+    _ICO_BY_HEADING.setdefault(match_key(_heading), _key)
+_REQUIRED_ICO = ("purposes",)
+# Columns the inventory does not model: their content is reported, never dropped.
+_ICO_NOT_MODELLED = {
+    "consent_record": "consent records are not part of the inventory",
+    "breach": "breaches are not part of the inventory",
+    "breach_record": "breaches are not part of the inventory",
+    "retention_policy": "the retention policy document is not part of the inventory",
+    "retention_policy_followed": "not part of the inventory",
+    "retention_policy_reasons": "not part of the inventory",
+}
+
+
+def _find_header(grids: list[Grid], needles: tuple[str, ...]) -> tuple[Grid, int]:
+    for grid in grids:
+        for r, row in enumerate(grid.rows[:200]):
+            keys = {match_key(cell_text(v)) for v in row}
+            if all(match_key(n) in keys for n in needles):
+                return grid, r
+    names = ", ".join(repr(g.sheet) for g in grids)
+    wanted = " and ".join(repr(n) for n in needles)
+    raise ImportFailure(f"no sheet has the headings {wanted} in one row (sheets: {names})")
+
+
+def import_ico(path: Path, draft: Draft) -> None:
+    grids = read_grids(path)
+    grid, header = _find_header(grids, ("Business function", "Purpose of processing"))
+    grid.check_table(header)
+    for other in grids:
+        if other is not grid and any(cell_text(v) for row in other.rows for v in row):
+            draft.notes.append(
+                f"sheet {other.sheet!r} was not read (the register is on {grid.sheet!r})"
+            )
+    columns: dict[str, int] = {}
+    for c, value in enumerate(grid.rows[header]):
+        heading = cell_text(value)
+        key = _ICO_BY_HEADING.get(
+            match_key(heading.replace("(if applicable)", "").replace("(if possible)", ""))
+        )
+        key = key or _ICO_BY_HEADING.get(match_key(heading))
+        if key and key not in columns:
+            columns[key] = c
+        elif heading:
+            for r in range(header + 1, len(grid.rows)):
+                if grid.text(r, c):
+                    draft.report(
+                        grid.where(r, c, heading), grid.text(r, c), "column not in the ICO template"
+                    )
+    for key in _REQUIRED_ICO:
+        if key not in columns:
+            heading = ico.COLUMNS[ico.KEYS.index(key)]
+            raise ImportFailure(f"sheet {grid.sheet!r} row {header + 1}: no column {heading!r}")
+    for key, heading in zip(ico.KEYS, ico.COLUMNS, strict=True):
+        if key not in columns:
+            draft.notes.append(f"sheet {grid.sheet!r}: column {heading!r} is absent")
+    controller = _ico_header_block(grid, header, draft)
+    reader = IcoRow(draft, controller)
+    for r in range(header + 1, len(grid.rows)):
+        cells = {
+            key: Cell(grid.value(r, c), grid.where(r, c, ico.COLUMNS[ico.KEYS.index(key)]))
+            for key, c in columns.items()
+        }
+        if any(cell.text for cell in cells.values()):
+            reader.read(cells, r + 1)
+
+
+def _ico_header_block(grid: Grid, header: int, draft: Draft) -> str | None:
+    """Controller / DPO / representative rows above the table, if present."""
+    name_col = {"name": 1, "address": 2, "email": 3, "telephone": 4}
+    for r in range(header):
+        keys = [match_key(cell_text(v)) for v in grid.rows[r]]
+        if "name" in keys and "email" in keys:
+            name_col = {k: keys.index(k) for k in name_col if k in keys}
+    found: dict[str, tuple[list[str], str]] = {}
+    for r in range(header):
+        role = match_key(grid.text(r, 0))
+        if role in ("controller", "data protection officer", "representative", "dpo"):
+            parts = [grid.text(r, name_col.get(k, i + 1)) for i, k in enumerate(name_col)]
+            found["data protection officer" if role == "dpo" else role] = (parts, grid.where(r, 0))
+    if "controller" not in found or not found["controller"][0][0]:
+        draft.notes.append("no controller named above the table: activities have no controller")
+        return None
+    parts, where = found["controller"]
+    contact = {k: v for k, v in (("email", parts[2]), ("phone", parts[3])) if v}
+    fields: dict[str, Any] = {"address": parts[1] or None, "contact": contact or None}
+    for role, key in (("data protection officer", "dpo"), ("representative", "representative")):
+        if role in found:
+            fields[key] = contact_block(found[role][0])
+    return draft.organisation(parts[0], where, **fields)
+
+
+class IcoRow(RowReader):
+    def read(self, cells: dict[str, Cell], row_number: int) -> None:
+        draft = self.draft
+        empty = Cell(None, "")
+
+        def get(key: str) -> Cell:
+            return cells.get(key, empty)
+
+        purposes = [{"purpose": p} for p in get("purposes").lines]
+        name = (purposes[0]["purpose"] if purposes else get("business_function").text) or (
+            f"Activity on row {row_number}"
+        )
+        activity: dict[str, Any] = {"name": name[:300]}
+        if get("business_function").text:
+            activity["business_function"] = get("business_function").text
+        if self.controller:
+            activity["controller"] = self.controller
+        self._aligned(purposes, get("legal_basis"), "legal_basis", parse_basis)
+        self._aligned(purposes, get("legitimate_interests"), "legitimate_interests", lambda t: t)
+        self._aligned(purposes, get("lia"), "lia", lambda t: t)
+        activity["purposes"] = purposes
+        activity["joint_controllers"] = [
+            self.organisation_from_contact(line, get("joint_controllers").where)
+            for line in get("joint_controllers").lines
+        ]
+        activity["data_subjects"] = [
+            draft.subject(s, get("data_subjects").where) for s in get("data_subjects").lines
+        ]
+        activity["data_categories"] = [
+            draft.category(c, get("data_categories").where) for c in get("data_categories").lines
+        ]
+        activity["retention"] = self._retention(get("retention"), activity)
+        systems = self._systems(get("location"), get("security"))
+        activity["systems"] = systems
+        condition = get("art9_condition").text
+        if condition:
+            parsed = parse_art9(condition)
+            if parsed:
+                activity["art9_condition"] = parsed.value
+            else:
+                draft.report(
+                    get("art9_condition").where, condition, "no Art. 9(2) condition recognised"
+                )
+        for key in ("automated_decisions", "source"):
+            if get(key).text:
+                activity[key] = get(key).text
+        self._dpia(activity, get("dpia_required"), get("dpia_progress"), get("dpia_link"))
+        schedule1 = get("schedule1")
+        for line in schedule1.lines:
+            if line.startswith(ico.ART10_PREFIX):
+                activity["art10_authority"] = line[len(ico.ART10_PREFIX) :]
+            else:
+                draft.report(
+                    schedule1.where,
+                    line,
+                    "DPA 2018 Schedule 1 conditions are not part of the inventory",
+                )
+        for key, reason in _ICO_NOT_MODELLED.items():
+            if get(key).text:
+                draft.report(get(key).where, get(key).text, reason)
+        ident = draft.add("Activity", activity, f"row {row_number}")
+        flows = self._recipients(ident, get("recipients"), systems, activity)
+        self._contracts(ident, get("contracts"), flows)
+        self._transfers(get("transfer_countries"), get("transfer_safeguards"), flows)
+        self._rights(ident, get("rights"))
+
+    # -- pieces -------------------------------------------------------------------------
+    def _aligned(self, purposes: list[dict], cell: Cell, field_name: str, parse: Callable) -> None:
+        values = cell.lines
+        if not values:
+            return
+        if len(values) == 1 and len(purposes) > 1:
+            values = values * len(purposes)
+        if len(values) != len(purposes):
+            self.draft.report(
+                cell.where,
+                cell.text,
+                f"{len(values)} lines for {len(purposes)} purposes: cannot pair them",
+            )
+            return
+        for purpose, value in zip(purposes, values, strict=True):
+            if value in ("—", "-", "not documented"):
+                continue
+            parsed = parse(value)
+            if parsed is None:
+                self.draft.report(
+                    cell.where, value, f"not a recognised {field_name.replace('_', ' ')}"
+                )
+            else:
+                purpose[field_name] = parsed.value if hasattr(parsed, "value") else parsed
+
+    def _retention(self, cell: Cell, activity: dict) -> list[dict]:
+        result = []
+        for line in cell.lines:
+            name, sep, rest = line.partition(": ")
+            retention = parse_retention(rest.strip()) if sep else None
+            if retention is None:
+                self.draft.report(
+                    cell.where, line, "expected 'category: period' (e.g. 'Payroll: P6Y')"
+                )
+                continue
+            # A period may be set on a parent category (it covers its children).
+            category = self.draft.category(name, cell.where)
+            result.append({"category": category} | retention.model_dump(exclude_none=True))
+        return result
+
+    def _systems(self, location: Cell, security: Cell) -> list[str]:
+        systems: list[str] = []
+        for line in location.lines:
+            match = _COUNTRY_IN_PARENS.match(line)
+            name, country = (match["name"], match["code"]) if match else (line, None)
+            if line.endswith(" (country not documented)"):
+                name = line.removesuffix(" (country not documented)")
+            ident = self._system(name, location.where)
+            if country and is_iso_country(country):
+                self.draft.entities[("System", ident)].setdefault("country", country)
+            if ident not in systems:
+                systems.append(ident)
+        for line in security.lines:
+            name, sep, rest = line.partition(": ")
+            if not sep:
+                self.draft.report(security.where, line, "expected 'system: measure; measure'")
+                continue
+            ident = self._system(name, security.where)
+            if ident not in systems:
+                systems.append(ident)
+            parsed = _parse_security(rest)
+            system = self.draft.entities[("System", ident)]
+            if parsed is not None and system.get("security", parsed) != parsed:
+                self.draft.report(
+                    security.where, line, f"conflicts with {name}'s measures given earlier"
+                )
+            elif parsed is not None:
+                system["security"] = parsed
+        return systems
+
+    def _system(self, name: str, where: str) -> str:
+        key = match_key(name)
+        for ident, system in self.draft.of_kind("System").items():
+            if match_key(system["name"]) == key:
+                return ident
+        return self.draft.add("System", {"name": name}, where)
+
+    def _dpia(self, activity: dict, required: Cell, progress: Cell, link: Cell) -> None:
+        dpia: dict[str, Any] = {}
+        answer = match_key(required.text)
+        if answer in ("no", "non", "n"):
+            dpia["status"] = "not_required"
+        elif answer and answer not in ("yes", "oui", "y"):
+            self.draft.report(required.where, required.text, "expected Yes or No")
+        if progress.text:
+            parsed = _parse_progress(progress.value)
+            if parsed is None:
+                self.draft.report(
+                    progress.where,
+                    progress.text,
+                    "expected e.g. 'completed on 2024-03-01 (ref. DPIA-1)'",
+                )
+            else:
+                dpia = {**parsed, **dpia}
+        if link.text:
+            dpia["link"] = link.text
+        if dpia or answer in ("yes", "oui", "y"):
+            activity["dpia"] = dpia
+
+    def _recipients(
+        self, activity: str, cell: Cell, systems: list[str], data: dict
+    ) -> dict[str, str]:
+        """Flows to each recipient organisation; returns organisation id → flow id."""
+        flows: dict[str, str] = {}
+        start = (
+            systems[0] if systems else (data["data_subjects"][0] if data["data_subjects"] else None)
+        )
+        for line in cell.lines:
+            match = _ROLE.match(line)
+            name, role = (match["name"], _ROLES[match["role"]]) if match else (line, None)
+            if start is None:
+                self.draft.report(
+                    cell.where, line, "no system or data subject to start a flow from"
+                )
+                continue
+            org = self.draft.organisation(name, cell.where)
+            if org in flows:
+                continue
+            flow: dict[str, Any] = {"activity": activity, "from": start, "to": org}
+            if role:
+                flow["recipient_role"] = role
+            flows[org] = self.draft.add(
+                "Flow",
+                {"id": self.draft.new_id("Flow", f"{activity}-to-{org}"), **flow},
+                cell.where,
+            )
+        return flows
+
+    def _contracts(self, activity: str, cell: Cell, flows: dict[str, str]) -> None:
+        for line in cell.lines:
+            name, sep, text = line.partition(": ")
+            if not sep:
+                self.draft.report(cell.where, line, "expected 'processor: link to contract'")
+                continue
+            processor = self.draft.organisation(name, cell.where)
+            if text == derive.NO_CONTRACT:
+                continue
+            ident = self._contract(processor, text, cell.where)
+            if processor in flows:
+                self.draft.entities[("Flow", flows[processor])]["contract"] = ident
+            else:
+                self.draft.report(
+                    cell.where, line, f"{name} is not among the recipients: contract kept, no flow"
+                )
+
+    def _contract(self, processor: str, text: str, where: str) -> str:
+        for ident, contract in self.draft.of_kind("Contract").items():
+            if (
+                contract.get("processor") == processor
+                and contract.get("controller") == self.controller
+                and (text in (contract.get("document"), contract.get("name")))
+            ):
+                return ident
+        data: dict[str, Any] = {"type": "dpa", "processor": processor}
+        if self.controller:
+            data["controller"] = self.controller
+        if re.match(r"(https?|mailto):|/|\.\.?/", text):
+            data["document"] = text
+        else:
+            data["name"] = text
+        return self.draft.add(
+            "Contract", {"id": self.draft.new_id("Contract", f"dpa-{processor}"), **data}, where
+        )
+
+    def _transfers(self, countries: Cell, safeguards: Cell, flows: dict[str, str]) -> None:
+        by_key = {
+            organisation_key(self.draft.entities[("Organisation", o)]["name"]): o for o in flows
+        }
+        for line in countries.lines:
+            country_part, sep, recipient = line.partition(": ")
+            code = country_code(country_part)
+            org = by_key.get(organisation_key(recipient)) if sep else None
+            if code is None or org is None:
+                self.draft.report(
+                    countries.where,
+                    line,
+                    "expected 'Country (CC): recipient' naming one of the recipients",
+                )
+                continue
+            entity = self.draft.entities[("Organisation", org)]
+            if entity.get("country", code) != code:
+                self.draft.report(
+                    countries.where, line, f"{recipient} was given country {entity['country']}"
+                )
+                continue
+            entity["country"] = code
+        for line in safeguards.lines:
+            recipient, sep, text = line.partition(": ")
+            org = by_key.get(organisation_key(recipient)) if sep else None
+            if org is None:
+                self.draft.report(
+                    safeguards.where,
+                    line,
+                    "expected 'recipient: safeguard' naming one of the recipients",
+                )
+                continue
+            if text == derive.NO_MECHANISM:
+                continue
+            parsed = parse_mechanism(text)
+            if parsed is None:
+                self.draft.report(
+                    safeguards.where,
+                    line,
+                    "no transfer mechanism recognised (SCCs, BCRs, adequacy, a derogation…)",
+                )
+                continue
+            mechanism, reference = parsed
+            transfer = {"mechanism": mechanism.value} | (
+                {"reference": reference} if reference else {}
+            )
+            self.draft.entities[("Flow", flows[org])]["transfer"] = transfer
+
+    def _rights(self, activity: str, cell: Cell) -> None:
+        """Rights are derived from the lawful bases: report only a cell that says otherwise."""
+        if not cell.text:
+            return
+        data = self.draft.entities[("Activity", activity)]
+        try:
+            model = Activity.model_validate(
+                {
+                    "kind": "Activity",
+                    "id": activity,
+                    **{k: v for k, v in data.items() if k not in ("kind", "id")},
+                }
+            )
+        except ValueError:
+            return
+        if cell.lines != derive.rights(model):
+            self.draft.report(
+                cell.where,
+                cell.text,
+                "rights are derived from the lawful bases; this text was not kept",
+            )
+
+
+def _parse_security(text: str) -> dict[str, Any] | None:
+    if text.strip() == derive.NO_SECURITY:
+        return None
+    phrases = {yes: (name, True) for name, yes, _ in derive.SECURITY_PHRASES}
+    phrases |= {no: (name, False) for name, _, no in derive.SECURITY_PHRASES}
+    auth = {v: k for k, v in derive.AUTHENTICATION_PHRASES.items()}
+    result: dict[str, Any] = {}
+    measures = []
+    for phrase in (p.strip() for p in text.split("; ")):
+        if phrase in phrases and phrases[phrase][0] not in result:
+            result[phrases[phrase][0]] = phrases[phrase][1]
+        elif phrase in auth and "authentication" not in result:
+            result["authentication"] = auth[phrase]
+        elif phrase:
+            measures.append(phrase)
+    if measures:
+        result["measures"] = measures
+    return result
+
+
+def _parse_progress(value: Any) -> dict[str, Any] | None:
+    date = parse_date(value) if not isinstance(value, str) else None
+    if date is not None:
+        return {"date": date.isoformat()}
+    text = cell_text(value)
+    statuses = {v: k for k, v in derive.DPIA_STATUS_WORDS.items()}
+    match = re.fullmatch(
+        r"(?P<status>planned|in progress|completed|not required)?\s*"
+        r"(?:on (?P<date>\S+))?\s*(?:\(ref\. (?P<ref>.*)\))?",
+        text,
+        re.I,
+    )
+    if not match or not text:
+        return None
+    result: dict[str, Any] = {}
+    if match["status"]:
+        result["status"] = statuses[match["status"].lower()]
+    if match["date"]:
+        date = parse_date(match["date"])
+        if date is None:
+            return None
+        result["date"] = date.isoformat()
+    if match["ref"]:
+        result["reference"] = match["ref"]
+    return result
+
+
+def import_spreadsheet(path: Path, template: str, draft: Draft) -> None:
+    if template == "ico":
+        import_ico(path, draft)
+    elif template == "cnil":
+        from registry.importers.cnil_sheet import import_cnil
+
+        import_cnil(path, draft)
+    else:
+        raise ImportFailure(f"unknown template {template!r} (ico or cnil)")
