@@ -400,34 +400,21 @@ def other_commands(ropa: list[str], sizes: list[str], reps: int) -> list[tuple[s
                 )
             )
         if (commands / "export.py").exists():
-            candidates.append(
+            # The group has several controllers: a CSV holds one record, pick the first.
+            for name, arguments in [
                 (
-                    "ropa export --format csv --template ico",
-                    [
-                        "export",
-                        str(inventory),
-                        "--format",
-                        "csv",
-                        "--template",
-                        "ico",
-                        "--out",
-                        str(OUT / f"export-{size}.csv"),
-                    ],
-                )
-            )
-            candidates.append(
+                    "ropa export --format csv --template ico --org meridian-fr-1",
+                    ["--format", "csv", "--template", "ico", "--org", "meridian-fr-1"],
+                ),
                 (
-                    "ropa export --format xlsx",
-                    [
-                        "export",
-                        str(inventory),
-                        "--format",
-                        "xlsx",
-                        "--out",
-                        str(OUT / f"export-{size}.xlsx"),
-                    ],
-                )
-            )
+                    "ropa export --format xlsx --template cnil",
+                    ["--format", "xlsx", "--template", "cnil"],
+                ),
+                ("ropa export --format json", ["--format", "json"]),
+            ]:
+                suffix = arguments[1]
+                out = str(OUT / f"export-{size}.{suffix}")
+                candidates.append((name, ["export", str(inventory), *arguments, "--out", out]))
         for name, arguments in candidates:
             try:
                 results.append((name, size, measure([*ropa, *arguments], min(reps, 3))))

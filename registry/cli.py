@@ -59,6 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
             help="judge dates (expiries, deadlines, reviews) as of DATE (default: today)",
         )
 
+    def timeout_argument(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--timeout",
+            type=float,
+            default=60.0,
+            metavar="SECONDS",
+            help="give up drawing SVG after SECONDS (default: 60)",
+        )
+
     p = command("check", "check the inventory against the GDPR rules")
     path_argument(p)
     p.add_argument("--format", choices=["text", "json", "sarif", "junit"], default="text")
@@ -88,12 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=["dot", "svg"], default="dot")
     p.add_argument("--out", default=None, metavar="FILE")
+    timeout_argument(p)
 
     p = command("trace", "every route a data category takes, to its last recipient")
     p.add_argument("category", metavar="CATEGORY")
     path_argument(p)
     p.add_argument("--format", choices=["text", "json", "dot", "svg"], default="text")
     p.add_argument("--out", default=None, metavar="FILE")
+    timeout_argument(p)
 
     p = command("impact", "breach impact of one system (Art. 33/34)")
     p.add_argument("system", metavar="SYSTEM")

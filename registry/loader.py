@@ -20,6 +20,7 @@ import gc
 import math
 import os
 import re
+from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,12 +46,11 @@ class Position:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-# Positions are kept packed in one int, (line << _COLUMN_BITS) | column, 0-based, and
-# become Position objects only when asked for: a large inventory holds millions of
-# them and a check reads a handful. A mapping entry packs its key's and its value's.
-_COLUMN_BITS = 27  # columns up to 128 Mi: files are capped at MAX_FILE_BYTES
-_PACKED_BITS = 32 + _COLUMN_BITS
-_PACKED_MASK = (1 << _PACKED_BITS) - 1
+# Positions are kept packed, (line << 32) | column, 0-based, in compact arrays of
+# unsigned 64-bit ints, and become Position objects only when asked for: a large
+# inventory holds millions of them and a check reads a handful. A mapping keeps two
+# per entry (its key's, then its value's), in the order of its keys.
+_COLUMN_BITS = 32
 _COLUMN_MASK = (1 << _COLUMN_BITS) - 1
 
 
@@ -63,21 +63,24 @@ def _unpack(file: str, packed: int) -> Position:
 
 
 class _KeyedPositions(Mapping):
-    """Read-only view: mapping key → Position of the key (or of its value)."""
+    """Read-only view: mapping key → Position of the key (offset 0) or its value (1)."""
 
-    __slots__ = ("_file", "_shift", "_spans")
+    __slots__ = ("_map", "_offset")
 
-    def __init__(self, file: str, spans: dict[Any, int], shift: int) -> None:
-        self._file, self._spans, self._shift = file, spans, shift
+    def __init__(self, owner: LocatedMap, offset: int) -> None:
+        self._map, self._offset = owner, offset
 
     def __getitem__(self, key: Any) -> Position:
-        return _unpack(self._file, (self._spans[key] >> self._shift) & _PACKED_MASK)
+        if key not in self._map:
+            raise KeyError(key)
+        index = next(i for i, k in enumerate(self._map) if k == key)
+        return _unpack(self._map.file, self._map._spans[2 * index + self._offset])
 
     def __iter__(self) -> Iterator[Any]:
-        return iter(self._spans)
+        return iter(self._map)
 
     def __len__(self) -> int:
-        return len(self._spans)
+        return len(self._map)
 
 
 class _ItemPositions(Sequence):
@@ -85,7 +88,7 @@ class _ItemPositions(Sequence):
 
     __slots__ = ("_file", "_items")
 
-    def __init__(self, file: str, items: list[int]) -> None:
+    def __init__(self, file: str, items: array) -> None:
         self._file, self._items = file, items
 
     def __getitem__(self, index: Any) -> Any:
@@ -105,7 +108,10 @@ class _ItemPositions(Sequence):
 
 
 class LocatedMap(dict):
-    """A YAML mapping that remembers where it, each key and each value start."""
+    """A YAML mapping that remembers where it, each key and each value start.
+
+    Built once by the loader and then read only (positions follow the key order).
+    """
 
     __slots__ = ("_at", "_spans", "file")
 
@@ -113,7 +119,7 @@ class LocatedMap(dict):
         super().__init__()
         self.file = pos.file
         self._at = _pack(pos)
-        self._spans: dict[Any, int] = {}  # key -> key position << _PACKED_BITS | value's
+        self._spans = array("Q")
 
     @property
     def pos(self) -> Position:
@@ -121,11 +127,11 @@ class LocatedMap(dict):
 
     @property
     def key_positions(self) -> Mapping[Any, Position]:
-        return _KeyedPositions(self.file, self._spans, _PACKED_BITS)
+        return _KeyedPositions(self, 0)
 
     @property
     def value_positions(self) -> Mapping[Any, Position]:
-        return _KeyedPositions(self.file, self._spans, 0)
+        return _KeyedPositions(self, 1)
 
 
 class LocatedList(list):
@@ -137,7 +143,7 @@ class LocatedList(list):
         super().__init__()
         self.file = pos.file
         self._at = _pack(pos)
-        self._items: list[int] = []
+        self._items = array("Q")
 
     @property
     def pos(self) -> Position:
@@ -285,7 +291,9 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
                 key, key_at = value, at
             else:
                 top[key] = value
-                top._spans[key] = (key_at << _PACKED_BITS) | at
+                spans = top._spans
+                spans.append(key_at)
+                spans.append(at)
                 key = _NO_KEY
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             mark = event.start_mark
@@ -301,10 +309,10 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
             # Built without __init__ (hot path): the same three slots it sets.
             if is_map:
                 node: Any = new_map(LocatedMap)
-                node._spans = {}
+                node._spans = array("Q")
             else:
                 node = new_list(LocatedList)
-                node._items = []
+                node._items = array("Q")
             node.file, node._at = file, at
             if top is None:
                 doc_body, have_body = node, True
@@ -315,7 +323,9 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
                 raise _Refused("SCH-002", "a mapping key must be a plain value", mark)
             else:
                 top[key] = node
-                top._spans[key] = (key_at << _PACKED_BITS) | at
+                spans = top._spans
+                spans.append(key_at)
+                spans.append(at)
                 key = _NO_KEY
             saved.append((top, top_is_map, key, key_at))
             top, top_is_map, key, key_at = node, is_map, _NO_KEY, 0

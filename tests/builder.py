@@ -138,6 +138,10 @@ class Case:
     def assert_triggers(self, check_yaml: Callable[..., CheckResult]) -> Finding:
         result = check_yaml(self.files(), self.as_of)
         finding = assert_finding(result, self.code, self.entity, self.at)
+        if not self.code.startswith("SCH-"):
+            # The rule must fire on a valid inventory, not as a side effect of a schema error.
+            schema = [f for f in result.findings if f.rule.startswith("SCH-")]
+            assert not schema, f"trigger {self} has schema errors:\n{describe(schema)}"
         if self.also:
             self.also(result)
         return finding
@@ -145,6 +149,11 @@ class Case:
     def assert_near_miss(self, check_yaml: Callable[..., CheckResult]) -> None:
         result = check_yaml(self.files(), self.as_of)
         assert_no_finding(result, self.code)
+        if not self.code.startswith("SCH-"):
+            # A near miss must be valid YAML and a valid model, or it proves nothing:
+            # an entity with a schema error is never judged by the rules.
+            schema = [f for f in result.findings if f.rule.startswith("SCH-")]
+            assert not schema, f"near miss {self} has schema errors:\n{describe(schema)}"
         if self.also:
             self.also(result)
 

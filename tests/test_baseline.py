@@ -54,7 +54,7 @@ def test_baseline_cycle(lab, capsys):
     assert [e["fingerprint"] for e in document["findings"]] == [
         "DPA-001/Flow:lis-to-billing",
         "DPA-002/System:billing",
-        "LIN-011/Flow:lis-to-billing",
+        "RET-101/Flow:lis-to-billing",
         "SCH-012/System:billing",
     ]
     assert main(["check", "--baseline", ".ropa-baseline.json", *DATE]) == 0
@@ -88,7 +88,7 @@ def test_baseline_cycle(lab, capsys):
     )
     assert main(["baseline", "write", ".ropa-baseline.json", *DATE]) == 0
     document = json.loads((lab / ".ropa-baseline.json").read_text())
-    assert [e["fingerprint"] for e in document["findings"]] == ["LIN-011/Flow:lis-to-billing"]
+    assert [e["fingerprint"] for e in document["findings"]] == ["RET-101/Flow:lis-to-billing"]
 
 
 def test_baselined_findings_stay_visible_in_json_and_sarif(lab, capsys):
@@ -97,7 +97,7 @@ def test_baselined_findings_stay_visible_in_json_and_sarif(lab, capsys):
     capsys.readouterr()
     assert main(["check", "--baseline", "b.json", "--format", "json", *DATE]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert [(f["rule"], f["baselined"]) for f in report["findings"]] == [("LIN-011", True)]
+    assert [(f["rule"], f["baselined"]) for f in report["findings"]] == [("RET-101", True)]
     assert report["summary"]["baselined"] == 1
     assert main(["check", "--baseline", "b.json", "--format", "sarif", *DATE]) == 0
     (result,) = json.loads(capsys.readouterr().out)["runs"][0]["results"]

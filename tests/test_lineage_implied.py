@@ -1,4 +1,4 @@
-"""Flows implied by the inventory itself: LIN-010, LIN-011, LIN-012."""
+"""Flows implied by the inventory itself: LIN-010 and LIN-012."""
 
 from __future__ import annotations
 
@@ -83,28 +83,6 @@ def test_stored_category_that_no_flow_brings(check_yaml):
             "with `to: archive`",
         )
     ]
-
-
-def test_flow_into_a_system_that_does_not_store_what_it_receives(check_yaml):
-    text = inventory(archived="[lab-results, identity]")
-    assert lineage(check_yaml(text)) == [
-        (
-            "LIN-011",
-            "Flow:archiving",
-            line_of(text, "identity]"),
-            "flow archiving brings identity into system archive, which does not declare "
-            "storing it (so keeps it with no retention)",
-        )
-    ]
-
-
-def test_a_parent_category_received_is_not_covered_by_a_stored_child(check_yaml):
-    # lis stores lab-results, not all of health
-    text = inventory().replace(
-        "to: lis\ndata_categories: [identity, lab-results]",
-        "to: lis\ndata_categories: [identity, lab-results, health]",
-    )
-    assert [r[:2] for r in lineage(check_yaml(text))] == [("LIN-011", "Flow:in")]
 
 
 def test_a_system_that_passes_a_category_on_is_its_origin(check_yaml):

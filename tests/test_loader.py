@@ -382,3 +382,16 @@ def test_symlink_out_of_the_inventory_not_followed(tmp_path):
     assert result.documents == []
     assert [p.code for p in result.problems] == ["SCH-001"]
     assert "outside" in result.problems[0].message
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_windows_and_old_mac_line_endings_keep_lines(newline):
+    text = "kind: System\nid: x\nname: a\nstores:\n  - category: c\n".replace("\n", newline)
+    data = body(text)
+    assert data.value_positions["name"] == Position("f.yaml", 3, 7)
+    assert data["stores"][0].value_positions["category"] == Position("f.yaml", 5, 15)
+
+
+def test_duplicate_key_line_with_crlf():
+    found = problem("a: 1\r\nb: 2\r\na: 3\r\n")
+    assert (found.code, found.pos.line, found.pos.column) == ("SCH-003", 3, 1)

@@ -490,3 +490,16 @@ def test_activity_listing_an_unknown_system_does_not_crash(check_yaml):
     finding = assert_finding(result, "SCH-012", "Activity:lab-testing", f"{ACT}:19:16")
     assert "did you mean 'lis'?" in finding.message
     assert _only_schema_findings(result) == ["SCH-012"]
+
+
+def test_invalid_systems_at_the_ends_of_flows_do_not_cascade(check_yaml):
+    """Both systems fail validation; the activity's flows are fine: no R30-008."""
+    result = check_yaml(
+        perturb(
+            Edit(LIS, "country: FR", "country: ZZ"),
+            Edit(PORTAL, "country: FR", "country: ZZ"),
+        )
+    )
+    assert_finding(result, "SCH-009", "System:lis", f"{LIS}:6:10")
+    assert_finding(result, "SCH-009", "System:portal", f"{PORTAL}:6:10")
+    assert _only_schema_findings(result) == ["SCH-009"]

@@ -17,6 +17,7 @@ def catalogue() -> dict[str, Rule]:
     from registry.rules import (  # noqa: F401  (importing registers the rules)
         governance,
         lawfulness,
+        lineage,
         lineage_implied,
         processors,
         record,

@@ -3,7 +3,9 @@
 LIN-001 to LIN-006 are found by reconciling evidence of real data movements
 (OpenLineage events, connection logs: ``ropa check --observed``) with the
 register; ``registry/reconcile.py`` emits them, this module documents them.
-LIN-010 to LIN-012 are implied by the inventory itself and need no evidence.
+LIN-010 and LIN-012 are implied by the inventory itself and need no evidence (a flow
+into a system that does not declare storing what it receives is RET-101, judged
+along the lineage graph).
 All of them run in linear time over plain dicts and sets.
 """
 
@@ -135,31 +137,6 @@ def stored_without_inflow(ctx: RuleContext) -> Iterator[Finding]:
                     "stores",
                     index,
                     "category",
-                )
-
-
-@rule("LIN-011", "received-not-stored", W, "Art. 5(1)(e), 30(1)(f)")
-def received_not_stored(ctx: RuleContext) -> Iterator[Finding]:
-    """A flow brings a data category into a system that does not declare storing it.
-
-    What the system does not declare storing has no retention period. Add the
-    category (or a parent) to the receiving system's `stores:` with its
-    `retention`, or remove it from the flow.
-    """
-    inv = ctx.inventory
-    for flow in inv.flows.values():
-        system = inv.systems.get(flow.to)
-        if system is None:
-            continue
-        stored = [s.category for s in system.stores]
-        for index, category in enumerate(flow.data_categories):
-            if not inv.covers(stored, category):
-                yield ctx.finding(
-                    flow,
-                    f"flow {flow.id} brings {category} into system {system.id}, which does not "
-                    "declare storing it (so keeps it with no retention)",
-                    "data_categories",
-                    index,
                 )
 
 

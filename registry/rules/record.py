@@ -140,8 +140,9 @@ def security_description(ctx: RuleContext) -> Iterator[Finding]:
     inv = ctx.inventory
     for activity in inv.activities.values():
         systems = inv.systems_of(activity)
+        ends = [e for f in inv.flows_by_activity.get(activity.id, ()) for e in (f.source, f.to)]
         if inv.invalid_mentions("Flow", "activity", activity.id) or any(
-            ("System", s) in inv.invalid for s in activity.systems
+            ("System", s) in inv.invalid for s in [*activity.systems, *ends]
         ):
             continue  # the systems it uses are not all known: schema errors come first
         if not any(inv.systems[s].security for s in systems if s in inv.systems):

@@ -58,3 +58,15 @@ def test_baseline_is_clean(check_yaml):
     assert result.findings == []
     assert len(result.inventory.files) == 8
     assert sum(1 for _ in result.inventory.entities()) == 8
+
+
+@pytest.mark.parametrize("table", ["TRIGGERS", "NEAR_MISSES"])
+def test_every_case_changes_the_baseline(table):
+    """A near miss is a deliberate variation, not the untouched baseline."""
+    unchanged = [str(case) for case in _cases(table) if case.files() == baseline()]
+    assert not unchanged
+
+
+def test_every_trigger_names_entity_and_location():
+    for case in _cases("TRIGGERS"):
+        assert ":" in case.entity and case.at.count(":") in (1, 2), case

@@ -1,186 +1,216 @@
-"""Lineage rules: observed movements (LIN-001..006) and inventory-implied ones (LIN-010..012).
+"""Rules judged along the lineage (registry/rules/lineage.py), on the shared baseline.
 
-The observed cases reconcile a small connection-log CSV with the perturbed
-baseline, as `ropa check --observed` does.
+The baseline: patients → `lis` (run by the processor lis-vendor under lis-dpa) →
+`portal` (run by the controller, labs). More cases, with longer chains, are in
+tests/test_lineage_rules.py.
 """
 
 from __future__ import annotations
 
-import tempfile
-import textwrap
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from pathlib import Path
-
 import pytest
 
 from registry.check import CheckResult
-from registry.findings import Finding
-from registry.reconcile import reconcile
-from tests.builder import (
-    Case,
-    Edit,
-    Put,
-    assert_finding,
-    assert_no_finding,
-    near_miss,
-    trigger,
+from tests.builder import Edit, Put, near_miss, of_rule, trigger
+
+PORTAL = "systems/portal.yaml"
+TO_PORTAL = "flows/results-to-portal.yaml"
+
+# An export to the US under SCCs, then onward to India.
+ONWARD = (
+    Put(
+        "organisations/abroad.yaml",
+        """
+        kind: Organisation
+        id: us-analytics
+        name: US Analytics Inc.
+        country: US
+        address: 1 Main Street, Austin
+        ---
+        kind: Organisation
+        id: in-warehouse
+        name: India Warehouse Pvt
+        country: IN
+        address: 2 MG Road, Bangalore
+        """,
+    ),
+    Put(
+        "systems/abroad.yaml",
+        """
+        kind: System
+        id: us-dashboards
+        name: Dashboards
+        operator: us-analytics
+        country: US
+        stores: [{category: lab-results, retention: P1Y}]
+        ---
+        kind: System
+        id: in-archive
+        name: Archive
+        operator: in-warehouse
+        country: IN
+        stores: [{category: lab-results, retention: P1Y}]
+        """,
+    ),
+    Put(
+        "flows/abroad.yaml",
+        """
+        kind: Flow
+        id: results-to-us
+        activity: lab-testing
+        from: portal
+        to: us-dashboards
+        data_categories: [lab-results]
+        transfer: {mechanism: sccs}
+        ---
+        kind: Flow
+        id: us-to-india
+        activity: lab-testing
+        from: us-dashboards
+        to: in-archive
+        data_categories: [lab-results]
+        """,
+    ),
 )
 
-LIS, PORTAL = "systems/lis.yaml", "systems/portal.yaml"
-TO_PORTAL, ACT = "flows/results-to-portal.yaml", "activities/lab-testing.yaml"
-LIS_ID = Edit(LIS, "country: FR\n", "country: FR\nidentifiers: [lis-db.labs.internal]\n")
-PORTAL_ID = Edit(PORTAL, "country: FR\n", "country: FR\nidentifiers: [portal.labs.example]\n")
+# The processor's own support activity copies the LIS to a hosting firm.
+SUBPROCESSOR = (
+    Put(
+        "organisations/hosting.yaml",
+        """
+        kind: Organisation
+        id: hosting-co
+        name: Hosting Co
+        country: FR
+        address: 3 quai des Serveurs, Lille
+        """,
+    ),
+    Put(
+        "systems/vendor-backup.yaml",
+        """
+        kind: System
+        id: vendor-backup
+        name: Vendor backup
+        operator: hosting-co
+        country: FR
+        stores: [{category: lab-results, retention: P30D}]
+        """,
+    ),
+    Put(
+        "activities/vendor-support.yaml",
+        """
+        kind: Activity
+        id: vendor-support
+        name: Vendor support
+        controller: lis-vendor
+        data_subjects: [patients]
+        data_categories: [lab-results]
+        """,
+    ),
+    Put(
+        "flows/lis-backup.yaml",
+        """
+        kind: Flow
+        id: lis-backup
+        activity: vendor-support
+        from: lis
+        to: vendor-backup
+        data_categories: [lab-results]
+        """,
+    ),
+)
 
 
-@dataclass(frozen=True)
-class ObservedCase(Case):
-    """A case whose findings come from reconciling ``evidence`` (a CSV) too."""
-
-    evidence: str = ""
-
-    def result(self, check_yaml: Callable[..., CheckResult]) -> CheckResult:
-        result = check_yaml(self.files(), self.as_of)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "observed.csv"
-            path.write_text(textwrap.dedent(self.evidence).lstrip("\n"), "utf-8")
-            found = reconcile(result.inventory, [(path, "observed.csv")]).findings
-        return replace(result, findings=sorted(result.findings + found, key=Finding.sort_key))
-
-    def assert_triggers(self, check_yaml: Callable[..., CheckResult]) -> Finding:
-        return assert_finding(self.result(check_yaml), self.code, self.entity, self.at)
-
-    def assert_near_miss(self, check_yaml: Callable[..., CheckResult]) -> None:
-        assert_no_finding(self.result(check_yaml), self.code)
+def portal_declares_identity_only() -> Edit:
+    return Edit(PORTAL, "  - category: lab-results\n", "  - category: identity\n")
 
 
-def observed(code: str, why: str, evidence: str, *changes, entity: str = "", at: str = ""):
-    return ObservedCase(code, why, (LIS_ID, PORTAL_ID, *changes), entity, at, evidence=evidence)
+def sec001_fires(result: CheckResult) -> None:
+    assert [f.entity for f in of_rule(result, "SEC-001")] == ["System:portal"]
 
 
 TRIGGERS = [
-    observed(
-        "LIN-001",
-        "movement-against-the-declared-direction",
-        "source,target\nportal.labs.example,lis-db.labs.internal\n",
-        entity="Observed:portal->lis",
-        at="observed.csv:2:1",
-    ),
-    observed(
-        "LIN-002",
-        "export-to-an-unknown-bucket",
-        "lis-db.labs.internal,s3://exports/results.csv\n",
-        entity="Observed:exports",
-        at="observed.csv:1:1",
-    ),
-    observed(
-        "LIN-003",
-        "identity-observed-on-a-results-only-flow",
-        "source,target,data_categories\nlis-db.labs.internal,portal.labs.example,identity\n",
-        entity="Observed:lis->portal",
-        at="observed.csv:2:1",
-    ),
-    observed(
-        "LIN-004",
-        "row-without-a-target",
-        "source,target\nlis-db.labs.internal\n",
-        entity="Observed:observed.csv",
-        at="observed.csv:2:1",
-    ),
-    observed(
-        "LIN-005",
-        "two-systems-claim-one-host",
-        "lis-db.labs.internal,portal.labs.example\n",
-        Edit(PORTAL, "identifiers: [portal.labs.example]", "identifiers: [lis-db.labs.internal]"),
-        entity="System:portal",
-        at=f"{PORTAL}:7:15",
-    ),
-    observed(
-        "LIN-006",
-        "category-unknown-to-the-register",
-        "lis-db.labs.internal,portal.labs.example,horoscope\n",
-        entity="Observed:category:horoscope",
-        at="observed.csv:1:1",
+    trigger(
+        "TRF-101",
+        "onward-transfer-to-india-without-mechanism",
+        *ONWARD,
+        entity="Flow:results-to-us",
+        at="flows/abroad.yaml:5:5",
     ),
     trigger(
-        "LIN-010",
-        "stored-with-no-flow-in-or-out",
+        "DPA-101",
+        "processor-copies-to-unauthorised-hosting-firm",
+        *SUBPROCESSOR,
+        entity="Flow:lis-backup",
+        at="flows/lis-backup.yaml:5:5",
+    ),
+    trigger(
+        "RET-101",
+        "identity-reaches-portal-without-retention",
         Edit(
-            PORTAL,
-            "    retention: P1Y\n",
-            "    retention: P1Y\n  - category: identity\n    retention: P1Y\n",
+            TO_PORTAL, "data_categories: [lab-results]", "data_categories: [lab-results, identity]"
         ),
-        entity="System:portal",
-        at=f"{PORTAL}:10:15",
-    ),
-    trigger(
-        "LIN-011",
-        "flow-brings-what-the-portal-does-not-store",
-        Edit(TO_PORTAL, "[lab-results]", "[lab-results, identity]"),
         entity="Flow:results-to-portal",
         at=f"{TO_PORTAL}:6:32",
     ),
     trigger(
-        "LIN-012",
-        "system-no-activity-uses",
-        Put("systems/old.yaml", "kind: System\nid: old\nname: Old LIS\n"),
-        entity="System:old",
-        at="systems/old.yaml:1:1",
+        "SEC-101",
+        "lab-results-reach-undeclared-on-unencrypted-portal",
+        portal_declares_identity_only(),
+        Edit(PORTAL, "encryption_at_rest: true", "encryption_at_rest: false"),
+        entity="Flow:results-to-portal",
+        at=f"{TO_PORTAL}:5:5",
     ),
 ]
 
 NEAR_MISSES = [
-    observed(
-        "LIN-001",
-        "documented-movement",
-        "source,target\nlis-db.labs.internal,https://portal.labs.example/upload\n",
-    ),
-    observed(
-        "LIN-002",
-        "bucket-matched-by-a-glob",
-        "lis-db.labs.internal,s3://exports/results.csv\n",
-        Edit(PORTAL, "[portal.labs.example]", '[portal.labs.example, "s3://exports/*"]'),
-    ),
-    observed(
-        "LIN-003",
-        "observed-category-is-declared",
-        "lis-db.labs.internal,portal.labs.example,Lab-Results\n",
-    ),
-    observed("LIN-004", "well-formed-rows", "source,target,count\nlis-db.labs.internal,x,3\n"),
-    observed("LIN-005", "one-claim-per-host", "lis-db.labs.internal,portal.labs.example\n"),
-    observed(
-        "LIN-006",
-        "category-named-by-its-name",
-        "lis-db.labs.internal,portal.labs.example,laboratory test results\n",
-    ),
     near_miss(
-        "LIN-010",
-        "the-system-passes-it-on",  # where identity originates
-        Edit(
-            PORTAL,
-            "    retention: P1Y\n",
-            "    retention: P1Y\n  - category: identity\n    retention: P1Y\n",
-        ),
+        "TRF-101",
+        "onward-transfer-under-its-own-sccs",
+        *ONWARD,
         Put(
-            "flows/portal-to-lis.yaml",
-            "kind: Flow\nid: portal-to-lis\nactivity: lab-testing\n"
-            "from: portal\nto: lis\ndata_categories: [identity]\nencrypted_in_transit: true\n",
+            "flows/abroad.yaml",
+            """
+            kind: Flow
+            id: results-to-us
+            activity: lab-testing
+            from: portal
+            to: us-dashboards
+            data_categories: [lab-results]
+            transfer: {mechanism: sccs}
+            ---
+            kind: Flow
+            id: us-to-india
+            activity: lab-testing
+            from: us-dashboards
+            to: in-archive
+            data_categories: [lab-results]
+            transfer: {mechanism: sccs}
+            """,
         ),
     ),
     near_miss(
-        "LIN-011",
-        "stored-as-the-parent-category",
-        Edit(PORTAL, "category: lab-results", "category: health"),
-    ),
-    near_miss(
-        "LIN-012",
-        "listed-in-the-activity",
-        Put("systems/old.yaml", "kind: System\nid: old\nname: Old LIS\n"),
+        "DPA-101",
+        "hosting-firm-authorised-in-the-dpa",
+        *SUBPROCESSOR,
         Edit(
-            ACT,
-            "data_categories: [identity, lab-results]\n",
-            "data_categories: [identity, lab-results]\nsystems: [old]\n",
+            "contracts/lis-dpa.yaml",
+            "art28_clauses:",
+            "authorised_subprocessors: [hosting-co]\nart28_clauses:",
         ),
+    ),
+    near_miss(
+        "RET-101",
+        "portal-declares-identity-with-retention",
+        Edit(
+            TO_PORTAL, "data_categories: [lab-results]", "data_categories: [lab-results, identity]"
+        ),
+        Edit(PORTAL, "stores:\n", "stores:\n  - {category: identity, retention: P1Y}\n"),
+    ),
+    near_miss(
+        "SEC-101",
+        "declared-special-category-is-sec001s",
+        Edit(PORTAL, "encryption_at_rest: true", "encryption_at_rest: false"),
+        also=sec001_fires,
     ),
 ]
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.builder import Drop, Edit, Put, assert_no_finding, near_miss, trigger
+from tests.builder import Drop, Edit, Put, assert_no_finding, near_miss, perturb, trigger
 
 DPA = "contracts/lis-dpa.yaml"
 INTAKE = "flows/sample-intake.yaml"
@@ -55,7 +55,44 @@ JOINT = """
     review_every: P1Y
 """
 
+SUB_CONTRACT = """
+    kind: Contract
+    id: lis-backup-subprocessing
+    type: sub_processing
+    controller: lis-vendor
+    processor: cloud-host
+    signed: 2024-02-01
+    scope:
+      activities: [lab-testing]
+      data_categories: [lab-results]
+      data_subjects: [patients]
+    art28_clauses: {documented_instructions: true, confidentiality: true, security: true,
+                    sub_processors: true, data_subject_rights: true, compliance_assistance: true,
+                    deletion_or_return: true, audits: true}
+    last_reviewed: {date: 2026-06-01, by: Claire Martin}
+    review_every: P1Y
+"""
+SUBPROCESSING_CHAIN = (
+    *SUBPROCESSOR,
+    Put("contracts/lis-backup-subprocessing.yaml", SUB_CONTRACT),
+    Edit(
+        "flows/lis-backup-copy.yaml",
+        "encrypted_in_transit: true",
+        "encrypted_in_transit: true\ncontract: lis-backup-subprocessing",
+    ),
+)
+AUTHORISE_CLOUD = Edit(
+    DPA, "art28_clauses:", "authorised_subprocessors: [cloud-host]\nart28_clauses:"
+)
+
 TRIGGERS = [
+    trigger(
+        "DPA-001",
+        "sub-processing-contract-the-controller-did-not-authorise",
+        *SUBPROCESSING_CHAIN,
+        entity="Flow:lis-backup-copy",
+        at="flows/lis-backup-copy.yaml:9:11",  # `contract: lis-backup-subprocessing`
+    ),
     trigger(
         "DPA-001",
         "flow-to-processor-without-contract",
@@ -131,6 +168,13 @@ TRIGGERS = [
 NEAR_MISSES = [
     near_miss(
         "DPA-001",
+        "authorised-sub-processing-chain",
+        *SUBPROCESSING_CHAIN,
+        AUTHORISE_CLOUD,
+        also=lambda result: assert_no_finding(result, "DPA-002"),
+    ),
+    near_miss(
+        "DPA-001",
         "flow-to-controllers-own-system",  # portal is run by labs itself
         Edit(INTAKE, "to: lis", "to: portal"),
         Edit(INTAKE, "contract: lis-dpa\n", ""),
@@ -175,7 +219,7 @@ NEAR_MISSES = [
         "DPA-005",
         "subprocessor-authorised",
         *SUBPROCESSOR,
-        Edit(DPA, "art28_clauses:", "authorised_subprocessors: [cloud-host]\nart28_clauses:"),
+        AUTHORISE_CLOUD,
     ),
 ]
 
@@ -192,8 +236,9 @@ def test_near_miss(case, check_yaml):
 
 def test_contract_judged_as_of_the_given_date(check_yaml):
     """The same inventory passes before the DPA expires and fails after."""
-    before = check_yaml(NEAR_MISSES[1].files(), dt.date(2026, 11, 29))
-    after = check_yaml(NEAR_MISSES[1].files(), dt.date(2026, 11, 30))
+    files = perturb(Edit(DPA, "expires: 2027-01-15", "expires: 2026-11-29"))
+    before = check_yaml(files, dt.date(2026, 11, 29))
+    after = check_yaml(files, dt.date(2026, 11, 30))
     assert_no_finding(before, "DPA-004")
     assert [f.entity for f in after.findings if f.rule == "DPA-004"] == ["Contract:lis-dpa"]
     assert before.failed is False and after.failed is True

@@ -43,6 +43,13 @@ PAYROLL_FLOW = """
     encrypted_in_transit: true
 """
 
+SECURITY = (
+    "security:\n  encryption_at_rest: true\n  authentication: individual\n  mfa: true\n"
+    "  internet_exposed: {exposed}\n  monitoring: true\n  alert_escalation: true\n"
+)
+NO_SECURITY_LIS = Edit("systems/lis.yaml", SECURITY.format(exposed="false"), "")
+NO_SECURITY_PORTAL = Edit("systems/portal.yaml", SECURITY.format(exposed="true"), "")
+
 TRIGGERS = [
     trigger(
         "R30-001",
@@ -101,8 +108,8 @@ TRIGGERS = [
     trigger(
         "R30-008",
         "no-system-describes-security",
-        Edit("systems/lis.yaml", "security:\n", "unused_security:\n"),
-        Edit("systems/portal.yaml", "security:\n", "unused_security:\n"),
+        NO_SECURITY_LIS,
+        NO_SECURITY_PORTAL,
         entity="Activity:lab-testing",
         at=f"{ACT}:1:1",
     ),
@@ -164,7 +171,7 @@ NEAR_MISSES = [
     near_miss(
         "R30-008",
         "one-of-two-systems-describes-security",
-        Edit("systems/lis.yaml", "security:\n", "unused_security:\n"),
+        NO_SECURITY_LIS,
     ),
     near_miss(
         "R30-009",

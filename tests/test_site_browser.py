@@ -1,0 +1,436 @@
+"""The auditors' site in a real browser: Debian's Chromium driven by Playwright.
+
+One site build per session for the example inventory (tests/fixtures/site while
+inventory/ is absent) and one for an inventory with hostile text in every field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+
+from registry.inventory import load_inventory
+from tests.hostile import hostile_inventory as shared_hostile_inventory
+from tests.site_support import ROOT, build_site, pages, serve
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+EXAMPLE = ROOT / "inventory"
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+def example_inventory() -> Path:
+    return EXAMPLE if EXAMPLE.is_dir() and any(EXAMPLE.rglob("*.yaml")) else FIXTURE
+
+
+# --- fixtures ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run `make browser` (part of `make test`)")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def _built(tmp_path_factory, name: str, inventory: Path) -> Path:
+    workdir = tmp_path_factory.mktemp(name)
+    completed = build_site(workdir, inventory)
+    assert completed.returncode == 0, completed.stderr
+    return workdir / "site"
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    return _built(tmp_path_factory, "example-site", example_inventory())
+
+
+@pytest.fixture(scope="session")
+def example_url(example_site):
+    with serve(example_site) as url:
+        yield url
+
+
+class Visit:
+    """A page opened in the browser, with every problem it caused."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.base = base
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        self.page.on("requestfailed", self._failed)
+        self.page.on("response", self._response)
+        self.page.on("request", self._request)
+        self.page.on("dialog", self._dialog)
+
+    def _console(self, message) -> None:
+        if message.type in ("error", "warning"):
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED: cancelled because the test moved on to the next page (e.g. the
+        # favicon). A missing file shows as an HTTP 404 and a blocked one as a console error.
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed: {request.url} ({request.failure})")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _request(self, request) -> None:
+        if not request.url.startswith((self.base, "data:", "blob:")):
+            self.problems.append(f"request outside the site: {request.url}")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, path: str) -> None:
+        self.page.goto(self.base + path, wait_until="load")
+
+    def close(self) -> None:
+        self.page.close()
+
+
+@pytest.fixture
+def visit(browser, example_url):
+    opened = Visit(browser, example_url)
+    yield opened
+    opened.close()
+
+
+# --- the example site -----------------------------------------------------------------
+
+
+def test_every_page_loads_without_error(browser, example_site, example_url) -> None:
+    visit = Visit(browser, example_url)
+    every = pages(example_site)
+    assert len(every) > 20
+    for path in every:
+        visit.open(path)
+        assert not visit.problems, f"{path}: {visit.problems}"
+        assert visit.page.locator("meta[http-equiv='Content-Security-Policy']").count() == 1
+    visit.close()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name in ("href", "src", "xlink:href"):
+                self.links.append(value)
+            if name in ("id", "name"):
+                self.ids.add(value)
+
+
+def test_every_internal_link_resolves(example_site) -> None:
+    parsed: dict[str, _Links] = {}
+
+    def parse(path: Path) -> _Links:
+        key = path.as_posix()
+        if key not in parsed:
+            parser = _Links()
+            parser.feed(path.read_text("utf-8"))
+            parsed[key] = parser
+        return parsed[key]
+
+    broken = []
+    checked = 0
+    for html_file in sorted(example_site.rglob("*.html")):
+        base = "http://site/" + html_file.relative_to(example_site).as_posix()
+        for link in parse(html_file).links:
+            target = urlsplit(urljoin(base, link))
+            if target.scheme in ("mailto", "data") or target.netloc != "site":
+                continue
+            file = example_site / unquote(target.path.lstrip("/"))
+            if file.is_dir():
+                file = file / "index.html"
+            checked += 1
+            if not file.is_file():
+                broken.append(f"{html_file.relative_to(example_site)}: {link}")
+            elif (
+                target.fragment
+                and file.suffix == ".html"
+                and target.fragment not in parse(file).ids
+            ):
+                broken.append(f"{html_file.relative_to(example_site)}: {link} (no anchor)")
+    assert checked > 100
+    assert not broken, broken[:20]
+
+
+def test_register_table_shows_every_activity(visit) -> None:
+    inventory = load_inventory(example_inventory())
+    visit.open("register/")
+    links = visit.page.locator("article table tbody tr td:first-child a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    shown = {href.strip("/").split("/")[-1] for href in links}
+    assert shown == set(inventory.activities)
+    # a row's links lead to the evidence: clicking the first activity opens its page
+    first = sorted(inventory.activities)[0]
+    visit.page.locator(f"article a[href$='activities/{first}/']").first.click()
+    visit.page.wait_for_url(f"**/activities/{first}/")
+    assert visit.page.locator("h1").inner_text() == inventory.activities[first].name
+    assert not visit.problems
+
+
+def test_register_columns_sort(visit) -> None:
+    visit.open("activities/")
+    header = visit.page.locator("article table th").first
+    header.click()
+    first = visit.page.locator("article table tbody tr td:first-child").all_inner_texts()
+    header.click()
+    second = visit.page.locator("article table tbody tr td:first-child").all_inner_texts()
+    assert first == sorted(first, key=str.lower)
+    assert second == list(reversed(first))
+
+
+def test_search_finds_a_system_by_name(visit) -> None:
+    inventory = load_inventory(example_inventory())
+    system = inventory.systems[sorted(inventory.systems)[0]]
+    visit.open("")
+    visit.page.locator("input.md-search__input").click()
+    # typed key by key, as a user does (Material searches on key events)
+    visit.page.locator("input.md-search__input").press_sequentially(system.name, delay=10)
+    result = visit.page.locator(f".md-search-result__item a[href*='systems/{system.id}/']")
+    result.first.wait_for(timeout=15_000)
+    result.first.click()
+    visit.page.wait_for_url(f"**/systems/{system.id}/**")
+    assert visit.page.locator("h1").inner_text() == system.name
+    assert not visit.problems
+
+
+def test_clicking_a_diagram_node_opens_its_page(visit) -> None:
+    pytest.importorskip("registry.render", reason="lineage diagrams (registry.render) not merged")
+    inventory = load_inventory(example_inventory())
+    activity = sorted(inventory.activities)[0]
+    visit.open(f"activities/{activity}/")
+    nodes = visit.page.locator(".ropa-diagram svg a")
+    assert nodes.count() > 0
+    href = nodes.first.get_attribute("href") or nodes.first.get_attribute("xlink:href")
+    target = urljoin(visit.page.url, href)
+    nodes.first.click()
+    visit.page.wait_for_url(target)
+    assert visit.page.locator("h1").count() == 1
+    assert not visit.problems
+
+
+# --- hostile text ------------------------------------------------------------------------
+
+# What the model admits in names (no '<' or '>') and in free text (anything printable).
+HOSTILE_NAME = (
+    "Evil ](javascript:alert(1)) [x](javascript:alert(2)) {{ 7*7 }} {% macro m() %}x{% endmacro %}"
+    " | a | b | *b* _i_ `c` ~~s~~ &lt;script&gt;alert(3)&lt;/script&gt; "
+    "&lt;/title&gt;&lt;img src=x onerror=alert(4)&gt; &amp; &#60;b&#62; :smile: $x$"
+)
+HOSTILE_TEXT = (
+    HOSTILE_NAME
+    + " <img src=x onerror=alert(5)> <script>alert(6)</script> <iframe src=https://evil.example/>"
+    " ![p](https://evil.example/p.png) <a href=javascript:alert(7)>a</a> <!-- c -->\n"
+    "# heading\n    code\n- item\n\n<svg onload=alert(8)>\n" + "long text " * 300
+)
+HOSTILE_URL = 'https://evil.example/"onmouseover=alert(9) x=(y)[z]'
+
+
+def hostile_inventory(directory: Path) -> Path:
+    n, t = HOSTILE_NAME, HOSTILE_TEXT
+    contact = {"name": n, "email": "x@evil.example", "phone": t, "address": t}
+    documents = [
+        {
+            "kind": "Organisation",
+            "id": "evil-controller",
+            "name": "Controller " + n,
+            "country": "FR",
+            "address": t,
+            "contact": contact,
+            "dpo": contact,
+            "description": t,
+            "website": HOSTILE_URL,
+            "aliases": [n],
+        },
+        {
+            "kind": "Organisation",
+            "id": "evil-processor",
+            "name": "Processor " + n,
+            "country": "US",
+            "contact": contact,
+            "representative": contact,
+        },
+        {
+            "kind": "DataCategory",
+            "id": "evil-category",
+            "name": "Category " + n,
+            "parent": "health",
+            "description": t,
+            "aliases": [t],
+        },
+        {
+            "kind": "DataSubject",
+            "id": "evil-subjects",
+            "name": "Subjects " + n,
+            "vulnerable": True,
+            "description": t,
+        },
+        {
+            "kind": "System",
+            "id": "evil-system",
+            "name": "System " + n,
+            "description": t,
+            "owner": n,
+            "operator": "evil-processor",
+            "country": "US",
+            "stores": [
+                {
+                    "category": "evil-category",
+                    "retention": {"period": "P1Y", "after": t, "source": t},
+                }
+            ],
+            "security": {"encryption_at_rest": False, "measures": [t]},
+            "identifiers": [t],
+            "last_reviewed": {"date": "2026-01-01", "by": n},
+            "review_every": "P1Y",
+        },
+        {
+            "kind": "Activity",
+            "id": "evil-activity",
+            "name": "Activity " + n,
+            "description": t,
+            "reference": t,
+            "business_function": n,
+            "controller": "evil-controller",
+            "purposes": [
+                {
+                    "purpose": t,
+                    "legal_basis": "legitimate_interests",
+                    "legitimate_interests": t,
+                    "lia": HOSTILE_URL,
+                }
+            ],
+            "art9_condition": "explicit_consent",
+            "art10_authority": t,
+            "data_subjects": ["evil-subjects"],
+            "data_categories": ["evil-category"],
+            "systems": ["evil-system"],
+            "retention": [{"category": "evil-category", "period": "P1Y", "after": t, "source": t}],
+            "dpia": {"reference": t, "link": HOSTILE_URL},
+            "automated_decisions": t,
+            "source": t,
+        },
+        {
+            "kind": "Flow",
+            "id": "evil-flow",
+            "name": "Flow " + n,
+            "description": t,
+            "activity": "evil-activity",
+            "from": "evil-subjects",
+            "to": "evil-system",
+            "data_categories": ["evil-category"],
+            "type": "migration",
+            "contract": "evil-contract",
+            "transfer": {"mechanism": "sccs", "reference": t},
+            "procedure": HOSTILE_URL,
+        },
+        {
+            "kind": "Contract",
+            "id": "evil-contract",
+            "name": "Contract " + n,
+            "type": "dpa",
+            "controller": "evil-controller",
+            "processor": "evil-processor",
+            "signed": "2026-01-01",
+            "document": HOSTILE_URL,
+        },
+        {
+            "kind": "Waiver",
+            "id": "evil-waiver",
+            "rule": n,
+            "entity": "System:" + n,
+            "reason": t,
+            "approved_by": n,
+            "expires": "2030-01-01",
+        },
+    ]
+    directory.mkdir(parents=True, exist_ok=True)
+    # JSON is YAML; the file name is hostile too (it is shown as file:line).
+    name = "evil [x](javascript:alert(10)) {{ 7*7 }} &lt;b&gt;.yaml"
+    (directory / name).write_text("\n---\n".join(json.dumps(d) for d in documents), "utf-8")
+    return directory
+
+
+# Injected markup would show up as one of these.
+_INJECTED = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.attributes) {
+      if (/^on/i.test(attr.name)) bad.push(el.tagName + ' ' + attr.name);
+      if (/^\\s*javascript:/i.test(attr.value)) bad.push(el.tagName + ' ' + attr.value);
+    }
+    if (['IFRAME', 'OBJECT', 'EMBED'].includes(el.tagName)) bad.push(el.tagName);
+    if (el.tagName === 'IMG' && /(^x$|evil)/.test(el.getAttribute('src') || '')) bad.push('IMG x');
+    if (el.tagName === 'SCRIPT' && /alert/.test(el.textContent)) bad.push('SCRIPT alert');
+    const href = el.getAttribute('href') || '';
+    if (el.tagName === 'A' && /evil\\.example\\/"/.test(href)) bad.push('A quote');
+  }
+  return bad;
+}"""
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> Path:
+    inventory = hostile_inventory(tmp_path_factory.mktemp("hostile-inventory") / "inventory")
+    # and the project's shared hostile inventory, with the DOT-breaking name (index 3)
+    shared_hostile_inventory(inventory / "shared", index=3)
+    assert not [p for p in load_inventory(inventory).problems if p.rule.startswith("SCH-00")]
+    return _built(tmp_path_factory, "hostile-site", inventory)
+
+
+def test_hostile_text_opens_no_dialog_and_injects_no_element(browser, hostile_site) -> None:
+    with serve(hostile_site) as url:
+        visit = Visit(browser, url)
+        for path in pages(hostile_site):
+            visit.open(path)
+            assert visit.page.evaluate(_INJECTED) == [], path
+            assert not visit.dialogs, f"{path}: {visit.dialogs}"
+            assert not visit.problems, f"{path}: {visit.problems}"
+        # The text is shown as written, not interpreted.
+        visit.open("systems/evil-system/")
+        title = visit.page.title()
+        assert title.startswith("System " + re.sub(r"\s+", " ", HOSTILE_NAME))
+        heading = visit.page.locator("h1").inner_text()
+        assert heading == "System " + HOSTILE_NAME
+        body = visit.page.locator("article").inner_text()
+        assert "{{ 7*7 }}" in body and "<img src=x onerror=alert(5)>" in body
+        # Search results show the hostile text without running it.
+        visit.page.locator("input.md-search__input").click()
+        visit.page.locator("input.md-search__input").press_sequentially("onerror", delay=10)
+        visit.page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+        assert visit.page.evaluate(_INJECTED) == []
+        assert not visit.dialogs and not visit.problems, visit.problems
+        visit.close()

@@ -1,0 +1,75 @@
+"""`mkdocs build` with the ropa plugin, without a browser: themes, options, bad input."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from tests.site_support import build_site, pages
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+
+
+def test_the_plain_mkdocs_theme_builds_too(tmp_path: Path) -> None:
+    completed = build_site(tmp_path, FIXTURE, theme="mkdocs")
+    assert completed.returncode == 0, completed.stderr
+    site = tmp_path / "site"
+    built = pages(site)
+    assert {"", "register/", "systems/lis/", "findings/", "rules/", "format/"} <= set(built)
+    for path in built:
+        html = site / path / "index.html" if path.endswith("/") or not path else site / path
+        text = html.read_text("utf-8")
+        assert text.count('http-equiv="Content-Security-Policy"') == 1, path
+        # nothing is loaded from another host (links to documents are fine)
+        assert not re.search(r"""<(?:script|link|img)[^>]+(?:src|href)=["']?(?:https?:)?//""", text)
+    assert (site / "downloads" / "register.json").is_file()
+
+
+def test_material_pages_load_nothing_from_the_internet(tmp_path: Path) -> None:
+    completed = build_site(tmp_path, FIXTURE)
+    assert completed.returncode == 0, completed.stderr
+    text = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert "fonts.googleapis.com" not in text and "fonts.gstatic.com" not in text
+    assert not re.search(r"""<(?:script|link|img)[^>]+(?:src|href)=["']?(?:https?:)?//""", text)
+
+
+def test_an_inventory_with_errors_still_builds_and_shows_them(tmp_path: Path) -> None:
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    (inventory / "bad.yaml").write_text(
+        "kind: System\nid: crm\nname: CRM\noperator: nobody\ncolour: blue\n", "utf-8"
+    )
+    completed = build_site(tmp_path, inventory)
+    assert completed.returncode == 0, completed.stderr
+    findings = html.unescape((tmp_path / "site" / "findings" / "index.html").read_text("utf-8"))
+    assert "unknown field" in findings and "bad.yaml:5" in findings
+
+
+def test_bad_plugin_options_stop_the_build_with_one_clear_line(tmp_path: Path) -> None:
+    completed = build_site(tmp_path, tmp_path / "missing")
+    assert completed.returncode != 0
+    assert "ropa: inventory path" in completed.stderr and "does not exist" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    completed = build_site(tmp_path, FIXTURE, options="\n      observed: [lineage.jsonl]")
+    assert completed.returncode != 0 and "`observed` is not supported" in completed.stderr
+
+
+def test_mkdocs_serve_watches_the_inventory(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+
+    from tests.site_support import site_config
+
+    config = load_config(str(site_config(tmp_path, FIXTURE)))
+    config.plugins.on_startup(command="serve", dirty=False)
+    config = config.plugins.on_config(config)
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = config.plugins.on_serve(Server(), config=config, builder=lambda: None)
+    assert str(FIXTURE.resolve()) in server.watched

@@ -1,0 +1,207 @@
+"""The site's pages, without MkDocs: escaping, completeness, determinism."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from registry.check import check
+from registry.inventory import load_inventory
+from registry.model import KINDS
+from registry.site import markup
+from registry.site.diagrams import embed, url_prefix
+from registry.site.pages import CONTENT_END, CONTENT_START, DOWNLOAD_JSON, NAV, build_site
+from registry.site.plugin import with_csp
+from registry.urls import entity_path
+
+FIXTURE = Path(__file__).parent / "fixtures" / "site"
+AS_OF = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(scope="module")
+def site():
+    result = check(load_inventory(FIXTURE), AS_OF)
+    return build_site(result, last_change="2026-11-28", draw=lambda inv, view, page: "")
+
+
+HOSTILE = [
+    "[x](javascript:alert(1))",
+    "{{ 7*7 }} {% macro m() %}",
+    "a | b",
+    "*bold* _it_ `code`",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "<img src=x onerror=alert(1)>",
+    "![i](https://evil.example/x.png)",
+    ":smile: ~~s~~ ==m== ^^i^^ $x$ @user",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_text_leaves_no_markup_character(value: str) -> None:
+    escaped = markup.text(value)
+    assert not re.search(r"""[<>\[\](){}|*_`!&:~=^$@"'\\]""", re.sub(r"&#\d+;", "", escaped))
+    # and the text itself is kept: decoding the entities gives it back
+    assert re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), escaped) == value
+
+
+def test_lines_keeps_breaks_on_one_markdown_line() -> None:
+    assert markup.lines("first\n\n  # second") == "first<br>&#35; second"
+
+
+def test_title_is_escaped_once_for_the_theme() -> None:
+    assert markup.title("A &lt;b&gt; & C") == "A &amp;lt;b&amp;gt; &amp; C"
+
+
+def test_url_allows_only_http_and_mailto() -> None:
+    assert markup.url("javascript:alert(1)") == ""
+    assert markup.url("data:text/html,x") == ""
+    assert markup.url("https://ex.example/a b(c)") == "https://ex.example/a%20b%28c%29"
+    assert markup.external("docs/dpa.pdf") == "docs/dpa.pdf"
+
+
+def test_every_entity_has_a_page_at_its_url(site) -> None:
+    result = check(load_inventory(FIXTURE), AS_OF)
+    for entity in result.inventory.entities(include_builtin=True):
+        path = markup.source_of(entity.kind, entity.id)
+        assert path[: -len(".md")] + "/" == entity_path(entity.kind, entity.id)
+        assert path in site.pages
+
+
+def test_entity_pages_stay_out_of_the_navigation(site) -> None:
+    def paths(nav):
+        for _, target in nav:
+            yield from paths(target) if isinstance(target, list) else [target]
+
+    in_nav = set(paths(NAV))
+    assert in_nav <= set(site.pages)
+    assert "systems/lis.md" not in in_nav
+    assert {"register.md", "findings.md", "systems/index.md"} <= in_nav
+
+
+def test_register_has_a_row_per_activity_linking_its_evidence(site) -> None:
+    body = site.pages["register.md"].body
+    rows = [line for line in body.splitlines() if line.startswith("| [")]
+    assert len(rows) == 2
+    lab = next(r for r in rows if "activities/lab-tests.md" in r)
+    # categories, subjects, systems (security) and the DPIA, each linked to its page
+    for target in ("categories/health.md", "subjects/patients.md", "systems/lis.md"):
+        assert target in lab
+    assert "DPIA-2024-01" in lab
+    stats = next(r for r in rows if "activities/quality-stats.md" in r)
+    assert "flows/lis-to-analytics.md" in stats  # the transfer to the US, with its SCCs
+    assert markup.text("sccs (Art. 46(2)(c))") in stats  # mechanism and article
+    assert "organisations/cloudco.md" in stats  # recipient derived from the flow
+
+
+def test_processor_record_lists_processors_and_their_controller(site) -> None:
+    body = site.pages["processors.md"].body
+    assert "## LabSoft SAS" in body and "## CloudCo Inc." in body
+    assert "contracts/dpa-labsoft.md" in body
+
+
+def test_entity_page_shows_findings_fields_and_backlinks(site) -> None:
+    body = site.pages["contracts/dpa-cloudco.md"].body
+    assert "[SCP-004](../rules.md#scp-004)" in body
+    assert "accepted risk" in body  # DPA-003 waived by cloudco-audits
+    assert "../waivers/cloudco-audits.md" in body  # referenced by the waiver
+    assert "../flows/lis-to-analytics.md" in body  # the flow under this contract
+    system = site.pages["systems/lis.md"].body
+    assert "encryption&#95;at&#95;rest" in system  # every field, by its YAML name
+
+
+def test_format_reference_documents_every_field_of_every_kind(site) -> None:
+    body = site.pages["format.md"].body
+    for name, model in KINDS.items():
+        assert f"## kind: {name}" in body
+        for field_name, info in model.model_fields.items():
+            assert f"`{info.alias or field_name}`" in body
+
+
+def test_findings_page_lists_every_finding(site) -> None:
+    result = check(load_inventory(FIXTURE), AS_OF)
+    body = site.pages["findings.md"].body
+    for finding in result.findings:
+        assert markup.text(finding.message) in body
+
+
+def test_downloads_hold_the_resolved_register(site) -> None:
+    document = json.loads(site.downloads[DOWNLOAD_JSON])
+    assert [a["id"] for a in document["entities"]["Activity"]] == ["lab-tests", "quality-stats"]
+    assert document["entities"]["Flow"][0]["from"] == "lis"  # the YAML name, not `source`
+
+
+def test_the_site_is_deterministic() -> None:
+    def build():
+        result = check(load_inventory(FIXTURE), AS_OF)
+        return build_site(result, draw=lambda inv, view, page: "")
+
+    first, second = build(), build()
+    assert {p: v.markdown() for p, v in first.pages.items()} == {
+        p: v.markdown() for p, v in second.pages.items()
+    }
+    assert first.downloads == second.downloads
+
+
+def test_page_markdown_wraps_content_in_markers_and_front_matter(site) -> None:
+    text = site.pages["contracts/dpa-labsoft.md"].markdown()
+    assert text.startswith('---\ntitle: "dpa-labsoft"\n---\n')
+    assert CONTENT_START in text and text.rstrip().endswith(CONTENT_END)
+    # pages with wide tables or a diagram ask the theme for the whole window
+    text = site.pages["systems/lis.md"].markdown()
+    assert text.startswith(
+        '---\ntitle: "Laboratory information system"\nhide: [navigation, toc]\n---\n'
+    )
+    assert '<div class="ropa-wide"></div>' in text
+
+
+def test_csp_hashes_theme_scripts_but_not_content_scripts() -> None:
+    html = (
+        "<html><head><script>theme()</script></head><body>"
+        f"{CONTENT_START}<script>evil()</script>{CONTENT_END}"
+        '<script id="__config" type="application/json">{}</script></body></html>'
+    )
+    out = with_csp(html)
+    policy = re.search(r'content="([^"]*)"', out).group(1)
+    hashes = re.findall(r"'sha256-[^']+'", policy)
+    assert len(hashes) == 1  # theme() only
+    assert out.index("Content-Security-Policy") < out.index("<script>")
+    assert "default-src 'none'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+
+
+def test_url_prefix_leads_back_to_the_site_root() -> None:
+    assert url_prefix("index.md") == ""
+    assert url_prefix("register.md") == "../"
+    assert url_prefix("systems/index.md") == "../"
+    assert url_prefix("systems/lis.md") == "../../"
+
+
+def test_embedded_svg_is_one_html_block() -> None:
+    svg = '<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg>\n<!-- a -->\n\n<g/>\n</svg>\n'
+    assert embed(svg) == '<div class="ropa-diagram">\n<svg>\n<g/>\n</svg>\n</div>\n'
+
+
+def test_home_lists_organisations_by_role_controllers_first(site) -> None:
+    body = site.pages["index.md"].body
+    rows = [
+        line for line in body.splitlines() if line.startswith("| [") and "organisations/" in line
+    ]
+    rows = [r for r in rows if "index.md" not in r]  # the counts table links the index
+    assert [r.split("](")[1].split(")")[0] for r in rows] == [
+        "organisations/clinic.md",
+        "organisations/cloudco.md",
+        "organisations/labsoft.md",
+    ]
+    assert "| controller |" in rows[0] and "| processor |" in rows[1]
+    assert "last changed **2026-11-28**" in body
+
+
+def test_findings_are_also_tallied_by_entity(site) -> None:
+    body = site.pages["findings.md"].body
+    section = body.split("## By entity")[1].split("## By rule")[0]
+    # dpa-cloudco: SCP-004 (error), REV-002 (warning), DPA-003 (waived)
+    row = next(line for line in section.splitlines() if "contracts/dpa-cloudco.md" in line)
+    assert row.endswith("| Contract | 1 | 1 | 1 |")
