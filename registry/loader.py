@@ -365,6 +365,8 @@ def _decode(raw: bytes) -> str:
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+decode_yaml = _decode  # public name, for YAML read from elsewhere (git revisions)
+
 _FORBIDDEN_CHARS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )
