@@ -192,7 +192,6 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
                 allowed.add(contract.processor)
 
     found: dict[tuple[str, str], tuple[set[str], str, str]] = {}
-    size = graph.number_of_nodes()  # depth limit: BFS would otherwise count a view's nodes
     for controller, category in sorted(seeds):
         related = related_categories(inv, category)
 
@@ -227,7 +226,7 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
                     yield v
 
         for start in sorted(starts):
-            for _ in nx.generic_bfs_edges(graph, start, successors, depth_limit=size):
+            for _ in nx.generic_bfs_edges(graph, start, successors):
                 pass
         for u in sorted(reached):
             for v, key in sorted(onward(u)):
@@ -265,15 +264,8 @@ def _may_pass_on(inv: Inventory) -> bool:
     for flow in inv.flows.values():
         sender = inv.operator_of(flow.source)
         receiver = inv.operator_of(flow.to)
-        if (
-            sender in holders
-            and controller(flow) in (None, sender)
-            and receiver
-            not in (
-                None,
-                sender,
-            )
-        ):
+        passes_on = receiver is not None and receiver != sender
+        if sender in holders and controller(flow) in (None, sender) and passes_on:
             return True
     return False
 
