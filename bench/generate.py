@@ -156,6 +156,10 @@ FIDES_SUBJECT = {
     "contractors": "consultant",
     "loyalty-members": "customer",
 }
+FIDES_ART9 = {
+    "health_or_social_care": "Health or social care (with a basis in law)",
+    "employment_social_protection": "Employment, social security and social protection",
+}
 FIDES_LEGAL_BASIS = {
     "consent": "Consent",
     "contract": "Contract",
@@ -1039,11 +1043,7 @@ class Organisation:
                         "legal_basis_for_processing": FIDES_LEGAL_BASIS[basis],
                         "retention_period": t.categories[0][1],
                         "processes_special_category_data": t.art9 is not None,
-                        **(
-                            {"special_category_legal_basis": "Provision of health care"}
-                            if t.art9 == "health_or_social_care"
-                            else {}
-                        ),
+                        **({"special_category_legal_basis": FIDES_ART9[t.art9]} if t.art9 else {}),
                         "data_shared_with_third_parties": s.operator
                         != activities[activity_id].controller,
                     }

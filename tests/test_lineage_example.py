@@ -159,5 +159,5 @@ def test_dedalus_overview_bundles_the_28_copies_to_the_public_area() -> None:
     assert len(copies) == 1
     assert 'label="28 flows: cancer, genetic, hiv-status +4"' in copies[0]
     extract = next(x for x in dot.splitlines() if '"System/lbm-brest-lis" ->' in x)
-    assert 'label="lab-results, national-id, hiv-status +4"' in extract
+    assert 'label="lab-results, hiv-status, cancer +4"' in extract  # Art. 9 first
     assert f'color="{render.SPECIAL_COLOUR}"' in extract

@@ -15,7 +15,7 @@ from registry.cli import UsageError
 from registry.config import Config, ConfigError, load_config
 from registry.findings import Finding
 from registry.inventory import Inventory, load_inventory
-from registry.loader import discover
+from registry.loader import discover, display_name
 from registry.rules.base import Settings
 
 
@@ -46,6 +46,17 @@ def load(args: argparse.Namespace) -> Inventory:
 
 def as_of(args: argparse.Namespace) -> dt.date:
     return getattr(args, "as_of", None) or dt.date.today()
+
+
+def enclosing_inventory(path: Path, settings: Config) -> Path | None:
+    """The configured inventory folder that holds the file ``path``, if any."""
+    root = settings.directory / settings.inventory
+    if path.is_file() and root.is_dir() and path.resolve().is_relative_to(root.resolve()):
+        target = path.resolve()
+        # Only a file the inventory itself reads (not a hidden draft, not a .txt).
+        if any(found.resolve() == target for found in discover(root)):
+            return root
+    return None
 
 
 def _display(path: Path) -> str:
@@ -108,7 +119,11 @@ def baseline_path(args: argparse.Namespace, settings: Config) -> Path | None:
 def load_and_check(args: argparse.Namespace, *, use_baseline: bool = True) -> CheckResult:
     """Check the inventory, reconcile the observed evidence, apply the baseline."""
     settings = config()
-    inventory = load_inventory(inventory_path(args, settings))
+    path = inventory_path(args, settings)
+    # One file of the inventory is checked in context (its references resolve
+    # against the rest), and only its own findings are reported.
+    root = enclosing_inventory(path, settings)
+    inventory = load_inventory(root or path)
     evidence = observed_files(args, settings)
     # The inventory lives until the command ends and holds no cycles: keep the
     # collector from rescanning its millions of objects while the rules run.
@@ -116,6 +131,9 @@ def load_and_check(args: argparse.Namespace, *, use_baseline: bool = True) -> Ch
     result = check(
         inventory, as_of(args), Settings(large_scale_subjects=settings.large_scale_subjects)
     )
+    if root is not None:
+        name = display_name(path, root)
+        result.findings = [f for f in result.findings if f.pos.file == name]
     if evidence:
         from registry.reconcile import reconcile
 
