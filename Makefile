@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser schema
 
 demo: $(VENV)/.installed
 	$(BIN)/ropa check inventory/
@@ -38,6 +38,10 @@ $(VENV)/.installed-test: pyproject.toml
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
+
+# The JSON Schema editors use (tests/test_schema.py fails when it is stale).
+schema: $(VENV)/.installed
+	$(BIN)/ropa schema > schema/ropa.schema.json
 
 clean:
 	rm -rf site build *.egg-info .pytest_cache

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from registry.findings import Finding, Severity
 from registry.inventory import Inventory
 from registry.rules import catalogue
 from registry.rules.base import Context, RuleContext, Settings
+
+if TYPE_CHECKING:
+    from registry.reconcile import Coverage
 
 
 @dataclass
@@ -16,6 +20,7 @@ class CheckResult:
     inventory: Inventory
     findings: list[Finding]
     as_of: dt.date
+    coverage: Coverage | None = None  # set when observed evidence was reconciled
 
     def count(self, severity: Severity, *, failing_only: bool = True) -> int:
         return sum(

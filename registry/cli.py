@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["write"])
     p.add_argument("file", metavar="FILE")
     path_argument(p)
+    p.add_argument(
+        "--observed", nargs="+", default=None, metavar="FILE", help="evidence, as for check"
+    )
     as_of_argument(p)
     return parser
 

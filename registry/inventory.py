@@ -21,11 +21,14 @@ from pydantic import ValidationError
 
 from registry.findings import Finding
 from registry.loader import (
+    MAX_FILE_BYTES,
     Document,
+    LoadProblem,
     LoadResult,
     LocatedList,
     LocatedMap,
     Position,
+    decode_yaml,
     gc_paused,
     load_path,
     load_text,
@@ -477,6 +480,38 @@ def build(result: LoadResult, root: str) -> Inventory:
     builder.check_confusables()
     builder.resolve_references()
     return inventory
+
+
+def inventory_from_files(files: Iterable[tuple[str, bytes | None]], root: str) -> Inventory:
+    """An inventory from (file name, content) pairs, e.g. read from a git revision.
+
+    ``None`` content stands for a file over the size limit.
+    """
+    result = LoadResult()
+    for name, raw in files:
+        result.files.append(name)
+        if raw is None:
+            result.problems.append(
+                LoadProblem(
+                    "SCH-001",
+                    f"file is over the {MAX_FILE_BYTES} byte limit; split it",
+                    Position(name, 1, 1),
+                )
+            )
+            continue
+        try:
+            text = decode_yaml(raw)
+        except UnicodeDecodeError as error:
+            result.problems.append(
+                LoadProblem(
+                    "SCH-001",
+                    f"file is not valid UTF-8 (byte {error.start}); save it as UTF-8",
+                    Position(name, raw.count(b"\n", 0, error.start) + 1, 1),
+                )
+            )
+            continue
+        load_text(text, name, result)
+    return build(result, root)
 
 
 def load_inventory(path: Path) -> Inventory:

@@ -364,6 +364,9 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8")
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+decode_yaml = _decode  # public name, for YAML read from elsewhere (git revisions)
+
 _FORBIDDEN_CHARS = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
 )
@@ -378,8 +381,11 @@ def load_text(
     """
     bad = _FORBIDDEN_CHARS.search(text)
     if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        # Count lines as YAML does: CRLF, CR and LF each end one.
+        before = text[: bad.start()]
+        breaks = list(_LINE_BREAK.finditer(before))
+        line = len(breaks) + 1
+        column = bad.start() - (breaks[-1].end() if breaks else 0) + 1
         result.problems.append(
             LoadProblem(
                 "SCH-001",
@@ -516,6 +522,11 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
                 )
             )
     return result
+
+
+def display_name(path: Path, root: Path) -> str:
+    """The name findings give ``path`` when the inventory at ``root`` is loaded."""
+    return _display_name(path.resolve(), _display_anchor(root.resolve()))
 
 
 def _display_anchor(root: Path) -> Path:

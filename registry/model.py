@@ -126,13 +126,21 @@ def add_duration(start: dt.date, value: str) -> dt.date:
     return start + dt.timedelta(days=round(duration_days(value)))
 
 
+# The JSON Schema patterns (for editors) say in ECMA-262 what the validators check.
 Id = Annotated[
-    str, Field(json_schema_extra={"pattern": _ID.pattern[:-2]}), AfterValidator(_check_id)
+    str,
+    Field(json_schema_extra={"pattern": "^" + _ID.pattern[:-2] + "$"}),
+    AfterValidator(_check_id),
 ]
 Name = Annotated[str, Field(max_length=300), AfterValidator(_check_name)]
 Text = Annotated[str, Field(max_length=20_000), AfterValidator(_check_text)]
-Country = Annotated[str, AfterValidator(_check_country)]
-Duration = Annotated[str, AfterValidator(_check_duration)]
+Country = Annotated[
+    str, Field(json_schema_extra={"pattern": "^[A-Z]{2}$"}), AfterValidator(_check_country)
+]
+DURATION_PATTERN = r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$"
+Duration = Annotated[
+    str, Field(json_schema_extra={"pattern": DURATION_PATTERN}), AfterValidator(_check_duration)
+]
 Url = Annotated[str, Field(max_length=2_000), AfterValidator(_check_url)]
 Email = Annotated[str, Field(max_length=320, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")]
 StrictDate = Annotated[
@@ -303,6 +311,9 @@ class Organisation(Entity):
     aliases: list[Name] = Field(default_factory=list)
     description: Text | None = None
     website: Url | None = None
+    identifiers: list[Text] = Field(
+        default_factory=list, description="hostnames or dataset URIs of its services, globs"
+    )
 
 
 class DataCategory(Entity):

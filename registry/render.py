@@ -259,8 +259,11 @@ class _Drawing:
         lists = countries()
         if lists.in_eea(country):
             return country
-        if lists.needs_mechanism(country):
+        adequacy = lists.adequacy_of(country)
+        if adequacy is None:
             return f"{country}, outside the EEA, no adequacy decision"
+        if lists.needs_mechanism(country):  # e.g. the US: certified organisations only
+            return f"{country}, outside the EEA, partial adequacy decision"
         return f"{country}, outside the EEA, adequacy decision"
 
     def cluster_attrs(self, ident: str, extra: str = "") -> dict[str, str]:
@@ -354,9 +357,14 @@ class _Drawing:
         )
 
     def categories_label(self, categories: list[str]) -> str:
-        """The first few categories, special ones first (what an auditor looks for)."""
-        special = [c for c in categories if self.inv.special_of(c)]
-        categories = special + [c for c in categories if c not in special]
+        """The first few categories, special ones first (what an auditor looks for):
+        Art. 9 categories, then criminal data and national ids, then the others."""
+
+        def weight(category: str) -> int:
+            special = self.inv.special_of(category)
+            return 2 if special is None else (0 if special.is_art9 else 1)
+
+        categories = sorted(categories, key=weight)  # stable: declared order within each
         shown = categories[:LABEL_CATEGORIES]
         more = len(categories) - len(shown)
         return ", ".join(shown) + (f" +{more}" if more > 0 else "")
@@ -434,6 +442,8 @@ class _Drawing:
             (kinds.count("DataSubject"), "group", " of data subjects"),
         ]
         parts = [_count(range(n), noun) + tail for n, noun, tail in counts if n]
+        if not parts:
+            return "Nothing to draw: no system and no flow in this view."
         return (
             ", ".join(parts)
             + f"; {_count(edges, 'flow')}, {special} carrying special categories, "

@@ -69,6 +69,8 @@ def to_text(result: CheckResult) -> str:
         f"{counts['baselined']} baselined in {counts['files']} file(s), "
         f"{counts['entities']} entities (as of {result.as_of})"
     )
+    if result.coverage is not None:
+        lines.append(str(result.coverage))
     return "\n".join(lines) + "\n"
 
 
@@ -97,6 +99,8 @@ def to_json(result: CheckResult) -> str:
         "findings": [finding_dict(f) for f in result.findings],
         "summary": summary_counts(result),
     }
+    if result.coverage is not None:
+        document["coverage"] = result.coverage.as_dict()
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
@@ -130,7 +134,9 @@ def to_sarif(result: CheckResult) -> str:
         {
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
-            "level": _SARIF_LEVEL[f.severity],
+            # Baselined findings are known debt: visible, but not raised as new alerts.
+            "level": "note" if f.baselined else _SARIF_LEVEL[f.severity],
+            **({"baselineState": "unchanged"} if f.baselined else {}),
             "message": {"text": f"{f.message} [{f.article}]"},
             "locations": [
                 {

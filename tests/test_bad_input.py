@@ -217,3 +217,56 @@ def test_console_script_gives_the_same_answers():
     )
     assert found.returncode == 1 and "Traceback" not in found.stderr
     assert found.stdout.startswith(f"{CORPUS}/bad-country.yaml:4:10: SCH-009 error ")
+
+
+def test_single_file_of_the_inventory_is_checked_in_context(tmp_path):
+    """`ropa check inventory/x.yaml`: references resolve against the whole inventory,
+    and only that file's findings are reported (and decide the exit code)."""
+    from tests.builder import Edit, perturb
+    from tests.conftest import write_inventory
+
+    write_inventory(
+        tmp_path / "inventory",
+        perturb(
+            Edit("systems/portal.yaml", "mfa: true", "mfa: false"),  # SEC-007, a warning
+            Edit("systems/lis.yaml", "encryption_at_rest: true", "encryption_at_rest: false"),
+        ),
+    )
+
+    def findings(path: str) -> tuple[int, list[tuple[str, str, int]]]:
+        run = ropa("check", path, "--format", "json", "--as-of", "2026-11-29", cwd=tmp_path)
+        found = json.loads(run.stdout)["findings"]
+        return run.returncode, [(f["rule"], f["file"], f["line"]) for f in found]
+
+    assert findings("inventory/flows/sample-intake.yaml") == (0, [])  # no dangling references
+    assert findings("inventory/systems/portal.yaml") == (
+        0,
+        [("SEC-007", "inventory/systems/portal.yaml", 13)],
+    )
+    assert findings("inventory/systems/lis.yaml") == (
+        1,
+        [("SEC-001", "inventory/systems/lis.yaml", 13)],
+    )
+    assert findings("inventory")[0] == 1  # the whole inventory still fails
+
+
+def test_single_file_in_a_configured_inventory(tmp_path):
+    from tests.builder import perturb
+    from tests.conftest import write_inventory
+
+    write_inventory(tmp_path / "register", perturb())
+    (tmp_path / "ropa.yaml").write_text("inventory: register\n")
+    run = ropa("check", "register/flows/sample-intake.yaml", "--as-of", "2026-11-29", cwd=tmp_path)
+    assert run.returncode == 0, run.stdout
+    assert run.stdout.startswith("0 error(s), 0 warning(s)")
+
+
+def test_hidden_file_inside_the_inventory_is_checked_alone(tmp_path):
+    from tests.builder import perturb
+    from tests.conftest import write_inventory
+
+    write_inventory(tmp_path / "inventory", perturb())
+    (tmp_path / "inventory" / ".draft.yaml").write_text("kind: Sytem\nid: draft\n")
+    run = ropa("check", "inventory/.draft.yaml", cwd=tmp_path)
+    assert run.returncode == 1
+    assert run.stdout.startswith("inventory/.draft.yaml:1:7: SCH-007 error ")

@@ -178,6 +178,9 @@ def test_cnil_workbook_lists_activities_and_one_fiche_each(inventory):
     fiche = {
         r[0]: r[1:] for r in book["REG-001 Medical laboratory test"].iter_rows(values_only=True)
     }
+    sheet = book["REG-001 Medical laboratory test"]
+    assert (sheet["A2"].value, sheet["A2"].font.b) == ("DESCRIPTION DU TRAITEMENT", True)
+    assert (sheet["A3"].value, sheet["A3"].font.b) == ("Nom / sigle", False)
     assert fiche["Nom / sigle"][0] == "Medical laboratory tests"
     assert fiche["Date de création"][0] == "15/01/2024"
     assert fiche["Mise à jour"][0] == "01/06/2026"

@@ -53,9 +53,26 @@ def test_declarations_become_activities(imported):
         ("contact", "P30D"),
         ("identity", "P30D"),
     ]
+    # 3.x impact_assessment_location is where the legitimate interests assessment lives.
+    assert mail.purposes[0].lia == "https://intranet.biolab.example/dpia/2"
     payroll = inv.activities["hr-suite-payroll"]
     assert payroll.art9_condition == "employment_social_protection"
     assert payroll.purposes[0].legal_basis == "contract"
+
+
+def test_joint_controllers_of_both_versions(imported):
+    inv, _ = imported
+    # 2.x joint_controller contact block, 3.x joint_controller_info "name; address; e-mail".
+    assert inv.activities["lis-medical-laboratory-tests"].joint_controllers == [
+        "hopital-saint-jean"
+    ]
+    assert inv.organisations["hopital-saint-jean"].contact.email == "dpo@hospital.example"
+    assert inv.activities["hr-suite-payroll"].joint_controllers == ["biolab-groupe-sas"]
+    group = inv.organisations["biolab-groupe-sas"]
+    assert (group.address, group.contact.email) == (
+        "5 rue du Parc, 69006 Lyon, France",
+        "groupe@biolab.example",
+    )
 
 
 def test_fideslang_category_names_are_kept_as_aliases(imported):
@@ -80,7 +97,11 @@ def test_egress_ingress_and_third_parties_become_flows(imported):
         ("lis", "results-mailer"),  # egress, system to system
         ("prescriptions", "lis"),  # ingress from a dataset no declaration references
         ("results-mailer", "post-office-ltd"),  # shared with a named third party
+        ("employees", "hr-suite"),  # 3.x ingress from `user`: the declaration's subjects
     }
+    assert flows[("employees", "hr-suite")].data_categories == ["identity", "bank-details"]
+    # 3.x system-level dataset_references
+    assert [s.category for s in inv.systems["hr-suite"].stores] == ["bank-details", "national-id"]
     assert flows[("lis", "results-mailer")].data_categories == ["contact", "identity"]
     assert flows[("lis", "results-mailer")].activity == "lis-medical-laboratory-tests"
     # The dataset the LIS references gives what it stores, with the dataset's retention.
@@ -98,7 +119,7 @@ def test_what_is_not_imported_is_reported_with_file_and_line(imported):
     )
     assert "systems-v3.yml:13: 'USA' — a transfer with no recipient" in report
     assert (
-        "systems-v3.yml:39: 'False' — privacy_declarations field "
+        "systems-v3.yml:45: 'False' — privacy_declarations field "
         "'flexible_legal_basis_for_processing' is not imported" in report
     )
     assert "declared Processor" in report

@@ -223,17 +223,18 @@ def assert_refused(tmp_path: Path, source: Path, *fragments: str) -> None:
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")] == []
 
 
-def test_missing_purpose_column(tmp_path: Path):
+def test_missing_columns(tmp_path: Path):
     book = openpyxl.Workbook()
+    book.active.title = "Register"
     book.active.append(["Business function", "Categories of individuals"])
     book.active.append(["HR", "Employees"])
     book.save(tmp_path / "reg.xlsx")
-    assert_refused(tmp_path, tmp_path / "reg.xlsx", "no sheet has the headings")
-    book.active["C1"] = "Purpose of processing"
-    book.active["C1"] = None
-    book.active["B1"] = "Purpose of processing"
-    book.active["A1"] = "Business function"
+    assert_refused(tmp_path, tmp_path / "reg.xlsx", "no sheet has a row of the ICO template's")
+    book.active["C1"] = "Categories of personal data"  # three headings, but no purpose
     book.save(tmp_path / "reg.xlsx")
+    assert_refused(
+        tmp_path, tmp_path / "reg.xlsx", "sheet 'Register' row 1: no column 'Purpose of processing'"
+    )
 
 
 def test_merged_cells_in_the_table(tmp_path: Path):
@@ -374,19 +375,19 @@ def inventories(draw) -> dict[str, str]:
         docs.append(system)
         systems.append(system["id"])
     contracts: dict[str, str] = {}
-    purposes_seen: set[str] = set()
+    # A small shared pool: activities often repeat a purpose (ties in the sheet's order).
+    purpose_pool = draw(_unique(_phrase, (2, 4)))
     custom_categories = draw(_unique(_phrase.map(lambda p: "Custom " + p), (0, 2)))
     for index, name in enumerate(custom_categories):
         docs.append({"kind": "DataCategory", "id": f"cat-{index}", "name": name})
     category_pool = ["identity", "contact", "health", "payroll"] + [
         f"cat-{i}" for i in range(len(custom_categories))
     ]
-    for a in range(draw(st.integers(1, 3))):
+    for a in range(draw(st.integers(1, 4))):
         purposes = []
-        for text in draw(_unique(_phrase, (1, 3))):
-            if text.casefold() in purposes_seen:
-                continue
-            purposes_seen.add(text.casefold())
+        for text in draw(
+            st.lists(st.sampled_from(purpose_pool), min_size=1, max_size=3, unique=True)
+        ):
             purpose = {"purpose": text}
             basis = draw(st.sampled_from([None, *LegalBasis]))
             if basis:
@@ -561,3 +562,34 @@ def test_cnil_without_fiche_is_refused(tmp_path: Path):
     with pytest.raises(ImportFailure, match="no CNIL fiche"):
         import_(source, tmp_path / "out", template="cnil")
     assert not (tmp_path / "out").exists()
+
+
+def test_csv_saved_by_a_french_excel(tmp_path: Path):
+    """Semicolons as separators and Windows-1252 text, as Excel writes CSV in France."""
+    headings = ";".join(f'"{h}"' for h in ico.COLUMNS)
+    row = ["Ressources humaines", "Paie des salariés", "", "Employees", "Payroll and remuneration"]
+    text = headings + "\r\n" + ";".join(row + [""] * (len(ico.COLUMNS) - len(row))) + "\r\n"
+    source = tmp_path / "registre.csv"
+    source.write_bytes(text.encode("cp1252"))
+    result = import_(source, tmp_path / "out")
+    inv = load_inventory(tmp_path / "out")
+    [activity] = inv.activities.values()
+    assert (activity.name, activity.business_function) == (
+        "Paie des salariés",
+        "Ressources humaines",
+    )
+    assert activity.data_categories == ["payroll"]
+    assert "no controller named above the table" in result.report
+
+
+def test_ids_stay_kebab_case_when_truncated():
+    """A long name cut at a hyphen once gave 'aaa--2' (found importing 10,000 flows)."""
+    from registry.importers.draft import Draft
+    from registry.model import _ID
+
+    draft = Draft()
+    name = "a" * 55 + " b"  # slug: 55 a's, '-', 'b'; cut at 56 it ends with '-'
+    first = draft.add("Activity", {"name": name}, "here")
+    second = draft.add("Activity", {"name": name}, "here")
+    assert first != second
+    assert all(_ID.match(i) for i in (first, second)), (first, second)

@@ -395,3 +395,9 @@ def test_windows_and_old_mac_line_endings_keep_lines(newline):
 def test_duplicate_key_line_with_crlf():
     found = problem("a: 1\r\nb: 2\r\na: 3\r\n")
     assert (found.code, found.pos.line, found.pos.column) == ("SCH-003", 3, 1)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_control_character_position_with_any_line_ending(newline):
+    found = problem(f"a: 1{newline}b: 2{newline}c: x\x07y{newline}")
+    assert (found.code, found.pos.line, found.pos.column) == ("SCH-001", 3, 5)

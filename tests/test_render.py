@@ -372,3 +372,41 @@ def test_pip_installed_engine_is_found_without_the_venv_on_path(monkeypatch) -> 
     beside = Path(sys.executable).parent / "graphviz-pure"
     assert beside.exists(), "graphviz-pure is a dependency: pip installs it beside python"
     assert render.find_engine() == [str(beside)]
+
+
+def test_dot_is_byte_identical_across_processes() -> None:
+    """Set and dict order vary with the hash seed between runs; the DOT must not."""
+    import subprocess
+
+    outputs = []
+    for seed in ("1", "2"):
+        outputs.append(
+            subprocess.run(
+                [sys.executable, "-m", "registry.cli", "graph", str(FIXTURE), "--view", "overview"],
+                capture_output=True,
+                check=True,
+                env={**os.environ, "PYTHONHASHSEED": seed},
+            ).stdout
+        )
+    assert outputs[0] == outputs[1] and outputs[0].startswith(b"digraph lineage {")
+
+
+def test_an_empty_view_says_so(inv, tmp_path: Path) -> None:
+    docs = base()
+    for key in [k for k in docs if k.startswith(("Flow:", "System:"))]:
+        del docs[key]
+    empty = load_inventory(write(tmp_path / "inv", docs))
+    dot = render.view_dot(empty, "overview")
+    assert "Nothing to draw: no system and no flow in this view." in dot
+    assert structure(render.dot_to_svg(dot))["node"] == set()
+    onward = render.view_dot(inv, "activity:crm-analytics")
+    assert "2 systems; 1 flow, 0 carrying special categories, 0 leaving the EEA" in onward
+
+
+def test_country_notes_distinguish_full_partial_and_no_adequacy() -> None:
+    note = render._Drawing.country_note  # uses no drawing state
+    holder = object()
+    assert note(holder, "FR") == "FR"
+    assert note(holder, "CH") == "CH, outside the EEA, adequacy decision"
+    assert note(holder, "US") == "US, outside the EEA, partial adequacy decision"
+    assert note(holder, "IN") == "IN, outside the EEA, no adequacy decision"

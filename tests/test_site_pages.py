@@ -205,3 +205,35 @@ def test_findings_are_also_tallied_by_entity(site) -> None:
     # dpa-cloudco: SCP-004 (error), REV-002 (warning), DPA-003 (waived)
     row = next(line for line in section.splitlines() if "contracts/dpa-cloudco.md" in line)
     assert row.endswith("| Contract | 1 | 1 | 1 |")
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "expected"),
+    [
+        ("index.md", "systems/lis.md", "systems/lis.md"),
+        ("register.md", "rules.md", "rules.md"),
+        ("systems/lis.md", "systems/crm.md", "crm.md"),
+        ("systems/lis.md", "rules.md", "../rules.md"),
+        ("systems/index.md", "flows/f.md", "../flows/f.md"),
+        ("a/b/c.md", "a/x.md", "../../a/x.md"),  # not minimal, but right
+    ],
+)
+def test_relative_links_match_posixpath(page: str, target: str, expected: str) -> None:
+    import posixpath
+
+    assert markup.relative(page, target) == expected
+    assert posixpath.normpath(posixpath.join(posixpath.dirname(page), expected)) == target
+
+
+def test_diagrams_drawn_in_parallel_match_one_by_one() -> None:
+    from registry.site.diagrams import diagram
+
+    result = check(load_inventory(FIXTURE), AS_OF)
+    batched = build_site(result)
+    sequential = build_site(result, draw=diagram)
+    assert {p: v.body for p, v in batched.pages.items()} == {
+        p: v.body for p, v in sequential.pages.items()
+    }
+    body = batched.pages["systems/lis.md"].body
+    assert "ropa:diagram" not in body
+    assert '<div class="ropa-diagram">' in body or "ropa-diagram-note" in body

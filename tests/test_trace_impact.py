@@ -175,3 +175,22 @@ def test_shared_hostile_inventory_stays_inert_in_impact_and_trace(
     assert md(name) in text
     routes = trace_text(trace(inv, "special-results"))
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", routes)
+
+
+def test_trace_of_a_category_no_flow_carries(inv: Inventory) -> None:
+    result = trace(inv, "genetic")
+    assert result["routes"] == [] and result["stored_in"] == []
+    assert "No declared flow carries it." in trace_text(result)
+
+
+def test_impact_of_a_system_nothing_uses(tmp_path: Path) -> None:
+    from tests.lineage_inventory import base, system, with_docs, write
+
+    docs = with_docs(base(), system("spare", "lab", "FR", []))
+    result = impact(load_inventory(write(tmp_path / "inv", docs)), "spare", AS_OF)
+    assert result["categories"] == [] and result["controllers_to_notify"] == []
+    assert result["estimated_subjects"]["total_at_most"] is None
+    text = impact_markdown(result)
+    assert "None declared, and no flow brings any." in text
+    assert "No activity using this system names a controller." in text
+    assert "No declared flow takes its data further." in text

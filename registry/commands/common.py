@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import glob
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from registry.check import CheckResult, check
 from registry.cli import UsageError
 from registry.config import Config, ConfigError, load_config
+from registry.findings import Finding
 from registry.inventory import Inventory, load_inventory
-from registry.loader import discover
+from registry.loader import discover, display_name
 from registry.rules.base import Settings
 
 
@@ -45,15 +48,116 @@ def as_of(args: argparse.Namespace) -> dt.date:
     return getattr(args, "as_of", None) or dt.date.today()
 
 
-def load_and_check(args: argparse.Namespace) -> CheckResult:
+def enclosing_inventory(path: Path, settings: Config) -> Path | None:
+    """The configured inventory folder that holds the file ``path``, if any."""
+    root = settings.directory / settings.inventory
+    if path.is_file() and root.is_dir() and path.resolve().is_relative_to(root.resolve()):
+        target = path.resolve()
+        # Only a file the inventory itself reads (not a hidden draft, not a .txt).
+        if any(found.resolve() == target for found in discover(root)):
+            return root
+    return None
+
+
+def _display(path: Path) -> str:
+    """A path as findings show it: relative to the current directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+_EVIDENCE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
+
+
+def _configured_inventory(args: argparse.Namespace, settings: Config) -> bool:
+    """True when the inventory checked is the one ropa.yaml describes: only then do its
+    evidence and baseline apply (they say nothing about another inventory)."""
+    given = getattr(args, "path", None)
+    if given is None:
+        return True
+    return Path(given).resolve() == (settings.directory / settings.inventory).resolve()
+
+
+def observed_files(args: argparse.Namespace, settings: Config) -> list[tuple[Path, str]]:
+    """Evidence files from ``--observed`` (files or folders), else ropa.yaml's globs."""
+    found: list[Path] = []
+    given = getattr(args, "observed", None)
+    if given:
+        for raw in given:
+            path = Path(raw)
+            if path.is_dir():
+                found += sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.name.removesuffix(".gz").endswith(_EVIDENCE_SUFFIXES)
+                )
+            elif path.is_file():
+                found.append(path)
+            else:
+                raise UsageError(f"observed file {raw!r} does not exist")
+    elif _configured_inventory(args, settings):
+        for pattern in settings.observed:
+            matches = sorted(glob.glob(pattern, root_dir=settings.directory, recursive=True))
+            files = [settings.directory / m for m in matches if (settings.directory / m).is_file()]
+            if not files:
+                raise UsageError(f"ropa.yaml: observed pattern {pattern!r} matches no file")
+            found += files
+    unique = dict.fromkeys(found)  # keep the order, drop repeats
+    return [(path, _display(path)) for path in unique]
+
+
+def baseline_path(args: argparse.Namespace, settings: Config) -> Path | None:
+    given = getattr(args, "baseline", None)
+    if given:
+        return Path(given)
+    if settings.baseline and _configured_inventory(args, settings):
+        return settings.directory / settings.baseline
+    return None
+
+
+def load_and_check(args: argparse.Namespace, *, use_baseline: bool = True) -> CheckResult:
+    """Check the inventory, reconcile the observed evidence, apply the baseline."""
     settings = config()
-    inventory = load_inventory(inventory_path(args, settings))
+    path = inventory_path(args, settings)
+    # One file of the inventory is checked in context (its references resolve
+    # against the rest), and only its own findings are reported.
+    root = enclosing_inventory(path, settings)
+    inventory = load_inventory(root or path)
+    evidence = observed_files(args, settings)
     # The inventory lives until the command ends and holds no cycles: keep the
     # collector from rescanning its millions of objects while the rules run.
     gc.freeze()
-    return check(
+    result = check(
         inventory, as_of(args), Settings(large_scale_subjects=settings.large_scale_subjects)
     )
+    if root is not None:
+        name = display_name(path, root)
+        result.findings = [f for f in result.findings if f.pos.file == name]
+    if evidence:
+        from registry.reconcile import reconcile
+
+        reconciliation = reconcile(inventory, evidence)
+        findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)
+        result = replace(result, findings=findings, coverage=reconciliation.coverage)
+    path = baseline_path(args, settings) if use_baseline else None
+    if path is not None:
+        from registry import baseline
+
+        try:
+            known = baseline.load(path)
+        except baseline.BaselineError as error:
+            raise UsageError(str(error)) from None
+        result.findings = known.apply(result.findings)
+        stale = known.stale(result.findings)
+        if stale:
+            print(
+                f"ropa: {len(stale)} baseline entr{'y is' if len(stale) == 1 else 'ies are'} "
+                f"fixed; drop {'it' if len(stale) == 1 else 'them'} with "
+                f"`ropa baseline write {path}`",
+                file=sys.stderr,
+            )
+    return result
 
 
 def write_output(text: str | bytes, out: str | None) -> None:

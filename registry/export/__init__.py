@@ -93,9 +93,10 @@ def _organisations(inventory: Inventory, record: str, org: str | None) -> list[s
 def _sheets(inventory: Inventory, template: str, record: str, org: str | None, fmt: str, as_of):
     orgs = _organisations(inventory, record, org)
     if record == "processor":
-        from registry.export import processor
+        from registry.export import derive, processor
 
-        return [processor.sheet(inventory, o, french=template == "cnil") for o in orgs]
+        ends = derive.processor_ends(inventory)
+        return [processor.sheet(inventory, o, french=template == "cnil", ends=ends) for o in orgs]
     if template == "ico":
         from registry.export import ico
 

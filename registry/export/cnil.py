@@ -427,7 +427,10 @@ def workbook_sheets(inv: Inventory, org: str) -> list[Sheet]:
     sheets = [listing]
     for activity in activities:
         rows: list[list[Cell]] = []
+        sections: set[int] = set()
         for line in fiche(inv, activity, org):
+            if line.section:
+                sections.add(len(rows))
             rows.append(
                 [line.label.upper() if line.section else line.label, line.content, line.extra]
             )
@@ -437,6 +440,7 @@ def workbook_sheets(inv: Inventory, org: str) -> list[Sheet]:
                 columns=list(FICHE_COLUMNS),
                 rows=rows,
                 widths=[44, 60, 50],
+                emphasis=sections,
             )
         )
     return sheets

@@ -406,14 +406,28 @@ def dpia_progress(activity: Activity) -> str:
     return " ".join(parts)
 
 
-def controllers_served(inv: Inventory, processor: str) -> dict[str, list[Activity]]:
-    """Art. 30(2): each controller a processor acts for, with the activities concerned."""
-    served: dict[str, set[str]] = {}
+def processor_ends(inv: Inventory) -> dict[str, list[Flow]]:
+    """Each processor → the flows that hand it data (one pass over the flows)."""
+    ends: dict[str, list[Flow]] = {}
     for flow in inv.flows.values():
-        if inv.is_processor_end(flow) == processor:
-            activity = inv.activities.get(flow.activity)
-            if activity and activity.controller:
-                served.setdefault(activity.controller, set()).add(activity.id)
+        processor = inv.is_processor_end(flow)
+        if processor is not None:
+            ends.setdefault(processor, []).append(flow)
+    return ends
+
+
+def controllers_served(
+    inv: Inventory, processor: str, ends: dict[str, list[Flow]] | None = None
+) -> dict[str, list[Activity]]:
+    """Art. 30(2): each controller a processor acts for, with the activities concerned.
+
+    ``ends`` is :func:`processor_ends`, passed in when asking for many processors.
+    """
+    served: dict[str, set[str]] = {}
+    for flow in (ends if ends is not None else processor_ends(inv)).get(processor, ()):
+        activity = inv.activities.get(flow.activity)
+        if activity and activity.controller:
+            served.setdefault(activity.controller, set()).add(activity.id)
     for system in inv.systems.values():
         if system.operator == processor:
             for activity in inv.activities_by_system.get(system.id, ()):
@@ -441,7 +455,7 @@ def controllers_served(inv: Inventory, processor: str) -> dict[str, list[Activit
 
 def processors(inv: Inventory) -> list[str]:
     found = {c.processor for c in inv.contracts.values() if c.processor}
-    found |= {p for f in inv.flows.values() if (p := inv.is_processor_end(f))}
+    found |= set(processor_ends(inv))
     return sorted(p for p in found if p in inv.organisations)
 
 

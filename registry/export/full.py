@@ -196,8 +196,8 @@ def full_register(inv: Inventory, *, as_of: dt.date, org: str | None = None) -> 
         raise ExportError(
             "--org applies to the ICO, CNIL and processor layouts, not to the full register"
         )
-    processors = set(derive.processors(inv))
-    served = {p: derive.controllers_served(inv, p) for p in processors}
+    ends = derive.processor_ends(inv)
+    served = {p: derive.controllers_served(inv, p, ends) for p in derive.processors(inv)}
 
     def items(mapping):
         return [mapping[k] for k in sorted(mapping)]

@@ -8,7 +8,7 @@ activity of which the organisation is controller or joint controller.
 from __future__ import annotations
 
 from registry.export import derive
-from registry.export.table import Cell, Sheet
+from registry.export.table import Cell, Sheet, cell_text
 from registry.inventory import Inventory
 from registry.model import Activity, Organisation
 
@@ -163,7 +163,12 @@ def sheet(inv: Inventory, org: str) -> Sheet:
     return Sheet(
         title=organisation.name,
         columns=list(COLUMNS),
-        rows=[row(inv, a, org) for a in activities_of(inv, org)],
+        # Sorted by what the sheet shows (business function, purposes, then every other
+        # column), never by ids or names it does not show: reading it back keeps the order.
+        rows=sorted(
+            (row(inv, a, org) for a in activities_of(inv, org)),
+            key=lambda cells: [cell_text(c) for c in cells],
+        ),
         preamble=header_block(organisation),
         widths=list(WIDTHS),
     )

@@ -45,7 +45,7 @@ HEADER = {
 }
 
 
-def sheet(inv: Inventory, processor: str, *, french: bool = False) -> Sheet:
+def sheet(inv: Inventory, processor: str, *, french: bool = False, ends=None) -> Sheet:
     org = inv.organisations[processor]
     columns, roles = HEADER[french]
     preamble: list[list[Cell]] = [list(columns), [roles[0], *derive.organisation_parts(org)]]
@@ -53,7 +53,7 @@ def sheet(inv: Inventory, processor: str, *, french: bool = False) -> Sheet:
         parts = derive.contact_parts(contact.name or "", contact) if contact else ["", "", "", ""]
         preamble.append([role, *parts])
     rows = []
-    for controller, activities in derive.controllers_served(inv, processor).items():
+    for controller, activities in derive.controllers_served(inv, processor, ends).items():
         rows.append(_row(inv, processor, controller, activities))
     return Sheet(
         title=f"{org.name} (processor)" if not french else f"{org.name} (sous-traitant)",

@@ -23,7 +23,8 @@ class Sheet:
 
     ``preamble`` rows are written above the table, then one empty row, then
     ``columns`` (the headings, frozen in XLSX) and ``rows``. ``widths`` are XLSX
-    column widths in characters, one per column (default 30).
+    column widths in characters, one per column (default 30); ``emphasis`` rows
+    (section headings of a fiche) are bold.
     """
 
     title: str
@@ -31,6 +32,7 @@ class Sheet:
     rows: list[list[Cell]] = field(default_factory=list)
     preamble: list[list[Cell]] = field(default_factory=list)
     widths: list[int] = field(default_factory=list)
+    emphasis: set[int] = field(default_factory=set)  # indexes of rows written in bold
 
     def __post_init__(self) -> None:
         for row in self.rows:

@@ -62,12 +62,14 @@ def write_xlsx(book: Workbook) -> bytes:
             target = ws.cell(line, col, neutralise(heading))
             target.font, target.alignment, target.fill = bold, wrap, heading_fill
         header_row = line
-        for row in sheet.rows:
+        for index, row in enumerate(sheet.rows):
             line += 1
             for col, cell in enumerate(row, start=1):
                 text = neutralise(cell_text(cell))
                 target = ws.cell(line, col, text or None)
                 target.alignment = wrap
+                if index in sheet.emphasis:
+                    target.font, target.fill = bold, heading_fill
                 if text:
                     target.data_type = "s"  # belt and braces: never a formula
         ws.freeze_panes = ws.cell(header_row + 1, 1)

@@ -90,6 +90,7 @@ class Draft:
     notes: list[str] = field(default_factory=list)
     _org_keys: dict[str, str] = field(default_factory=dict)
     _taxonomy: dict[str, dict[str, str]] = field(default_factory=dict)
+    _names: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         builtin = build(LoadResult(), "<taxonomy>")
@@ -109,7 +110,7 @@ class Draft:
         base = slug(text)
         ident, number = base, 2
         while (kind, ident) in self.entities or ident in self.builtin.by_kind[kind]:
-            ident, number = f"{base[:56]}-{number}", number + 1
+            ident, number = f"{base[:56].rstrip('-')}-{number}", number + 1
         return ident
 
     def add(self, kind: str, data: dict[str, Any], where: str) -> str:
@@ -117,7 +118,13 @@ class Draft:
         body = {"kind": kind, "id": ident} | {k: v for k, v in data.items() if k != "id"}
         self.entities[(kind, ident)] = body
         self.origins[(kind, ident)] = where
+        if isinstance(body.get("name"), str):
+            self._names.setdefault((kind, match_key(body["name"])), ident)
         return ident
+
+    def named(self, kind: str, name: str) -> str | None:
+        """The id of the first entity of ``kind`` added under this name (case, accents aside)."""
+        return self._names.get((kind, match_key(name)))
 
     def get(self, kind: str, ident: str) -> dict[str, Any] | None:
         return self.entities.get((kind, ident))
@@ -220,7 +227,7 @@ class Draft:
         return len(entities)
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml's emitter when present
     pass
 
 

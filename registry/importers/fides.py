@@ -10,7 +10,11 @@ loader (positions for every value, no aliases or tags). Mapping:
   ``data_use`` as the purpose, ``legal_basis_for_processing`` /
   ``special_category_legal_basis`` as Art. 6 / Art. 9 grounds, its retention;
 - ``egress`` / ``ingress`` (system-level, and 2.x declaration-level) → Flows;
-  third parties a declaration shares data with → Flows to that organisation;
+  3.x ingress from ``user`` → a Flow from the declaration's data subjects; third
+  parties a declaration shares data with → Flows to that organisation;
+- joint controllers (2.x ``joint_controller`` block, 3.x ``joint_controller_info``)
+  → Organisations named on the system's activities; 3.x
+  ``impact_assessment_location`` (the legitimate interests assessment) → ``lia``;
 - fideslang data categories map onto ropa's taxonomy and their fideslang names
   are kept as ``aliases`` of our entries (fideslang's taxonomy is CC BY 4.0,
   © Ethyca); categories with no counterpart are created, alias included.
@@ -28,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from registry.importers.draft import Draft, ImportFailure
-from registry.importers.spreadsheet import parse_basis, parse_retention
+from registry.importers.spreadsheet import parse_basis, parse_contact, parse_retention
 from registry.loader import LoadResult, LocatedList, LocatedMap, discover, load_text
 from registry.vocabulary import Art9Condition
 
@@ -125,6 +129,8 @@ _KNOWN = {
         "joint_controller",
         "tags",
         "third_country_transfers",
+        "joint_controller_info",
+        "dataset_references",
         "processes_personal_data",
     },
     "privacy_declarations": {
@@ -143,7 +149,6 @@ _KNOWN = {
         "data_shared_with_third_parties",
         "third_parties",
         "shared_categories",
-        "data_qualifier",
     },
     "dataset": {
         "fides_key",
@@ -257,6 +262,8 @@ class FidesImport:
         self.systems: dict[str, str] = {}
         self.activities: dict[str, list[tuple[str, list[str]]]] = {}  # system → [(id, cats)]
         self.dataset_system: dict[str, str] = {}
+        self.joint: dict[str, list[str]] = {}  # system fides_key → joint controllers
+        self._keys: dict[str, str] = {}  # our system id → fides_key
         self.flows: set[tuple[str, str, str]] = set()
 
     # -- taxonomy ---------------------------------------------------------------------
@@ -359,6 +366,8 @@ class FidesImport:
             data["security"] = {"measures": [node["data_security_practices"]]}
         data["identifiers"] = [node["fides_key"]]
         self.systems[node["fides_key"]] = self.draft.add("System", data, where)
+        for dataset in _strings(node, "dataset_references", where, self.draft):  # 3.x
+            self.dataset_system.setdefault(dataset, self.systems[node["fides_key"]])
         for country in _strings(node, "third_country_transfers", where, self.draft):
             self.draft.report(
                 _where(node, "third_country_transfers"),
@@ -366,13 +375,14 @@ class FidesImport:
                 "a transfer with no recipient: declare the flow that goes there, with its "
                 "transfer mechanism",
             )
-        for key in ("joint_controller",):
-            if node.get(key):
-                self.draft.report(
-                    _where(node, key),
-                    node[key],
-                    "joint controller: name it on the activities' joint_controllers",
-                )
+        joint: list[str] = []
+        block = _contact(node.get("joint_controller"))  # 2.x: a contact block
+        if block and block.get("name"):
+            joint.append(self._party(block, _where(node, "joint_controller")))
+        info = node.get("joint_controller_info")  # 3.x: "name; address; email; phone"
+        if isinstance(info, str) and info.strip():
+            joint.append(self._party(parse_contact(info), _where(node, "joint_controller_info")))
+        self.joint[node["fides_key"]] = joint
         roles = _strings(node, "responsibility", where, self.draft) + _strings(
             node, "data_responsibility_title", where, self.draft
         )
@@ -382,6 +392,12 @@ class FidesImport:
                 "activities are imported with the organisation as controller; correct them "
                 "where it processes on another controller's behalf"
             )
+
+    def _party(self, fields: dict[str, Any], where: str) -> str:
+        contact = {k: fields[k] for k in ("email", "phone") if fields.get(k)}
+        return self.draft.organisation(
+            fields["name"], where, address=fields.get("address"), contact=contact or None
+        )
 
     def dataset(self, node: LocatedMap, system: str | None) -> None:
         where = _where(node)
@@ -471,6 +487,12 @@ class FidesImport:
         owner = self.owner_of(system_node)
         if owner:
             activity["controller"] = owner
+        joint = [j for j in self.joint.get(system_key, []) if j != owner]
+        if joint:
+            activity["joint_controllers"] = joint
+        if isinstance(node.get("impact_assessment_location"), str):
+            # 3.x: "where the legitimate interest impact assessment is stored"
+            purpose["lia"] = node["impact_assessment_location"]
         condition = node.get("special_category_legal_basis")
         if isinstance(condition, str):
             if condition.lower() in ART9_MAP:
@@ -534,9 +556,8 @@ class FidesImport:
         progress = str(system_node.get("dpa_progress") or "").lower()
         if progress in DPIA_PROGRESS:
             dpia["status"] = DPIA_PROGRESS[progress]
-        for link in (system_node.get("dpa_location"), node.get("impact_assessment_location")):
-            if isinstance(link, str):
-                dpia["link"] = link
+        if isinstance(system_node.get("dpa_location"), str):
+            dpia["link"] = system_node["dpa_location"]
         return dpia
 
     def flow(
@@ -571,6 +592,9 @@ class FidesImport:
                 else:
                     self.draft.report(where, edge, f"{direction} entry without a fides_key")
                     continue
+                if kind == "user" or other_key == "user":
+                    self._user_edge(system_key, direction, categories, where)
+                    continue
                 other = (self.systems if kind == "system" else self.dataset_system).get(other_key)
                 if other is None:
                     other = self.systems.get(other_key) or self.dataset_system.get(other_key)
@@ -591,10 +615,28 @@ class FidesImport:
                     continue
                 self.flow(activity, source, target, categories, where)
 
+    def _user_edge(self, system_key: str, direction: str, categories: list[str], where: str):
+        """3.x ``type: user``: data collected from the system's users (its data subjects)."""
+        here = self.systems[system_key]
+        if direction == "egress":
+            self.draft.report(
+                where,
+                "user",
+                "data sent back to the users themselves: not a recipient in the register",
+            )
+            return
+        for ident, _ in self.activities.get(system_key, []):
+            subjects = self.draft.entities[("Activity", ident)].get("data_subjects") or []
+            if subjects:
+                self.flow(ident, subjects[0], here, categories, where)
+                return
+        self.draft.report(where, "user", "ingress from users, but no declaration names them")
+
     def _activity_for(self, source: str, target: str, categories: list[str]) -> str | None:
-        keys = {v: k for k, v in self.systems.items()}
+        if len(self._keys) != len(self.systems):
+            self._keys = {v: k for k, v in self.systems.items()}
         for system in (source, target):
-            candidates = self.activities.get(keys.get(system, ""), [])
+            candidates = self.activities.get(self._keys.get(system, ""), [])
             for ident, covered in candidates:
                 if categories and all(self._covered(c, covered) for c in categories):
                     return ident

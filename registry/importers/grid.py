@@ -148,6 +148,10 @@ def _read_xlsx(path: Path) -> list[Grid]:
         book = openpyxl.load_workbook(path, data_only=False)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise ImportFailure(f"{path} is not a readable XLSX workbook ({error})") from None
+    except Exception as error:  # openpyxl on hostile input: any failure is "unreadable"
+        raise ImportFailure(
+            f"{path} is not a readable XLSX workbook ({type(error).__name__}: {error})"
+        ) from None
     grids = []
     for ws in book.worksheets:
         rows: list[list[Any]] = []

@@ -249,20 +249,27 @@ _ICO_NOT_MODELLED = {
 }
 
 
-def _find_header(grids: list[Grid], needles: tuple[str, ...]) -> tuple[Grid, int]:
+def _ico_key(heading: str) -> str | None:
+    bare = heading.replace("(if applicable)", "").replace("(if possible)", "")
+    return _ICO_BY_HEADING.get(match_key(bare)) or _ICO_BY_HEADING.get(match_key(heading))
+
+
+def _find_ico_header(grids: list[Grid]) -> tuple[Grid, int]:
+    """The first row, on any sheet, holding at least three of the ICO template's headings."""
     for grid in grids:
         for r, row in enumerate(grid.rows[:200]):
-            keys = {match_key(cell_text(v)) for v in row}
-            if all(match_key(n) in keys for n in needles):
+            if len({k for v in row if (k := _ico_key(cell_text(v)))}) >= 3:
                 return grid, r
     names = ", ".join(repr(g.sheet) for g in grids)
-    wanted = " and ".join(repr(n) for n in needles)
-    raise ImportFailure(f"no sheet has the headings {wanted} in one row (sheets: {names})")
+    raise ImportFailure(
+        "no sheet has a row of the ICO template's headings (Business function, Purpose of "
+        f"processing, Categories of individuals…) (sheets: {names})"
+    )
 
 
 def import_ico(path: Path, draft: Draft) -> None:
     grids = read_grids(path)
-    grid, header = _find_header(grids, ("Business function", "Purpose of processing"))
+    grid, header = _find_ico_header(grids)
     grid.check_table(header)
     for other in grids:
         if other is not grid and any(cell_text(v) for row in other.rows for v in row):
@@ -272,10 +279,7 @@ def import_ico(path: Path, draft: Draft) -> None:
     columns: dict[str, int] = {}
     for c, value in enumerate(grid.rows[header]):
         heading = cell_text(value)
-        key = _ICO_BY_HEADING.get(
-            match_key(heading.replace("(if applicable)", "").replace("(if possible)", ""))
-        )
-        key = key or _ICO_BY_HEADING.get(match_key(heading))
+        key = _ico_key(heading)
         if key and key not in columns:
             columns[key] = c
         elif heading:
@@ -464,11 +468,7 @@ class IcoRow(RowReader):
         return systems
 
     def _system(self, name: str, where: str) -> str:
-        key = match_key(name)
-        for ident, system in self.draft.of_kind("System").items():
-            if match_key(system["name"]) == key:
-                return ident
-        return self.draft.add("System", {"name": name}, where)
+        return self.draft.named("System", name) or self.draft.add("System", {"name": name}, where)
 
     def _dpia(self, activity: dict, required: Cell, progress: Cell, link: Cell) -> None:
         dpia: dict[str, Any] = {}
@@ -503,6 +503,9 @@ class IcoRow(RowReader):
         for line in cell.lines:
             match = _ROLE.match(line)
             name, role = (match["name"], _ROLES[match["role"]]) if match else (line, None)
+            if not name.strip():
+                self.draft.report(cell.where, line, "no organisation named")
+                continue
             if start is None:
                 self.draft.report(
                     cell.where, line, "no system or data subject to start a flow from"

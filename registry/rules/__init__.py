@@ -18,6 +18,7 @@ def catalogue() -> dict[str, Rule]:
         governance,
         lawfulness,
         lineage,
+        lineage_implied,
         processors,
         record,
         retention,

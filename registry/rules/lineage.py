@@ -2,10 +2,12 @@
 
 A per-flow check cannot see health data that leaves the EEA on the third hop, or a
 processor that hands a controller's data to a sub-processor under an activity of
-its own. These rules walk the lineage graph (:mod:`registry.graph`). networkx is
-imported inside the functions, so importing the catalogue stays light; every walk
-starts from the flows concerned and explores only what they reach (lazy subgraph
-views), so the cost grows with the inventory, not with the number of paths in it.
+its own. TRF-101 and DPA-101 walk the lineage graph (:mod:`registry.graph`), and
+build it (importing networkx) only when the inventory holds a flow they could find
+fault with, so `ropa check` on a clean register never pays for it; every walk
+starts from the flows concerned and explores only what they reach, so the cost
+grows with the inventory, not with the number of paths in it. RET-101 and SEC-101
+judge where each flow lands.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from registry.findings import Finding, Severity
+from registry.inventory import Inventory
+from registry.model import Flow, Security
 from registry.rules.base import RuleContext, rule
 from registry.vocabulary import Authentication, ContractType, countries
 
@@ -50,13 +54,24 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
     Anti-pattern: `lis → crm-us` (SCCs) → `analytics-in` (India, no `transfer:`).
     Best practice: the `crm-us → analytics-in` flow names its own SCCs.
     """
+    inv = ctx.inventory
+    lists = countries()
+    # An onward transfer needs a flow that leaves a system outside the EEA (the first
+    # importer passing data on) and a hop with no mechanism; without both there is
+    # nothing to walk, and no graph to build.
+    if not any(
+        (country := inv.country_of(flow.source)) and lists.is_third_country(country)
+        for flow in inv.flows.values()
+        if flow.source in inv.systems
+    ) or not any(_unprotected_hop(inv, flow) for flow in inv.flows.values()):
+        return
+
     import networkx as nx
 
     from registry.graph import SUBJECT, related_categories
 
-    inv = ctx.inventory
     graph = _graph(ctx)
-    eea = countries().eea
+    eea = lists.eea
     nodes = graph.nodes
 
     # Onward hops that lack a mechanism: into a country without adequacy, between two
@@ -114,6 +129,20 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+def _unprotected_hop(inv: Inventory, flow: Flow) -> bool:
+    """A flow with no mechanism into a country without adequacy, between two countries
+    or two organisations (the hops TRF-101 looks for, judged without the graph)."""
+    target = inv.country_of(flow.to)
+    if flow.transfer or not target or not countries().needs_mechanism(target):
+        return False
+    if flow.source not in inv.systems:
+        return False  # collected from the data subjects: not a transfer
+    return (inv.country_of(flow.source), inv.operator_of(flow.source)) != (
+        target,
+        inv.operator_of(flow.to),
+    )
+
+
 # --- Art. 28(2)/(4): onward sub-processors -------------------------------------------
 
 
@@ -134,11 +163,14 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
     Best practice: the lab's DPA lists the hosting firm under
     `authorised_subprocessors`.
     """
+    inv = ctx.inventory
+    if not _may_pass_on(inv):
+        return  # no processor sends anything under its own activities: nothing to walk
+
     import networkx as nx
 
     from registry.graph import ORGANISATION, related_categories
 
-    inv = ctx.inventory
     graph = _graph(ctx)
     nodes = graph.nodes
     seeds: dict[tuple[str, str], dict[str, str]] = {}  # (controller, category) → node → flow
@@ -160,7 +192,6 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
                 allowed.add(contract.processor)
 
     found: dict[tuple[str, str], tuple[set[str], str, str]] = {}
-    size = graph.number_of_nodes()  # depth limit: BFS would otherwise count a view's nodes
     for controller, category in sorted(seeds):
         related = related_categories(inv, category)
 
@@ -195,7 +226,7 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
                     yield v
 
         for start in sorted(starts):
-            for _ in nx.generic_bfs_edges(graph, start, successors, depth_limit=size):
+            for _ in nx.generic_bfs_edges(graph, start, successors):
                 pass
         for u in sorted(reached):
             for v, key in sorted(onward(u)):
@@ -217,6 +248,28 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
         )
 
 
+def _may_pass_on(inv: Inventory) -> bool:
+    """Whether some organisation holding others' data sends a flow that is not declared
+    for another controller: the only flows DPA-101 can find fault with."""
+
+    def controller(flow: Flow) -> str | None:
+        activity = inv.activities.get(flow.activity)
+        return activity.controller if activity else None
+
+    holders = {
+        operator
+        for flow in inv.flows.values()
+        if (operator := inv.operator_of(flow.to)) and operator != controller(flow)
+    }
+    for flow in inv.flows.values():
+        sender = inv.operator_of(flow.source)
+        receiver = inv.operator_of(flow.to)
+        passes_on = receiver is not None and receiver != sender
+        if sender in holders and controller(flow) in (None, sender) and passes_on:
+            return True
+    return False
+
+
 # --- Art. 5(1)(e): retention where the data lands -------------------------------------
 
 
@@ -229,22 +282,17 @@ def arriving_without_retention(ctx: RuleContext) -> Iterator[Finding]:
     to the receiving system, or stop sending the category. (A `stores:` entry
     without a retention is RET-001's finding.)
     """
-    from registry.graph import SYSTEM, split_key
-
     inv = ctx.inventory
-    graph = _graph(ctx)
-    for _, v, key in sorted(graph.edges(keys=True), key=lambda e: e[2]):
-        kind, ident = split_key(v)
-        if kind != SYSTEM:
-            continue
-        system = inv.systems[ident]
+    for flow in inv.flows.values():
+        system = inv.systems.get(flow.to)
+        if system is None:
+            continue  # an organisation keeps data under its own record
         stored = [s.category for s in system.stores]
-        flow = inv.flows[key]
         for index, category in enumerate(flow.data_categories):
             if not inv.covers(stored, category):
                 yield ctx.finding(
                     flow,
-                    f"flow {key} brings {category} to system {ident}, which declares no "
+                    f"flow {flow.id} brings {category} to system {system.id}, which declares no "
                     f"retention for it",
                     "data_categories",
                     index,
@@ -254,18 +302,17 @@ def arriving_without_retention(ctx: RuleContext) -> Iterator[Finding]:
 # --- Art. 32: special categories where they land -------------------------------------
 
 
-def art32_shortfalls(security: dict | None) -> list[str]:
+def art32_shortfalls(security: Security | None) -> list[str]:
     """What a system lacks of the bar the SEC rules set for special categories:
     encryption at rest, individual accounts, monitoring and alert escalation."""
-    security = security or {}
     missing = []
-    if security.get("encryption_at_rest") is not True:
+    if not (security and security.encryption_at_rest):
         missing.append("encryption at rest")
-    if security.get("authentication") != Authentication.individual.value:
+    if not (security and security.authentication is Authentication.individual):
         missing.append("individual authentication")
-    if security.get("monitoring") is not True:
+    if not (security and security.monitoring):
         missing.append("monitoring")
-    if security.get("alert_escalation") is not True:
+    if not (security and security.alert_escalation):
         missing.append("alert escalation")
     return missing
 
@@ -280,22 +327,19 @@ def special_arriving_below_art32(ctx: RuleContext) -> Iterator[Finding]:
     alert escalation. Declare the categories in the system's `stores:` and meet
     the bar in its `security:`, or stop sending them there.
     """
-    from registry.graph import SYSTEM, split_key
-
     inv = ctx.inventory
-    graph = _graph(ctx)
-    for _, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2]):
-        kind, ident = split_key(v)
-        if kind != SYSTEM or not data["special"]:
+    for flow in inv.flows.values():
+        system = inv.systems.get(flow.to)
+        if system is None:
             continue
-        system = inv.systems[ident]
+        special = sorted({c for c in flow.data_categories if inv.special_of(c)})
         stored = [s.category for s in system.stores]
-        undeclared = [c for c in data["special"] if not inv.covers(stored, c)]
-        missing = art32_shortfalls(graph.nodes[v]["security"])
-        if undeclared and missing:
+        undeclared = [c for c in special if not inv.covers(stored, c)]
+        missing = art32_shortfalls(system.security) if undeclared else []
+        if missing:
             yield ctx.finding(
-                inv.flows[key],
-                f"flow {key} brings special categories ({', '.join(undeclared)}) to system "
-                f"{ident}, which does not declare them and lacks {', '.join(missing)}",
+                flow,
+                f"flow {flow.id} brings special categories ({', '.join(undeclared)}) to system "
+                f"{system.id}, which does not declare them and lacks {', '.join(missing)}",
                 "to",
             )

@@ -25,7 +25,7 @@ from registry.model import KINDS, Entity, Flow
 from registry.report import finding_dict, summary_counts
 from registry.rules import catalogue
 from registry.site import register as reg
-from registry.site.diagrams import DiagramFunction, diagram
+from registry.site.diagrams import DiagramBatch, DiagramFunction
 from registry.site.markup import (
     external,
     lines,
@@ -130,9 +130,18 @@ def build_site(
     *,
     site_name: str = "Register of processing activities",
     last_change: str | None = None,
-    draw: DiagramFunction = diagram,
+    draw: DiagramFunction | None = None,
 ) -> SiteContent:
-    return _Builder(result, site_name, last_change, draw).build()
+    """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn."""
+    if draw is not None:
+        return _Builder(result, site_name, last_change, draw).build()
+    batch = DiagramBatch()
+    site = _Builder(result, site_name, last_change, batch.placeholder).build()
+    drawn = batch.draw_all(result.inventory)
+    for index, (_, path) in enumerate(batch.jobs):
+        page = site.pages[path]
+        page.body = page.body.replace(f"<!-- ropa:diagram:{index} -->", drawn[index], 1)
+    return site
 
 
 def rule_link(code: str, page: str) -> str:

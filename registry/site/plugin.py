@@ -85,10 +85,10 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         result = check(
             inventory, self.as_of, Settings(large_scale_subjects=settings.large_scale_subjects)
         )
+        last_change = _last_change(self.inventory_path)
+        self.stamp = last_change or self.as_of.isoformat()
         return build_site(
-            result,
-            site_name=self.config.site_name or config.site_name,
-            last_change=_last_change(self.inventory_path),
+            result, site_name=self.config.site_name or config.site_name, last_change=last_change
         )
 
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -110,6 +110,13 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             data = package.joinpath("assets", name).read_bytes()
             _replace(files, File.generated(config, asset, content=data))
         return files
+
+    def on_pre_page(self, page: Any, *, config: Any, files: Files) -> Any:
+        # The sitemap's dates (and its .gz header) come from here: use the inventory's
+        # date, not the day of the build, so the same inventory gives the same bytes.
+        if self.content is not None:
+            page.update_date = self.stamp
+        return page
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         return with_csp(output)

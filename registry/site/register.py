@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from registry.inventory import Inventory
 from registry.model import Activity, Flow, Organisation, System
@@ -31,12 +32,17 @@ CONTROLLER_COLUMNS = [
 ]
 
 
+@lru_cache(maxsize=1 << 16)
+def _label(label: str) -> str:
+    return text(label)  # the same names are linked hundreds of thousands of times
+
+
 def ref(inv: Inventory, kind: str, ident: str, page: str) -> str:
     """A link to an entity's page labelled with its name; plain text if it does not exist."""
     entity = inv.by_kind.get(kind, {}).get(ident)
     if entity is None:
         return text(ident) + " *(not in the inventory)*"
-    return link(text(entity.label), page, source_of(kind, ident))
+    return link(_label(entity.label), page, source_of(kind, ident))
 
 
 def ref_end(inv: Inventory, ident: str, page: str) -> str:

@@ -1,0 +1,183 @@
+"""Undocumented flows: observed (LIN-001..006) and implied by the inventory (LIN-010, LIN-012).
+
+The observed cases reconcile a small connection-log CSV with the perturbed
+baseline, as `ropa check --observed` does.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+
+from registry.check import CheckResult
+from registry.findings import Finding
+from registry.reconcile import reconcile
+from tests.builder import (
+    Case,
+    Edit,
+    Put,
+    assert_finding,
+    assert_no_finding,
+    near_miss,
+    trigger,
+)
+
+LIS, PORTAL = "systems/lis.yaml", "systems/portal.yaml"
+TO_PORTAL, ACT = "flows/results-to-portal.yaml", "activities/lab-testing.yaml"
+LIS_ID = Edit(LIS, "country: FR\n", "country: FR\nidentifiers: [lis-db.labs.internal]\n")
+PORTAL_ID = Edit(PORTAL, "country: FR\n", "country: FR\nidentifiers: [portal.labs.example]\n")
+
+
+@dataclass(frozen=True)
+class ObservedCase(Case):
+    """A case whose findings come from reconciling ``evidence`` (a CSV) too."""
+
+    evidence: str = ""
+
+    def result(self, check_yaml: Callable[..., CheckResult]) -> CheckResult:
+        result = check_yaml(self.files(), self.as_of)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "observed.csv"
+            path.write_text(textwrap.dedent(self.evidence).lstrip("\n"), "utf-8")
+            found = reconcile(result.inventory, [(path, "observed.csv")]).findings
+        return replace(result, findings=sorted(result.findings + found, key=Finding.sort_key))
+
+    def assert_triggers(self, check_yaml: Callable[..., CheckResult]) -> Finding:
+        return assert_finding(self.result(check_yaml), self.code, self.entity, self.at)
+
+    def assert_near_miss(self, check_yaml: Callable[..., CheckResult]) -> None:
+        assert_no_finding(self.result(check_yaml), self.code)
+
+
+def observed(code: str, why: str, evidence: str, *changes, entity: str = "", at: str = ""):
+    return ObservedCase(code, why, (LIS_ID, PORTAL_ID, *changes), entity, at, evidence=evidence)
+
+
+TRIGGERS = [
+    observed(
+        "LIN-001",
+        "movement-against-the-declared-direction",
+        "source,target\nportal.labs.example,lis-db.labs.internal\n",
+        entity="Observed:portal->lis",
+        at="observed.csv:2:1",
+    ),
+    observed(
+        "LIN-002",
+        "export-to-an-unknown-bucket",
+        "lis-db.labs.internal,s3://exports/results.csv\n",
+        entity="Observed:exports",
+        at="observed.csv:1:1",
+    ),
+    observed(
+        "LIN-003",
+        "identity-observed-on-a-results-only-flow",
+        "source,target,data_categories\nlis-db.labs.internal,portal.labs.example,identity\n",
+        entity="Observed:lis->portal",
+        at="observed.csv:2:1",
+    ),
+    observed(
+        "LIN-004",
+        "row-without-a-target",
+        "source,target\nlis-db.labs.internal\n",
+        entity="Observed:observed.csv",
+        at="observed.csv:2:1",
+    ),
+    observed(
+        "LIN-005",
+        "two-systems-claim-one-host",
+        "lis-db.labs.internal,portal.labs.example\n",
+        Edit(PORTAL, "identifiers: [portal.labs.example]", "identifiers: [lis-db.labs.internal]"),
+        entity="System:portal",
+        at=f"{PORTAL}:7:15",
+    ),
+    observed(
+        "LIN-006",
+        "category-unknown-to-the-register",
+        "lis-db.labs.internal,portal.labs.example,horoscope\n",
+        entity="Observed:category:horoscope",
+        at="observed.csv:1:1",
+    ),
+    trigger(
+        "LIN-010",
+        "stored-with-no-flow-in-or-out",
+        Edit(
+            PORTAL,
+            "    retention: P1Y\n",
+            "    retention: P1Y\n  - category: identity\n    retention: P1Y\n",
+        ),
+        entity="System:portal",
+        at=f"{PORTAL}:10:15",
+    ),
+    trigger(
+        "LIN-012",
+        "system-no-activity-uses",
+        Put("systems/old.yaml", "kind: System\nid: old\nname: Old LIS\n"),
+        entity="System:old",
+        at="systems/old.yaml:1:1",
+    ),
+]
+
+NEAR_MISSES = [
+    observed(
+        "LIN-001",
+        "documented-movement",
+        "source,target\nlis-db.labs.internal,https://portal.labs.example/upload\n",
+    ),
+    observed(
+        "LIN-002",
+        "bucket-matched-by-a-glob",
+        "lis-db.labs.internal,s3://exports/results.csv\n",
+        Edit(PORTAL, "[portal.labs.example]", '[portal.labs.example, "s3://exports/*"]'),
+    ),
+    observed(
+        "LIN-003",
+        "observed-category-is-declared",
+        "lis-db.labs.internal,portal.labs.example,Lab-Results\n",
+    ),
+    observed("LIN-004", "well-formed-rows", "source,target,count\nlis-db.labs.internal,x,3\n"),
+    observed("LIN-005", "one-claim-per-host", "lis-db.labs.internal,portal.labs.example\n"),
+    observed(
+        "LIN-006",
+        "category-named-by-its-name",
+        "lis-db.labs.internal,portal.labs.example,laboratory test results\n",
+    ),
+    near_miss(
+        "LIN-010",
+        "the-system-passes-it-on",  # where identity originates
+        Edit(
+            PORTAL,
+            "    retention: P1Y\n",
+            "    retention: P1Y\n  - category: identity\n    retention: P1Y\n",
+        ),
+        Put(
+            "flows/portal-to-lis.yaml",
+            "kind: Flow\nid: portal-to-lis\nactivity: lab-testing\n"
+            "from: portal\nto: lis\ndata_categories: [identity]\nencrypted_in_transit: true\n",
+        ),
+    ),
+    near_miss(
+        "LIN-012",
+        "listed-in-the-activity",
+        Put("systems/old.yaml", "kind: System\nid: old\nname: Old LIS\n"),
+        Edit(
+            ACT,
+            "data_categories: [identity, lab-results]\n",
+            "data_categories: [identity, lab-results]\nsystems: [old]\n",
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", TRIGGERS, ids=str)
+def test_triggers(case, check_yaml):
+    case.assert_triggers(check_yaml)
+
+
+@pytest.mark.parametrize("case", NEAR_MISSES, ids=str)
+def test_near_miss(case, check_yaml):
+    case.assert_near_miss(check_yaml)
