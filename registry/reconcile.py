@@ -14,10 +14,11 @@ import fnmatch
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from registry.check import CheckResult
 from registry.findings import Finding
 from registry.inventory import Inventory, schema_finding
 from registry.loader import Position, resolve_plain
@@ -419,3 +420,10 @@ def reconcile(inventory: Inventory, files: Iterable[tuple[Path, str]]) -> Reconc
         inbound=reconciler.inbound,
     )
     return Reconciliation(reconciler.findings, coverage)
+
+
+def with_evidence(result: CheckResult, files: Iterable[tuple[Path, str]]) -> CheckResult:
+    """``result`` with the evidence's findings merged in and its coverage set."""
+    reconciliation = reconcile(result.inventory, files)
+    findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)
+    return replace(result, findings=findings, coverage=reconciliation.coverage)

@@ -52,7 +52,19 @@ def test_bad_plugin_options_stop_the_build_with_one_clear_line(tmp_path: Path) -
     assert "ropa: inventory path" in completed.stderr and "does not exist" in completed.stderr
     assert "Traceback" not in completed.stderr
     completed = build_site(tmp_path, FIXTURE, options="\n      observed: [lineage.jsonl]")
-    assert completed.returncode != 0 and "`observed` is not supported" in completed.stderr
+    assert completed.returncode != 0
+    assert "ropa: observed pattern 'lineage.jsonl' matches no file" in completed.stderr
+
+
+def test_observed_evidence_reaches_the_findings_page(tmp_path: Path) -> None:
+    (tmp_path / "evidence.csv").write_text(
+        "source,target\nrogue-host.example,exfil.example\n", "utf-8"
+    )
+    completed = build_site(tmp_path, FIXTURE, options="\n      observed: [evidence.csv]")
+    assert completed.returncode == 0, completed.stderr
+    findings = html.unescape((tmp_path / "site" / "findings" / "index.html").read_text("utf-8"))
+    assert "LIN-002" in findings and "rogue-host.example" in findings
+    assert "evidence.csv:2" in findings
 
 
 def test_mkdocs_serve_watches_the_inventory(tmp_path: Path) -> None:

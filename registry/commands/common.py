@@ -7,13 +7,11 @@ import datetime as dt
 import gc
 import glob
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from registry.check import CheckResult, check
 from registry.cli import UsageError
 from registry.config import Config, ConfigError, load_config
-from registry.findings import Finding
 from registry.inventory import Inventory, load_inventory
 from registry.loader import discover, display_name
 from registry.rules.base import Settings
@@ -135,11 +133,9 @@ def load_and_check(args: argparse.Namespace, *, use_baseline: bool = True) -> Ch
         name = display_name(path, root)
         result.findings = [f for f in result.findings if f.pos.file == name]
     if evidence:
-        from registry.reconcile import reconcile
+        from registry.reconcile import with_evidence
 
-        reconciliation = reconcile(inventory, evidence)
-        findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)
-        result = replace(result, findings=findings, coverage=reconciliation.coverage)
+        result = with_evidence(result, evidence)
     path = baseline_path(args, settings) if use_baseline else None
     if path is not None:
         from registry import baseline

@@ -42,11 +42,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         self.inventory_path = (base / self.config.inventory).resolve()
         if not self.inventory_path.exists():
             raise PluginError(f"ropa: inventory path {self.config.inventory!r} does not exist")
-        if self.config.observed:
-            raise PluginError(
-                "ropa: `observed` is not supported yet by this version of ropa; "
-                "remove it from the plugin options"
-            )
+        self.base = base
         try:
             raw = self.config.as_of
             if isinstance(raw, dt.date):
@@ -85,11 +81,31 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         result = check(
             inventory, self.as_of, Settings(large_scale_subjects=settings.large_scale_subjects)
         )
+        evidence = self._evidence(settings)
+        if evidence:
+            from registry.reconcile import with_evidence
+
+            result = with_evidence(result, evidence)
         last_change = _last_change(self.inventory_path)
         self.stamp = last_change or self.as_of.isoformat()
         return build_site(
             result, site_name=self.config.site_name or config.site_name, last_change=last_change
         )
+
+    def _evidence(self, settings: Any) -> list[tuple[Path, str]]:
+        """Observed-flow files: the plugin's `observed` globs (relative to mkdocs.yml),
+        else those of ropa.yaml when it describes this inventory."""
+        base, patterns = self.base, list(self.config.observed)
+        configured = (settings.directory / settings.inventory).resolve() == self.inventory_path
+        if not patterns and configured:
+            base, patterns = settings.directory, list(settings.observed)
+        found: list[Path] = []
+        for pattern in patterns:
+            matches = sorted(p for p in base.glob(pattern) if p.is_file())
+            if not matches:
+                raise PluginError(f"ropa: observed pattern {pattern!r} matches no file")
+            found += matches
+        return [(path, path.relative_to(base).as_posix()) for path in dict.fromkeys(found)]
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         self.content = self._build_content(config)
