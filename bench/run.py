@@ -367,7 +367,6 @@ def main() -> int:
             f"declarations and egress/ingress, {fides_stats['files']} files, "
             f"{fides_stats['mib']:.1f} MiB | {fmt(theirs['cpu'])} | {fmt(theirs['wall'])} | "
             f"{theirs['rss']:.0f} MiB |",
-            "",
             f"| in-process, after imports: ropa load + build + rules | | {fmt(ours_total)} | | |",
             f"| in-process, after imports: fideslang load + validate | | {fmt(theirs_in)} | | |",
             "",

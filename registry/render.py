@@ -258,8 +258,11 @@ class _Drawing:
         lists = countries()
         if lists.in_eea(country):
             return country
-        if lists.needs_mechanism(country):
+        adequacy = lists.adequacy_of(country)
+        if adequacy is None:
             return f"{country}, outside the EEA, no adequacy decision"
+        if lists.needs_mechanism(country):  # e.g. the US: certified organisations only
+            return f"{country}, outside the EEA, partial adequacy decision"
         return f"{country}, outside the EEA, adequacy decision"
 
     def cluster_attrs(self, ident: str, extra: str = "") -> dict[str, str]:

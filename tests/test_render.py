@@ -401,3 +401,12 @@ def test_an_empty_view_says_so(inv, tmp_path: Path) -> None:
     assert structure(render.dot_to_svg(dot))["node"] == set()
     onward = render.view_dot(inv, "activity:crm-analytics")
     assert "2 systems; 1 flow, 0 carrying special categories, 0 leaving the EEA" in onward
+
+
+def test_country_notes_distinguish_full_partial_and_no_adequacy() -> None:
+    note = render._Drawing.country_note  # uses no drawing state
+    holder = object()
+    assert note(holder, "FR") == "FR"
+    assert note(holder, "CH") == "CH, outside the EEA, adequacy decision"
+    assert note(holder, "US") == "US, outside the EEA, partial adequacy decision"
+    assert note(holder, "IN") == "IN, outside the EEA, no adequacy decision"
