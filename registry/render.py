@@ -246,7 +246,6 @@ class _Drawing:
                 "nodesep": "0.35",
                 "ranksep": "0.7",
                 "newrank": "true",
-                "tooltip": dot_text(title),
             },
             node_attr={"fontname": FONT, "fontsize": "11"},
             # decorate: a line ties each label to its edge when dot places it away.
@@ -276,10 +275,17 @@ class _Drawing:
         )
         style = "rounded,filled,dashed" if role == "processor" else "rounded,filled"
         details = [role] + ([self.country_note(country)] if country else [])
+        # The link sits on the frame's label only: a link on the whole frame would lie
+        # under its systems' own links.
+        href = html_text(self.url_for("Organisation", ident))
+        tooltip = html_text(f"{organisation.name} ({role})")
         label = (
-            f'<<B>{html_text(organisation.name)}</B><BR ALIGN="LEFT"/>'
-            f'<FONT POINT-SIZE="9">{html_text(" · ".join(details))}{extra}</FONT>'
-            '<BR ALIGN="LEFT"/>>'
+            # BGCOLOR draws the label's own area, so the whole of it takes the click.
+            f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" HREF="{href}" '
+            f'TOOLTIP="{tooltip}" BGCOLOR="{fill}"><TR><TD ALIGN="LEFT">'
+            f"<B>{html_text(organisation.name)}</B></TD></TR>"
+            '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">'
+            f"{html_text(' · '.join(details))}{extra}</FONT></TD></TR></TABLE>>"
         )
         return {
             "label": label,
@@ -290,8 +296,6 @@ class _Drawing:
             "fontname": FONT,
             "fontsize": "11",
             "labelloc": "t",
-            "URL": self.url("Organisation", ident),
-            "tooltip": dot_text(f"{organisation.name} ({role})"),
         }
 
     def caption(self, title: str, notes: list[str], collapsed: bool) -> str:
