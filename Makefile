@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 
 demo: $(VENV)/.installed
 	$(BIN)/ropa check inventory/
-	$(BIN)/mkdocs build --strict --quiet
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 	@echo "The register site is in site/: open site/index.html, or run $(BIN)/mkdocs serve"
 
 test: $(VENV)/.installed-test browser
