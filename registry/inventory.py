@@ -165,18 +165,26 @@ class Inventory:
             result[ident] = tuple(chain)
         return result
 
+    @cached_property
+    def category_special(self) -> dict[str, SpecialCategory]:
+        """Each special category id → its kind, inherited from the nearest marked ancestor
+        (rules ask once per category of every flow: worked out once per category)."""
+        result: dict[str, SpecialCategory] = {}
+        for ident, chain in self.category_ancestors.items():
+            for ancestor in chain:
+                special = self.categories[ancestor].special
+                if special is not None:
+                    result[ident] = special
+                    break
+        return result
+
     def special_of(self, category: str) -> SpecialCategory | None:
         """The special kind of a category, inherited from the nearest marked ancestor."""
-        for ident in self.category_ancestors.get(category, ()):
-            special = self.categories[ident].special
-            if special is not None:
-                return special
-        return None
+        return self.category_special.get(category)
 
     def covers(self, allowed: Iterable[str], category: str) -> bool:
         """True if ``category`` is one of ``allowed`` or a sub-category of one."""
-        allowed_set = set(allowed)
-        return any(a in allowed_set for a in self.category_ancestors.get(category, (category,)))
+        return not set(allowed).isdisjoint(self.category_ancestors.get(category, (category,)))
 
     @cached_property
     def flows_by_activity(self) -> dict[str, list[Flow]]:

@@ -164,10 +164,22 @@ def _date_from_yaml(value: Any) -> Any:
     raise ValueError("a date is written YYYY-MM-DD")
 
 
+# One shared set per combination of fields written: a large register holds hundreds of
+# thousands of parts, each with its own copy of the same few sets (~25% of their memory).
+_FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
 class Part(BaseModel):
     """Base of every model: unknown fields are errors, no coercion of types."""
 
     model_config = ConfigDict(extra="forbid")
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Parts are read-only once validated (no field is ever assigned), so the set of
+        # fields written can be shared between parts that wrote the same ones.
+        written = self.__pydantic_fields_set__
+        shared = _FIELDS_SETS.setdefault(frozenset(written), written)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
 
 
 # --- nested parts -----------------------------------------------------------------
