@@ -176,7 +176,8 @@ class Part(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:
         # Parts are read-only once validated (no field is ever assigned), so the set of
-        # fields written can be shared between parts that wrote the same ones.
+        # fields written can be shared between parts that wrote the same ones. (It must
+        # stay a `set`: pydantic-core's serializer refuses a frozenset.)
         written = self.__pydantic_fields_set__
         shared = _FIELDS_SETS.setdefault(frozenset(written), written)
         object.__setattr__(self, "__pydantic_fields_set__", shared)
