@@ -319,31 +319,24 @@ def fiche(inv: Inventory, activity: Activity, org: str) -> list[Line]:
     by_line: dict[str, list[str]] = {}
     for category in activity.data_categories:
         by_line.setdefault(_line_of(inv, category), []).append(category)
-    for label in [label for label, _ in CATEGORY_LINES] + [OTHER_LINE]:
+
+    def category_line(label: str) -> Line:
         found = by_line.get(label, [])
-        result.append(
-            Line(
-                label,
-                derive.category_names(inv, found),
-                _retention_for(inv, activity, found),
-                "durée de conservation",
-            )
+        return Line(
+            label,
+            derive.category_names(inv, found),
+            _retention_for(inv, activity, found),
+            "durée de conservation",
         )
+
+    result += [category_line(label) for label, _ in CATEGORY_LINES]
+    result.append(category_line(OTHER_LINE))
     sensitive = [s for s in SENSITIVE_LINES.values() if by_line.get(s)]
     result += [
         Line("Données sensibles", section=True),
         Line("Des données sensibles sont-elles traitées ?", "Oui" if sensitive else "Non"),
     ]
-    for label in SENSITIVE_LINES.values():
-        found = by_line.get(label, [])
-        result.append(
-            Line(
-                label,
-                derive.category_names(inv, found),
-                _retention_for(inv, activity, found),
-                "durée de conservation",
-            )
-        )
+    result += [category_line(label) for label in SENSITIVE_LINES.values()]
     condition = activity.art9_condition
     result.append(
         Line(
