@@ -492,14 +492,24 @@ class _Drawing:
             attrs.update(color=THIRD_COUNTRY_COLOUR, penwidth="2")
         if key in selection.focus:
             attrs["penwidth"] = "3"
-        detail = "<BR/>".join(lines)
+        self.draw_node(dot, key, data["name"], "<BR/>".join(lines), attrs)
+
+    def draw_node(
+        self, dot, key: str, name: str, detail: str, attrs: dict[str, str], *, colour: str = ""
+    ) -> None:
+        """A node labelled with its name in bold over ``detail`` (HTML already escaped),
+        linked to its page, with a tooltip naming the entity."""
+        from registry.graph import split_key
+
+        kind, ident = split_key(key)
+        font_colour = f' COLOR="{colour}"' if colour else ""
         attrs["label"] = (
-            f"<<B>{html_text(data['name'])}</B>"
-            + (f'<BR/><FONT POINT-SIZE="9">{detail}</FONT>' if detail else "")
+            f"<<B>{html_text(name)}</B>"
+            + (f'<BR/><FONT POINT-SIZE="9"{font_colour}>{detail}</FONT>' if detail else "")
             + ">"
         )
         attrs["URL"] = self.url(kind, ident)
-        attrs["tooltip"] = dot_text(f"{kind} {ident}: {data['name']}")
+        attrs["tooltip"] = dot_text(f"{kind} {ident}: {name}")
         dot.node(dot_name(key), **attrs)
 
     def edge(self, dot, u: str, v: str, flow_id: str) -> None:
@@ -616,16 +626,8 @@ class _Drawing:
             }
             if third:
                 attrs.update(color=THIRD_COUNTRY_COLOUR, penwidth="2")
-        colour = f' COLOR="{THIRD_COUNTRY_COLOUR}"' if third else ""
         detail = "<BR/>".join(html_text(line) for line in lines)
-        attrs["label"] = (
-            f"<<B>{html_text(name)}</B>"
-            + (f'<BR/><FONT POINT-SIZE="9"{colour}>{detail}</FONT>' if detail else "")
-            + ">"
-        )
-        attrs["URL"] = self.url(kind, ident)
-        attrs["tooltip"] = dot_text(f"{kind} {ident}: {name}")
-        dot.node(dot_name(key), **attrs)
+        self.draw_node(dot, key, name, detail, attrs, colour=THIRD_COUNTRY_COLOUR if third else "")
 
     def merged_edge(self, dot, u: str, v: str, flows: list[str], *, by_parent: bool = True) -> None:
         from registry.graph import split_key
