@@ -167,25 +167,10 @@ NEAR_MISSES = [
         "TRF-101",
         "onward-transfer-under-its-own-sccs",
         *ONWARD,
-        Put(
+        Edit(
             "flows/abroad.yaml",
-            """
-            kind: Flow
-            id: results-to-us
-            activity: lab-testing
-            from: portal
-            to: us-dashboards
-            data_categories: [lab-results]
-            transfer: {mechanism: sccs}
-            ---
-            kind: Flow
-            id: us-to-india
-            activity: lab-testing
-            from: us-dashboards
-            to: in-archive
-            data_categories: [lab-results]
-            transfer: {mechanism: sccs}
-            """,
+            "to: in-archive\ndata_categories: [lab-results]\n",
+            "to: in-archive\ndata_categories: [lab-results]\ntransfer: {mechanism: sccs}\n",
         ),
     ),
     near_miss(
