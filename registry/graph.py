@@ -105,45 +105,40 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
 
 
 def _add_party(graph: nx.MultiDiGraph, inv: Inventory, key: str) -> None:
-    """An organisation receiving a flow, or a data-subject source."""
+    """An organisation receiving a flow, or a data-subject source: no stores, no security."""
     kind, ident = split_key(key)
     lists = countries()
     if kind == ORGANISATION:
         organisation = inv.organisations[ident]
         country = organisation.country
-        graph.add_node(
-            key,
-            kind=kind,
-            id=ident,
-            name=organisation.name,
-            operator=ident,
-            country=country,
-            third_country=bool(country and lists.is_third_country(country)),
-            needs_mechanism=bool(country and lists.needs_mechanism(country)),
-            stores={},
-            special=[],
-            security=None,
-            temporary=False,
-            delete_by=None,
-        )
+        own = {
+            "name": organisation.name,
+            "operator": ident,
+            "country": country,
+            "third_country": bool(country and lists.is_third_country(country)),
+            "needs_mechanism": bool(country and lists.needs_mechanism(country)),
+        }
     else:
         subject = inv.subjects[ident]
-        graph.add_node(
-            key,
-            kind=kind,
-            id=ident,
-            name=subject.name,
-            operator=None,
-            country=None,
-            third_country=False,
-            needs_mechanism=False,
-            stores={},
-            special=[],
-            security=None,
-            temporary=False,
-            delete_by=None,
-            vulnerable=subject.vulnerable,
-        )
+        own = {
+            "name": subject.name,
+            "operator": None,
+            "country": None,
+            "third_country": False,
+            "needs_mechanism": False,
+            "vulnerable": subject.vulnerable,
+        }
+    graph.add_node(
+        key,
+        kind=kind,
+        id=ident,
+        stores={},
+        special=[],
+        security=None,
+        temporary=False,
+        delete_by=None,
+        **own,
+    )
 
 
 def lineage_graph(inventory: Inventory) -> nx.MultiDiGraph:
