@@ -379,13 +379,12 @@ def header_block(inv: Inventory, org: str) -> list[list[Cell]]:
     organisation = inv.organisations[org]
     rows: list[list[Cell]] = [["Registre des activités de traitement", organisation.name]]
     rows.append(list(HEADER_COLUMNS))
-    rows.append(["Responsable du traitement", *derive.organisation_parts(organisation)])
-    for role, contact in (
-        ("Délégué à la protection des données", organisation.dpo),
-        ("Représentant", organisation.representative),
-    ):
-        parts = derive.contact_parts(contact.name or "", contact) if contact else ["", "", "", ""]
-        rows.append([role, *parts])
+    rows += derive.party_rows(
+        organisation,
+        "Responsable du traitement",
+        "Délégué à la protection des données",
+        "Représentant",
+    )
     return rows
 
 

@@ -142,6 +142,16 @@ def organisation_parts(org: Organisation) -> list[str]:
     return contact_parts(org.name, org.contact, org.address)
 
 
+def party_rows(org: Organisation, controller: str, dpo: str, representative: str) -> list[list]:
+    """The header block's rows, labelled in the template's language: the controller,
+    its DPO and its Art. 27 representative, each as name, address, e-mail, telephone."""
+    rows: list[list] = [[controller, *organisation_parts(org)]]
+    for role, contact in ((dpo, org.dpo), (representative, org.representative)):
+        parts = contact_parts(contact.name or "", contact) if contact else ["", "", "", ""]
+        rows.append([role, *parts])
+    return rows
+
+
 def contact_line(parts: Iterable[str]) -> str:
     """One line per party in a multi-value cell: ``name; address; e-mail; phone``."""
     return "; ".join(p for p in parts if p)

@@ -89,13 +89,7 @@ ART10_PREFIX = "Art. 10: "
 def header_block(org: Organisation) -> list[list[Cell]]:
     """The template's block above the table: controller, DPO, representative."""
     rows: list[list[Cell]] = [list(HEADER_COLUMNS)]
-    rows.append(["Controller", *derive.organisation_parts(org)])
-    for role, contact in (
-        ("Data Protection Officer", org.dpo),
-        ("Representative", org.representative),
-    ):
-        parts = derive.contact_parts(contact.name or "", contact) if contact else ["", "", "", ""]
-        rows.append([role, *parts])
+    rows += derive.party_rows(org, "Controller", "Data Protection Officer", "Representative")
     return rows
 
 
