@@ -78,9 +78,9 @@ def worker(kind: str, directory: Path) -> None:
 
 def phases(directory: Path) -> None:
     """Time load, build (validation + references) and rules in-process (CPU seconds)."""
-    from registry.check import check
-    from registry.inventory import build
-    from registry.loader import gc_paused, load_path
+    from registry.core.inventory import build
+    from registry.core.loader import gc_paused, load_path
+    from registry.pipeline.check import check
 
     clock = time.process_time
     with gc_paused():
@@ -410,7 +410,7 @@ def main() -> int:
 
 def other_commands(ropa: list[str], sizes: list[str], reps: int) -> list[tuple[str, str, dict]]:
     """Graph, export and site build, once those commands exist."""
-    commands = ROOT / "registry" / "commands"
+    commands = ROOT / "registry" / "cli" / "commands"
     results = []
     for size in sizes:
         inventory = OUT / f"size-{size}" / "inventory"

@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from registry.check import CheckResult
-from registry.findings import Finding
+from registry.core.findings import Finding
+from registry.pipeline.check import CheckResult
 
 BASELINE_DIR = Path(__file__).resolve().parent / "rules" / "baseline"
 AS_OF = dt.date(2026, 11, 29)

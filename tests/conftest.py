@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.check import CheckResult, check
-from registry.inventory import load_inventory
+from registry.core.inventory import load_inventory
+from registry.pipeline.check import CheckResult, check
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "inventory"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.check import check
-from registry.inventory import load_inventory
+from registry.core.inventory import load_inventory
+from registry.pipeline.check import check
 from tests.conftest import AS_OF, ROOT
 
 
@@ -100,7 +100,7 @@ HEAVY = {"networkx", "graphviz", "openpyxl", "mkdocs", "material", "jsonschema"}
 
 def test_check_does_not_import_heavy_libraries(small: Path) -> None:
     modules = _imported_after("check", str(small), "--as-of", str(AS_OF), "--out", "/dev/null")
-    assert "registry.check" in modules  # the command really ran
+    assert "registry.pipeline.check" in modules  # the command really ran
     # networkx is the one exception: the transitive lineage rules (registry/rules/lineage.py)
     # walk the flow graph with it, and they are part of every check.
     assert not {m.split(".")[0] for m in modules} & (HEAVY - {"networkx"})

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from registry.check import CheckResult, check
-from registry.findings import Finding, Severity
-from registry.inventory import Inventory, load_inventory
+from registry.core.findings import Finding, Severity
+from registry.core.inventory import Inventory, load_inventory
+from registry.pipeline.check import CheckResult, check
 from tests.conftest import ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "dedalus"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-import registry.loader
+import registry.core.loader
 from registry.cli import main
 from tests.conftest import AS_OF, EXAMPLE, ROOT
 
@@ -59,7 +59,7 @@ def _produce(workdir: Path, monkeypatch: pytest.MonkeyPatch, *, reverse: bool) -
     shutil.copytree(EXAMPLE, workdir / "inventory")
     monkeypatch.chdir(workdir)
     if reverse:
-        monkeypatch.setattr(registry.loader.os, "walk", _reversed_walk)
+        monkeypatch.setattr(registry.core.loader.os, "walk", _reversed_walk)
     outputs = {}
     for name, argv in COMMANDS.items():
         out = workdir / "out" / name
@@ -87,7 +87,8 @@ def test_reversed_walk_really_reverses_discovery(tmp_path: Path) -> None:
         (tmp_path / name).write_text("kind: DataSubject\nid: x\nname: X\n")
     listed = next(files for _, _, files in _reversed_walk(tmp_path))
     assert listed == sorted(listed, reverse=True)
-    assert [p.name for p in registry.loader.discover(tmp_path)] == ["a.yaml", "b.yaml", "c.yaml"]
+    found = registry.core.loader.discover(tmp_path)
+    assert [p.name for p in found] == ["a.yaml", "b.yaml", "c.yaml"]
 
 
 def _tree_digest(site: Path) -> dict[str, str]:
@@ -111,7 +112,7 @@ def test_the_built_site_is_byte_identical(tmp_path: Path, monkeypatch: pytest.Mo
         monkeypatch.chdir(workdir)
         monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
         if reverse:
-            monkeypatch.setattr(registry.loader.os, "walk", _reversed_walk)
+            monkeypatch.setattr(registry.core.loader.os, "walk", _reversed_walk)
         config = load_config(str(workdir / "mkdocs.yml"), site_dir=str(workdir / "site"))
         config.plugins["ropa"].config["as_of"] = DATE
         build(config)

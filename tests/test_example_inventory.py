@@ -12,9 +12,9 @@ import subprocess
 import sys
 from functools import cache
 
-from registry.check import CheckResult, check
-from registry.findings import Severity
-from registry.inventory import Inventory, load_inventory
+from registry.core.findings import Severity
+from registry.core.inventory import Inventory, load_inventory
+from registry.pipeline.check import CheckResult, check
 from tests.conftest import AS_OF, EXAMPLE, ROOT
 
 

@@ -14,10 +14,10 @@ import openpyxl
 import pytest
 
 from registry.cli import main
-from registry.export import ExportError, export_register, ico
-from registry.export.cells import neutralise, restore
-from registry.export.full import schema_text
-from registry.inventory import Inventory, load_inventory
+from registry.core.inventory import Inventory, load_inventory
+from registry.outputs.export import ExportError, export_register, ico
+from registry.outputs.export.cells import neutralise, restore
+from registry.outputs.export.full import schema_text
 from tests.conftest import AS_OF, ROOT, write_inventory
 
 FIXTURE = ROOT / "tests" / "fixtures" / "register"
@@ -226,7 +226,7 @@ def test_full_json_validates_against_the_shipped_schema(inventory):
 
     schema_file = ROOT / "registry" / "data" / "schemas" / "register.schema.json"
     assert schema_file.read_text("utf-8") == schema_text(), (
-        "the shipped schema is stale: python -m registry.export.full > " + str(schema_file)
+        "the shipped schema is stale: python -m registry.outputs.export.full > " + str(schema_file)
     )
     document = json.loads(export(inventory, "json", "full"))
     jsonschema.Draft202012Validator(json.loads(schema_text())).validate(document)

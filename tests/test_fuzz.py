@@ -15,9 +15,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.check import check
-from registry.inventory import load_inventory
-from registry.model import KINDS
+from registry.core.inventory import load_inventory
+from registry.core.model import KINDS
+from registry.pipeline.check import check
 from tests.conftest import AS_OF, EXAMPLE
 
 EXAMPLES = int(os.environ.get("ROPA_FUZZ_EXAMPLES", "60"))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.check import check
-from registry.inventory import load_inventory
+from registry.core.inventory import load_inventory
+from registry.pipeline.check import check
 from tests.conftest import AS_OF
 
 SYSTEM = """\

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from registry.check import check
 from registry.cli import main
+from registry.core.inventory import Inventory, load_inventory
 from registry.importers import ImportFailure, import_register
-from registry.inventory import Inventory, load_inventory
+from registry.pipeline.check import check
 from tests.conftest import AS_OF, ROOT
 
 FIDES = ROOT / "tests" / "fixtures" / "fides"

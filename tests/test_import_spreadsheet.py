@@ -11,14 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from registry.check import check
 from registry.cli import main
-from registry.export import export_register, ico
+from registry.core.inventory import load_inventory
+from registry.core.vocabulary import LegalBasis, TransferMechanism
 from registry.importers import ImportFailure, import_register
 from registry.importers.draft import organisation_key
 from registry.importers.spreadsheet import parse_basis, parse_mechanism, parse_retention
-from registry.inventory import load_inventory
-from registry.vocabulary import LegalBasis, TransferMechanism
+from registry.outputs.export import export_register, ico
+from registry.pipeline.check import check
 from tests.conftest import AS_OF, ROOT
 
 FIXTURE = ROOT / "tests" / "fixtures" / "register"
@@ -584,8 +584,8 @@ def test_csv_saved_by_a_french_excel(tmp_path: Path):
 
 def test_ids_stay_kebab_case_when_truncated():
     """A long name cut at a hyphen once gave 'aaa--2' (found importing 10,000 flows)."""
+    from registry.core.model import _ID
     from registry.importers.draft import Draft
-    from registry.model import _ID
 
     draft = Draft()
     name = "a" * 55 + " b"  # slug: 55 a's, '-', 'b'; cut at 56 it ends with '-'

@@ -9,9 +9,9 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, FormatChecker
 
 from registry.cli import main
-from registry.commands.init import starter_files
-from registry.loader import LoadResult, discover, load_text
-from registry.schema import render
+from registry.cli.commands.init import starter_files
+from registry.core.loader import LoadResult, discover, load_text
+from registry.outputs.schema import render
 
 
 def test_init_writes_a_register_that_passes_the_check(tmp_path, monkeypatch, capsys):

@@ -17,11 +17,11 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from registry.export import export_register
-from registry.impact import impact
-from registry.inventory import load_inventory
-from registry.render import dot_to_svg, view_dot
-from registry.trace import trace, trace_text
+from registry.core.inventory import load_inventory
+from registry.lineage.impact import impact
+from registry.lineage.trace import trace, trace_text
+from registry.outputs.export import export_register
+from registry.outputs.render import dot_to_svg, view_dot
 from tests.conftest import AS_OF
 from tests.hostile import HOSTILE_TEXTS, hostile_inventory
 

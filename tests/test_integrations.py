@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from registry.cli import build_parser
-from registry.loader import LoadResult, load_text
+from registry.core.loader import LoadResult, load_text
 from tests.conftest import ROOT
 
 BIN = Path(sys.executable).parent  # where the `ropa` console script is installed

@@ -9,10 +9,10 @@ import datetime as dt
 from functools import cache
 from xml.etree import ElementTree as ET
 
-from registry import render
-from registry.impact import impact, impact_markdown
-from registry.inventory import Inventory, load_inventory
-from registry.trace import trace
+from registry.core.inventory import Inventory, load_inventory
+from registry.lineage.impact import impact, impact_markdown
+from registry.lineage.trace import trace
+from registry.outputs import render
 from tests.conftest import AS_OF, EXAMPLE, ROOT
 
 DEDALUS = ROOT / "tests" / "fixtures" / "dedalus"

@@ -1,4 +1,4 @@
-"""The lineage graph (registry/graph.py) on the small lab-group fixture."""
+"""The lineage graph (registry/lineage/graph.py) on the small lab-group fixture."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from registry import graph as lineage
-from registry.inventory import Inventory, load_inventory
+from registry.core.inventory import Inventory, load_inventory
+from registry.lineage import graph as lineage
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lineage"
 
@@ -111,8 +111,9 @@ def test_networkx_stays_out_of_registry_import() -> None:
     import sys
 
     code = (
-        "import sys, registry.cli, registry.check, registry.rules, registry.render, "
-        "registry.trace, registry.impact; registry.rules.catalogue(); "
+        "import sys, registry.cli, registry.pipeline.check, registry.rules, "
+        "registry.outputs.render, registry.lineage.trace, registry.lineage.impact; "
+        "registry.rules.catalogue(); "
         "print('networkx' in sys.modules, 'graphviz' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from registry.check import CheckResult, check
-from registry.inventory import load_inventory
+from registry.core.inventory import load_inventory
+from registry.pipeline.check import CheckResult, check
 from tests.lineage_inventory import base, dpa, flow, org, system, with_docs, write
 
 AS_OF = dt.date(2026, 11, 29)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from registry import loader
-from registry.loader import LoadResult, Position, load_path, load_text, resolve_plain
+from registry.core import loader
+from registry.core.loader import LoadResult, Position, load_path, load_text, resolve_plain
 
 
 def load(text: str, file: str = "f.yaml") -> LoadResult:

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from registry.inventory import load_inventory
-from registry.loader import load_path
+from registry.core.inventory import load_inventory
+from registry.core.loader import load_path
 from tests.conftest import EXAMPLE, write_inventory
 
 SAMPLE = {

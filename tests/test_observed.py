@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from registry import observed
-from registry.loader import Position
-from registry.observed import Endpoint, EvidenceProblem, Observation, read_evidence
+from registry.core.loader import Position
+from registry.evidence import observed
+from registry.evidence.observed import Endpoint, EvidenceProblem, Observation, read_evidence
 
 
 def event(inputs, outputs, run="r1", **extra) -> dict:

@@ -10,8 +10,8 @@ import json
 import tracemalloc
 from pathlib import Path
 
-from registry.inventory import load_inventory
-from registry.reconcile import reconcile
+from registry.core.inventory import load_inventory
+from registry.evidence.reconcile import reconcile
 
 LAB = Path(__file__).parent / "fixtures" / "lab" / "inventory"
 MiB = 1 << 20

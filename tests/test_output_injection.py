@@ -93,7 +93,7 @@ def test_hostile_inventory_is_valid_and_checks_clean(tmp_path: Path, index: int)
 
 
 def test_refused_strings_never_reach_the_model(tmp_path: Path) -> None:
-    from registry.inventory import load_inventory
+    from registry.core.inventory import load_inventory
 
     documents = "---\n".join(
         f"kind: System\nid: s{i}\nname: {_yaml_string(text)}\n" for i, text in enumerate(REFUSED)
@@ -105,7 +105,7 @@ def test_refused_strings_never_reach_the_model(tmp_path: Path) -> None:
 
 
 def test_every_hostile_name_is_admitted_as_a_name() -> None:
-    from registry.model import Organisation
+    from registry.core.model import Organisation
 
     for name in HOSTILE_NAMES:
         Organisation.model_validate({"kind": "Organisation", "id": "x", "name": name})

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from registry.check import check
 from registry.cli import main
-from registry.inventory import load_inventory
-from registry.loader import Position
-from registry.observed import Endpoint
-from registry.reconcile import Matcher, Ref, reconcile
+from registry.core.inventory import load_inventory
+from registry.core.loader import Position
+from registry.evidence.observed import Endpoint
+from registry.evidence.reconcile import Matcher, Ref, reconcile
+from registry.pipeline.check import check
 from tests.conftest import AS_OF, write_inventory
 
 LAB = Path(__file__).parent / "fixtures" / "lab"

@@ -1,4 +1,4 @@
-"""Diagrams (registry/render.py): structure, escaping, links, determinism, collapse,
+"""Diagrams (registry/outputs/render.py): structure, escaping, links, determinism, collapse,
 and what happens without a Graphviz engine. SVG is compared by structure (node
 titles, edges, clusters), never by bytes: those differ between renderers."""
 
@@ -12,9 +12,9 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from registry import render
 from registry.cli import main
-from registry.inventory import load_inventory
+from registry.core.inventory import load_inventory
+from registry.outputs import render
 from tests.hostile import HOSTILE_NAMES, HOSTILE_TEXTS, hostile_inventory
 from tests.lineage_inventory import base, flow, org, system, to_yaml, with_docs, write
 

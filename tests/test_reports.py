@@ -17,9 +17,9 @@ from xml.etree import ElementTree as ET
 import jsonschema
 import pytest
 
-from registry.findings import Finding, Severity
-from registry.loader import Position
-from registry.report import FORMATS, to_json, to_junit, to_sarif, to_text
+from registry.core.findings import Finding, Severity
+from registry.core.loader import Position
+from registry.outputs.report import FORMATS, to_json, to_junit, to_sarif, to_text
 from registry.rules import catalogue
 from tests.builder import Edit, Put, perturb
 

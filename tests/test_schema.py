@@ -8,8 +8,8 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from registry.cli import main
-from registry.loader import LoadResult, discover, load_text
-from registry.schema import SCHEMA_PATH, inventory_schema, render
+from registry.core.loader import LoadResult, discover, load_text
+from registry.outputs.schema import SCHEMA_PATH, inventory_schema, render
 from tests.conftest import EXAMPLE, ROOT
 
 LAB = Path(__file__).parent / "fixtures" / "lab" / "inventory"

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from registry.inventory import load_inventory
+from registry.core.inventory import load_inventory
 from tests.hostile import hostile_inventory as shared_hostile_inventory
 from tests.site_support import ROOT, build_site, pages, serve
 
@@ -228,7 +228,6 @@ def test_search_finds_a_system_by_name(visit) -> None:
 
 
 def test_clicking_a_diagram_node_opens_its_page(visit) -> None:
-    pytest.importorskip("registry.render", reason="lineage diagrams (registry.render) not merged")
     inventory = load_inventory(example_inventory())
     activity = sorted(inventory.activities)[0]
     visit.open(f"activities/{activity}/")

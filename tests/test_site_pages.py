@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from registry.check import check
-from registry.inventory import load_inventory
-from registry.model import KINDS
-from registry.site import markup
-from registry.site.diagrams import embed, url_prefix
-from registry.site.pages import CONTENT_END, CONTENT_START, DOWNLOAD_JSON, NAV, build_site
-from registry.site.plugin import with_csp
-from registry.urls import entity_path
+from registry.core.inventory import load_inventory
+from registry.core.model import KINDS
+from registry.outputs.site import markup
+from registry.outputs.site.diagrams import embed, url_prefix
+from registry.outputs.site.pages import CONTENT_END, CONTENT_START, DOWNLOAD_JSON, NAV, build_site
+from registry.outputs.site.plugin import with_csp
+from registry.outputs.urls import entity_path
+from registry.pipeline.check import check
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 AS_OF = dt.date(2026, 11, 29)
@@ -226,7 +226,7 @@ def test_relative_links_match_posixpath(page: str, target: str, expected: str) -
 
 
 def test_diagrams_drawn_in_parallel_match_one_by_one() -> None:
-    from registry.site.diagrams import diagram
+    from registry.outputs.site.diagrams import diagram
 
     result = check(load_inventory(FIXTURE), AS_OF)
     batched = build_site(result)

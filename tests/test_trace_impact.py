@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from registry.cli import main
-from registry.impact import impact, impact_markdown, md
-from registry.inventory import Inventory, load_inventory
-from registry.trace import UnknownEntity, trace, trace_text
+from registry.core.inventory import Inventory, load_inventory
+from registry.lineage.impact import impact, impact_markdown, md
+from registry.lineage.trace import UnknownEntity, trace, trace_text
 from tests.hostile import HOSTILE_NAMES, HOSTILE_TEXTS, hostile_inventory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lineage"

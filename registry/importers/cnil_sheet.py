@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from registry.export import cnil
 from registry.importers.draft import Draft, ImportFailure, organisation_key
 from registry.importers.grid import Grid, cell_text, parse_date, read_grids
 from registry.importers.spreadsheet import (
@@ -25,6 +24,7 @@ from registry.importers.spreadsheet import (
     parse_mechanism,
     parse_retention,
 )
+from registry.outputs.export import cnil
 
 NAME = "Nom / sigle"
 REFERENCE = "N° / Référence"

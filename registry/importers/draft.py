@@ -25,9 +25,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from registry.inventory import build
-from registry.loader import LoadResult, resolve_plain
-from registry.model import KINDS, Entity
+from registry.core.inventory import build
+from registry.core.loader import LoadResult, resolve_plain
+from registry.core.model import KINDS, Entity
 
 FOLDERS = {
     "Organisation": "organisations",

@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from registry.core.loader import LoadResult, LocatedList, LocatedMap, discover, load_text
+from registry.core.vocabulary import Art9Condition
 from registry.importers.draft import Draft, ImportFailure
 from registry.importers.spreadsheet import parse_basis, parse_contact, parse_retention
-from registry.loader import LoadResult, LocatedList, LocatedMap, discover, load_text
-from registry.vocabulary import Art9Condition
 
 # fideslang category (after 1.x → 2.x renaming) → our taxonomy; longest prefix wins.
 CATEGORY_MAP: dict[str, str] = {

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from registry.export.cells import restore
 from registry.importers.draft import ImportFailure
+from registry.outputs.export.cells import restore
 
 MAX_BYTES = 64 * 1024 * 1024
 EXCEL_EPOCH = dt.date(1899, 12, 30)

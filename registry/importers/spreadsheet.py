@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from registry.export import cnil, derive, ico
+from registry.core.model import Activity, Retention
+from registry.core.vocabulary import Art9Condition, LegalBasis, TransferMechanism, is_iso_country
 from registry.importers.draft import Draft, ImportFailure, match_key, organisation_key
 from registry.importers.grid import Grid, cell_text, lines, parse_date, read_grids
-from registry.model import Activity, Retention
-from registry.vocabulary import Art9Condition, LegalBasis, TransferMechanism, is_iso_country
+from registry.outputs.export import cnil, derive, ico
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{5,}$")

@@ -13,9 +13,9 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from registry.findings import Finding, Severity
-from registry.inventory import Inventory
-from registry.model import Entity
+from registry.core.findings import Finding, Severity
+from registry.core.inventory import Inventory
+from registry.core.model import Entity
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registry.findings import Finding, Severity
-from registry.model import add_duration
+from registry.core.findings import Finding, Severity
+from registry.core.model import add_duration
 from registry.rules.base import RuleContext, rule
 
 E, W = Severity.error, Severity.warning

@@ -2,7 +2,7 @@
 
 A per-flow check cannot see health data that leaves the EEA on the third hop, or a
 processor that hands a controller's data to a sub-processor under an activity of
-its own. TRF-101 and DPA-101 walk the lineage graph (:mod:`registry.graph`), and
+its own. TRF-101 and DPA-101 walk the lineage graph (:mod:`registry.lineage.graph`), and
 build it (importing networkx) only when the inventory holds a flow they could find
 fault with, so `ropa check` on a clean register never pays for it; every walk
 starts from the flows concerned and explores only what they reach, so the cost
@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from registry.findings import Finding, Severity
-from registry.inventory import Inventory
-from registry.model import Flow, Security
+from registry.core.findings import Finding, Severity
+from registry.core.inventory import Inventory
+from registry.core.model import Flow, Security
+from registry.core.vocabulary import Authentication, ContractType, countries
 from registry.rules.base import RuleContext, rule
-from registry.vocabulary import Authentication, ContractType, countries
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -28,7 +28,7 @@ E = Severity.error
 
 
 def _graph(ctx: RuleContext) -> nx.MultiDiGraph:
-    from registry.graph import lineage_graph
+    from registry.lineage.graph import lineage_graph
 
     return lineage_graph(ctx.inventory)
 
@@ -68,7 +68,7 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
 
     import networkx as nx
 
-    from registry.graph import SUBJECT, related_categories
+    from registry.lineage.graph import SUBJECT, related_categories
 
     graph = _graph(ctx)
     eea = lists.eea
@@ -169,7 +169,7 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
 
     import networkx as nx
 
-    from registry.graph import ORGANISATION, related_categories
+    from registry.lineage.graph import ORGANISATION, related_categories
 
     graph = _graph(ctx)
     nodes = graph.nodes

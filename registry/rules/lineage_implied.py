@@ -2,7 +2,7 @@
 
 LIN-001 to LIN-006 are found by reconciling evidence of real data movements
 (OpenLineage events, connection logs: ``ropa check --observed``) with the
-register; ``registry/reconcile.py`` emits them, this module documents them.
+register; ``registry/evidence/reconcile.py`` emits them, this module documents them.
 LIN-010 and LIN-012 are implied by the inventory itself and need no evidence (a flow
 into a system that does not declare storing what it receives is RET-101, judged
 along the lineage graph).
@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registry.findings import Finding, Severity
-from registry.inventory import Inventory
+from registry.core.findings import Finding, Severity
+from registry.core.inventory import Inventory
 from registry.rules.base import RuleContext, loader_rule, rule
 
 E, W = Severity.error, Severity.warning
 
 
-# --- found in the evidence (emitted by registry.reconcile) -------------------------
+# --- found in the evidence (emitted by registry.evidence.reconcile) -------------------------
 
 
 @rule("LIN-001", "undocumented-flow", E, "Art. 30(1)(d), 5(2)")

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterator
 from functools import cache
 
-from registry.findings import Finding, Severity
-from registry.inventory import Inventory
-from registry.model import Contract
+from registry.core.findings import Finding, Severity
+from registry.core.inventory import Inventory
+from registry.core.model import Contract
+from registry.core.vocabulary import Art28Clause, ContractType
 from registry.rules.base import RuleContext, rule
-from registry.vocabulary import Art28Clause, ContractType
 
 E, W = Severity.error, Severity.warning
 _PROCESSING = (ContractType.dpa, ContractType.sub_processing)

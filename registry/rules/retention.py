@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registry.findings import Finding, Severity
+from registry.core.findings import Finding, Severity
 from registry.rules.base import RuleContext, rule
 
 E = Severity.error

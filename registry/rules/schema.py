@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from registry.findings import Severity
+from registry.core.findings import Severity
 from registry.rules.base import loader_rule, rule
 
 E = Severity.error

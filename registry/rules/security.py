@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registry.findings import Finding, Severity
-from registry.inventory import Inventory
-from registry.model import System
+from registry.core.findings import Finding, Severity
+from registry.core.inventory import Inventory
+from registry.core.model import System
+from registry.core.vocabulary import Authentication
 from registry.rules.base import RuleContext, rule
-from registry.vocabulary import Authentication
 
 E, W = Severity.error, Severity.warning
 

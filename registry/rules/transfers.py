@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from registry.findings import Finding, Severity
+from registry.core.findings import Finding, Severity
+from registry.core.vocabulary import TransferMechanism, countries
 from registry.rules.base import RuleContext, rule
-from registry.vocabulary import TransferMechanism, countries
 
 E, W = Severity.error, Severity.warning
 

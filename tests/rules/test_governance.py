@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from registry.check import check
-from registry.inventory import load_inventory
+from registry.core.inventory import load_inventory
+from registry.pipeline.check import check
 from registry.rules.base import Settings
 from tests.builder import AS_OF, Edit, Put, assert_finding, near_miss, of_rule, perturb, trigger
 from tests.conftest import write_inventory

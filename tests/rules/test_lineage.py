@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from registry.check import CheckResult
+from registry.pipeline.check import CheckResult
 from tests.builder import Edit, Put, near_miss, of_rule, trigger
 
 PORTAL = "systems/portal.yaml"

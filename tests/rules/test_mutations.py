@@ -12,10 +12,10 @@ import re
 
 import pytest
 
-from registry.check import check
-from registry.inventory import build
-from registry.loader import LoadResult, load_text
-from registry.report import FORMATS
+from registry.core.inventory import build
+from registry.core.loader import LoadResult, load_text
+from registry.outputs.report import FORMATS
+from registry.pipeline.check import check
 from tests.builder import AS_OF, baseline
 
 # Shapes, not volume: each one stands for a class of mistakes.

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from registry.check import CheckResult
-from registry.findings import Finding
-from registry.reconcile import reconcile
+from registry.core.findings import Finding
+from registry.evidence.reconcile import reconcile
+from registry.pipeline.check import CheckResult
 from tests.builder import (
     Case,
     Edit,

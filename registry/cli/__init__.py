@@ -1,0 +1,187 @@
+"""The `ropa` command line: parses arguments and wires the modules together.
+
+Each command lives in ``registry/cli/commands/<name>.py`` with ``run(args) -> int`` and
+is imported only when used, so `ropa check` never pays for networkx, Graphviz,
+openpyxl or MkDocs. Exit codes: 0 no error-level finding, 1 error-level findings,
+2 the command could not run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import sys
+from collections.abc import Sequence
+
+from registry import __version__
+
+
+class UsageError(Exception):
+    """The command cannot run: one clear line on stderr, exit 2."""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(2, f"ropa: error: {message} (see `ropa --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ropa", description="The GDPR Article 30 register, kept as code.")
+    parser.add_argument("--version", action="version", version=f"ropa {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_text, description=help_text)
+
+    def path_argument(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "path",
+            nargs="?",
+            default=None,
+            metavar="PATH",
+            help="inventory folder or file (default: from ropa.yaml, else inventory/)",
+        )
+
+    def as_of_argument(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--as-of",
+            type=_date,
+            default=None,
+            metavar="DATE",
+            help="judge dates (expiries, deadlines, reviews) as of DATE (default: today)",
+        )
+
+    def timeout_argument(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--timeout",
+            type=float,
+            default=60.0,
+            metavar="SECONDS",
+            help="give up drawing SVG after SECONDS (default: 60)",
+        )
+
+    p = command("check", "check the inventory against the GDPR rules")
+    path_argument(p)
+    p.add_argument("--format", choices=["text", "json", "sarif", "junit"], default="text")
+    p.add_argument(
+        "--observed",
+        nargs="+",
+        default=None,
+        metavar="FILE",
+        help="OpenLineage events (JSON/JSON lines) or connection-log CSV to reconcile",
+    )
+    p.add_argument(
+        "--baseline", default=None, metavar="FILE", help="known findings that do not fail the check"
+    )
+    p.add_argument("--out", default=None, metavar="FILE", help="write the report to FILE")
+    as_of_argument(p)
+
+    command("rules", "list the rule catalogue")
+    p = command("explain", "print one rule's documentation")
+    p.add_argument("code", metavar="CODE")
+
+    p = command("graph", "draw the lineage as Graphviz DOT or SVG")
+    path_argument(p)
+    p.add_argument(
+        "--view",
+        default="overview",
+        help="overview | transfers | category:ID | system:ID | activity:ID | organisation:ID",
+    )
+    p.add_argument("--format", choices=["dot", "svg"], default="dot")
+    p.add_argument("--out", default=None, metavar="FILE")
+    timeout_argument(p)
+
+    p = command("trace", "every route a data category takes, to its last recipient")
+    p.add_argument("category", metavar="CATEGORY")
+    path_argument(p)
+    p.add_argument("--format", choices=["text", "json", "dot", "svg"], default="text")
+    p.add_argument("--out", default=None, metavar="FILE")
+    timeout_argument(p)
+
+    p = command("impact", "breach impact of one system (Art. 33/34)")
+    p.add_argument("system", metavar="SYSTEM")
+    path_argument(p)
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument("--out", default=None, metavar="FILE")
+    as_of_argument(p)
+
+    p = command("export", "the register as CSV, XLSX or JSON (ICO, CNIL, full)")
+    path_argument(p)
+    p.add_argument("--format", choices=["csv", "xlsx", "json"], default="csv")
+    p.add_argument("--template", choices=["ico", "cnil", "full"], default=None)
+    p.add_argument("--record", choices=["controller", "processor"], default="controller")
+    p.add_argument("--org", default=None, metavar="ID", help="only this organisation's record")
+    p.add_argument("--out", default=None, metavar="FILE")
+    as_of_argument(p)
+
+    p = command("import", "read an existing register (spreadsheet or Fides) into YAML")
+    p.add_argument("source", choices=["spreadsheet", "fides"])
+    p.add_argument("input", metavar="FILE_OR_DIR")
+    p.add_argument("--template", choices=["ico", "cnil"], default="ico")
+    p.add_argument("--out", required=True, metavar="DIR")
+
+    p = command("diff", "what a change does to the register (Markdown for pull requests)")
+    p.add_argument("base", metavar="BASE")
+    p.add_argument("head", nargs="?", default=None, metavar="HEAD")
+    p.add_argument("path", nargs="?", default=None, metavar="PATH")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    as_of_argument(p)
+
+    command("schema", "print the JSON Schema of the inventory, for editors")
+
+    p = command("init", "write a small starter inventory")
+    p.add_argument("directory", metavar="DIR")
+
+    p = command("baseline", "write the current findings as a baseline")
+    p.add_argument("action", choices=["write"])
+    p.add_argument("file", metavar="FILE")
+    path_argument(p)
+    p.add_argument(
+        "--observed", nargs="+", default=None, metavar="FILE", help="evidence, as for check"
+    )
+    as_of_argument(p)
+    return parser
+
+
+# Commands whose name is a Python keyword live in a module of another name.
+_MODULES = {"import": "importer"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    module_name = f"registry.cli.commands.{_MODULES.get(args.command, args.command)}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        print(
+            f"ropa: error: `ropa {args.command}` is not available in this version", file=sys.stderr
+        )
+        return 2
+    try:
+        return int(module.run(args))
+    except UsageError as error:
+        print(f"ropa: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def entry() -> None:
+    sys.exit(main())
+

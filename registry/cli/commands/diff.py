@@ -1,0 +1,57 @@
+"""`ropa diff BASE [HEAD] [PATH]`: what a change does to the register.
+
+Reads both revisions straight from git (the work tree is never touched). HEAD
+defaults to the commit checked out; PATH to the inventory of ropa.yaml. Exit 0
+whatever the change holds; 2 when it cannot run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from registry.cli import UsageError
+from registry.cli.commands.common import as_of, config, write_output
+from registry.core.git import GitError, read_inventory_files, repository_root, resolve
+
+
+def _repository_path(raw: str, root: Path) -> str:
+    absolute = (Path.cwd() / raw).resolve()
+    try:
+        relative = absolute.relative_to(root.resolve())
+    except ValueError:
+        raise UsageError(f"inventory path {raw!r} is outside the git repository") from None
+    return "" if relative == Path(".") else relative.as_posix()
+
+
+def run(args: argparse.Namespace) -> int:
+    from registry.core.inventory import inventory_from_files
+    from registry.outputs.diff import FORMATS, diff
+
+    try:
+        root = repository_root(Path.cwd())
+        head_name, path_arg = args.head, args.path
+        if head_name is not None and path_arg is None:
+            # `ropa diff main inventory/`: a second argument that is a path, not a revision
+            try:
+                resolve(head_name, root)
+            except GitError:
+                if Path(head_name).exists():
+                    head_name, path_arg = None, head_name
+        head_name = head_name or "HEAD"
+        path = _repository_path(path_arg or config().inventory, root)
+        base_commit, head_commit = resolve(args.base, root), resolve(head_name, root)
+        shown = path or "the repository root"
+        head_files = read_inventory_files(head_commit, path, root)
+        if not head_files:
+            raise UsageError(f"revision {head_name!r} has no inventory (YAML files) at {shown}")
+        base_files = read_inventory_files(base_commit, path, root)
+    except GitError as error:
+        raise UsageError(str(error)) from None
+    base = inventory_from_files(base_files, path)
+    head = inventory_from_files(head_files, path)
+    result = diff(base, head, as_of(args), args.base, head_name)
+    if not base_files:
+        result.notes.append(f"{args.base} has no inventory at {shown}: everything in it is new.")
+    write_output(FORMATS[args.format](result), None)
+    return 0

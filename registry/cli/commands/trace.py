@@ -1,0 +1,29 @@
+"""`ropa trace CATEGORY`: every route a data category takes, to its last recipient."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from registry.cli import UsageError
+from registry.cli.commands.common import load, write_output
+
+
+def run(args: argparse.Namespace) -> int:
+    from registry.lineage.trace import UnknownEntity, require, trace, trace_text
+    from registry.outputs.render import RenderError, dot_to_svg, view_dot
+
+    inventory = load(args)
+    try:
+        require(inventory, "DataCategory", args.category)
+        if args.format in ("dot", "svg"):
+            dot = view_dot(inventory, f"category:{args.category}")
+            text = dot_to_svg(dot, timeout=args.timeout) if args.format == "svg" else dot
+        elif args.format == "json":
+            text = json.dumps(trace(inventory, args.category), indent=2, ensure_ascii=False) + "\n"
+        else:
+            text = trace_text(trace(inventory, args.category))
+    except (UnknownEntity, RenderError) as error:
+        raise UsageError(str(error)) from None
+    write_output(text, args.out)
+    return 0

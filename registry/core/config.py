@@ -1,0 +1,73 @@
+"""`ropa.yaml`: project settings, so CI needs no flags.
+
+inventory: inventory          # where the YAML lives
+observed: [observed/*.jsonl]  # evidence of real data movements (globs)
+baseline: .ropa-baseline.json # known findings that do not fail the check
+large_scale_subjects: 10000   # Art. 35 screening threshold
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from registry.core.loader import LoadResult, load_text
+
+CONFIG_NAME = "ropa.yaml"
+_KEYS = {"inventory", "observed", "baseline", "large_scale_subjects"}
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass
+class Config:
+    directory: Path = field(default_factory=Path)
+    inventory: str = "inventory"
+    observed: list[str] = field(default_factory=list)
+    baseline: str | None = None
+    large_scale_subjects: int = 10_000
+
+
+def load_config(directory: Path | None = None) -> Config:
+    """Read ``ropa.yaml`` from ``directory`` (default: the current one), if present."""
+    directory = directory or Path.cwd()
+    path = directory / CONFIG_NAME
+    if not path.is_file():
+        return Config(directory=directory)
+    result = LoadResult()
+    try:
+        load_text(path.read_text("utf-8"), CONFIG_NAME, result)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    if result.problems:
+        problem = result.problems[0]
+        raise ConfigError(f"{problem.pos}: {problem.message}")
+    body = result.documents[0].body if result.documents else {}
+    if not isinstance(body, dict):
+        raise ConfigError(f"{CONFIG_NAME}: expected a mapping of settings")
+    unknown = sorted(set(body) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{CONFIG_NAME}: unknown setting {unknown[0]!r} (known: {sorted(_KEYS)})")
+    config = Config(directory=directory)
+    if "inventory" in body:
+        if not isinstance(body["inventory"], str):
+            raise ConfigError(f"{CONFIG_NAME}: inventory must be a path")
+        config.inventory = body["inventory"]
+    observed = body.get("observed", [])
+    if isinstance(observed, str):
+        observed = [observed]
+    if not isinstance(observed, list) or not all(isinstance(o, str) for o in observed):
+        raise ConfigError(f"{CONFIG_NAME}: observed must be a list of paths or globs")
+    config.observed = list(observed)
+    if body.get("baseline") is not None:
+        if not isinstance(body["baseline"], str):
+            raise ConfigError(f"{CONFIG_NAME}: baseline must be a path")
+        config.baseline = body["baseline"]
+    if "large_scale_subjects" in body:
+        value = body["large_scale_subjects"]
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{CONFIG_NAME}: large_scale_subjects must be a whole number")
+        config.large_scale_subjects = value
+    return config

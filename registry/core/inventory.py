@@ -1,0 +1,528 @@
+"""Located YAML documents → a validated, resolved inventory.
+
+Validation errors from pydantic are mapped back onto the YAML tree (their ``loc``
+is a path into it) so each one carries the file:line:col of the value to fix.
+References between entities are resolved here; a dangling one is a finding with a
+"did you mean" suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from registry.core.findings import Finding
+from registry.core.loader import (
+    MAX_FILE_BYTES,
+    Document,
+    LoadProblem,
+    LoadResult,
+    LocatedList,
+    LocatedMap,
+    Position,
+    decode_yaml,
+    gc_paused,
+    load_path,
+    load_text,
+)
+from registry.core.model import (
+    KINDS,
+    Activity,
+    Contract,
+    DataCategory,
+    DataSubject,
+    Entity,
+    Flow,
+    Organisation,
+    System,
+    Waiver,
+)
+from registry.core.vocabulary import SpecialCategory
+
+
+def schema_finding(
+    code: str, message: str, pos: Position, kind: str = "", ident: str = ""
+) -> Finding:
+    from registry.rules import catalogue
+
+    rule = catalogue()[code]
+    return Finding(
+        code, rule.severity, rule.article, message, kind or "File", ident or pos.file, pos
+    )
+
+
+@dataclass
+class Inventory:
+    """Every entity by kind and id, with where each was written."""
+
+    root: str
+    files: list[str] = field(default_factory=list)
+    by_kind: dict[str, dict[str, Entity]] = field(
+        default_factory=lambda: {kind: {} for kind in KINDS}
+    )
+    nodes: dict[tuple[str, str], LocatedMap] = field(default_factory=dict)
+    builtin: set[tuple[str, str]] = field(default_factory=set)
+    # Entities that failed validation: known to exist, so references to them do not
+    # cascade into "dangling reference" findings.
+    invalid: set[tuple[str, str]] = field(default_factory=set)
+    invalid_nodes: dict[tuple[str, str], LocatedMap] = field(default_factory=dict)
+    problems: list[Finding] = field(default_factory=list)
+
+    # -- typed views ------------------------------------------------------------
+    @property
+    def organisations(self) -> dict[str, Organisation]:
+        return self.by_kind["Organisation"]  # type: ignore[return-value]
+
+    @property
+    def categories(self) -> dict[str, DataCategory]:
+        return self.by_kind["DataCategory"]  # type: ignore[return-value]
+
+    @property
+    def subjects(self) -> dict[str, DataSubject]:
+        return self.by_kind["DataSubject"]  # type: ignore[return-value]
+
+    @property
+    def systems(self) -> dict[str, System]:
+        return self.by_kind["System"]  # type: ignore[return-value]
+
+    @property
+    def activities(self) -> dict[str, Activity]:
+        return self.by_kind["Activity"]  # type: ignore[return-value]
+
+    @property
+    def flows(self) -> dict[str, Flow]:
+        return self.by_kind["Flow"]  # type: ignore[return-value]
+
+    @property
+    def contracts(self) -> dict[str, Contract]:
+        return self.by_kind["Contract"]  # type: ignore[return-value]
+
+    @property
+    def waivers(self) -> dict[str, Waiver]:
+        return self.by_kind["Waiver"]  # type: ignore[return-value]
+
+    def entities(self, *, include_builtin: bool = False) -> Iterator[Entity]:
+        for kind in KINDS:
+            for ident in sorted(self.by_kind[kind]):
+                if include_builtin or (kind, ident) not in self.builtin:
+                    yield self.by_kind[kind][ident]
+
+    # -- positions --------------------------------------------------------------
+    def position(self, entity: Entity, *path: str | int) -> Position:
+        """Where ``entity``'s field at ``path`` is written; the nearest existing parent else."""
+        node: Any = self.nodes[(entity.kind, entity.id)]
+        pos: Position = node.pos
+        for step in path:
+            if isinstance(node, LocatedMap) and step in node:
+                pos = node.value_positions[step]
+                node = node[step]
+            elif isinstance(node, LocatedList) and isinstance(step, int) and step < len(node):
+                pos = node.item_positions[step]
+                node = node[step]
+            else:
+                break
+        return pos
+
+    def key_position(self, entity: Entity, key: str) -> Position:
+        node = self.nodes[(entity.kind, entity.id)]
+        return node.key_positions.get(key, node.pos)
+
+    def invalid_mentions(self, kind: str, field_path: str, ident: str) -> bool:
+        """True if an entity of ``kind`` that failed validation names ``ident`` at ``field_path``.
+
+        Rules that judge by absence (no flow, no contract in force) ask this, so that
+        one schema error does not cascade into findings about other entities.
+        """
+        return any(
+            k == kind
+            and any(value == ident for value, _ in _values_at(node, field_path.split(".")))
+            for (k, _), node in self.invalid_nodes.items()
+        )
+
+    # -- derived facts ----------------------------------------------------------
+    def endpoint(self, ident: str) -> Entity | None:
+        """A flow end: a system, else an organisation, else a data subject."""
+        return self.systems.get(ident) or self.organisations.get(ident) or self.subjects.get(ident)
+
+    @cached_property
+    def category_ancestors(self) -> dict[str, tuple[str, ...]]:
+        """Each category id → itself and its ancestors, nearest first (cycles cut)."""
+        result: dict[str, tuple[str, ...]] = {}
+        for ident in self.categories:
+            chain: list[str] = []
+            current: str | None = ident
+            while current is not None and current in self.categories and current not in chain:
+                chain.append(current)
+                current = self.categories[current].parent
+            result[ident] = tuple(chain)
+        return result
+
+    @cached_property
+    def category_special(self) -> dict[str, SpecialCategory]:
+        """Each special category id → its kind, inherited from the nearest marked ancestor
+        (rules ask once per category of every flow: worked out once per category)."""
+        result: dict[str, SpecialCategory] = {}
+        for ident, chain in self.category_ancestors.items():
+            for ancestor in chain:
+                special = self.categories[ancestor].special
+                if special is not None:
+                    result[ident] = special
+                    break
+        return result
+
+    def special_of(self, category: str) -> SpecialCategory | None:
+        """The special kind of a category, inherited from the nearest marked ancestor."""
+        return self.category_special.get(category)
+
+    def covers(self, allowed: Iterable[str], category: str) -> bool:
+        """True if ``category`` is one of ``allowed`` or a sub-category of one."""
+        return not set(allowed).isdisjoint(self.category_ancestors.get(category, (category,)))
+
+    @cached_property
+    def flows_by_activity(self) -> dict[str, list[Flow]]:
+        result: dict[str, list[Flow]] = {}
+        for flow in self.flows.values():
+            result.setdefault(flow.activity, []).append(flow)
+        return result
+
+    @cached_property
+    def contracts_by_processor(self) -> dict[str | None, list[Contract]]:
+        """Contracts by the processor they bind, in declaration order (an index for rules)."""
+        result: dict[str | None, list[Contract]] = {}
+        for contract in self.contracts.values():
+            result.setdefault(contract.processor, []).append(contract)
+        return result
+
+    def operator_of(self, ident: str) -> str | None:
+        """The organisation behind a flow end (a system's operator, or the organisation)."""
+        if ident in self.systems:
+            return self.systems[ident].operator
+        if ident in self.organisations:
+            return ident
+        return None
+
+    def country_of(self, ident: str) -> str | None:
+        """Where a flow end is: the system's hosting country, else its operator's."""
+        if ident in self.systems:
+            system = self.systems[ident]
+            if system.country:
+                return system.country
+            operator = self.organisations.get(system.operator or "")
+            return operator.country if operator else None
+        if ident in self.organisations:
+            return self.organisations[ident].country
+        return None
+
+    def controllers_of(self, activity: Activity) -> set[str]:
+        result = set(activity.joint_controllers)
+        if activity.controller:
+            result.add(activity.controller)
+        return result
+
+    def systems_of(self, activity: Activity) -> set[str]:
+        """Systems an activity uses: listed ones and the ends of its flows.
+
+        Only systems that exist: a dangling `systems:` entry is SCH-012's finding,
+        and every rule may then index ``self.systems`` with what this returns.
+        """
+        used = {s for s in activity.systems if s in self.systems}
+        for flow in self.flows_by_activity.get(activity.id, ()):
+            for end in (flow.source, flow.to):
+                if end in self.systems:
+                    used.add(end)
+        return used
+
+    @cached_property
+    def activities_by_system(self) -> dict[str, list[Activity]]:
+        result: dict[str, list[Activity]] = {}
+        for activity in self.activities.values():
+            for system in self.systems_of(activity):
+                result.setdefault(system, []).append(activity)
+        return result
+
+    def is_processor_end(self, flow: Flow) -> str | None:
+        """The processor a flow hands data to, if its receiving side is run by one."""
+        activity = self.activities.get(flow.activity)
+        if activity is None:
+            return None
+        controllers = self.controllers_of(activity)
+        if flow.to in self.systems:
+            operator = self.systems[flow.to].operator
+            if operator and operator not in controllers:
+                return operator
+            return None
+        if flow.to in self.organisations and flow.recipient_role == "processor":
+            return flow.to
+        return None
+
+
+# --- building ------------------------------------------------------------------
+
+
+def _walk(node: Any, loc: tuple, *, at_key: bool = False) -> tuple[Position, bool]:
+    """Position of ``loc`` inside a located tree; True if the path was found whole.
+
+    With ``at_key`` the last step is located at its key (an unknown field is
+    wrong by its name, not by its value).
+    """
+    pos = node.pos
+    for index, step in enumerate(loc):
+        if at_key and index == len(loc) - 1 and isinstance(node, LocatedMap) and step in node:
+            return node.key_positions[step], True
+        if isinstance(node, LocatedMap) and step in node:
+            pos = node.value_positions[step]
+            node = node[step]
+        elif isinstance(node, LocatedMap) and isinstance(step, str):
+            # Unknown fields are reported at the key, which lies in key_positions.
+            return node.key_positions.get(step, pos), False
+        elif isinstance(node, LocatedList) and isinstance(step, int) and step < len(node):
+            pos = node.item_positions[step]
+            node = node[step]
+        else:
+            return pos, False
+    return pos, True
+
+
+def _message(error: dict) -> tuple[str, str]:
+    """Pydantic error → (rule code, message naming the field)."""
+    loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "SCH-008", f"unknown field {loc!r}"
+    if kind == "missing":
+        return "SCH-010", f"required field {loc!r} is missing"
+    text = error["msg"]
+    if text.startswith("Value error, "):
+        text = text[len("Value error, ") :]
+    return "SCH-009", f"{loc}: {text}"
+
+
+def _confusable_key(ident: str) -> str:
+    return unicodedata.normalize("NFKC", ident).casefold()
+
+
+class _Builder:
+    def __init__(self, inventory: Inventory) -> None:
+        self.inventory = inventory
+
+    def add(self, document: Document, *, builtin: bool = False) -> None:
+        inv = self.inventory
+        body = document.body
+        if not isinstance(body, LocatedMap):
+            inv.problems.append(
+                schema_finding(
+                    "SCH-013", "a document must be a mapping with `kind` and `id`", document.pos
+                )
+            )
+            return
+        kind = body.get("kind")
+        if not isinstance(kind, str) or kind not in KINDS:  # a list or mapping is unhashable
+            if kind is None:
+                message = "document has no `kind` (one of " + ", ".join(KINDS) + ")"
+            else:
+                hint = difflib.get_close_matches(str(kind), list(KINDS), n=1)
+                message = f"unknown kind {kind!r}" + (
+                    f"; did you mean {hint[0]!r}?" if hint else ""
+                )
+            pos = body.value_positions.get("kind", body.pos)
+            inv.problems.append(schema_finding("SCH-007", message, pos))
+            return
+        ident = body.get("id")
+        label = str(ident) if isinstance(ident, str) else ""
+        try:
+            entity = KINDS[kind].model_validate(body)
+        except ValidationError as error:
+            for item in error.errors(include_url=False, include_input=False):
+                code, message = _message(item)
+                pos, _ = _walk(body, item["loc"], at_key=item["type"] == "extra_forbidden")
+                inv.problems.append(schema_finding(code, message, pos, kind, label))
+            if label:
+                inv.invalid.add((kind, label))
+                inv.invalid_nodes[(kind, label)] = body
+            return
+        existing = inv.by_kind[kind].get(entity.id)
+        key = (kind, entity.id)
+        if existing is not None and key not in inv.builtin:
+            first_node = inv.nodes[key]
+            first = first_node.value_positions.get("id", first_node.pos)
+            inv.problems.append(
+                schema_finding(
+                    "SCH-011",
+                    f"duplicate id {entity.id!r} for {kind} (first defined at {first})",
+                    body.value_positions.get("id", body.pos),
+                    kind,
+                    entity.id,
+                )
+            )
+            return
+        inv.builtin.discard(key)  # an inventory may redefine a default taxonomy entry
+        inv.by_kind[kind][entity.id] = entity
+        inv.nodes[key] = body
+        if builtin:
+            inv.builtin.add(key)
+
+    def check_confusables(self) -> None:
+        inv = self.inventory
+        for kind, entities in inv.by_kind.items():
+            seen: dict[str, str] = {}
+            for ident in sorted(entities):
+                folded = _confusable_key(ident)
+                if folded in seen and seen[folded] != ident:
+                    entity = entities[ident]
+                    inv.problems.append(
+                        schema_finding(
+                            "SCH-011",
+                            f"id {ident!r} differs from {seen[folded]!r} only by case or "
+                            "look-alike characters",
+                            inv.position(entity, "id"),
+                            kind,
+                            ident,
+                        )
+                    )
+                seen.setdefault(folded, ident)
+
+    def resolve_references(self) -> None:
+        inv = self.inventory
+        # Ids that a reference to these kinds may name (invalid entities exist too).
+        known: dict[tuple[str, ...], set[str]] = {}
+        for targets in {t for cls in KINDS.values() for t in cls.references.values()}:
+            known[targets] = {i for t in targets for i in inv.by_kind[t]}
+            known[targets].update(i for t, i in inv.invalid if t in targets)
+        paths = {
+            cls: [(f, f.split("."), known[t]) for f, t in cls.references.items()]
+            for cls in KINDS.values()
+        }
+        for entity in inv.entities():
+            node = inv.nodes[(entity.kind, entity.id)]
+            for field_path, path, ids in paths[type(entity)]:
+                # Fast pass over the values; positions are only needed for a finding.
+                if len(path) == 1:
+                    value = node.get(path[0])
+                    if value is None or (type(value) is str and value in ids):
+                        continue
+                    values = value if type(value) is LocatedList else (value,)
+                else:
+                    values = _scalars_at(node, path)
+                if all(i in ids for i in values if isinstance(i, str)):
+                    continue
+                targets = entity.references[field_path]
+                for ident, pos in _values_at(node, path):
+                    if not isinstance(ident, str) or ident in ids:
+                        continue
+                    names = [i for t in targets for i in inv.by_kind[t]]
+                    hint = difflib.get_close_matches(ident, names, n=1, cutoff=0.6)
+                    what = " or ".join(targets)
+                    message = f"{field_path}: no {what} with id {ident!r}" + (
+                        f"; did you mean {hint[0]!r}?" if hint else ""
+                    )
+                    inv.problems.append(
+                        schema_finding("SCH-012", message, pos, entity.kind, entity.id)
+                    )
+
+
+def _scalars_at(node: Any, path: list[str]) -> list[Any]:
+    """The values at a dotted field path (as :func:`_values_at`, without positions)."""
+    found: list[Any] = []
+    _collect(node, path, 0, found)
+    return found
+
+
+def _collect(node: Any, path: list[str], step: int, found: list[Any]) -> None:
+    if type(node) is LocatedList:
+        for item in node:
+            _collect(item, path, step, found)
+        return
+    if type(node) is not LocatedMap or path[step] not in node:
+        return
+    value = node[path[step]]
+    if step + 1 < len(path):
+        _collect(value, path, step + 1, found)
+    elif type(value) is LocatedList:
+        found.extend(value)
+    else:
+        found.append(value)
+
+
+def _values_at(node: Any, path: list[str]) -> Iterator[tuple[Any, Position]]:
+    """Every scalar at a dotted field path, descending through lists."""
+    if not path:
+        return
+    if isinstance(node, LocatedList):
+        for item in node:
+            yield from _values_at(item, path)
+        return
+    if not isinstance(node, LocatedMap) or path[0] not in node:
+        return
+    value, pos = node[path[0]], node.value_positions[path[0]]
+    if len(path) > 1:
+        yield from _values_at(value, path[1:])
+    elif isinstance(value, LocatedList):
+        yield from zip(value, value.item_positions, strict=True)
+    else:
+        yield value, pos
+
+
+def _load_taxonomy(builder: _Builder) -> None:
+    text = resources.files("registry").joinpath("data/taxonomy.yaml").read_text("utf-8")
+    result = LoadResult()
+    load_text(text, "<default taxonomy>", result)
+    for document in result.documents:
+        builder.add(document, builtin=True)
+
+
+def build(result: LoadResult, root: str) -> Inventory:
+    inventory = Inventory(root=root, files=list(result.files))
+    inventory.problems.extend(schema_finding(p.code, p.message, p.pos) for p in result.problems)
+    builder = _Builder(inventory)
+    _load_taxonomy(builder)
+    for document in result.documents:
+        builder.add(document)
+    builder.check_confusables()
+    builder.resolve_references()
+    return inventory
+
+
+def inventory_from_files(files: Iterable[tuple[str, bytes | None]], root: str) -> Inventory:
+    """An inventory from (file name, content) pairs, e.g. read from a git revision.
+
+    ``None`` content stands for a file over the size limit.
+    """
+    result = LoadResult()
+    for name, raw in files:
+        result.files.append(name)
+        if raw is None:
+            result.problems.append(
+                LoadProblem(
+                    "SCH-001",
+                    f"file is over the {MAX_FILE_BYTES} byte limit; split it",
+                    Position(name, 1, 1),
+                )
+            )
+            continue
+        try:
+            text = decode_yaml(raw)
+        except UnicodeDecodeError as error:
+            result.problems.append(
+                LoadProblem(
+                    "SCH-001",
+                    f"file is not valid UTF-8 (byte {error.start}); save it as UTF-8",
+                    Position(name, raw.count(b"\n", 0, error.start) + 1, 1),
+                )
+            )
+            continue
+        load_text(text, name, result)
+    return build(result, root)
+
+
+def load_inventory(path: Path) -> Inventory:
+    """Read every YAML file under ``path`` into a resolved inventory."""
+    with gc_paused():
+        return build(load_path(path), path.as_posix())

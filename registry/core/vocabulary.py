@@ -1,0 +1,213 @@
+"""The legal vocabulary of the GDPR as enumerations, and the dated country lists.
+
+Each enumeration value is the word an inventory writes; ``article`` gives the
+provision it stands for, so reports can cite it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+
+
+class LegalBasis(StrEnum):
+    """Art. 6(1) lawful bases."""
+
+    consent = "consent"
+    contract = "contract"
+    legal_obligation = "legal_obligation"
+    vital_interests = "vital_interests"
+    public_task = "public_task"
+    legitimate_interests = "legitimate_interests"
+
+    @property
+    def article(self) -> str:
+        return "Art. 6(1)(" + "abcdef"[list(LegalBasis).index(self)] + ")"
+
+
+class Art9Condition(StrEnum):
+    """Art. 9(2) conditions for processing special categories."""
+
+    explicit_consent = "explicit_consent"
+    employment_social_protection = "employment_social_protection"
+    vital_interests = "vital_interests"
+    not_for_profit_body = "not_for_profit_body"
+    made_public = "made_public"
+    legal_claims = "legal_claims"
+    substantial_public_interest = "substantial_public_interest"
+    health_or_social_care = "health_or_social_care"
+    public_health = "public_health"
+    archiving_research_statistics = "archiving_research_statistics"
+
+    @property
+    def article(self) -> str:
+        return "Art. 9(2)(" + "abcdefghij"[list(Art9Condition).index(self)] + ")"
+
+
+class SpecialCategory(StrEnum):
+    """Art. 9(1) special categories, Art. 10 criminal data, Art. 87 national identifiers."""
+
+    health = "health"
+    genetic = "genetic"
+    biometric = "biometric"
+    racial_ethnic_origin = "racial_ethnic_origin"
+    political_opinions = "political_opinions"
+    religious_beliefs = "religious_beliefs"
+    trade_union = "trade_union"
+    sex_life_orientation = "sex_life_orientation"
+    criminal = "criminal"
+    national_id = "national_id"
+
+    @property
+    def is_art9(self) -> bool:
+        """True for the Art. 9(1) list proper (criminal data and national ids are not)."""
+        return self not in (SpecialCategory.criminal, SpecialCategory.national_id)
+
+    @property
+    def article(self) -> str:
+        if self is SpecialCategory.criminal:
+            return "Art. 10"
+        if self is SpecialCategory.national_id:
+            return "Art. 87"
+        return "Art. 9(1)"
+
+
+class TransferMechanism(StrEnum):
+    """Art. 45-49 grounds for a transfer outside the EEA."""
+
+    adequacy = "adequacy"
+    sccs = "sccs"
+    bcr = "bcr"
+    code_of_conduct = "code_of_conduct"
+    certification = "certification"
+    ad_hoc_clauses = "ad_hoc_clauses"
+    derogation_explicit_consent = "derogation_explicit_consent"
+    derogation_contract_with_subject = "derogation_contract_with_subject"
+    derogation_contract_in_subject_interest = "derogation_contract_in_subject_interest"
+    derogation_public_interest = "derogation_public_interest"
+    derogation_legal_claims = "derogation_legal_claims"
+    derogation_vital_interests = "derogation_vital_interests"
+    derogation_public_register = "derogation_public_register"
+    derogation_compelling_legitimate_interests = "derogation_compelling_legitimate_interests"
+
+    @property
+    def article(self) -> str:
+        return _TRANSFER_ARTICLES[self]
+
+
+_TRANSFER_ARTICLES = {
+    TransferMechanism.adequacy: "Art. 45",
+    TransferMechanism.sccs: "Art. 46(2)(c)",
+    TransferMechanism.bcr: "Art. 47",
+    TransferMechanism.code_of_conduct: "Art. 46(2)(e)",
+    TransferMechanism.certification: "Art. 46(2)(f)",
+    TransferMechanism.ad_hoc_clauses: "Art. 46(3)(a)",
+    TransferMechanism.derogation_explicit_consent: "Art. 49(1)(a)",
+    TransferMechanism.derogation_contract_with_subject: "Art. 49(1)(b)",
+    TransferMechanism.derogation_contract_in_subject_interest: "Art. 49(1)(c)",
+    TransferMechanism.derogation_public_interest: "Art. 49(1)(d)",
+    TransferMechanism.derogation_legal_claims: "Art. 49(1)(e)",
+    TransferMechanism.derogation_vital_interests: "Art. 49(1)(f)",
+    TransferMechanism.derogation_public_register: "Art. 49(1)(g)",
+    TransferMechanism.derogation_compelling_legitimate_interests: "Art. 49(1), second subparagraph",
+}
+
+
+class Art28Clause(StrEnum):
+    """The eight mandatory clauses of an Art. 28(3) data processing agreement."""
+
+    documented_instructions = "documented_instructions"
+    confidentiality = "confidentiality"
+    security = "security"
+    sub_processors = "sub_processors"
+    data_subject_rights = "data_subject_rights"
+    compliance_assistance = "compliance_assistance"
+    deletion_or_return = "deletion_or_return"
+    audits = "audits"
+
+    @property
+    def article(self) -> str:
+        return "Art. 28(3)(" + "abcdefgh"[list(Art28Clause).index(self)] + ")"
+
+
+class ContractType(StrEnum):
+    dpa = "dpa"
+    sub_processing = "sub_processing"
+    joint_controller_arrangement = "joint_controller_arrangement"
+    sccs = "sccs"
+
+
+class FlowKind(StrEnum):
+    continuous = "continuous"
+    batch = "batch"
+    one_off = "one-off"
+    migration = "migration"
+
+
+class Authentication(StrEnum):
+    individual = "individual"
+    shared = "shared"
+    none = "none"
+
+
+class RecipientRole(StrEnum):
+    """How an organisation that receives a flow stands to the activity's controller."""
+
+    processor = "processor"
+    controller = "controller"
+    joint_controller = "joint_controller"
+
+
+class Adequacy(StrEnum):
+    full = "full"
+    partial = "partial"
+
+
+class CountryLists:
+    """The EEA and the Commission's adequacy decisions, as shipped and dated."""
+
+    def __init__(self, eea: frozenset[str], adequacy: dict[str, dict], reviewed: dt.date) -> None:
+        self.eea = eea
+        self.adequacy = adequacy
+        self.reviewed = reviewed
+
+    def in_eea(self, country: str) -> bool:
+        return country in self.eea
+
+    def adequacy_of(self, country: str) -> Adequacy | None:
+        decision = self.adequacy.get(country)
+        return Adequacy(decision["scope"]) if decision else None
+
+    def is_third_country(self, country: str) -> bool:
+        """Outside the EEA: a transfer there needs Chapter V."""
+        return country not in self.eea
+
+    def needs_mechanism(self, country: str) -> bool:
+        """Outside the EEA and without a full adequacy decision."""
+        return country not in self.eea and self.adequacy_of(country) is not Adequacy.full
+
+
+@cache
+def countries() -> CountryLists:
+    from registry.core.loader import LoadResult, load_text
+
+    # Read with our YAML 1.2 loader: under YAML 1.1 (yaml.load) Norway's `NO`
+    # in the EEA list would turn into False.
+    text = resources.files("registry").joinpath("data/countries.yaml").read_text("utf-8")
+    result = LoadResult()
+    load_text(text, "<countries>", result)
+    if result.problems or len(result.documents) != 1:
+        raise RuntimeError(f"registry/data/countries.yaml is unreadable: {result.problems}")
+    raw = result.documents[0].body
+    return CountryLists(
+        frozenset(raw["eea"]), raw["adequacy"], dt.date.fromisoformat(raw["reviewed"])
+    )
+
+
+@cache
+def is_iso_country(code: str) -> bool:
+    import pycountry
+
+    return pycountry.countries.get(alpha_2=code) is not None

@@ -1,0 +1,429 @@
+"""Reconcile observed data movements with the declared flows.
+
+Observed endpoints are matched to systems (and organisations) through their
+``identifiers``: exact names, hostnames, dataset URIs or namespaces, and glob
+patterns. Every movement from a system to another endpoint that no declared flow
+explains becomes an LIN-001 finding with the YAML to add; endpoints that match
+nothing become LIN-002. Memory stays bounded by the number of distinct movements,
+never by the size of the evidence.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from registry.core.findings import Finding
+from registry.core.inventory import Inventory, schema_finding
+from registry.core.loader import Position, resolve_plain
+from registry.evidence.observed import Endpoint, EvidenceProblem, Observation, read_evidence
+from registry.pipeline.check import CheckResult
+
+_GLOB = re.compile(r"[*?\[]")
+_SLUG = re.compile(r"[^a-z0-9]+")
+MAX_UNKNOWN_ENDPOINTS = 10_000  # distinct unknown endpoints tracked one by one
+MAX_MATCH_CACHE = 4_096  # endpoints; cleared when full, so memory stays flat
+MAX_CATEGORIES_PER_MOVEMENT = 64
+OBSERVED = "Observed"  # the entity kind of findings about evidence
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Ref:
+    """What an endpoint was matched to: a System, an Organisation, or Unknown."""
+
+    kind: str
+    id: str
+
+    @property
+    def known(self) -> bool:
+        return self.kind != "Unknown"
+
+
+@dataclass(slots=True)
+class _Seen:
+    count: int
+    pos: Position
+    # each category observed on the movement → (where first seen, how often)
+    categories: dict[str, tuple[Position, int]] = field(default_factory=dict)
+    sample: str = ""
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of what was observed the register documents."""
+
+    files: int
+    movements: int  # distinct movements from a system to another endpoint
+    documented: int  # of those, explained by a declared flow
+    observations: int  # how often those movements were seen (rows and events, by count)
+    documented_observations: int
+    total_observations: int  # everything read, inbound and internal movements included
+    unknown_endpoints: int
+    internal: int  # movements inside one system (not flows)
+    inbound: int  # movements from outside the register into it (not flows of ours)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.documented / self.movements if self.movements else 100.0
+
+    def as_dict(self) -> dict[str, int | float]:
+        return {
+            "files": self.files,
+            "movements": self.movements,
+            "documented": self.documented,
+            "percent": round(self.percent, 1),
+            "observations": self.observations,
+            "documented_observations": self.documented_observations,
+            "total_observations": self.total_observations,
+            "unknown_endpoints": self.unknown_endpoints,
+            "internal": self.internal,
+            "inbound": self.inbound,
+        }
+
+    def __str__(self) -> str:
+        return (
+            f"coverage: {self.documented} of {self.movements} observed movement(s) documented "
+            f"({self.percent:.1f}%), {self.documented_observations} of {self.observations} "
+            f"observation(s) in {self.files} evidence file(s)"
+        )
+
+
+@dataclass
+class Reconciliation:
+    findings: list[Finding]
+    coverage: Coverage
+
+
+class Matcher:
+    """Endpoint → the system or organisation whose identifiers name it."""
+
+    def __init__(self, inventory: Inventory) -> None:
+        self.exact: dict[str, Ref] = {}
+        self.hosts: dict[str, Ref] = {}  # hosts of identifiers such as ldap://dc01.internal
+        self.globs: list[tuple[re.Pattern[str], Ref, str]] = []
+        self.findings: list[Finding] = []
+        self._cache: dict[Endpoint, Ref | None] = {}
+        for kind, entities in (
+            ("System", inventory.systems),
+            ("Organisation", inventory.organisations),
+        ):
+            for ident in sorted(entities):
+                entity = entities[ident]
+                for index, identifier in enumerate(getattr(entity, "identifiers", [])):
+                    self._add(inventory, entity, index, identifier.strip(), Ref(kind, ident))
+        # The most specific pattern wins: the longest one without its wildcards.
+        self.globs.sort(key=lambda g: (-len(_GLOB.sub("", g[2])), g[1]))
+
+    def _add(self, inventory: Inventory, entity, index: int, identifier: str, ref: Ref) -> None:
+        if not identifier:
+            return
+        key = identifier.casefold()  # hostnames and schemes are case-insensitive
+        if _GLOB.search(identifier):
+            regex = re.compile(fnmatch.translate(key), re.IGNORECASE)
+            self.globs.append((regex, ref, identifier))
+            return
+        if "://" in key:
+            parts = urlsplit(key)
+            if parts.hostname and parts.path in ("", "/"):
+                self.hosts.setdefault(parts.hostname, ref)
+        owner = self.exact.setdefault(key, ref)
+        if owner != ref:
+            self.findings.append(
+                schema_finding(
+                    "LIN-005",
+                    f"identifier {identifier!r} of {ref.kind} {ref.id} is already claimed by "
+                    f"{owner.kind} {owner.id}; observed movements through it go to {owner.id}",
+                    inventory.position(entity, "identifiers", index),
+                    ref.kind,
+                    ref.id,
+                )
+            )
+
+    def _prefix(self, uri: str) -> Ref | None:
+        """The identifier that is the longest prefix of ``uri`` ending at a '/' or '.':
+        a database or bucket URI covers its tables and objects."""
+        start = uri.find("://")
+        if start < 0:
+            return None
+        for end in range(len(uri) - 1, start + 3, -1):
+            if uri[end] in "/." and uri[:end] in self.exact:
+                return self.exact[uri[:end]]
+        return None
+
+    def match(self, endpoint: Endpoint) -> Ref | None:
+        """Exact identifier, else a URI prefix, else a URI's host, else a glob."""
+        if endpoint in self._cache:
+            return self._cache[endpoint]
+        candidates = [c.casefold() for c in endpoint.candidates]
+        found = next((self.exact[c] for c in candidates if c in self.exact), None)
+        if found is None:
+            found = self._prefix(candidates[0])
+        if found is None:
+            found = next((self.hosts[c] for c in candidates if c in self.hosts), None)
+        if found is None:
+            found = next(
+                (ref for regex, ref, _ in self.globs for c in candidates if regex.match(c)), None
+            )
+        if len(self._cache) >= MAX_MATCH_CACHE:
+            self._cache.clear()
+        self._cache[endpoint] = found
+        return found
+
+
+def _slug(text: str) -> str:
+    return _SLUG.sub("-", text.casefold()).strip("-")[:60].strip("-") or "endpoint"
+
+
+def _yaml_scalar(text: str) -> str:
+    """A YAML scalar that reads back as ``text`` (JSON strings are YAML)."""
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", text) and resolve_plain(text) == text
+    return text if plain else json.dumps(text)
+
+
+class _Reconciler:
+    def __init__(self, inventory: Inventory) -> None:
+        self.inv = inventory
+        self.matcher = Matcher(inventory)
+        self.findings: list[Finding] = list(self.matcher.findings)
+        self.movements: dict[tuple[Ref, Ref], _Seen] = {}
+        self.unknown: dict[str, _Seen] = {}
+        self.overflow: _Seen | None = None
+        self.unknown_categories: dict[str, _Seen] = {}
+        self.internal: set[Ref] = set()
+        self.observations = 0
+        self.inbound = 0
+        self.category_index = self._category_index()
+        self.flows_between: dict[tuple[str, str], list[str]] = {}
+        for flow in inventory.flows.values():
+            self.flows_between.setdefault((flow.source, flow.to), []).append(flow.id)
+
+    def _category_index(self) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for ident, category in sorted(self.inv.categories.items()):
+            for name in (category.name, *category.aliases):
+                index.setdefault(name.casefold(), ident)
+        for ident in self.inv.categories:  # an id always wins over a name
+            index[ident.casefold()] = ident
+        return index
+
+    # -- reading -----------------------------------------------------------------
+    def resolve(self, endpoint: Endpoint, pos: Position, count: int) -> Ref:
+        ref = self.matcher.match(endpoint)
+        if ref is not None:
+            return ref
+        group = endpoint.group
+        seen = self.unknown.get(group)
+        if seen is None:
+            if len(self.unknown) >= MAX_UNKNOWN_ENDPOINTS:
+                if self.overflow is None:
+                    self.overflow = _Seen(0, pos)
+                self.overflow.count += count
+                return Ref("Unknown", "*")
+            seen = self.unknown[group] = _Seen(0, pos, sample=endpoint.text)
+        seen.count += count
+        return Ref("Unknown", group)
+
+    def add(self, observation: Observation) -> None:
+        self.observations += observation.count
+        source = self.resolve(observation.source, observation.pos, observation.count)
+        target = self.resolve(observation.target, observation.pos, observation.count)
+        if source == target:
+            self.internal.add(source)
+            return
+        seen = self.movements.get((source, target))
+        if seen is None:
+            seen = self.movements[(source, target)] = _Seen(0, observation.pos)
+        seen.count += observation.count
+        for category in observation.categories:
+            first = seen.categories.get(category)
+            if first is not None:
+                seen.categories[category] = (first[0], first[1] + observation.count)
+            elif len(seen.categories) < MAX_CATEGORIES_PER_MOVEMENT:
+                seen.categories[category] = (observation.pos, observation.count)
+
+    def problem(self, problem: EvidenceProblem) -> None:
+        self.findings.append(
+            schema_finding("LIN-004", problem.message, problem.pos, OBSERVED, problem.pos.file)
+        )
+
+    # -- judging -----------------------------------------------------------------
+    def covering_flows(self, source: Ref, target: Ref) -> list[str]:
+        """Declared flows that explain data going from ``source`` to ``target``."""
+        inv = self.inv
+        found = list(self.flows_between.get((source.id, target.id), ()))
+        if target.kind == "System":
+            operator = inv.systems[target.id].operator
+            if operator:  # a flow to the organisation that runs the system
+                found += self.flows_between.get((source.id, operator), ())
+        elif target.kind == "Organisation":
+            for system in inv.systems.values():  # a flow to one of its systems
+                if system.operator == target.id:
+                    found += self.flows_between.get((source.id, system.id), ())
+        return sorted(set(found))
+
+    def categories_of(self, seen: _Seen) -> tuple[dict[str, tuple[Position, int]], list[str]]:
+        """Observed category names → (known ids with where and how often, unknown names)."""
+        known: dict[str, tuple[Position, int]] = {}
+        unknown = []
+        for name, (pos, count) in seen.categories.items():
+            ident = self.category_index.get(name.casefold())
+            if ident is None:
+                unknown.append(name)
+                first = self.unknown_categories.setdefault(name, _Seen(0, pos))
+                first.count += count
+            elif ident in known:
+                known[ident] = (min(known[ident][0], pos), known[ident][1] + count)
+            else:
+                known[ident] = (pos, count)
+        return known, unknown
+
+    def suggest_activity(self, source: str, target: Ref) -> str:
+        using_source = {a.id for a in self.inv.activities_by_system.get(source, ())}
+        using_target = {a.id for a in self.inv.activities_by_system.get(target.id, ())}
+        both = sorted(using_source & using_target)
+        if both or using_source:
+            return (both or sorted(using_source))[0]
+        return "ACTIVITY"  # no activity uses the source: the engineer must say which
+
+    def label(self, ref: Ref) -> str:
+        return ref.id if ref.known else f"unknown endpoint {ref.id}"
+
+    def judge(self) -> tuple[int, int, int, int]:
+        movements = documented = observations = documented_observations = 0
+        for (source, target), seen in self.movements.items():
+            known, _ = self.categories_of(seen)
+            if source.kind != "System":
+                self.inbound += 1
+                continue
+            movements += 1
+            observations += seen.count
+            entity_id = f"{source.id}->{target.id}"
+            flows = self.covering_flows(source, target)
+            if not flows:
+                self.findings.append(
+                    self.undocumented_flow(source, target, seen, list(known), entity_id)
+                )
+                continue
+            documented += 1
+            documented_observations += seen.count
+            declared = [c for f in flows for c in self.inv.flows[f].data_categories]
+            extra = [c for c in known if not self.inv.covers(declared, c)]
+            if extra:
+                first = min(known[c][0] for c in extra)  # the first evidence of the excess
+                times = max(known[c][1] for c in extra)
+                self.findings.append(
+                    schema_finding(
+                        "LIN-003",
+                        f"observed movement {source.id} → {target.id} carries {', '.join(extra)}, "
+                        f"which flow(s) {', '.join(flows)} do not declare (seen {times} time(s))",
+                        first,
+                        OBSERVED,
+                        entity_id,
+                    )
+                )
+        return movements, documented, observations, documented_observations
+
+    def undocumented_flow(
+        self, source: Ref, target: Ref, seen: _Seen, categories: list[str], entity_id: str
+    ) -> Finding:
+        to = target.id if target.known else _slug(self.unknown_host(target))
+        snippet = {
+            "kind": "Flow",
+            "id": _slug(f"{source.id}-to-{to}"),
+            "activity": self.suggest_activity(source.id, target),
+            "from": source.id,
+            "to": to,
+        }
+        parts = [f"{k}: {_yaml_scalar(v)}" for k, v in snippet.items()]
+        if categories:
+            parts.append(f"data_categories: [{', '.join(categories)}]")
+        also = "" if target.known else f" (and declare System {to})"
+        return schema_finding(
+            "LIN-001",
+            f"undocumented flow: data moves from {source.id} to {self.label(target)} (seen "
+            f"{seen.count} time(s)) and no declared flow explains it; add {{{', '.join(parts)}}}"
+            + also,
+            seen.pos,
+            OBSERVED,
+            entity_id,
+        )
+
+    def unknown_host(self, ref: Ref) -> str:
+        seen = self.unknown.get(ref.id)
+        endpoint = Endpoint(seen.sample if seen else ref.id, ref.id if "://" in ref.id else None)
+        return endpoint.host or ref.id
+
+    def undocumented_systems(self) -> None:
+        for group, seen in self.unknown.items():
+            ident = _slug(self.unknown_host(Ref("Unknown", group)))
+            self.findings.append(
+                schema_finding(
+                    "LIN-002",
+                    f"observed endpoint {group} (seen {seen.count} time(s)) matches no system or "
+                    f"organisation: declare it, e.g. {{kind: System, id: {ident}, name: "
+                    f"{_yaml_scalar(ident)}, identifiers: [{json.dumps(group)}]}}",
+                    seen.pos,
+                    OBSERVED,
+                    group,
+                )
+            )
+        if self.overflow is not None:
+            self.findings.append(
+                schema_finding(
+                    "LIN-002",
+                    f"more than {MAX_UNKNOWN_ENDPOINTS} distinct unknown endpoints: "
+                    f"{self.overflow.count} more observation(s) not listed one by one",
+                    self.overflow.pos,
+                    OBSERVED,
+                    "*",
+                )
+            )
+        for name, seen in self.unknown_categories.items():
+            self.findings.append(
+                schema_finding(
+                    "LIN-006",
+                    f"observed data category {name!r} matches no DataCategory id, name or alias",
+                    seen.pos,
+                    OBSERVED,
+                    f"category:{name}",
+                )
+            )
+
+
+def reconcile(inventory: Inventory, files: Iterable[tuple[Path, str]]) -> Reconciliation:
+    """Read every evidence file (path, name to report) and judge it against the register."""
+    reconciler = _Reconciler(inventory)
+    count = 0
+    for path, display in files:
+        count += 1
+        for item in read_evidence(path, display):
+            if isinstance(item, EvidenceProblem):
+                reconciler.problem(item)
+            else:
+                reconciler.add(item)
+    movements, documented, observations, documented_observations = reconciler.judge()
+    reconciler.undocumented_systems()
+    coverage = Coverage(
+        files=count,
+        movements=movements,
+        documented=documented,
+        observations=observations,
+        documented_observations=documented_observations,
+        total_observations=reconciler.observations,
+        unknown_endpoints=len(reconciler.unknown),
+        internal=len(reconciler.internal),
+        inbound=reconciler.inbound,
+    )
+    return Reconciliation(reconciler.findings, coverage)
+
+
+def with_evidence(result: CheckResult, files: Iterable[tuple[Path, str]]) -> CheckResult:
+    """``result`` with the evidence's findings merged in and its coverage set."""
+    reconciliation = reconcile(result.inventory, files)
+    findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)
+    return replace(result, findings=findings, coverage=reconciliation.coverage)

@@ -1,0 +1,472 @@
+"""The CNIL "registre": the organisation's page, then one fiche per activity, in French.
+
+XLSX: a sheet listing the activities (under the controller / DPO / representative
+block) and one sheet per fiche. CSV: one row per activity, the fiche's lines as
+columns. The data-category lines are the CNIL's own (état civil, vie personnelle,
+vie professionnelle, économique et financier, connexion, localisation), each with
+its description and retention; sensitive data are the Art. 9 list, offences and
+the NIR.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+from dataclasses import dataclass
+from functools import cache
+
+from registry.core.inventory import Inventory
+from registry.core.model import Activity, Retention
+from registry.core.vocabulary import Art9Condition, LegalBasis, SpecialCategory, TransferMechanism
+from registry.outputs.export import derive
+from registry.outputs.export.table import Cell, Sheet
+
+# The CNIL's data-category lines, with the taxonomy roots that fall under each.
+CATEGORY_LINES: list[tuple[str, frozenset[str]]] = [
+    (
+        "État civil, identité, données d'identification, images",
+        frozenset({"identity", "contact"}),
+    ),
+    ("Vie personnelle (habitudes de vie, situation familiale, etc.)", frozenset({"personal-life"})),
+    (
+        "Vie professionnelle (CV, scolarité, formation professionnelle, distinctions, etc.)",
+        frozenset({"employment"}),
+    ),
+    (
+        "Informations d'ordre économique et financier (revenus, situation financière, "
+        "situation fiscale, etc.)",
+        frozenset({"financial"}),
+    ),
+    ("Données de connexion (adresse IP, logs, etc.)", frozenset({"online-identifiers"})),
+    ("Données de localisation (déplacements, données GPS, GSM, etc.)", frozenset({"location"})),
+]
+OTHER_LINE = "Autres catégories de données"
+SENSITIVE_LINES: dict[SpecialCategory, str] = {
+    SpecialCategory.racial_ethnic_origin: "Données révélant l'origine raciale ou ethnique",
+    SpecialCategory.political_opinions: "Données révélant les opinions politiques",
+    SpecialCategory.religious_beliefs: (
+        "Données révélant les convictions religieuses ou philosophiques"
+    ),
+    SpecialCategory.trade_union: "Données révélant l'appartenance syndicale",
+    SpecialCategory.genetic: "Données génétiques",
+    SpecialCategory.biometric: (
+        "Données biométriques aux fins d'identifier une personne physique de manière unique"
+    ),
+    SpecialCategory.health: "Données concernant la santé",
+    SpecialCategory.sex_life_orientation: (
+        "Données concernant la vie sexuelle ou l'orientation sexuelle"
+    ),
+    SpecialCategory.criminal: "Données relatives à des condamnations pénales ou à des infractions",
+    SpecialCategory.national_id: "Numéro d'identification national unique (NIR)",
+}
+BASIS_FR: dict[LegalBasis, str] = {
+    LegalBasis.consent: "consentement",
+    LegalBasis.contract: "exécution d'un contrat",
+    LegalBasis.legal_obligation: "obligation légale",
+    LegalBasis.vital_interests: "sauvegarde des intérêts vitaux",
+    LegalBasis.public_task: "mission d'intérêt public",
+    LegalBasis.legitimate_interests: "intérêt légitime",
+}
+ART9_FR: dict[Art9Condition, str] = {
+    Art9Condition.explicit_consent: "consentement explicite",
+    Art9Condition.employment_social_protection: "droit du travail et de la protection sociale",
+    Art9Condition.vital_interests: "sauvegarde des intérêts vitaux",
+    Art9Condition.not_for_profit_body: "organisme à but non lucratif",
+    Art9Condition.made_public: "données manifestement rendues publiques par la personne",
+    Art9Condition.legal_claims: "constatation, exercice ou défense d'un droit en justice",
+    Art9Condition.substantial_public_interest: "motif d'intérêt public important",
+    Art9Condition.health_or_social_care: (
+        "médecine préventive, diagnostics médicaux, prise en charge sanitaire ou sociale"
+    ),
+    Art9Condition.public_health: "intérêt public dans le domaine de la santé publique",
+    Art9Condition.archiving_research_statistics: (
+        "archivage, recherche scientifique ou historique, statistiques"
+    ),
+}
+MECHANISM_FR: dict[TransferMechanism, str] = {
+    TransferMechanism.adequacy: "décision d'adéquation",
+    TransferMechanism.sccs: "clauses contractuelles types",
+    TransferMechanism.bcr: "règles d'entreprise contraignantes",
+    TransferMechanism.code_of_conduct: "code de conduite",
+    TransferMechanism.certification: "mécanisme de certification",
+    TransferMechanism.ad_hoc_clauses: "clauses contractuelles ad hoc",
+    TransferMechanism.derogation_explicit_consent: "dérogation : consentement explicite",
+    TransferMechanism.derogation_contract_with_subject: (
+        "dérogation : contrat avec la personne concernée"
+    ),
+    TransferMechanism.derogation_contract_in_subject_interest: (
+        "dérogation : contrat dans l'intérêt de la personne"
+    ),
+    TransferMechanism.derogation_public_interest: "dérogation : motif important d'intérêt public",
+    TransferMechanism.derogation_legal_claims: "dérogation : droits en justice",
+    TransferMechanism.derogation_vital_interests: "dérogation : intérêts vitaux",
+    TransferMechanism.derogation_public_register: "dérogation : registre public",
+    TransferMechanism.derogation_compelling_legitimate_interests: (
+        "dérogation : intérêts légitimes impérieux"
+    ),
+}
+ROLE_FR = {
+    "processor": "Sous-traitants",
+    "joint controller": "Responsables conjoints",
+    "controller": "Autres destinataires",
+    "recipient": "Autres destinataires",
+}
+SECURITY_LINES = [
+    "Contrôle d'accès des utilisateurs",
+    "Mesures de traçabilité",
+    "Mesures de protection des logiciels",
+    "Sauvegarde des données",
+    "Chiffrement des données",
+    "Contrôle des sous-traitants",
+    "Autres mesures",
+]
+# (security field, line index, phrase if true, phrase if false)
+_SECURITY_FR = [
+    ("mfa", 0, "authentification multifacteur", "sans authentification multifacteur"),
+    ("access_logging", 1, "journalisation des accès", "pas de journalisation des accès"),
+    ("monitoring", 1, "supervision", "pas de supervision"),
+    ("alert_escalation", 1, "escalade des alertes", "pas d'escalade des alertes"),
+    ("internet_exposed", 2, "exposé à Internet", "non exposé à Internet"),
+    ("backups", 3, "sauvegardes", "pas de sauvegarde"),
+    ("encryption_at_rest", 4, "chiffrement au repos", "pas de chiffrement au repos"),
+]
+_AUTH_FR = {
+    "individual": "comptes individuels",
+    "shared": "comptes partagés",
+    "none": "aucune authentification",
+}
+HEADER_COLUMNS = ["", "Nom", "Adresse", "Courriel", "Téléphone"]
+LIST_COLUMNS = [
+    "N° / Référence",
+    "Nom du traitement",
+    "Date de création",
+    "Date de mise à jour",
+    "Finalité principale",
+    "Responsable(s) conjoint(s)",
+]
+FICHE_COLUMNS = ["Rubrique", "Contenu", "Durée de conservation / précisions"]
+
+
+@cache
+def _french_countries() -> gettext.NullTranslations:
+    import pycountry
+
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"], fallback=True)
+
+
+def country_fr(code: str) -> str:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return _french_countries().gettext(country.name)
+
+
+def date_fr(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def duration_fr(period: str) -> str:
+    """``P10Y`` → ``10 ans``: the CNIL's readers are not ISO 8601 readers."""
+    from registry.core.model import _DURATION
+
+    match = _DURATION.match(period)
+    if not match:
+        return period
+    units = [
+        ("y", "an", "ans"),
+        ("mo", "mois", "mois"),
+        ("w", "semaine", "semaines"),
+        ("d", "jour", "jours"),
+        ("h", "heure", "heures"),
+        ("mi", "minute", "minutes"),
+        ("s", "seconde", "secondes"),
+    ]
+    parts = [
+        f"{int(match[k])} {one if int(match[k]) == 1 else many}"
+        for k, one, many in units
+        if match[k]
+    ]
+    return " et ".join(parts) or period
+
+
+def retention_fr(retention: Retention) -> str:
+    text = duration_fr(retention.period)
+    if retention.after:
+        text += f" à compter de : {retention.after}"
+    if retention.source:
+        text += f" ({retention.source})"
+    return text
+
+
+@dataclass
+class Line:
+    """One line of a fiche: its heading, content and the third column (retention, basis…)."""
+
+    label: str
+    content: Cell = ""
+    extra: Cell = ""
+    extra_label: str = ""  # heading of the third column in the flat CSV, if used
+    section: bool = False
+
+
+def _line_of(inv: Inventory, category: str) -> str:
+    special = inv.special_of(category)
+    if special is not None:
+        return SENSITIVE_LINES[special]
+    for ancestor in inv.category_ancestors.get(category, (category,)):
+        for label, roots in CATEGORY_LINES:
+            if ancestor in roots:
+                return label
+    return OTHER_LINE
+
+
+def _retention_for(inv: Inventory, activity: Activity, categories: list[str]) -> list[str]:
+    lines = []
+    for retention in activity.retention:
+        if any(inv.covers([retention.category], c) for c in categories) or (
+            retention.category in categories
+        ):
+            name = derive.category_names(inv, [retention.category])[0]
+            lines.append(f"{name} : {retention_fr(retention)}")
+    return lines
+
+
+def _contact(parts: list[str]) -> str:
+    return derive.contact_line(parts)
+
+
+def _security(inv: Inventory, activity: Activity) -> list[list[str]]:
+    lines: list[list[str]] = [[] for _ in SECURITY_LINES]
+    for system in derive.systems_used(inv, activity):
+        security = system.security
+        phrases: list[list[str]] = [[] for _ in SECURITY_LINES]
+        if security is not None:
+            if security.authentication is not None:
+                phrases[0].append(_AUTH_FR[security.authentication.value])
+            for name, index, yes, no in _SECURITY_FR:
+                value = getattr(security, name)
+                if value is not None:
+                    phrases[index].append(yes if value else no)
+            phrases[6].extend(security.measures)
+        for index, found in enumerate(phrases[:6]):
+            if found:
+                lines[index].append(f"{system.name} : {', '.join(found)}")
+        # Measures in words are sentences of their own: one per line.
+        lines[6].extend(f"{system.name} : {measure}" for measure in phrases[6])
+        if security is None:
+            lines[6].append(f"{system.name} : mesures non documentées")
+    for flow in sorted(inv.flows_by_activity.get(activity.id, ()), key=lambda f: f.id):
+        if flow.encrypted_in_transit is not None:
+            state = "chiffré" if flow.encrypted_in_transit else "non chiffré"
+            lines[4].append(f"Flux {flow.name or flow.id} : {state} en transit")
+    for line in derive.processor_contracts(inv, activity):
+        name, _, contract = line.partition(": ")
+        text = "aucun contrat" if contract == derive.NO_CONTRACT else f"contrat {contract}"
+        lines[5].append(f"{name} : {text}")
+    return lines
+
+
+def fiche(inv: Inventory, activity: Activity, org: str) -> list[Line]:
+    organisation = inv.organisations[org]
+    dpo, rep = organisation.dpo, organisation.representative
+    joint = sorted(inv.controllers_of(activity) - {org})
+    result = [
+        Line("Description du traitement", section=True),
+        Line("Nom / sigle", activity.name),
+        Line("N° / Référence", activity.reference or activity.id),
+        Line("Date de création", date_fr(activity.created)),
+        Line(
+            "Mise à jour",
+            date_fr(activity.last_reviewed.date if activity.last_reviewed else None),
+        ),
+        Line("Acteurs", section=True),
+        Line("Responsable du traitement", _contact(derive.organisation_parts(organisation))),
+        Line(
+            "Délégué à la protection des données",
+            _contact(derive.contact_parts(dpo.name or "", dpo)) if dpo else "",
+        ),
+        Line(
+            "Représentant",
+            _contact(derive.contact_parts(rep.name or "", rep)) if rep else "",
+        ),
+        Line(
+            "Responsable(s) conjoint(s)",
+            [
+                _contact(derive.organisation_parts(inv.organisations[j]))
+                if j in inv.organisations
+                else j
+                for j in joint
+            ],
+        ),
+        Line("Finalité(s) du traitement effectué", section=True),
+        Line(
+            "Finalité(s)",
+            [p.purpose for p in activity.purposes],
+            [
+                f"{BASIS_FR[p.legal_basis]} ({p.legal_basis.article})"
+                if p.legal_basis
+                else "base légale non documentée"
+                for p in activity.purposes
+            ],
+            "base légale",
+        ),
+        Line("Catégories de personnes concernées", section=True),
+        Line("Personnes concernées", derive.subject_names(inv, activity.data_subjects)),
+        Line("Catégories de données personnelles concernées", section=True),
+    ]
+    by_line: dict[str, list[str]] = {}
+    for category in activity.data_categories:
+        by_line.setdefault(_line_of(inv, category), []).append(category)
+
+    def category_line(label: str) -> Line:
+        found = by_line.get(label, [])
+        return Line(
+            label,
+            derive.category_names(inv, found),
+            _retention_for(inv, activity, found),
+            "durée de conservation",
+        )
+
+    result += [category_line(label) for label, _ in CATEGORY_LINES]
+    result.append(category_line(OTHER_LINE))
+    sensitive = [s for s in SENSITIVE_LINES.values() if by_line.get(s)]
+    result += [
+        Line("Données sensibles", section=True),
+        Line("Des données sensibles sont-elles traitées ?", "Oui" if sensitive else "Non"),
+    ]
+    result += [category_line(label) for label in SENSITIVE_LINES.values()]
+    condition = activity.art9_condition
+    result.append(
+        Line(
+            "Condition de l'article 9(2)",
+            f"{ART9_FR[condition]} ({condition.article})" if condition else "",
+        )
+    )
+    result.append(Line("Autorité ou loi autorisant (article 10)", activity.art10_authority or ""))
+    result.append(Line("Destinataires", section=True))
+    grouped: dict[str, list[str]] = {}
+    for recipient in derive.recipients(inv, activity):
+        grouped.setdefault(ROLE_FR[recipient.role], []).append(recipient.name)
+    for label in ("Sous-traitants", "Responsables conjoints", "Autres destinataires"):
+        result.append(Line(label, grouped.get(label, [])))
+    transfers = derive.activity_transfers(inv, activity)
+    result += [
+        Line("Transferts des données hors UE", section=True),
+        Line(
+            "Destinataires et pays",
+            [f"{t.recipient} — {country_fr(t.country)} ({t.country})" for t in transfers],
+            [_safeguard_fr(t) for t in transfers],
+            "type de garanties",
+        ),
+        Line("Mesures de sécurité", section=True),
+    ]
+    for label, lines in zip(SECURITY_LINES, _security(inv, activity), strict=True):
+        result.append(Line(label, lines))
+    return result
+
+
+def _safeguard_fr(transfer: derive.TransferLine) -> str:
+    if not transfer.mechanism:
+        return "aucune garantie documentée"
+    mechanism = TransferMechanism(transfer.mechanism)
+    text = f"{MECHANISM_FR[mechanism]} ({mechanism.article})"
+    return text + (f" : {transfer.reference}" if transfer.reference else "")
+
+
+def header_block(inv: Inventory, org: str) -> list[list[Cell]]:
+    organisation = inv.organisations[org]
+    rows: list[list[Cell]] = [["Registre des activités de traitement", organisation.name]]
+    rows.append(list(HEADER_COLUMNS))
+    rows += derive.party_rows(
+        organisation,
+        "Responsable du traitement",
+        "Délégué à la protection des données",
+        "Représentant",
+    )
+    return rows
+
+
+def activities_of(inv: Inventory, org: str) -> list[Activity]:
+    chosen = [a for a in inv.activities.values() if org in inv.controllers_of(a)]
+    return sorted(chosen, key=lambda a: (a.reference or a.id, a.name, a.id))
+
+
+def fiche_title(activity: Activity) -> str:
+    return f"{activity.reference or activity.id} {activity.name}"
+
+
+def workbook_sheets(inv: Inventory, org: str) -> list[Sheet]:
+    activities = activities_of(inv, org)
+    listing = Sheet(
+        title="Registre",
+        columns=list(LIST_COLUMNS),
+        rows=[
+            [
+                a.reference or a.id,
+                a.name,
+                date_fr(a.created),
+                date_fr(a.last_reviewed.date if a.last_reviewed else None),
+                a.purposes[0].purpose if a.purposes else "",
+                [inv.organisations[j].name for j in sorted(inv.controllers_of(a) - {org})],
+            ]
+            for a in activities
+        ],
+        preamble=header_block(inv, org),
+        widths=[16, 40, 16, 16, 50, 40],
+    )
+    sheets = [listing]
+    for activity in activities:
+        rows: list[list[Cell]] = []
+        sections: set[int] = set()
+        for line in fiche(inv, activity, org):
+            if line.section:
+                sections.add(len(rows))
+            rows.append(
+                [line.label.upper() if line.section else line.label, line.content, line.extra]
+            )
+        sheets.append(
+            Sheet(
+                title=fiche_title(activity),
+                columns=list(FICHE_COLUMNS),
+                rows=rows,
+                widths=[44, 60, 50],
+                emphasis=sections,
+            )
+        )
+    return sheets
+
+
+def flat_sheet(inv: Inventory, org: str) -> Sheet:
+    """CSV: one row per activity, one column per fiche line (and its third column)."""
+    activities = activities_of(inv, org)
+    template = _fiche_shape(inv, activities, org)
+    columns: list[str] = []
+    for label, extra_label in template:
+        columns.append(label)
+        if extra_label:
+            columns.append(f"{label} — {extra_label}")
+    rows = []
+    for activity in activities:
+        values = {line.label: line for line in fiche(inv, activity, org) if not line.section}
+        row: list[Cell] = []
+        for label, extra_label in template:
+            line = values.get(label)
+            row.append(line.content if line else "")
+            if extra_label:
+                row.append(line.extra if line else "")
+        rows.append(row)
+    return Sheet(
+        title="Registre",
+        columns=columns,
+        rows=rows,
+        preamble=header_block(inv, org),
+    )
+
+
+def _fiche_shape(inv: Inventory, activities: list[Activity], org: str) -> list[tuple[str, str]]:
+    """The fiche's lines in order (every fiche has the same lines)."""
+    if not activities:
+        return []
+    return [(ln.label, ln.extra_label) for ln in fiche(inv, activities[0], org) if not ln.section]

@@ -1,0 +1,294 @@
+"""The whole resolved register as JSON, for other tools: every entity, every derived field.
+
+Each entity is written with all of its fields (the YAML format's names) plus a
+``derived`` object holding what ropa works out from the rest: recipients,
+transfers, security description, locations for activities; countries and the
+processor for flows; whether contracts are in force on the given date. The
+document's shape is the pydantic model :class:`Register` below, published as a
+JSON Schema in ``registry/data/schemas/register.schema.json``
+(``python -m registry.outputs.export.full`` prints it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from registry.core.inventory import Inventory
+from registry.core.model import (
+    Activity,
+    Contract,
+    DataCategory,
+    DataSubject,
+    Flow,
+    Organisation,
+    System,
+    Waiver,
+)
+from registry.outputs.export import derive
+
+FORMAT = "ropa-register"
+VERSION = 1
+SCHEMA_PATH = "data/schemas/register.schema.json"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RecipientOut(_Out):
+    organisation: str
+    name: str
+    role: str
+
+
+class TransferOut(_Out):
+    country: str
+    recipient: str
+    mechanism: str | None
+    reference: str | None
+    safeguard: str
+
+
+class LocationOut(_Out):
+    system: str
+    country: str | None
+
+
+class ActivityDerived(_Out):
+    controllers: list[str]
+    systems: list[str]
+    recipients: list[RecipientOut]
+    transfers: list[TransferOut]
+    security: list[str]
+    locations: list[LocationOut]
+    special_categories: list[str]
+    rights: list[str]
+    processor_contracts: list[str]
+
+
+class FlowDerived(_Out):
+    from_country: str | None
+    to_country: str | None
+    processor: str | None
+    third_country: bool
+
+
+class SystemDerived(_Out):
+    country: str | None
+    activities: list[str]
+
+
+class OrganisationDerived(_Out):
+    controller_of: list[str]
+    processor_for: list[str]
+
+
+class CategoryDerived(_Out):
+    builtin: bool
+    special: str | None
+    ancestors: list[str]
+
+
+class SubjectDerived(_Out):
+    builtin: bool
+
+
+class ContractDerived(_Out):
+    in_force: bool
+
+
+class WaiverDerived(_Out):
+    expired: bool
+
+
+class OrganisationOut(Organisation):
+    derived: OrganisationDerived
+
+
+class CategoryOut(DataCategory):
+    derived: CategoryDerived
+
+
+class SubjectOut(DataSubject):
+    derived: SubjectDerived
+
+
+class SystemOut(System):
+    derived: SystemDerived
+
+
+class ActivityOut(Activity):
+    derived: ActivityDerived
+
+
+class FlowOut(Flow):
+    derived: FlowDerived
+
+
+class ContractOut(Contract):
+    derived: ContractDerived
+
+
+class WaiverOut(Waiver):
+    derived: WaiverDerived
+
+
+class Register(_Out):
+    """The full register: ``ropa export --format json``."""
+
+    format: str
+    version: int
+    as_of: dt.date
+    organisations: list[OrganisationOut]
+    data_categories: list[CategoryOut]
+    data_subjects: list[SubjectOut]
+    systems: list[SystemOut]
+    activities: list[ActivityOut]
+    flows: list[FlowOut]
+    contracts: list[ContractOut]
+    waivers: list[WaiverOut]
+
+
+def _dump(entity) -> dict[str, Any]:
+    return entity.model_dump(mode="json", by_alias=True)
+
+
+def _activity(inv: Inventory, activity: Activity) -> dict[str, Any]:
+    systems = derive.systems_used(inv, activity)
+    specials = sorted(
+        {s.value for c in activity.data_categories if (s := inv.special_of(c)) is not None}
+    )
+    return {
+        "controllers": sorted(inv.controllers_of(activity)),
+        "systems": [s.id for s in systems],
+        "recipients": [
+            {"organisation": r.organisation, "name": r.name, "role": r.role}
+            for r in derive.recipients(inv, activity)
+        ],
+        "transfers": [
+            {
+                "country": t.country,
+                "recipient": t.recipient,
+                "mechanism": t.mechanism or None,
+                "reference": t.reference or None,
+                "safeguard": t.safeguard,
+            }
+            for t in derive.activity_transfers(inv, activity)
+        ],
+        "security": [derive.security_line(s) for s in systems],
+        "locations": [{"system": s.id, "country": inv.country_of(s.id)} for s in systems],
+        "special_categories": specials,
+        "rights": derive.rights(activity),
+        "processor_contracts": derive.processor_contracts(inv, activity),
+    }
+
+
+def full_register(inv: Inventory, *, as_of: dt.date, org: str | None = None) -> dict[str, Any]:
+    """The register as a JSON-ready dict (every entity, sorted by id, with ``derived``)."""
+    from registry.outputs.export import ExportError
+
+    if org is not None:
+        raise ExportError(
+            "--org applies to the ICO, CNIL and processor layouts, not to the full register"
+        )
+    ends = derive.processor_ends(inv)
+    served = {p: derive.controllers_served(inv, p, ends) for p in derive.processors(inv)}
+
+    def items(mapping):
+        return [mapping[k] for k in sorted(mapping)]
+
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "as_of": as_of.isoformat(),
+        "organisations": [],
+        "data_categories": [],
+        "data_subjects": [],
+        "systems": [],
+        "activities": [],
+        "flows": [],
+        "contracts": [],
+        "waivers": [],
+    }
+    for org_ in items(inv.organisations):
+        document["organisations"].append(
+            _dump(org_)
+            | {
+                "derived": {
+                    "controller_of": sorted(
+                        a.id for a in inv.activities.values() if org_.id in inv.controllers_of(a)
+                    ),
+                    "processor_for": sorted(served.get(org_.id, {})),
+                }
+            }
+        )
+    for category in items(inv.categories):
+        special = inv.special_of(category.id)
+        document["data_categories"].append(
+            _dump(category)
+            | {
+                "derived": {
+                    "builtin": ("DataCategory", category.id) in inv.builtin,
+                    "special": special.value if special else None,
+                    "ancestors": list(inv.category_ancestors.get(category.id, ())[1:]),
+                }
+            }
+        )
+    for subject in items(inv.subjects):
+        document["data_subjects"].append(
+            _dump(subject) | {"derived": {"builtin": ("DataSubject", subject.id) in inv.builtin}}
+        )
+    for system in items(inv.systems):
+        document["systems"].append(
+            _dump(system)
+            | {
+                "derived": {
+                    "country": inv.country_of(system.id),
+                    "activities": sorted(a.id for a in inv.activities_by_system.get(system.id, ())),
+                }
+            }
+        )
+    for activity in items(inv.activities):
+        document["activities"].append(_dump(activity) | {"derived": _activity(inv, activity)})
+    for flow in items(inv.flows):
+        to_country = (flow.transfer.country if flow.transfer else None) or inv.country_of(flow.to)
+        document["flows"].append(
+            _dump(flow)
+            | {
+                "derived": {
+                    "from_country": inv.country_of(flow.source),
+                    "to_country": to_country,
+                    "processor": inv.is_processor_end(flow),
+                    "third_country": derive.transfer_of(inv, flow) is not None,
+                }
+            }
+        )
+    for contract in items(inv.contracts):
+        in_force = (contract.signed is not None and contract.signed <= as_of) and (
+            contract.expires is None or contract.expires >= as_of
+        )
+        document["contracts"].append(_dump(contract) | {"derived": {"in_force": in_force}})
+    for waiver in items(inv.waivers):
+        expired = waiver.expires is not None and waiver.expires < as_of
+        document["waivers"].append(_dump(waiver) | {"derived": {"expired": expired}})
+    return document
+
+
+def register_schema() -> dict[str, Any]:
+    schema = Register.model_json_schema(mode="serialization", by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ropa full register export"
+    return schema
+
+
+def schema_text() -> str:
+    return json.dumps(register_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":  # regenerate the shipped schema: python -m registry.outputs.export.full
+    sys.stdout.write(schema_text())

@@ -1,0 +1,108 @@
+"""The processor's record (Art. 30(2)): one row per controller it acts for.
+
+Columns follow the ICO template for processors; with ``french=True`` the CNIL's
+wording for the "registre des catégories d'activités de traitement" du sous-traitant.
+"""
+
+from __future__ import annotations
+
+from registry.core.inventory import Inventory
+from registry.outputs.export import derive
+from registry.outputs.export.table import Cell, Sheet
+
+COLUMNS = [
+    "Name and contact details of controller",
+    "Name and contact details of the controller's representative (if applicable)",
+    "Name and contact details of the controller's data protection officer (if applicable)",
+    "Categories of processing carried out on behalf of the controller",
+    "Names of third countries or international organisations that personal data are "
+    "transferred to (if applicable)",
+    "Safeguards for exceptional transfers of personal data to third countries or "
+    "international organisations (if applicable)",
+    "General description of technical and organisational security measures (if possible)",
+    "Link to contract with controller",
+]
+COLONNES = [
+    "Nom et coordonnées du responsable de traitement",
+    "Représentant du responsable de traitement (le cas échéant)",
+    "Délégué à la protection des données du responsable de traitement (le cas échéant)",
+    "Catégories de traitements effectués pour le compte du responsable de traitement",
+    "Transferts hors UE : pays ou organisations internationales destinataires",
+    "Transferts hors UE : garanties appropriées",
+    "Description générale des mesures de sécurité techniques et organisationnelles",
+    "Contrat avec le responsable de traitement",
+]
+WIDTHS = [40, 36, 36, 50, 40, 44, 60, 40]
+HEADER = {
+    False: (
+        ["", "Name", "Address", "Email", "Telephone"],
+        ("Processor", "Data Protection Officer", "Representative"),
+    ),
+    True: (
+        ["", "Nom", "Adresse", "Courriel", "Téléphone"],
+        ("Sous-traitant", "Délégué à la protection des données", "Représentant"),
+    ),
+}
+
+
+def sheet(inv: Inventory, processor: str, *, french: bool = False, ends=None) -> Sheet:
+    org = inv.organisations[processor]
+    columns, roles = HEADER[french]
+    preamble: list[list[Cell]] = [list(columns), [roles[0], *derive.organisation_parts(org)]]
+    for role, contact in ((roles[1], org.dpo), (roles[2], org.representative)):
+        parts = derive.contact_parts(contact.name or "", contact) if contact else ["", "", "", ""]
+        preamble.append([role, *parts])
+    rows = []
+    for controller, activities in derive.controllers_served(inv, processor, ends).items():
+        rows.append(_row(inv, processor, controller, activities))
+    return Sheet(
+        title=f"{org.name} (processor)" if not french else f"{org.name} (sous-traitant)",
+        columns=list(COLONNES if french else COLUMNS),
+        rows=rows,
+        preamble=preamble,
+        widths=list(WIDTHS),
+    )
+
+
+def _row(inv: Inventory, processor: str, controller: str, activities) -> list[Cell]:
+    org = inv.organisations.get(controller)
+    contact = derive.contact_line(derive.organisation_parts(org)) if org else controller
+    rep = org.representative if org else None
+    dpo = org.dpo if org else None
+    categories = []
+    flows = []
+    systems = {}
+    for activity in activities:
+        names = derive.category_names(inv, activity.data_categories)
+        categories.append(f"{activity.name}: {', '.join(names)}" if names else activity.name)
+        for flow in inv.flows_by_activity.get(activity.id, ()):
+            # The processor's part: data it receives, and data its systems pass on.
+            if inv.operator_of(flow.to) == processor or inv.operator_of(flow.source) == processor:
+                flows.append(flow)
+        for system in derive.systems_used(inv, activity):
+            if system.operator == processor:
+                systems[system.id] = system
+    transfers = derive.transfers(inv, flows)
+    served = {a.id for a in activities}
+    contracts = sorted(
+        {
+            derive.contract_text(c)
+            for c in inv.contracts.values()
+            if c.processor == processor
+            and (
+                c.controller == controller
+                # a sub-processing contract covering this controller's activities
+                or (c.type == "sub_processing" and c.scope and served & set(c.scope.activities))
+            )
+        }
+    )
+    return [
+        contact,
+        derive.contact_line(derive.contact_parts(rep.name or "", rep)) if rep else "",
+        derive.contact_line(derive.contact_parts(dpo.name or "", dpo)) if dpo else "",
+        categories,
+        [t.country_text for t in transfers],
+        [t.safeguard_text for t in transfers],
+        [derive.security_line(s) for s in sorted(systems.values(), key=lambda s: (s.name, s.id))],
+        contracts or [derive.NO_CONTRACT],
+    ]

@@ -1,0 +1,1031 @@
+"""Every page of the auditors' site, as Markdown, from a checked inventory.
+
+Nothing here knows MkDocs: :func:`build_site` returns pages (source path, title,
+Markdown) and downloads (path, bytes) and a navigation outline, which any static
+site generator that reads Markdown can publish. Entity pages stay out of the
+navigation (index pages link to them): a navigation listing every page makes a
+build quadratic in the number of pages.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from registry.core.findings import Finding, Severity
+from registry.core.inventory import Inventory
+from registry.core.model import KINDS, Entity, Flow
+from registry.core.vocabulary import countries
+from registry.outputs.report import finding_dict, summary_counts
+from registry.outputs.site import register as reg
+from registry.outputs.site.diagrams import DiagramBatch, DiagramFunction
+from registry.outputs.site.markup import (
+    external,
+    lines,
+    link,
+    source_of,
+    table,
+    text,
+    title,
+)
+from registry.outputs.site.markup import (
+    relative as link_target,
+)
+from registry.outputs.site.register import category_ref, joined, ref, ref_end
+from registry.outputs.urls import SECTIONS
+from registry.pipeline.check import CheckResult
+from registry.rules import catalogue
+
+PLURAL = {
+    "Organisation": "Organisations",
+    "DataCategory": "Data categories",
+    "DataSubject": "Data subjects",
+    "System": "Systems",
+    "Activity": "Activities",
+    "Flow": "Flows",
+    "Contract": "Contracts",
+    "Waiver": "Waivers (accepted risks)",
+}
+SINGULAR = {
+    "Organisation": "Organisation",
+    "DataCategory": "Data category",
+    "DataSubject": "Data subject",
+    "System": "System",
+    "Activity": "Processing activity",
+    "Flow": "Flow",
+    "Contract": "Contract",
+    "Waiver": "Waiver",
+}
+# Fields that hold a link to a document rather than text.
+_URL_FIELDS = {"document", "procedure", "lia", "website", "link"}
+DOWNLOAD_JSON = "downloads/register.json"
+# Around each page's content, so the HTML around it (the theme's) can be told apart.
+CONTENT_START = "<!-- ropa:content -->"
+CONTENT_END = "<!-- ropa:end -->"
+
+
+@dataclass
+class Page:
+    path: str  # Markdown source path, e.g. "systems/lis.md"
+    title: str  # plain text
+    body: str  # Markdown, every inventory string already escaped
+    wide: bool = False  # wide tables: ask the theme to hide its side columns
+
+    def markdown(self) -> str:
+        # JSON is YAML: the front matter's title survives any character.
+        hide = "hide: [navigation, toc]\n" if self.wide else ""
+        # The marker lets the stylesheet give wide pages the whole window.
+        wide = '<div class="ropa-wide"></div>\n\n' if self.wide else ""
+        return (
+            f"---\ntitle: {json.dumps(title(self.title))}\n{hide}---\n\n"
+            f"{CONTENT_START}\n\n{wide}{self.body}\n\n{CONTENT_END}\n"
+        )
+
+
+NavItem = tuple[str, "str | list[NavItem]"]
+
+
+NAV: list[NavItem] = [
+    ("Home", "index.md"),
+    (
+        "Register",
+        [
+            ("Controller record (Art. 30(1))", "register.md"),
+            ("Processor record (Art. 30(2))", "processors.md"),
+            ("Transfers outside the EEA", "transfers.md"),
+            ("Print the register", "print.md"),
+            ("Downloads", "downloads.md"),
+        ],
+    ),
+    (
+        "Inventory",
+        [(PLURAL[kind], f"{SECTIONS[kind]}/index.md") for kind in KINDS],
+    ),
+    ("Findings", "findings.md"),
+    (
+        "Reference",
+        [("Rule catalogue", "rules.md"), ("Inventory format", "format.md")],
+    ),
+]
+
+
+@dataclass
+class SiteContent:
+    pages: dict[str, Page] = field(default_factory=dict)
+    downloads: dict[str, bytes] = field(default_factory=dict)
+    nav: list[NavItem] = field(default_factory=list)
+
+    def add(self, path: str, page_title: str, body: str, *, wide: bool = False) -> None:
+        self.pages[path] = Page(path, page_title, body, wide)
+
+
+def build_site(
+    result: CheckResult,
+    *,
+    site_name: str = "Register of processing activities",
+    last_change: str | None = None,
+    draw: DiagramFunction | None = None,
+) -> SiteContent:
+    """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn."""
+    if draw is not None:
+        return _Builder(result, site_name, last_change, draw).build()
+    batch = DiagramBatch()
+    site = _Builder(result, site_name, last_change, batch.placeholder).build()
+    drawn = batch.draw_all(result.inventory)
+    for index, (_, path) in enumerate(batch.jobs):
+        page = site.pages[path]
+        page.body = page.body.replace(f"<!-- ropa:diagram:{index} -->", drawn[index], 1)
+    return site
+
+
+def rule_link(code: str, page: str) -> str:
+    """A link to a rule's entry in the catalogue; a waiver may name a rule that does not exist."""
+    if code in catalogue():
+        return link(text(code), page, "rules.md", code.lower())
+    return text(code) + " *(no such rule)*"
+
+
+def _status(finding: Finding) -> str:
+    if finding.waived_by:
+        return "accepted risk"
+    if finding.baselined:
+        return f"{finding.severity.value} (baseline)"
+    return f"**{finding.severity.value}**" if finding.fails else finding.severity.value
+
+
+class _Builder:
+    def __init__(
+        self, result: CheckResult, site_name: str, last_change: str | None, draw: DiagramFunction
+    ) -> None:
+        self.result = result
+        self.inv: Inventory = result.inventory
+        self.site_name = site_name
+        self.last_change = last_change
+        self.draw = draw
+        self.site = SiteContent()
+        self.by_entity: dict[tuple[str, str], list[Finding]] = {}
+        for finding in result.findings:
+            self.by_entity.setdefault((finding.entity_kind, finding.entity_id), []).append(finding)
+        self.backlinks = self._backlinks()
+        self.flows_by_end: dict[str, list[Flow]] = {}
+        self.flows_by_contract: dict[str, list[Flow]] = {}
+        for flow in self.inv.flows.values():
+            for end in {flow.source, flow.to}:
+                self.flows_by_end.setdefault(end, []).append(flow)
+            if flow.contract:
+                self.flows_by_contract.setdefault(flow.contract, []).append(flow)
+
+    # -- helpers ----------------------------------------------------------------
+    def _references(self, entity: Entity) -> Iterator[tuple[str, str, str]]:
+        """(field path, target kind, id) for every reference an entity makes."""
+        data = entity.model_dump(mode="json", by_alias=True)
+        for path, targets in entity.references.items():
+            for ident in _values(data, path.split(".")):
+                kind = next((t for t in targets if ident in self.inv.by_kind[t]), targets[0])
+                yield path, kind, ident
+
+    def _backlinks(self) -> dict[tuple[str, str], list[tuple[Entity, str]]]:
+        found: dict[tuple[str, str], list[tuple[Entity, str]]] = {}
+        for entity in self.inv.entities(include_builtin=True):
+            for path, kind, ident in self._references(entity):
+                found.setdefault((kind, ident), []).append((entity, path))
+            if entity.kind == "Waiver":
+                kind, _, ident = entity.entity.partition(":")  # type: ignore[attr-defined]
+                if kind in KINDS:
+                    found.setdefault((kind, ident), []).append((entity, "entity"))
+        return found
+
+    def findings_table(self, findings: list[Finding], page: str, *, entity: bool = False) -> str:
+        headers = ["Rule", "Status", "Article", "Finding", "Where (file:line)"]
+        if entity:
+            headers.insert(0, "About")
+        rows = []
+        for f in findings:
+            row = [
+                rule_link(f.rule, page),
+                _status(f)
+                + (f" ({ref(self.inv, 'Waiver', f.waived_by, page)})" if f.waived_by else ""),
+                text(f.article),
+                text(f.message),
+                text(str(f.pos)),
+            ]
+            if entity:
+                row.insert(0, self.about(f, page))
+            rows.append(row)
+        return table(headers, rows, empty="No finding.")
+
+    def about_entity(self, kind: str, ident: str, page: str) -> str:
+        if kind in KINDS and ident in self.inv.by_kind[kind]:
+            return ref(self.inv, kind, ident, page)
+        return text(f"{kind}:{ident}" if ident else kind)
+
+    def about(self, finding: Finding, page: str) -> str:
+        if finding.entity_kind in KINDS and finding.entity_id in self.inv.by_kind.get(
+            finding.entity_kind, {}
+        ):
+            return text(SINGULAR[finding.entity_kind] + " ") + ref(
+                self.inv, finding.entity_kind, finding.entity_id, page
+            )
+        return text(finding.entity)
+
+    def value(self, entity: Entity, path: str, value: Any, page: str) -> str:
+        """One field value as Markdown: references become links, URLs links, the rest text."""
+        targets = entity.references.get(path)
+        if isinstance(value, list):
+            if value and all(isinstance(v, dict) for v in value):
+                return "<br>".join(self.value(entity, path, v, page) for v in value)
+            return ", ".join(self.value(entity, path, v, page) for v in value) or "—"
+        if isinstance(value, dict):
+            return "; ".join(
+                f"{text(k)}: {self.value(entity, f'{path}.{k}', v, page)}"
+                for k, v in value.items()
+                if v not in (None, [], {})
+            )
+        if value is None:
+            return "—"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if targets and isinstance(value, str):
+            kind = next((t for t in targets if value in self.inv.by_kind[t]), targets[0])
+            return ref(self.inv, kind, value, page)
+        if path.rsplit(".", 1)[-1] in _URL_FIELDS and isinstance(value, str):
+            return external(value)
+        return lines(value)
+
+    def fields(self, entity: Entity, page: str) -> str:
+        """Every field the YAML gave, nothing dropped."""
+        data = entity.model_dump(mode="json", by_alias=True, exclude_none=True)
+        rows = []
+        for key, value in data.items():
+            if key == "kind" or value in ([], {}):
+                continue
+            rows.append([text(key), self.value(entity, key, value, page)])
+        return table(["Field", "Value"], rows)
+
+    def referenced_by(self, kind: str, ident: str, page: str) -> str:
+        rows = [
+            [
+                text(SINGULAR[source.kind]),
+                ref(self.inv, source.kind, source.id, page),
+                text(path),
+            ]
+            for source, path in sorted(
+                self.backlinks.get((kind, ident), []), key=lambda s: (s[0].kind, s[0].id, s[1])
+            )
+        ]
+        return table(["Kind", "Entity", "Through field"], rows, empty="Nothing refers to it.")
+
+    def flows_table(self, flows: list[Flow], page: str, *, activity: bool = True) -> str:
+        headers = ["Flow", "From", "To", "Data categories", "Type", "Contract", "Transfer"]
+        if activity:
+            headers.insert(1, "Activity")
+        rows = []
+        for flow in sorted(flows, key=lambda f: f.id):
+            row = [
+                ref(self.inv, "Flow", flow.id, page),
+                ref_end(self.inv, flow.source, page),
+                ref_end(self.inv, flow.to, page),
+                joined((category_ref(self.inv, c, page) for c in flow.data_categories), ", "),
+                text(flow.type.value),
+                ref(self.inv, "Contract", flow.contract, page) if flow.contract else "",
+                text(f"{flow.transfer.mechanism.value} ({flow.transfer.mechanism.article})")
+                if flow.transfer
+                else "",
+            ]
+            if activity:
+                row.insert(1, ref(self.inv, "Activity", flow.activity, page))
+            rows.append(row)
+        return table(headers, rows, empty="No flow.")
+
+    # -- the site ---------------------------------------------------------------
+    def build(self) -> SiteContent:
+        self.home()
+        self.register_pages()
+        self.entity_pages()
+        self.transfers()
+        self.findings()
+        self.rules()
+        self.format_reference()
+        self.downloads()
+        self.print_page()
+        self.site.nav = NAV
+        return self.site
+
+    def home(self) -> None:
+        page = "index.md"
+        inv, result = self.inv, self.result
+        counts = summary_counts(result)
+        out = [f"# {text(self.site_name)}\n"]
+        out.append(
+            "The record of processing activities kept under Article 30 GDPR, generated from "
+            "the inventory kept in version control"
+            + (f"; last changed **{text(self.last_change)}**" if self.last_change else "")
+            + f". Dates are judged as of **{result.as_of.isoformat()}**.\n"
+        )
+        out.append("## Compliance status\n")
+        status = (
+            "**The register fails its checks.**"
+            if result.failed
+            else "The register passes its checks (no error-level finding)."
+        )
+        out.append(status + "\n")
+        out.append(
+            table(
+                ["Errors", "Warnings", "Accepted risks"],
+                [
+                    [
+                        link(str(counts["error"]), page, "findings.md", "errors"),
+                        link(str(counts["warning"]), page, "findings.md", "warnings"),
+                        link(str(counts["waived"]), page, "findings.md", "accepted-risks"),
+                    ]
+                ],
+            )
+        )
+        out.append("## Organisations\n")
+        rows = []
+        roles = self._roles()
+        rank = {"controller": 0, "joint controller": 1, "processor": 2, "recipient": 3}
+
+        def order(org: Any) -> tuple:
+            return (min((rank[r] for r in roles.get(org.id, ())), default=9), org.name, org.id)
+
+        for org in sorted(inv.organisations.values(), key=order):
+            dpo = org.dpo
+            rows.append(
+                [
+                    ref(inv, "Organisation", org.id, page),
+                    text(", ".join(sorted(roles.get(org.id, ())))),
+                    text(org.country or ""),
+                    text(", ".join(p for p in (dpo.name, dpo.email) if p)) if dpo else "",
+                ]
+            )
+        out.append(table(["Organisation", "Role", "Country", "Data protection officer"], rows))
+        out.append("## The register in numbers\n")
+        rows = []
+        for kind in KINDS:
+            total = len(inv.by_kind[kind])
+            builtin = sum(1 for e in inv.by_kind[kind] if (kind, e) in inv.builtin)
+            count = str(total) + (f" ({builtin} from the default taxonomy)" if builtin else "")
+            rows.append([link(PLURAL[kind], page, f"{SECTIONS[kind]}/index.md"), count])
+        out.append(table(["Entries", "Count"], rows))
+        special = sorted(
+            {c for a in inv.activities.values() for c in a.data_categories if inv.special_of(c)}
+        )
+        moved = reg.transfers(inv, inv.flows.values())
+        out.append(
+            f"Special categories processed: **{len(special)}**; flows leaving the EEA: "
+            f"{link(f'**{len(moved)}**', page, 'transfers.md')}; organisations acting as "
+            f"processor: {link(f'**{len(reg.processors(inv))}**', page, 'processors.md')}.\n"
+        )
+        out.append("## Where to start\n")
+        out.append(
+            f"- {link('The controller record (Art. 30(1))', page, 'register.md')}: one row per "
+            "processing activity, each cell linked to its evidence.\n"
+            f"- {link('Findings', page, 'findings.md')}: what fails, the article, and how to fix "
+            "it.\n"
+            f"- {link('Downloads', page, 'downloads.md')} and "
+            f"{link('a printable register', page, 'print.md')}.\n"
+        )
+        self.site.add(page, "Home", "\n".join(out))
+
+    def _roles(self) -> dict[str, set[str]]:
+        roles: dict[str, set[str]] = {}
+        for activity in self.inv.activities.values():
+            if activity.controller:
+                roles.setdefault(activity.controller, set()).add("controller")
+            for joint in activity.joint_controllers:
+                roles.setdefault(joint, set()).add("joint controller")
+        for processor in reg.processors(self.inv):
+            roles.setdefault(processor, set()).add("processor")
+        for activity in self.inv.activities.values():
+            for recipient in reg.recipients(self.inv, activity):
+                if "processor" not in roles.get(recipient, ()):
+                    roles.setdefault(recipient, set()).add("recipient")
+        return roles
+
+    def register_pages(self) -> None:
+        intro = (
+            "One table per controller, one row per processing activity. The letters are "
+            "the limbs of Art. 30(1); recipients, transfers and security measures are "
+            "derived from the declared flows and systems. Click a column header to sort.\n"
+        )
+        self.site.add(
+            "register.md",
+            "Controller record (Art. 30(1))",
+            "# Record of processing activities — controller (Art. 30(1))\n\n"
+            + intro
+            + "\n"
+            + reg.controller_record(self.inv, "register.md"),
+            wide=True,
+        )
+        self.site.add(
+            "processors.md",
+            "Processor record (Art. 30(2))",
+            "# Record of processing activities — processor (Art. 30(2))\n\n"
+            "Every organisation that processes personal data on behalf of a controller in "
+            "this inventory: for whom, which processing, where the data goes, under which "
+            "contract.\n\n" + reg.processor_record(self.inv, "processors.md"),
+            wide=True,
+        )
+
+    # -- entity pages -------------------------------------------------------------
+    def entity_pages(self) -> None:
+        inv = self.inv
+        for kind in KINDS:
+            index = f"{SECTIONS[kind]}/index.md"
+            entities = [inv.by_kind[kind][i] for i in sorted(inv.by_kind[kind])]
+            rows = []
+            for entity in entities:
+                page = source_of(kind, entity.id)
+                # pages with a lineage diagram get the whole window: graphs are wide
+                wide = kind in ("Activity", "System", "Organisation", "DataCategory")
+                self.site.add(page, entity.label, self.entity_page(entity, page), wide=wide)
+                rows.append(self.index_row(entity, index))
+            body = f"# {PLURAL[kind]}\n\n" + table(self.index_headers(kind), rows)
+            self.site.add(index, PLURAL[kind], body)
+
+    def index_headers(self, kind: str) -> list[str]:
+        return {
+            "Organisation": ["Organisation", "Country", "Findings"],
+            "DataCategory": ["Data category", "Parent", "Special", "Findings"],
+            "DataSubject": ["Data subject", "Vulnerable", "Findings"],
+            "System": ["System", "Operator", "Country", "Stores", "Findings"],
+            "Activity": ["Activity", "Controller", "Purposes", "Findings"],
+            "Flow": ["Flow", "Activity", "From", "To", "Findings"],
+            "Contract": ["Contract", "Type", "Controller", "Processor", "Expires", "Findings"],
+            "Waiver": ["Waiver", "Rule", "Entity", "Approved by", "Expires"],
+        }[kind]
+
+    def _count(self, entity: Entity) -> str:
+        found = [f for f in self.by_entity.get((entity.kind, entity.id), []) if not f.waived_by]
+        errors = sum(1 for f in found if f.severity is Severity.error)
+        return f"{errors} error(s), {len(found) - errors} warning(s)" if found else "0"
+
+    def index_row(self, e: Any, page: str) -> list[str]:
+        inv = self.inv
+        name = ref(inv, e.kind, e.id, page)
+        match e.kind:
+            case "Organisation":
+                return [name, text(e.country or ""), self._count(e)]
+            case "DataCategory":
+                special = inv.special_of(e.id)
+                parent = ref(inv, "DataCategory", e.parent, page) if e.parent else ""
+                label = text(f"{special.value} ({special.article})") if special else ""
+                return [name, parent, label, self._count(e)]
+            case "DataSubject":
+                return [name, "yes" if e.vulnerable else "no", self._count(e)]
+            case "System":
+                operator = ref(inv, "Organisation", e.operator, page) if e.operator else ""
+                stores = ", ".join(category_ref(inv, s.category, page) for s in e.stores)
+                country = text(inv.country_of(e.id) or "")
+                return [name, operator, country, stores, self._count(e)]
+            case "Activity":
+                controller = ref(inv, "Organisation", e.controller, page) if e.controller else ""
+                purposes = "<br>".join(lines(p.purpose) for p in e.purposes)
+                return [name, controller, purposes, self._count(e)]
+            case "Flow":
+                return [
+                    name,
+                    ref(inv, "Activity", e.activity, page),
+                    ref_end(inv, e.source, page),
+                    ref_end(inv, e.to, page),
+                    self._count(e),
+                ]
+            case "Contract":
+                return [
+                    name,
+                    text(e.type.value),
+                    ref(inv, "Organisation", e.controller, page) if e.controller else "",
+                    ref(inv, "Organisation", e.processor, page) if e.processor else "",
+                    text(e.expires or ""),
+                    self._count(e),
+                ]
+            case _:  # Waiver
+                return [
+                    name,
+                    rule_link(e.rule, page),
+                    self._waived_entity(e, page),
+                    text(e.approved_by or ""),
+                    text(e.expires or ""),
+                ]
+
+    def _waived_entity(self, waiver: Any, page: str) -> str:
+        kind, _, ident = waiver.entity.partition(":")
+        if kind in KINDS and ident in self.inv.by_kind[kind]:
+            return ref(self.inv, kind, ident, page)
+        return text(waiver.entity)
+
+    def entity_page(self, entity: Any, page: str) -> str:
+        inv = self.inv
+        kind = entity.kind
+        out = [f"# {text(entity.label)}\n"]
+        where = inv.nodes.get((kind, entity.id))
+        origin = (
+            "the default taxonomy shipped with ropa"
+            if (kind, entity.id) in inv.builtin
+            else (text(str(where.pos)) if where else "")
+        )
+        out.append(
+            f"{text(SINGULAR[kind])} `{entity.id}` · "
+            f"{link('all ' + PLURAL[kind].lower(), page, f'{SECTIONS[kind]}/index.md')}"
+            + (f" · defined in {origin}" if origin else "")
+            + "\n"
+        )
+        findings = self.by_entity.get((kind, entity.id), [])
+        out.append("## Findings\n")
+        out.append(self.findings_table(findings, page))
+        sections = self.kind_sections(entity, page)
+        view = {
+            "Activity": "activity",
+            "System": "system",
+            "Organisation": "organisation",
+            "DataCategory": "category",
+        }.get(kind)
+        if view:
+            # The picture early: after the register entry of an activity, else first.
+            at = {"Activity": 1, "System": 3}.get(kind, 0)
+            lineage = "## Lineage\n\n" + self.draw(inv, f"{view}:{entity.id}", page)
+            sections.insert(at, lineage)
+        out += sections
+        out.append("## Every field, as written\n")
+        out.append(self.fields(entity, page))
+        out.append("## Referenced by\n")
+        out.append(self.referenced_by(kind, entity.id, page))
+        return "\n".join(out)
+
+    def kind_sections(self, e: Any, page: str) -> list[str]:
+        inv = self.inv
+        out: list[str] = []  # one string per section, heading first
+        if e.kind == "Activity":
+            out.append("## In the register (Art. 30(1))\n")
+            row = reg.controller_row(inv, e, page)
+            rows = [[h, c] for h, c in zip(reg.CONTROLLER_COLUMNS[1:], row[1:], strict=True)]
+            out.append(table(["Limb", "Entry"], rows))
+            out.append("## Flows\n")
+            out.append(self.flows_table(inv.flows_by_activity.get(e.id, []), page, activity=False))
+        elif e.kind == "System":
+            out.append("## Used by\n")
+            acts = sorted(inv.activities_by_system.get(e.id, []), key=lambda a: a.id)
+            out.append(
+                (", ".join(ref(inv, "Activity", a.id, page) for a in acts) or "*No activity.*")
+                + "\n"
+            )
+            out.append("## Security measures (Art. 32)\n")
+            out.append(text(reg.security_summary(e)) + "\n")
+            out.append("## Stores\n")
+            out.append(
+                table(
+                    ["Data category", "Retention", "Data subjects"],
+                    [
+                        [
+                            category_ref(inv, s.category, page),
+                            text(str(s.retention)) if s.retention else "**not set**",
+                            ", ".join(ref(inv, "DataSubject", x, page) for x in s.subjects),
+                        ]
+                        for s in e.stores
+                    ],
+                    empty="It stores no personal data category.",
+                )
+            )
+            out.append("## Flows in and out\n")
+            out.append(self.flows_table(self.flows_by_end.get(e.id, []), page))
+        elif e.kind == "Organisation":
+            out.append("## Systems it runs\n")
+            systems = sorted(s.id for s in inv.systems.values() if s.operator == e.id)
+            out.append(
+                (", ".join(ref(inv, "System", s, page) for s in systems) or "*None.*") + "\n"
+            )
+        elif e.kind == "DataCategory":
+            children = sorted(c.id for c in inv.categories.values() if c.parent == e.id)
+            if children:
+                out.append("## Sub-categories\n")
+                out.append(", ".join(ref(inv, "DataCategory", c, page) for c in children) + "\n")
+            out.append("## Flows carrying it\n")
+            out.append(
+                self.flows_table(
+                    [f for f in inv.flows.values() if inv.covers([e.id], _first(f, inv, e.id))],
+                    page,
+                )
+            )
+        elif e.kind == "Contract":
+            out.append("## Flows under this contract\n")
+            out.append(self.flows_table(self.flows_by_contract.get(e.id, []), page))
+        elif e.kind == "Waiver":
+            out.append("## Findings it accepts\n")
+            covered = [f for f in self.result.findings if f.waived_by == e.id]
+            out.append(self.findings_table(covered, page, entity=True))
+        # every heading above is followed by exactly one body
+        return [f"{out[i]}\n{out[i + 1]}" for i in range(0, len(out), 2)]
+
+    # -- cross-cutting pages --------------------------------------------------------
+    def transfers(self) -> None:
+        page = "transfers.md"
+        inv = self.inv
+        moved = sorted(
+            reg.transfers(inv, inv.flows.values()),
+            key=lambda t: (
+                t.country or "",
+                t.flow.transfer.mechanism if t.flow.transfer else "",
+                t.flow.id,
+            ),
+        )
+        lists = countries()
+        out = ["# Transfers outside the EEA (Chapter V)\n"]
+        out.append(
+            "Every flow whose destination is hosted outside the European Economic Area, with "
+            f"its safeguard. Adequacy decisions as reviewed on {lists.reviewed}.\n"
+        )
+        summary: dict[tuple[str, str], int] = {}
+        for t in moved:
+            mechanism = (
+                t.flow.transfer.mechanism.value
+                if t.flow.transfer
+                else ("none" if t.needs_mechanism else "adequacy")
+            )
+            key = (t.country or "unknown", mechanism)
+            summary[key] = summary.get(key, 0) + 1
+        out.append("## By country and mechanism\n")
+        out.append(
+            table(
+                ["Country", "Mechanism", "Flows"],
+                [[text(c), text(m), str(n)] for (c, m), n in sorted(summary.items())],
+                empty="No flow leaves the EEA.",
+            )
+        )
+        out.append("## Every transfer\n")
+        rows = []
+        for t in moved:
+            flow = t.flow
+            adequacy = lists.adequacy_of(t.country) if t.country else None
+            rows.append(
+                [
+                    ref(inv, "Flow", flow.id, page),
+                    ref(inv, "Activity", flow.activity, page),
+                    ref_end(inv, flow.source, page),
+                    ref_end(inv, flow.to, page),
+                    text(t.country or "unknown"),
+                    text(adequacy.value if adequacy else "none"),
+                    text(f"{flow.transfer.mechanism.value} ({flow.transfer.mechanism.article})")
+                    if flow.transfer
+                    else ("**missing**" if t.needs_mechanism else ""),
+                    text(flow.transfer.reference or "") if flow.transfer else "",
+                ]
+            )
+        out.append(
+            table(
+                ["Flow", "Activity", "From", "To", "Country", "Adequacy", "Mechanism", "Reference"],
+                rows,
+                empty="No flow leaves the EEA.",
+            )
+        )
+        out.append("## Diagram\n")
+        out.append(self.draw(inv, "transfers", page))
+        self.site.add(page, "Transfers outside the EEA", "\n".join(out), wide=True)
+
+    def findings(self) -> None:
+        page = "findings.md"
+        result = self.result
+        rules = catalogue()
+        out = ["# Findings\n"]
+        counts = summary_counts(result)
+        out.append(
+            f"As of {result.as_of.isoformat()}: **{counts['error']}** error(s), "
+            f"**{counts['warning']}** warning(s), **{counts['waived']}** accepted risk(s). "
+            "Errors fail the check in CI; warnings do not; an accepted risk is a finding "
+            "covered by an approved, unexpired waiver.\n"
+        )
+        open_findings = [f for f in result.findings if not f.waived_by]
+        for severity, anchor in ((Severity.error, "errors"), (Severity.warning, "warnings")):
+            chosen = [f for f in open_findings if f.severity is severity]
+            out.append(f"## {anchor.capitalize()} {{#{anchor}}}\n")
+            out.append(self.findings_table(chosen, page, entity=True))
+        out.append("## Accepted risks {#accepted-risks}\n")
+        rows = []
+        for waiver in sorted(self.inv.waivers.values(), key=lambda w: w.id):
+            covered = sum(1 for f in result.findings if f.waived_by == waiver.id)
+            expired = waiver.expires is not None and waiver.expires < result.as_of
+            rows.append(
+                [
+                    ref(self.inv, "Waiver", waiver.id, page),
+                    rule_link(waiver.rule, page),
+                    self._waived_entity(waiver, page),
+                    lines(waiver.reason or ""),
+                    text(waiver.approved_by or "") or "**nobody**",
+                    text(waiver.expires or "") + (" **expired**" if expired else ""),
+                    str(covered),
+                ]
+            )
+        out.append(
+            table(
+                ["Waiver", "Rule", "Entity", "Reason", "Approved by", "Expires", "Findings"],
+                rows,
+                empty="No risk has been accepted.",
+            )
+        )
+        out.append("## By entity {#by-entity}\n")
+        tally: dict[tuple[str, str], list[int]] = {}
+        for f in result.findings:
+            counts_of = tally.setdefault((f.entity_kind, f.entity_id), [0, 0, 0])
+            counts_of[2 if f.waived_by else 0 if f.severity is Severity.error else 1] += 1
+        out.append(
+            table(
+                ["Entity", "Kind", "Errors", "Warnings", "Accepted risks"],
+                [
+                    [
+                        self.about_entity(kind, ident, page),
+                        text(SINGULAR.get(kind, kind)),
+                        *(str(n) for n in numbers),
+                    ]
+                    for (kind, ident), numbers in sorted(tally.items())
+                ],
+                empty="No finding.",
+            )
+        )
+        out.append("## By rule {#by-rule}\n")
+        by_rule: dict[str, list[Finding]] = {}
+        for f in result.findings:
+            by_rule.setdefault(f.rule, []).append(f)
+        for code in sorted(by_rule):
+            rule = rules.get(code)
+            name = f"{code} {rule.name}" if rule else code
+            out.append(f"### {text(name)}\n")
+            if rule:
+                out.append(
+                    f"{text(rule.article)} · {rule.severity.value} · {text(rule.summary)} "
+                    f"· {link('how to fix', page, 'rules.md', code.lower())}\n"
+                )
+            out.append(self.findings_table(by_rule[code], page, entity=True))
+        self.site.add(page, "Findings", "\n".join(out), wide=True)
+
+    def rules(self) -> None:
+        page = "rules.md"
+        rules = catalogue()
+        out = ["# Rule catalogue\n"]
+        out.append(
+            "Every check ropa runs, with the article it enforces. Errors fail CI; warnings "
+            "do not.\n"
+        )
+        counts: dict[str, int] = {}
+        for f in self.result.findings:
+            counts[f.rule] = counts.get(f.rule, 0) + 1
+        out.append(
+            table(
+                ["Rule", "Name", "Severity", "Article", "What fails", "Findings"],
+                [
+                    [
+                        link(text(code), page, page, code.lower()),
+                        text(r.name),
+                        r.severity.value,
+                        text(r.article),
+                        text(r.summary),
+                        str(counts.get(code, 0)),
+                    ]
+                    for code, r in rules.items()
+                ],
+            )
+        )
+        for code, r in rules.items():
+            out.append(f"## {text(code)} {text(r.name)} {{#{code.lower()}}}\n")
+            out.append(f"**{r.severity.value}** · {text(r.article)}\n")
+            out.append(f"{text(r.summary)}\n")
+            out.append(f"**How to fix:** {lines(r.help)}\n")
+        self.site.add(page, "Rule catalogue", "\n".join(out))
+
+    def format_reference(self) -> None:
+        page = "format.md"
+        out = ["# Inventory format\n"]
+        out.append(
+            "Every YAML document has a `kind` and a kebab-case `id`, unique per kind. "
+            "References are by id. Unknown fields are errors. Generated from the model that "
+            "validates the files.\n"
+        )
+        seen: set[type[BaseModel]] = set()
+        queue: list[type[BaseModel]] = list(KINDS.values())
+        while queue:
+            model = queue.pop(0)
+            if model in seen:
+                continue
+            seen.add(model)
+            is_kind = model.__name__ in KINDS
+            out.append(f"## {'kind: ' if is_kind else ''}{model.__name__}\n")
+            doc = (model.__doc__ or "").strip()
+            if doc and not doc.startswith("Common to every kind"):
+                out.append(lines(doc) + "\n")
+            rows = []
+            references = getattr(model, "references", {})
+            for name, info in model.model_fields.items():
+                key = info.alias or name
+                kind_type, nested = _type_name(info.annotation, info.metadata)
+                queue += [n for n in nested if n not in seen]
+                targets = references.get(key)
+                if targets:
+                    kind_type += " → " + " or ".join(targets)
+                rows.append(
+                    [
+                        f"`{key}`",
+                        text(kind_type),
+                        "yes" if info.is_required() else "",
+                        text(info.description or ""),
+                    ]
+                )
+            out.append(table(["Field", "Type", "Required", "Meaning"], rows))
+        self.site.add(page, "Inventory format", "\n".join(out))
+
+    def downloads(self) -> None:
+        page = "downloads.md"
+        inv = self.inv
+        document = {
+            "as_of": self.result.as_of.isoformat(),
+            "entities": {
+                kind: [
+                    inv.by_kind[kind][i].model_dump(mode="json", by_alias=True, exclude_none=True)
+                    for i in sorted(inv.by_kind[kind])
+                    if (kind, i) not in inv.builtin
+                ]
+                for kind in KINDS
+            },
+            "findings": [finding_dict(f) for f in self.result.findings],
+        }
+        data = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        self.site.downloads[DOWNLOAD_JSON] = data.encode("utf-8")
+        out = ["# Downloads\n"]
+        out.append(
+            f"The register as produced by this build (as of {self.result.as_of.isoformat()}), "
+            "in the layouts of the supervisory authorities' templates, for your records or "
+            "your tools.\n"
+        )
+        rows = []
+        for label, layout, path, data_or_error in self._exports():
+            if isinstance(data_or_error, bytes):
+                self.site.downloads[path] = data_or_error
+                target = (
+                    f"[{text(path.rsplit('/', 1)[-1])}]({link_target(page, path)}){{: download }}"
+                )
+            else:
+                target = "not produced: " + text(data_or_error)
+            rows.append([text(label), text(layout), target])
+        rows.append(
+            [
+                "The resolved inventory and its findings",
+                "ropa JSON (every entity as validated, every finding)",
+                f"[{DOWNLOAD_JSON.rsplit('/', 1)[-1]}]({link_target(page, DOWNLOAD_JSON)})"
+                "{: download }",
+            ]
+        )
+        out.append(table(["Register", "Layout", "File"], rows))
+        self.site.add(page, "Downloads", "\n".join(out))
+
+    def _exports(self) -> list[tuple[str, str, str, bytes | str]]:
+        """(what, layout, path, bytes or the reason it could not be made) per export."""
+        try:
+            from registry.outputs.export import ExportError, export_register
+        except ImportError:  # the exports are a separate module; the site works without
+            return []
+        inv, as_of = self.inv, self.result.as_of
+        wanted: list[tuple[str, str, str, dict[str, Any]]] = [
+            (
+                "Controller record (Art. 30(1))",
+                "ICO template",
+                "downloads/register-ico.xlsx",
+                {"fmt": "xlsx", "template": "ico"},
+            ),
+            (
+                "Controller record (Art. 30(1))",
+                "CNIL registre",
+                "downloads/registre-cnil.xlsx",
+                {"fmt": "xlsx", "template": "cnil"},
+            ),
+            (
+                "Processor record (Art. 30(2))",
+                "ICO template",
+                "downloads/processor-record.xlsx",
+                {"fmt": "xlsx", "template": "ico", "record": "processor"},
+            ),
+        ]
+        for controller in reg.controllers(inv):
+            if controller not in inv.organisations:
+                continue
+            name = inv.organisations[controller].name
+            for template, layout in (("ico", "ICO template"), ("cnil", "CNIL registre")):
+                wanted.append(
+                    (
+                        f"Controller record of {name}",
+                        f"{layout}, CSV",
+                        f"downloads/{controller}-{template}.csv",
+                        {"fmt": "csv", "template": template, "org": controller},
+                    )
+                )
+        wanted.append(
+            (
+                "The whole register",
+                "full JSON",
+                "downloads/register-full.json",
+                {"fmt": "json", "template": "full"},
+            )
+        )
+        made: list[tuple[str, str, str, bytes | str]] = []
+        for label, layout, path, options in wanted:
+            try:
+                made.append((label, layout, path, export_register(inv, as_of=as_of, **options)))
+            except ExportError as error:
+                made.append((label, layout, path, str(error)))
+        return made
+
+    def print_page(self) -> None:
+        page = "print.md"
+        inv = self.inv
+        out = [f"# {text(self.site_name)}\n"]
+        out.append(
+            f"Record of processing activities under Article 30 GDPR, as of "
+            f"{self.result.as_of.isoformat()}"
+            + (f", inventory last changed {text(self.last_change)}" if self.last_change else "")
+            + ". Print this page or save it as PDF from the browser.\n"
+        )
+        out.append("## Controller record (Art. 30(1))\n")
+        out.append(reg.controller_record(inv, page, heading="###"))
+        out.append("## Processor record (Art. 30(2))\n")
+        out.append(reg.processor_record(inv, page, heading="###"))
+        out.append("## Processing activities in detail\n")
+        for ident in sorted(inv.activities):
+            activity = inv.activities[ident]
+            out.append(f"### {text(activity.label)}\n")
+            row = reg.controller_row(inv, activity, page)
+            rows = [[h, c] for h, c in zip(reg.CONTROLLER_COLUMNS[1:], row[1:], strict=True)]
+            out.append(table(["Limb", "Entry"], rows))
+        self.site.add(page, "Print the register", "\n".join(out), wide=True)
+
+
+def _first(flow: Flow, inv: Inventory, category: str) -> str:
+    """The first category of ``flow`` that is ``category`` or below it ('' if none)."""
+    return next((c for c in flow.data_categories if inv.covers([category], c)), "")
+
+
+def _values(data: Any, path: list[str]) -> Iterator[str]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _values(item, path)
+        return
+    if not path or not isinstance(data, dict) or path[0] not in data:
+        return
+    value = data[path[0]]
+    if len(path) > 1:
+        yield from _values(value, path[1:])
+    elif isinstance(value, list):
+        yield from (v for v in value if isinstance(v, str))
+    elif isinstance(value, str):
+        yield value
+
+
+_VALIDATOR_TYPES = {
+    "_check_id": "id",
+    "_check_name": "name",
+    "_check_text": "text",
+    "_check_country": "country (ISO 3166-1 alpha-2)",
+    "_check_duration": "ISO 8601 duration",
+    "_check_url": "link (https, mailto or path)",
+}
+
+
+def _type_name(annotation: Any, metadata: list | None = None) -> tuple[str, list[type[BaseModel]]]:
+    """A reader's name for a field type, and the nested models it mentions."""
+    for item in metadata or []:
+        func = getattr(getattr(item, "func", None), "__name__", "")
+        if func in _VALIDATOR_TYPES:
+            return _VALIDATOR_TYPES[func], []
+        if func == "<lambda>":
+            return "date (YYYY-MM-DD)", []
+        if getattr(item, "pattern", None) and "@" in str(item.pattern):
+            return "e-mail address", []
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is typing.Annotated:
+        return _type_name(args[0], list(args[1:]))
+    if origin in (typing.Union, __import__("types").UnionType):
+        parts = [_type_name(a) for a in args if a is not type(None)]
+        return " or ".join(p[0] for p in parts), [m for p in parts for m in p[1]]
+    if origin is list:
+        inner, nested = _type_name(args[0])
+        return f"list of {inner}", nested
+    if origin is dict:
+        key, nested = _type_name(args[0])
+        value, more = _type_name(args[1])
+        return f"mapping of {key} to {value}", nested + more
+    if origin is typing.Literal:
+        return "one of " + ", ".join(str(a) for a in args), []
+    if isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            return annotation.__name__, [annotation]
+        if issubclass(annotation, Enum):
+            return "one of " + ", ".join(str(m.value) for m in annotation), []
+        if annotation is bool:
+            return "true or false", []
+        return {"str": "text", "int": "whole number", "date": "date (YYYY-MM-DD)"}.get(
+            annotation.__name__, annotation.__name__
+        ), []
+    return str(annotation), []

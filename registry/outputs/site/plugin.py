@@ -1,0 +1,225 @@
+"""The MkDocs adapter: load and check the inventory once per build, hand over the pages.
+
+Everything about what the pages say lives in :mod:`registry.outputs.site.pages`; this
+module only maps it onto MkDocs 1.x hooks (files, navigation, serve-time watching)
+and adds what a browser needs around it: the site's stylesheet and script and a
+Content-Security-Policy on every page.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import re
+import subprocess
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from registry.outputs.site.pages import CONTENT_END, CONTENT_START, NAV
+
+ASSETS = ("assets/ropa/ropa.css", "assets/ropa/ropa.js")
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
+
+
+class RopaConfig(Config):
+    inventory = c.Type(str, default="inventory")
+    as_of = c.Optional(c.Type((str, dt.date)))
+    observed = c.ListOfItems(c.Type(str), default=[])
+    site_name = c.Optional(c.Type(str))
+
+
+class RopaPlugin(BasePlugin[RopaConfig]):
+    def on_config(self, config: Any) -> Any:
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.inventory_path = (base / self.config.inventory).resolve()
+        if not self.inventory_path.exists():
+            raise PluginError(f"ropa: inventory path {self.config.inventory!r} does not exist")
+        self.base = base
+        try:
+            raw = self.config.as_of
+            if isinstance(raw, dt.date):
+                self.as_of = raw
+            else:
+                self.as_of = dt.date.fromisoformat(raw) if raw else dt.date.today()
+        except ValueError:
+            raise PluginError(
+                f"ropa: as_of {self.config.as_of!r} is not a date YYYY-MM-DD"
+            ) from None
+        # Extensions the generated Markdown relies on (tables, heading anchors, attributes).
+        for extension in ("tables", "attr_list", "toc"):
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+        for asset in ASSETS:
+            target = config.extra_css if asset.endswith(".css") else config.extra_javascript
+            if asset not in [str(item) for item in target]:
+                target.append(asset)
+        if config.nav is None:
+            config.nav = _mkdocs_nav(NAV)
+        self.content = None
+        return config
+
+    def _build_content(self, config: Any) -> Any:
+        from registry.core.config import ConfigError, load_config
+        from registry.core.inventory import load_inventory
+        from registry.outputs.site.pages import build_site
+        from registry.pipeline.check import check
+        from registry.rules.base import Settings
+
+        try:
+            settings = load_config(self.inventory_path.parent)
+        except ConfigError as error:
+            raise PluginError(f"ropa: {error}") from None
+        inventory = load_inventory(self.inventory_path)
+        result = check(
+            inventory, self.as_of, Settings(large_scale_subjects=settings.large_scale_subjects)
+        )
+        evidence = self._evidence(settings)
+        if evidence:
+            from registry.evidence.reconcile import with_evidence
+
+            result = with_evidence(result, evidence)
+        last_change = _last_change(self.inventory_path)
+        self.stamp = last_change or self.as_of.isoformat()
+        return build_site(
+            result, site_name=self.config.site_name or config.site_name, last_change=last_change
+        )
+
+    def _evidence(self, settings: Any) -> list[tuple[Path, str]]:
+        """Observed-flow files: the plugin's `observed` globs (relative to mkdocs.yml),
+        else those of ropa.yaml when it describes this inventory."""
+        base, patterns = self.base, list(self.config.observed)
+        configured = (settings.directory / settings.inventory).resolve() == self.inventory_path
+        if not patterns and configured:
+            base, patterns = settings.directory, list(settings.observed)
+        found: list[Path] = []
+        for pattern in patterns:
+            matches = sorted(p for p in base.glob(pattern) if p.is_file())
+            if not matches:
+                raise PluginError(f"ropa: observed pattern {pattern!r} matches no file")
+            found += matches
+        return [(path, path.relative_to(base).as_posix()) for path in dict.fromkeys(found)]
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        self.content = self._build_content(config)
+        in_nav = set(_nav_paths(self.content.nav))
+        for page in self.content.pages.values():
+            inclusion = (
+                InclusionLevel.UNDEFINED if page.path in in_nav else InclusionLevel.NOT_IN_NAV
+            )
+            _replace(
+                files,
+                File.generated(config, page.path, content=page.markdown(), inclusion=inclusion),
+            )
+        for path, data in self.content.downloads.items():
+            _replace(files, File.generated(config, path, content=data))
+        package = resources.files("registry.outputs.site")
+        for asset in ASSETS:
+            name = asset.rsplit("/", 1)[-1]
+            data = package.joinpath("assets", name).read_bytes()
+            _replace(files, File.generated(config, asset, content=data))
+        return files
+
+    def on_pre_page(self, page: Any, *, config: Any, files: Files) -> Any:
+        # The sitemap's dates (and its .gz header) come from here: use the inventory's
+        # date, not the day of the build, so the same inventory gives the same bytes.
+        if self.content is not None:
+            page.update_date = self.stamp
+        return page
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        return with_csp(output)
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        server.watch(str(self.inventory_path))
+        return server
+
+
+def _replace(files: Files, file: File) -> None:
+    existing = files.get_file_from_path(file.src_uri)
+    if existing is not None:
+        files.remove(existing)
+    files.append(file)
+
+
+def _nav_paths(nav: list) -> list[str]:
+    paths = []
+    for _, target in nav:
+        paths += _nav_paths(target) if isinstance(target, list) else [target]
+    return paths
+
+
+def _mkdocs_nav(nav: list) -> list:
+    return [{title: _mkdocs_nav(t) if isinstance(t, list) else t} for title, t in nav]
+
+
+def csp(inline_scripts: list[str]) -> str:
+    """A policy allowing only this site's own files and the theme's own inline scripts."""
+    hashes = sorted(
+        {
+            "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
+            for s in inline_scripts
+        }
+    )
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self' " + " ".join(hashes) if hashes else "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "object-src 'none'",
+        ]
+    )
+
+
+def with_csp(output: str) -> str:
+    """Insert the policy as the first element of ``<head>``, before any script.
+
+    Computed per page because the theme's inline scripts embed the page's relative
+    base URL. Only the theme's scripts are hashed, i.e. those outside the content
+    markers that :class:`~registry.outputs.site.pages.Page` writes: a script that reached the
+    content (it cannot: inventory text is escaped) would still not run.
+    """
+    head = output.find("<head>")
+    if head < 0:
+        return output
+    start, end = output.find(CONTENT_START), output.rfind(CONTENT_END)
+    theme_part = output if start < 0 or end < start else output[:start] + output[end:]
+    scripts = [
+        body
+        for attrs, body in _INLINE_SCRIPT.findall(theme_part)
+        if "application/json" not in attrs
+    ]
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(scripts)}">'
+    at = head + len("<head>")
+    return output[:at] + meta + output[at:]
+
+
+def _last_change(path: Path) -> str | None:
+    """The date of the last commit touching the inventory, when it is in git."""
+    try:
+        completed = subprocess.run(
+            ["git", "log", "-1", "--format=%cs", "--", "."],
+            cwd=path if path.is_dir() else path.parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    value = completed.stdout.strip()
+    return value if completed.returncode == 0 and value else None
