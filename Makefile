@@ -13,10 +13,12 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test browser
 	$(BIN)/ruff check registry tests bench
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check registry tests bench
+	$(BIN)/lint-imports
 
 # Headless Chromium for the browser tests: Debian's package (no browser download).
 browser:

@@ -15,8 +15,10 @@ import pytest
 
 from registry.cli import main
 from registry.core.inventory import Inventory, load_inventory
-from registry.outputs.export import ExportError, export_register, ico
-from registry.outputs.export.cells import neutralise, restore
+from registry.core.record import Record
+from registry.layouts import ico
+from registry.layouts.cells import neutralise, restore
+from registry.outputs.export import ExportError, export_register
 from registry.outputs.export.full import schema_text
 from tests.conftest import AS_OF, ROOT, write_inventory
 
@@ -33,7 +35,7 @@ def inventory() -> Inventory:
 
 
 def export(inv: Inventory, fmt: str, template: str = "ico", **kw) -> bytes:
-    return export_register(inv, fmt=fmt, template=template, as_of=AS_OF, **kw)
+    return export_register(Record(inv, AS_OF), fmt=fmt, template=template, **kw)
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -317,7 +319,7 @@ def test_neutralise_and_restore():
 
 def test_xlsx_is_byte_identical_and_timestamps_fixed(inventory):
     first = export(inventory, "xlsx")
-    second = export_register(inventory, fmt="xlsx", template="ico", as_of=dt.date(2030, 1, 1))
+    second = export_register(Record(inventory, dt.date(2030, 1, 1)), fmt="xlsx", template="ico")
     assert first == second
     with zipfile.ZipFile(io.BytesIO(first)) as archive:
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}

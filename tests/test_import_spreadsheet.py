@@ -13,11 +13,13 @@ from hypothesis import strategies as st
 
 from registry.cli import main
 from registry.core.inventory import load_inventory
+from registry.core.record import Record
 from registry.core.vocabulary import LegalBasis, TransferMechanism
 from registry.importers import ImportFailure, import_register
 from registry.importers.draft import organisation_key
 from registry.importers.spreadsheet import parse_basis, parse_mechanism, parse_retention
-from registry.outputs.export import export_register, ico
+from registry.layouts import ico
+from registry.outputs.export import export_register
 from registry.pipeline.check import check
 from tests.conftest import AS_OF, ROOT
 
@@ -26,7 +28,7 @@ HEADINGS = dict(zip(ico.KEYS, ico.COLUMNS, strict=True))
 
 
 def ico_export(path: Path, fmt: str = "xlsx") -> bytes:
-    return export_register(load_inventory(path), fmt=fmt, template="ico", as_of=AS_OF)
+    return export_register(Record(load_inventory(path), AS_OF), fmt=fmt, template="ico")
 
 
 def make_ico(
@@ -495,11 +497,11 @@ def test_property_ico_round_trip(tmp_path_factory, files):
         (base / "inv" / name).write_text(text)
     inventory = load_inventory(base / "inv")
     assert inventory.problems == [], [str(p.message) for p in inventory.problems]
-    first = export_register(inventory, fmt="xlsx", template="ico", as_of=AS_OF)
+    first = export_register(Record(inventory, AS_OF), fmt="xlsx", template="ico")
     (base / "reg.xlsx").write_bytes(first)
     result = import_(base / "reg.xlsx", base / "out")
     assert result.unplaced == 0, result.report
-    again = export_register(load_inventory(base / "out"), fmt="xlsx", template="ico", as_of=AS_OF)
+    again = export_register(Record(load_inventory(base / "out"), AS_OF), fmt="xlsx", template="ico")
     if again != first:  # show the differing cells, not two blobs
 
         def cells(data):
@@ -516,7 +518,7 @@ def test_property_ico_round_trip(tmp_path_factory, files):
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_cnil_round_trip_keeps_all_but_what_it_reports(tmp_path: Path, fmt: str):
     inventory = load_inventory(FIXTURE)
-    first = export_register(inventory, fmt=fmt, template="cnil", as_of=AS_OF)
+    first = export_register(Record(inventory, AS_OF), fmt=fmt, template="cnil")
     (tmp_path / f"reg.{fmt}").write_bytes(first)
     result = import_(tmp_path / f"reg.{fmt}", tmp_path / "out", template="cnil")
     # The fiche's review date has no reviewer, and flows are not named: both reported.
@@ -525,8 +527,8 @@ def test_cnil_round_trip_keeps_all_but_what_it_reports(tmp_path: Path, fmt: str)
     assert "'Flux results-mail : chiffré en transit'" in result.report
     imported = load_inventory(tmp_path / "out")
     assert imported.problems == []
-    again = export_register(imported, fmt="csv", template="cnil", as_of=AS_OF).decode()
-    original = export_register(inventory, fmt="csv", template="cnil", as_of=AS_OF).decode()
+    again = export_register(Record(imported, AS_OF), fmt="csv", template="cnil").decode()
+    original = export_register(Record(inventory, AS_OF), fmt="csv", template="cnil").decode()
     removed = [
         "01/06/2026",
         "\nFlux results-hospital : chiffré en transit",
@@ -541,7 +543,7 @@ def test_cnil_round_trip_keeps_all_but_what_it_reports(tmp_path: Path, fmt: str)
 def test_cnil_categories_land_under_their_cnil_line(tmp_path: Path):
     inventory = load_inventory(FIXTURE)
     (tmp_path / "reg.xlsx").write_bytes(
-        export_register(inventory, fmt="xlsx", template="cnil", as_of=AS_OF)
+        export_register(Record(inventory, AS_OF), fmt="xlsx", template="cnil")
     )
     import_(tmp_path / "reg.xlsx", tmp_path / "out", template="cnil")
     imported = load_inventory(tmp_path / "out")

@@ -18,9 +18,11 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from registry.core.inventory import load_inventory
+from registry.core.record import Record
 from registry.lineage.impact import impact
-from registry.lineage.trace import trace, trace_text
+from registry.lineage.trace import trace
 from registry.outputs.export import export_register
+from registry.outputs.lineage_text import trace_text
 from registry.outputs.render import dot_to_svg, view_dot
 from tests.conftest import AS_OF
 from tests.hostile import HOSTILE_TEXTS, hostile_inventory
@@ -57,7 +59,7 @@ def test_diagrams_render_and_link_only_to_entity_pages(inventory, view: str) -> 
 
 @pytest.mark.parametrize("template", ["ico", "cnil"])
 def test_csv_cells_never_start_a_formula(inventory, template: str) -> None:
-    data = export_register(inventory, fmt="csv", template=template, org="lab", as_of=AS_OF)
+    data = export_register(Record(inventory, AS_OF), fmt="csv", template=template, org="lab")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     cells = [cell for row in rows for cell in row if cell]
     assert len(cells) > 20
@@ -68,7 +70,7 @@ def test_csv_cells_never_start_a_formula(inventory, template: str) -> None:
 def test_xlsx_has_no_formula_cell(inventory, template: str) -> None:
     import openpyxl
 
-    data = export_register(inventory, fmt="xlsx", template=template, as_of=AS_OF)
+    data = export_register(Record(inventory, AS_OF), fmt="xlsx", template=template)
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     cells = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
@@ -78,19 +80,19 @@ def test_xlsx_has_no_formula_cell(inventory, template: str) -> None:
 
 def test_json_exports_parse(inventory) -> None:
     for template in ("full", "ico", "cnil"):
-        json.loads(export_register(inventory, fmt="json", template=template, as_of=AS_OF))
+        json.loads(export_register(Record(inventory, AS_OF), fmt="json", template=template))
 
 
 def test_trace_and_impact_keep_terminals_safe(inventory) -> None:
     text = trace_text(trace(inventory, "special-results"))
     assert "lis" in text
     assert not RAW_CONTROL.search(text)
-    report = impact(inventory, "lis", as_of=AS_OF)
+    report = impact(Record(inventory, AS_OF), "lis")
     json.dumps(report)
 
 
 def test_the_hostile_strings_really_reach_the_outputs(tmp_path: Path) -> None:
     """Guard against a vacuous suite: the hostile text is in the exports, neutralised."""
     inventory = load_inventory(hostile_inventory(tmp_path / "inv", HOSTILE_TEXTS.index("-2+3")))
-    data = export_register(inventory, fmt="csv", template="ico", org="lab", as_of=AS_OF)
+    data = export_register(Record(inventory, AS_OF), fmt="csv", template="ico", org="lab")
     assert "'-2+3" in data.decode("utf-8-sig")

@@ -10,9 +10,11 @@ from functools import cache
 from xml.etree import ElementTree as ET
 
 from registry.core.inventory import Inventory, load_inventory
-from registry.lineage.impact import impact, impact_markdown
+from registry.core.record import Record
+from registry.lineage.impact import impact
 from registry.lineage.trace import trace
 from registry.outputs import render
+from registry.outputs.lineage_text import impact_markdown
 from tests.conftest import AS_OF, EXAMPLE, ROOT
 
 DEDALUS = ROOT / "tests" / "fixtures" / "dedalus"
@@ -56,7 +58,7 @@ def test_example_trace_of_hiv_status() -> None:
 
 
 def test_example_impact_of_the_migration_staging_database() -> None:
-    result = impact(example(), "migration-staging", AS_OF)
+    result = impact(Record(example(), AS_OF), "migration-staging")
     assert result["special_categories"] == [
         "clinical-information",
         "examination-orders",
@@ -118,7 +120,7 @@ def test_example_overview_diagram() -> None:
 
 
 def test_dedalus_impact_names_all_28_laboratories_and_the_special_categories() -> None:
-    result = impact(dedalus(), "dedalus-migration-server", LEAK_REPORTED)
+    result = impact(Record(dedalus(), LEAK_REPORTED), "dedalus-migration-server")
     labs = laboratories()
     assert len(labs) == 28
     assert [c["id"] for c in result["controllers_to_notify"]] == labs

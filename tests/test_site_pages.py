@@ -93,7 +93,7 @@ def test_register_has_a_row_per_activity_linking_its_evidence(site) -> None:
     assert "DPIA-2024-01" in lab
     stats = next(r for r in rows if "activities/quality-stats.md" in r)
     assert "flows/lis-to-analytics.md" in stats  # the transfer to the US, with its SCCs
-    assert markup.text("sccs (Art. 46(2)(c))") in stats  # mechanism and article
+    assert markup.text("standard contractual clauses (Art. 46(2)(c))") in stats  # in words
     assert "organisations/cloudco.md" in stats  # recipient derived from the flow
 
 

@@ -11,8 +11,10 @@ import pytest
 
 from registry.cli import main
 from registry.core.inventory import Inventory, load_inventory
-from registry.lineage.impact import impact, impact_markdown, md
-from registry.lineage.trace import UnknownEntity, trace, trace_text
+from registry.core.record import Record
+from registry.lineage.impact import impact
+from registry.lineage.trace import UnknownEntity, trace
+from registry.outputs.lineage_text import impact_markdown, md, trace_text
 from tests.hostile import HOSTILE_NAMES, HOSTILE_TEXTS, hostile_inventory
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lineage"
@@ -92,7 +94,7 @@ def test_trace_cli_formats(capsys) -> None:
 
 
 def test_impact_of_the_migration_server(inv: Inventory) -> None:
-    result = impact(inv, "migration-server", AS_OF)
+    result = impact(Record(inv, AS_OF), "migration-server")
     assert [c["id"] for c in result["categories"]] == ["lab-results", "national-id", "identity"]
     assert result["special_categories"] == ["lab-results", "national-id"]
     assert result["categories"][0]["arrives_by"] == ["migration-extract"]
@@ -109,7 +111,7 @@ def test_impact_of_the_migration_server(inv: Inventory) -> None:
 
 
 def test_impact_lists_downstream_copies_by_category(inv: Inventory) -> None:
-    result = impact(inv, "lis", AS_OF)
+    result = impact(Record(inv, AS_OF), "lis")
     copies = {c["id"]: c for c in result["downstream"]}
     assert set(copies) == {
         "health-insurer",
@@ -127,7 +129,7 @@ def test_impact_lists_downstream_copies_by_category(inv: Inventory) -> None:
 
 
 def test_impact_markdown_puts_special_categories_first_and_names_the_dpo(inv: Inventory) -> None:
-    text = impact_markdown(impact(inv, "migration-server", AS_OF))
+    text = impact_markdown(impact(Record(inv, AS_OF), "migration-server"))
     table = text.split("## Categories of personal data held")[1].split("##")[0]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "`" in line]
     assert [row.split("`")[1] for row in rows] == ["lab-results", "national-id", "identity"]
@@ -143,7 +145,7 @@ def test_impact_deletion_overdue(tmp_path: Path) -> None:
     docs = base()
     docs["System:cloud-store"].update(temporary=True, delete_by="2026-01-01")
     inv = load_inventory(write(tmp_path / "inv", docs))
-    result = impact(inv, "cloud-store", AS_OF)
+    result = impact(Record(inv, AS_OF), "cloud-store")
     assert result["system"]["deletion_overdue"] is True
     assert "should have been deleted by 2026-01-01" in impact_markdown(result)
 
@@ -167,7 +169,7 @@ def test_shared_hostile_inventory_stays_inert_in_impact_and_trace(
     tmp_path: Path, index: int
 ) -> None:
     inv = load_inventory(hostile_inventory(tmp_path / "inv", index))
-    text = impact_markdown(impact(inv, "lis", AS_OF))
+    text = impact_markdown(impact(Record(inv, AS_OF), "lis"))
     name = HOSTILE_NAMES[index % len(HOSTILE_NAMES)]
     assert "<script" not in text and "<img" not in text and "<svg" not in text
     assert not re.search(r"(?<!\\)\]\(", text)  # no live Markdown link
@@ -187,7 +189,7 @@ def test_impact_of_a_system_nothing_uses(tmp_path: Path) -> None:
     from tests.lineage_inventory import base, system, with_docs, write
 
     docs = with_docs(base(), system("spare", "lab", "FR", []))
-    result = impact(load_inventory(write(tmp_path / "inv", docs)), "spare", AS_OF)
+    result = impact(Record(load_inventory(write(tmp_path / "inv", docs)), AS_OF), "spare")
     assert result["categories"] == [] and result["controllers_to_notify"] == []
     assert result["estimated_subjects"]["total_at_most"] is None
     text = impact_markdown(result)

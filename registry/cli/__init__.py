@@ -15,10 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from registry import __version__
-
-
-class UsageError(Exception):
-    """The command cannot run: one clear line on stderr, exit 2."""
+from registry.core.errors import CannotRun
 
 
 def _date(text: str) -> dt.date:
@@ -173,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(module.run(args))
-    except UsageError as error:
+    except CannotRun as error:  # the one place "cannot run" becomes exit 2
         print(f"ropa: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registry.core.errors import CannotRun
 from registry.core.loader import LoadResult, load_text
 
 CONFIG_NAME = "ropa.yaml"
 _KEYS = {"inventory", "observed", "baseline", "large_scale_subjects"}
 
 
-class ConfigError(Exception):
+class ConfigError(CannotRun):
     pass
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path, PurePosixPath
 
+from registry.core.errors import CannotRun
 from registry.core.loader import MAX_FILE_BYTES, YAML_SUFFIXES
 
 
-class GitError(Exception):
+class GitError(CannotRun):
     """Git cannot answer: one clear line for the user."""
 
 

@@ -14,7 +14,7 @@ import fnmatch
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,7 +22,6 @@ from registry.core.findings import Finding
 from registry.core.inventory import Inventory, schema_finding
 from registry.core.loader import Position, resolve_plain
 from registry.evidence.observed import Endpoint, EvidenceProblem, Observation, read_evidence
-from registry.pipeline.check import CheckResult
 
 _GLOB = re.compile(r"[*?\[]")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -420,10 +419,3 @@ def reconcile(inventory: Inventory, files: Iterable[tuple[Path, str]]) -> Reconc
         inbound=reconciler.inbound,
     )
     return Reconciliation(reconciler.findings, coverage)
-
-
-def with_evidence(result: CheckResult, files: Iterable[tuple[Path, str]]) -> CheckResult:
-    """``result`` with the evidence's findings merged in and its coverage set."""
-    reconciliation = reconcile(result.inventory, files)
-    findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)
-    return replace(result, findings=findings, coverage=reconciliation.coverage)

@@ -25,9 +25,16 @@ def import_register(
     """Read ``input_path`` (a spreadsheet or a Fides manifest folder) and write ``out``."""
     draft = Draft()
     if source == "spreadsheet":
-        from registry.importers.spreadsheet import import_spreadsheet
+        if template == "ico":
+            from registry.importers.spreadsheet import import_ico
 
-        import_spreadsheet(input_path, template, draft)
+            import_ico(input_path, draft)
+        elif template == "cnil":
+            from registry.importers.cnil_sheet import import_cnil
+
+            import_cnil(input_path, draft)
+        else:
+            raise ImportFailure(f"unknown template {template!r} (ico or cnil)")
         what = f"{template.upper()} spreadsheet {input_path.name}"
     elif source == "fides":
         from registry.importers.fides import import_fides

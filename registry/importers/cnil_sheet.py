@@ -24,7 +24,7 @@ from registry.importers.spreadsheet import (
     parse_mechanism,
     parse_retention,
 )
-from registry.outputs.export import cnil
+from registry.layouts import cnil
 
 NAME = "Nom / sigle"
 REFERENCE = "N° / Référence"
@@ -39,10 +39,10 @@ LINE_PARENT = {
     cnil.OTHER_LINE: None,
 } | {label: special.value.replace("_", "-") for special, label in cnil.SENSITIVE_LINES.items()}
 _DERIVED = {"Des données sensibles sont-elles traitées ?"}
-_SECURITY_FR = {yes: (name, True) for name, _, yes, _ in cnil._SECURITY_FR} | {
-    no: (name, False) for name, _, _, no in cnil._SECURITY_FR
+_SECURITY_FR = {yes: (name, True) for name, _, yes, _ in cnil.SECURITY_FR} | {
+    no: (name, False) for name, _, _, no in cnil.SECURITY_FR
 }
-_AUTH_FR = {v: k for k, v in cnil._AUTH_FR.items()}
+_AUTH_FR = {v: k for k, v in cnil.AUTH_FR.items()}
 Fiche = dict[str, tuple[Cell, Cell]]
 
 

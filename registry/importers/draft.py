@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from registry.core.errors import CannotRun
 from registry.core.inventory import build
 from registry.core.loader import LoadResult, resolve_plain
 from registry.core.model import KINDS, Entity
@@ -46,7 +47,7 @@ LEGAL_FORMS = frozenset(
 )
 
 
-class ImportFailure(Exception):
+class ImportFailure(CannotRun):
     """The input cannot be imported: one clear sentence naming where and why."""
 
 

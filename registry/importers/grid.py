@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from registry.importers.draft import ImportFailure
-from registry.outputs.export.cells import restore
+from registry.layouts.cells import restore
 
 MAX_BYTES = 64 * 1024 * 1024
 EXCEL_EPOCH = dt.date(1899, 12, 30)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from registry.core import wording
 from registry.core.model import Activity, Retention
 from registry.core.vocabulary import Art9Condition, LegalBasis, TransferMechanism, is_iso_country
 from registry.importers.draft import Draft, ImportFailure, match_key, organisation_key
 from registry.importers.grid import Grid, cell_text, lines, parse_date, read_grids
-from registry.outputs.export import cnil, derive, ico
+from registry.layouts import cnil, ico
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{5,}$")
@@ -69,7 +70,7 @@ def parse_art9(text: str) -> Art9Condition | None:
     if match:
         return list(Art9Condition)["abcdefghij".index((match[1] or match[2]).lower())]
     key = match_key(text)
-    for condition, words in derive.ART9_WORDS.items():
+    for condition, words in wording.ART9_WORDS.items():
         if match_key(words) in key or match_key(cnil.ART9_FR[condition]) in key:
             return condition
     return None
@@ -78,7 +79,7 @@ def parse_art9(text: str) -> Art9Condition | None:
 def parse_mechanism(text: str) -> tuple[TransferMechanism, str | None] | None:
     """``standard contractual clauses (Art. 46(2)(c)): reference`` → (sccs, reference)."""
     for mechanism in TransferMechanism:
-        for words in (derive.MECHANISM_WORDS[mechanism], cnil.MECHANISM_FR[mechanism]):
+        for words in (wording.MECHANISM_WORDS[mechanism], cnil.MECHANISM_FR[mechanism]):
             for prefix in (f"{words} ({mechanism.article})", words):
                 if text.startswith(prefix):
                     rest = text[len(prefix) :].strip()
@@ -531,7 +532,7 @@ class IcoRow(RowReader):
                 self.draft.report(cell.where, line, "expected 'processor: link to contract'")
                 continue
             processor = self.draft.organisation(name, cell.where)
-            if text == derive.NO_CONTRACT:
+            if text == wording.NO_CONTRACT:
                 continue
             ident = self._contract(processor, text, cell.where)
             if processor in flows:
@@ -592,7 +593,7 @@ class IcoRow(RowReader):
                     "expected 'recipient: safeguard' naming one of the recipients",
                 )
                 continue
-            if text == derive.NO_MECHANISM:
+            if text == wording.NO_MECHANISM:
                 continue
             parsed = parse_mechanism(text)
             if parsed is None:
@@ -623,7 +624,7 @@ class IcoRow(RowReader):
             )
         except ValueError:
             return
-        if cell.lines != derive.rights(model):
+        if cell.lines != wording.rights(model):
             self.draft.report(
                 cell.where,
                 cell.text,
@@ -632,11 +633,11 @@ class IcoRow(RowReader):
 
 
 def _parse_security(text: str) -> dict[str, Any] | None:
-    if text.strip() == derive.NO_SECURITY:
+    if text.strip() == wording.NO_SECURITY:
         return None
-    phrases = {yes: (name, True) for name, yes, _ in derive.SECURITY_PHRASES}
-    phrases |= {no: (name, False) for name, _, no in derive.SECURITY_PHRASES}
-    auth = {v: k for k, v in derive.AUTHENTICATION_PHRASES.items()}
+    phrases = {yes: (name, True) for name, yes, _ in wording.SECURITY_PHRASES}
+    phrases |= {no: (name, False) for name, _, no in wording.SECURITY_PHRASES}
+    auth = {v: k for k, v in wording.AUTHENTICATION_PHRASES.items()}
     result: dict[str, Any] = {}
     measures = []
     for phrase in (p.strip() for p in text.split("; ")):
@@ -656,7 +657,7 @@ def _parse_progress(value: Any) -> dict[str, Any] | None:
     if date is not None:
         return {"date": date.isoformat()}
     text = cell_text(value)
-    statuses = {v: k for k, v in derive.DPIA_STATUS_WORDS.items()}
+    statuses = {v: k for k, v in wording.DPIA_STATUS_WORDS.items()}
     match = re.fullmatch(
         r"(?P<status>planned|in progress|completed|not required)?\s*"
         r"(?:on (?P<date>\S+))?\s*(?:\(ref\. (?P<ref>.*)\))?",
@@ -676,14 +677,3 @@ def _parse_progress(value: Any) -> dict[str, Any] | None:
     if match["ref"]:
         result["reference"] = match["ref"]
     return result
-
-
-def import_spreadsheet(path: Path, template: str, draft: Draft) -> None:
-    if template == "ico":
-        import_ico(path, draft)
-    elif template == "cnil":
-        from registry.importers.cnil_sheet import import_cnil
-
-        import_cnil(path, draft)
-    else:
-        raise ImportFailure(f"unknown template {template!r} (ico or cnil)")

@@ -7,11 +7,10 @@ whom to notify, and where copies went.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Any
 
 from registry.core.inventory import Inventory
+from registry.core.record import Record
 from registry.lineage.trace import require
 
 
@@ -46,13 +45,13 @@ def _contact(organisation: Any) -> dict[str, Any]:
     }
 
 
-def impact(inv: Inventory, system_id: str, as_of: dt.date) -> dict[str, Any]:
-    """What a breach of ``system_id`` exposes, as of ``as_of``."""
+def impact(record: Record, system_id: str) -> dict[str, Any]:
+    """What a breach of ``system_id`` exposes, as of the record's date."""
     import networkx as nx
 
     from registry.lineage.graph import SYSTEM, category_graph, lineage_graph, node_key
-    from registry.rules.processors import valid_contracts
 
+    inv, as_of = record.inventory, record.as_of
     require(inv, "System", system_id)
     graph = lineage_graph(inv)
     system = inv.systems[system_id]
@@ -107,8 +106,17 @@ def impact(inv: Inventory, system_id: str, as_of: dt.date) -> dict[str, Any]:
         entry["activities"] = sorted(controllers[ident])
         entry["role"] = "controller" if ident in leading else "joint controller"
         if operator and operator != ident and ident in leading:
-            contracts = valid_contracts(inv, ident, operator, as_of)
-            entry["contract_with_operator"] = sorted(c.id for c in contracts) or None
+            # The record's processors of these activities: the contracts in force with the
+            # operator, as the register and the Art. 28 rules see them.
+            contracts = {
+                cover.contract.id
+                for a in controllers[ident]
+                for processor in record.activities[a].processors
+                if processor.organisation == operator
+                for cover in processor.covers
+                if cover.in_force
+            }
+            entry["contract_with_operator"] = sorted(contracts) or None
         to_notify.append(entry)
 
     # Where copies went: every node each held category reaches along flows carrying it.
@@ -198,184 +206,3 @@ def _subjects_notice(encrypted: bool | None, categories: list[dict[str, Any]]) -
 
 
 # --- Markdown ----------------------------------------------------------------------------
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|~])")
-
-
-def md(text: object) -> str:
-    """Text from the YAML made inert in Markdown (and the HTML it becomes)."""
-    flat = " ".join(str(text).split())
-    escaped = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", escaped)
-
-
-def _who(entry: dict[str, Any]) -> str:
-    dpo = entry["dpo"]
-    if dpo and (dpo.get("email") or dpo.get("name")):
-        parts = [p for p in (dpo.get("name"), dpo.get("email"), dpo.get("phone")) if p]
-        return "DPO: " + ", ".join(md(p) for p in parts)
-    contact = entry["contact"]
-    if contact and (contact.get("email") or contact.get("phone")):
-        parts = [p for p in (contact.get("name"), contact.get("email"), contact.get("phone")) if p]
-        return "no DPO recorded; contact: " + ", ".join(md(p) for p in parts)
-    if entry["address"]:
-        return "no DPO or contact recorded; address: " + md(entry["address"])
-    return "**no DPO or contact recorded**"
-
-
-def impact_markdown(result: dict[str, Any]) -> str:
-    system = result["system"]
-    out = [f"# Breach impact: {md(system['name'])} (`{system['id']}`)", ""]
-    facts = []
-    operator = system["operator"]
-    if operator:
-        role = "processor" if system["operator_is_processor"] else "controller"
-        facts.append(f"run by {md(operator['name'])} ({role})")
-    if system["country"]:
-        facts.append(f"hosted in {system['country']}")
-    if system["internet_exposed"]:
-        facts.append("reachable from the internet")
-    if system["temporary"]:
-        facts.append(
-            f"temporary store, to be deleted by {system['delete_by']}"
-            if system["delete_by"]
-            else "temporary store with no deletion date"
-        )
-    out.append("System " + ", ".join(facts) + f". Assessed as of {result['as_of']}.")
-    if system["deletion_overdue"]:
-        out.append("")
-        out.append(
-            f"**The data should have been deleted by {system['delete_by']}**: everything it "
-            "still held is part of the breach (Art. 5(1)(e))."
-        )
-    encrypted = {True: "yes", False: "**no**", None: "**not recorded**"}[
-        system["encrypted_at_rest"]
-    ]
-    out += ["", f"Encrypted at rest: {encrypted}.", ""]
-
-    special = [c for c in result["categories"] if c["special"]]
-    other = [c for c in result["categories"] if not c["special"]]
-    out += ["## Categories of personal data held", ""]
-    if not result["categories"]:
-        out.append("None declared, and no flow brings any.")
-    else:
-        out += [
-            "| category | special category | how it is here | retention here |",
-            "|---|---|---|---|",
-        ]
-        for category in special + other:
-            mark = (
-                f"**{category['special']['kind'].replace('_', ' ')}** "
-                f"({category['special']['article']})"
-                if category["special"]
-                else ""
-            )
-            how = ["declared in stores"] if category["declared_in_stores"] else []
-            flows = category["arrives_by"]
-            if len(flows) > 3:  # the JSON output lists them all
-                how.append(f"{len(flows)} flows (`{flows[0]}`, `{flows[1]}`, …)")
-            elif flows:
-                how.append("flows " + ", ".join(f"`{f}`" for f in flows))
-            out.append(
-                f"| {md(category['name'])} (`{category['id']}`) | {mark} | {'; '.join(how)} | "
-                f"{md(category['retention']) if category['retention'] else 'not declared'} |"
-            )
-    out.append("")
-
-    out += ["## Data subjects", ""]
-    if result["data_subjects"]:
-        out.append(
-            ", ".join(
-                md(s["name"]) + (" (vulnerable)" if s["vulnerable"] else "")
-                for s in result["data_subjects"]
-            )
-            + "."
-        )
-    else:
-        out.append("None recorded.")
-    estimate = result["estimated_subjects"]
-    out.append("")
-    if estimate["by_activity"]:
-        out += ["| activity | estimated data subjects |", "|---|---:|"]
-        for entry in estimate["by_activity"]:
-            number = entry["estimated_subjects"]
-            out.append(
-                f"| {md(entry['name'])} (`{entry['activity']}`) | "
-                f"{f'{number:,}' if number is not None else 'not estimated'} |"
-            )
-        out.append("")
-    if estimate["total_at_most"] is not None:
-        out.append(
-            f"Estimated number of people affected: **up to {estimate['total_at_most']:,}** "
-            "(the sum of the activities' estimates; one person may be counted in several)."
-        )
-    if estimate["activities_without_estimate"]:
-        out.append(
-            "No estimate for: "
-            + ", ".join(f"`{a}`" for a in estimate["activities_without_estimate"])
-            + "."
-        )
-    out.append("")
-
-    controllers = result["controllers_to_notify"]
-    out += [
-        "## Controllers to notify",
-        "",
-        "Each controller notifies its supervisory authority within 72 hours of becoming aware "
-        "of the breach (Art. 33(1)).",
-    ]
-    if system["operator_is_processor"] and operator:
-        out.append(
-            f"{md(operator['name'])} runs the system as processor: it must tell each controller "
-            "without undue delay (Art. 33(2))."
-        )
-    out.append("")
-    if controllers:
-        out += [
-            "| controller | country | whom to reach | activities | contract with operator |",
-            "|---|---|---|---|---|",
-        ]
-        for entry in controllers:
-            if entry["role"] == "joint controller":
-                contract = "joint controller"
-            elif "contract_with_operator" not in entry:
-                contract = "runs it itself"
-            elif entry["contract_with_operator"]:
-                contract = ", ".join(f"`{c}`" for c in entry["contract_with_operator"])
-            else:
-                contract = "**none in force**"
-            out.append(
-                f"| {md(entry['name'])} (`{entry['id']}`) | {entry['country'] or ''} | "
-                f"{_who(entry)} | {', '.join(f'`{a}`' for a in entry['activities'])} | "
-                f"{contract} |"
-            )
-        out.append("")
-        out.append(f"{len(controllers)} controller(s) to notify.")
-    else:
-        out.append("No activity using this system names a controller.")
-    out.append("")
-
-    out += ["## Copies downstream", ""]
-    if result["downstream"]:
-        out += [
-            "| recipient | country | categories received | route | encrypted at rest |",
-            "|---|---|---|---|---|",
-        ]
-        for copy in result["downstream"]:
-            where = (copy["country"] or "") + (
-                " (outside the EEA)" if copy["third_country"] else ""
-            )
-            encrypted_copy = {True: "yes", False: "**no**", None: "not recorded"}[
-                copy["encrypted_at_rest"]
-            ]
-            if copy["kind"] != "System":
-                encrypted_copy = "held by the recipient"
-            out.append(
-                f"| {md(copy['name'])} (`{copy['id']}`) | {where} | "
-                f"{', '.join(copy['categories'])} | {' → '.join(copy['route'])} | "
-                f"{encrypted_copy} |"
-            )
-    else:
-        out.append("No declared flow takes its data further.")
-    out += ["", "## Telling the data subjects", "", result["notify_subjects"], ""]
-    return "\n".join(out)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from registry.core.errors import CannotRun
 from registry.core.inventory import Inventory
 
 ROUTE_LIMIT = 1_000
 
 
-class UnknownEntity(LookupError):
+class UnknownEntity(CannotRun, LookupError):
     """An id that names nothing in the inventory (the message says what was meant)."""
 
 
@@ -124,59 +125,3 @@ def trace(inv: Inventory, category: str, *, limit: int = ROUTE_LIMIT) -> dict[st
         "stored_in": holders,
         "stored_without_flows": [h for h in holders if node_key(SYSTEM, h) not in on_routes],
     }
-
-
-def _describe(step: dict[str, Any]) -> str:
-    kind = {"DataSubject": "data subjects", "Organisation": "organisation", "System": "system"}
-    what = kind[step["kind"]] + ("" if step["kind"] == "DataSubject" else f" {step['id']}")
-    parts = [f"{step['name']} ({what})"]
-    if step["country"]:
-        parts.append(step["country"] + (" (outside the EEA)" if step["third_country"] else ""))
-    if step["operator"] and step["kind"] == "System":
-        parts.append(f"run by {step['operator']['name']}")
-    if step["retention"] is not None:
-        parts.append("retention " + ("; ".join(step["retention"]) or "not declared"))
-    return " · ".join(parts)
-
-
-def trace_text(result: dict[str, Any]) -> str:
-    from registry.outputs.report import terminal_safe
-
-    category = result["category"]
-    lines = [f"{category['name']} ({category['id']})"]
-    if category["special"]:
-        lines[0] += f": special category {category['special']} ({category['article']})"
-    if result["sub_categories"]:
-        lines.append("with its sub-categories: " + ", ".join(result["sub_categories"]))
-    if result["parents"]:
-        lines.append("and flows declaring its parents: " + ", ".join(result["parents"]))
-    routes = result["routes"]
-    if not routes:
-        lines.append("No declared flow carries it.")
-    else:
-        count = f"{len(routes)} route{'s' if len(routes) != 1 else ''}"
-        if result["truncated"]:
-            count = f"the first {count} (more exist; draw --format svg to see them all)"
-        lines.append(f"{count} from where it is collected to its last recipient:")
-    for number, route in enumerate(routes, 1):
-        names = " → ".join(step["id"] for step in route["steps"])
-        lines.append("")
-        lines.append(f"{number}. {names}")
-        for step in route["steps"]:
-            for hop in step.get("via", ()):
-                details = [f"activity {hop['activity']}", ", ".join(hop["categories"])]
-                if hop["contract"]:
-                    details.append(f"contract {hop['contract']}")
-                if hop["transfer"]:
-                    details.append(f"transfer mechanism {hop['transfer']}")
-                elif step["third_country"]:
-                    details.append("no transfer mechanism")
-                lines.append(f"     ↓ flow {hop['flow']} ({'; '.join(details)})")
-            lines.append(f"   {_describe(step)}")
-    if result["stored_without_flows"]:
-        lines.append("")
-        lines.append(
-            "Stored where no declared flow brings or takes it: "
-            + ", ".join(result["stored_without_flows"])
-        )
-    return "\n".join(terminal_safe(line) for line in lines) + "\n"

@@ -21,9 +21,10 @@ from typing import Any
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import Entity, duration_days
+from registry.core.record import Record
 from registry.core.vocabulary import Authentication, countries
 from registry.outputs.report import finding_dict
-from registry.pipeline.check import check
+from registry.pipeline.check import CheckResult
 
 EXPIRY_WARNING_DAYS = 90
 _KIND_TITLES = {
@@ -110,17 +111,6 @@ def _entity_changes(base: Inventory, head: Inventory) -> dict[str, KindChanges]:
     return result
 
 
-def processors(inv: Inventory) -> set[str]:
-    """Organisations acting as processors: flow recipients, system operators, DPAs."""
-    found = {p for flow in inv.flows.values() if (p := inv.is_processor_end(flow))}
-    for system_id, activities in inv.activities_by_system.items():
-        operator = inv.systems[system_id].operator
-        if operator and any(operator not in inv.controllers_of(a) for a in activities):
-            found.add(operator)
-    found |= {c.processor for c in inv.contracts.values() if c.processor}
-    return found
-
-
 def _special_reach(inv: Inventory) -> dict[tuple[str, str, str], str]:
     """(category, endpoint kind, endpoint id) → how special data gets there."""
     reach: dict[tuple[str, str, str], str] = {}
@@ -145,19 +135,17 @@ def _special_reach(inv: Inventory) -> dict[tuple[str, str, str], str]:
     return reach
 
 
-def _third_countries(inv: Inventory) -> dict[str, str]:
-    """Countries outside the EEA that data reaches → the first flow or system there."""
-    lists = countries()
-    found: dict[str, str] = {}
-    for flow in sorted(inv.flows.values(), key=lambda f: f.id):
-        country = inv.country_of(flow.to)
-        if country and lists.is_third_country(country):
-            found.setdefault(country, f"flow {flow.id} to {flow.to}")
-    for system in sorted(inv.systems.values(), key=lambda s: s.id):
-        country = inv.country_of(system.id)
-        if country and system.stores and lists.is_third_country(country):
-            found.setdefault(country, f"system {system.id}")
-    return found
+def _third_countries(record: Record) -> dict[str, str]:
+    """Countries outside the EEA that the record's transfers reach → the first flow or
+    system that takes data there."""
+    inv = record.inventory
+    via: dict[str, list[tuple[int, str, str]]] = {}
+    for row in record.activities.values():
+        for transfer in row.transfers:
+            places = via.setdefault(transfer.country, [])
+            places += [(0, f, f"flow {f} to {inv.flows[f].to}") for f in transfer.flows]
+            places += [(1, s, f"system {s}") for s in transfer.systems]
+    return {country: min(places)[2] for country, places in via.items() if places}
 
 
 def _retentions(inv: Inventory) -> dict[tuple[str, str, str], tuple[float, str] | None]:
@@ -181,8 +169,9 @@ def _retentions(inv: Inventory) -> dict[tuple[str, str, str], tuple[float, str] 
 # --- risks --------------------------------------------------------------------------
 
 
-def _risks(base: Inventory, head: Inventory, as_of: dt.date) -> Iterator[Risk]:
+def _risks(old: Record, new: Record, as_of: dt.date) -> Iterator[Risk]:
     lists = countries()
+    base, head = old.inventory, new.inventory
 
     old_reach, new_reach = _special_reach(base), _special_reach(head)
     for key in sorted(new_reach.keys() - old_reach.keys()):
@@ -197,7 +186,7 @@ def _risks(base: Inventory, head: Inventory, as_of: dt.date) -> Iterator[Risk]:
             f"{what} data ({category}) now reaches {where} {ident} ({new_reach[key]})",
         )
 
-    old_countries, new_countries = _third_countries(base), _third_countries(head)
+    old_countries, new_countries = _third_countries(old), _third_countries(new)
     for country in sorted(new_countries.keys() - old_countries.keys()):
         adequacy = lists.adequacy_of(country)
         status = (
@@ -212,7 +201,7 @@ def _risks(base: Inventory, head: Inventory, as_of: dt.date) -> Iterator[Risk]:
             f"data now reaches {country}, outside the EEA, {status} ({new_countries[country]})",
         )
 
-    for ident in sorted(processors(head) - processors(base)):
+    for ident in sorted(new.processors.keys() - old.processors.keys()):
         yield Risk("processor", "Organisation", ident, f"{ident} now acts as a processor")
 
     for ident in sorted(base.contracts.keys() - head.contracts.keys()):
@@ -305,11 +294,11 @@ def _finding_key(finding: Finding) -> tuple[str, str, str]:
     return (finding.rule, finding.entity, finding.message)
 
 
-def diff(
-    base: Inventory, head: Inventory, as_of: dt.date, base_label: str, head_label: str
-) -> RegisterDiff:
-    old_findings = check(base, as_of).findings
-    new_findings = check(head, as_of).findings
+def diff(old: CheckResult, new: CheckResult, base_label: str, head_label: str) -> RegisterDiff:
+    """What changes from ``old`` to ``new``: both judged by the same pipeline, as of one date."""
+    base, head = old.inventory, new.inventory
+    as_of = new.as_of
+    old_findings, new_findings = old.findings, new.findings
     old_keys = {_finding_key(f) for f in old_findings if not f.waived_by}
     new_keys = {_finding_key(f) for f in new_findings if not f.waived_by}
     labels = {}
@@ -321,9 +310,9 @@ def diff(
         head=head_label,
         changes=_entity_changes(base, head),
         labels=labels,
-        processors_added=sorted(processors(head) - processors(base)),
-        processors_removed=sorted(processors(base) - processors(head)),
-        risks=list(dict.fromkeys(_risks(base, head, as_of))),
+        processors_added=sorted(new.record.processors.keys() - old.record.processors.keys()),
+        processors_removed=sorted(old.record.processors.keys() - new.record.processors.keys()),
+        risks=list(dict.fromkeys(_risks(old.record, new.record, as_of))),
         introduced=[f for f in new_findings if not f.waived_by and _finding_key(f) not in old_keys],
         fixed=[f for f in old_findings if not f.waived_by and _finding_key(f) not in new_keys],
     )

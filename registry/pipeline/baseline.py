@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from registry.core.errors import CannotRun
 from registry.core.findings import Finding
 
 VERSION = 1
 
 
-class BaselineError(Exception):
+class BaselineError(CannotRun):
     pass
 
 

@@ -1,15 +1,17 @@
-"""Run the rule catalogue over an inventory and apply waivers."""
+"""Judge one inventory: the rules, then the waivers. The result carries the record."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
-from registry.rules import catalogue
-from registry.rules.base import Context, RuleContext, Settings
+from registry.core.record import Record
+from registry.rules.base import Settings
+from registry.rules.engine import apply_waivers, run_rules
 
 if TYPE_CHECKING:
     from registry.evidence.reconcile import Coverage
@@ -34,36 +36,14 @@ class CheckResult:
     def waived(self) -> int:
         return sum(1 for f in self.findings if f.waived_by)
 
+    @cached_property
+    def record(self) -> Record:
+        """The Art. 30 record of this inventory, as of the same date."""
+        return Record(self.inventory, self.as_of)
+
     @property
     def failed(self) -> bool:
         return any(f.fails for f in self.findings)
-
-
-def run_rules(
-    inventory: Inventory, as_of: dt.date, settings: Settings | None = None
-) -> list[Finding]:
-    context = Context(inventory, as_of, settings or Settings())
-    findings = list(inventory.problems)
-    for rule in catalogue().values():
-        if rule.check is not None:
-            findings.extend(rule.check(RuleContext(rule, context)))
-    return findings
-
-
-def apply_waivers(inventory: Inventory, findings: list[Finding], as_of: dt.date) -> list[Finding]:
-    """Mark findings covered by a complete, unexpired waiver as accepted risks."""
-    active = {}
-    for waiver in inventory.waivers.values():
-        complete = waiver.reason and waiver.approved_by and waiver.expires
-        if complete and waiver.expires >= as_of:
-            active[(waiver.rule, waiver.entity)] = waiver
-    result = []
-    for finding in findings:
-        waiver = active.get((finding.rule, finding.entity))
-        if waiver is not None and not finding.rule.startswith(("SCH-", "WAV-")):
-            finding = replace(finding, waived_by=waiver.id, waiver_reason=waiver.reason)
-        result.append(finding)
-    return result
 
 
 def check(inventory: Inventory, as_of: dt.date, settings: Settings | None = None) -> CheckResult:

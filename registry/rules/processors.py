@@ -2,55 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from functools import cache
 
+from registry.core.contracts import PROCESSING as _PROCESSING
+from registry.core.contracts import contract_problem, valid_contracts
 from registry.core.findings import Finding, Severity
-from registry.core.inventory import Inventory
 from registry.core.model import Contract
 from registry.core.vocabulary import Art28Clause, ContractType
 from registry.rules.base import RuleContext, rule
 
 E, W = Severity.error, Severity.warning
-_PROCESSING = (ContractType.dpa, ContractType.sub_processing)
-
-
-def contract_problem(contract: Contract, as_of: dt.date) -> str | None:
-    """Why a processing contract is not in force on ``as_of`` (None if it is)."""
-    if contract.signed is None:
-        return f"contract {contract.id} is not signed"
-    if contract.signed > as_of:
-        return f"contract {contract.id} is only signed on {contract.signed}"
-    if contract.expires is not None and contract.expires < as_of:
-        return f"contract {contract.id} expired on {contract.expires}"
-    return None
-
-
-def valid_contracts(
-    inv: Inventory, controller: str, processor: str, as_of: dt.date
-) -> list[Contract]:
-    """Contracts in force that let ``processor`` process for ``controller``.
-
-    Either a DPA between the two, or a sub-processing contract from a processor of
-    that controller whose own DPA authorises this sub-processor.
-    """
-    found = []
-    by_processor = inv.contracts_by_processor
-    for contract in by_processor.get(processor, ()):
-        if contract.type not in _PROCESSING:
-            continue
-        if contract_problem(contract, as_of):
-            continue
-        if (contract.type is ContractType.dpa and contract.controller == controller) or (
-            contract.type is ContractType.sub_processing
-            and any(
-                parent.controller == controller and processor in parent.authorised_subprocessors
-                for parent in by_processor.get(contract.controller, ())
-            )
-        ):
-            found.append(contract)
-    return found
 
 
 @rule("DPA-001", "processor-contract", E, "Art. 28(3)")

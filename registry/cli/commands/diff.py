@@ -10,9 +10,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from registry.cli import UsageError
-from registry.cli.commands.common import as_of, config, write_output
+from registry.cli.commands.common import as_of, write_output
+from registry.core.config import load_config
+from registry.core.errors import CannotRun
 from registry.core.git import GitError, read_inventory_files, repository_root, resolve
+from registry.pipeline import Request
+from registry.pipeline import run as judge
 
 
 def _repository_path(raw: str, root: Path) -> str:
@@ -20,37 +23,36 @@ def _repository_path(raw: str, root: Path) -> str:
     try:
         relative = absolute.relative_to(root.resolve())
     except ValueError:
-        raise UsageError(f"inventory path {raw!r} is outside the git repository") from None
+        raise CannotRun(f"inventory path {raw!r} is outside the git repository") from None
     return "" if relative == Path(".") else relative.as_posix()
 
 
 def run(args: argparse.Namespace) -> int:
-    from registry.core.inventory import inventory_from_files
     from registry.outputs.diff import FORMATS, diff
 
-    try:
-        root = repository_root(Path.cwd())
-        head_name, path_arg = args.head, args.path
-        if head_name is not None and path_arg is None:
-            # `ropa diff main inventory/`: a second argument that is a path, not a revision
-            try:
-                resolve(head_name, root)
-            except GitError:
-                if Path(head_name).exists():
-                    head_name, path_arg = None, head_name
-        head_name = head_name or "HEAD"
-        path = _repository_path(path_arg or config().inventory, root)
-        base_commit, head_commit = resolve(args.base, root), resolve(head_name, root)
-        shown = path or "the repository root"
-        head_files = read_inventory_files(head_commit, path, root)
-        if not head_files:
-            raise UsageError(f"revision {head_name!r} has no inventory (YAML files) at {shown}")
-        base_files = read_inventory_files(base_commit, path, root)
-    except GitError as error:
-        raise UsageError(str(error)) from None
-    base = inventory_from_files(base_files, path)
-    head = inventory_from_files(head_files, path)
-    result = diff(base, head, as_of(args), args.base, head_name)
+    root = repository_root(Path.cwd())
+    head_name, path_arg = args.head, args.path
+    if head_name is not None and path_arg is None:
+        # `ropa diff main inventory/`: a second argument that is a path, not a revision
+        try:
+            resolve(head_name, root)
+        except GitError:
+            if Path(head_name).exists():
+                head_name, path_arg = None, head_name
+    head_name = head_name or "HEAD"
+    path = _repository_path(path_arg or load_config().inventory, root)
+    base_commit, head_commit = resolve(args.base, root), resolve(head_name, root)
+    shown = path or "the repository root"
+    head_files = read_inventory_files(head_commit, path, root)
+    if not head_files:
+        raise CannotRun(f"revision {head_name!r} has no inventory (YAML files) at {shown}")
+    base_files = read_inventory_files(base_commit, path, root)
+    # Both revisions through the same pipeline as `ropa check`: ropa.yaml's settings,
+    # evidence and baseline, judged on one date.
+    date = as_of(args)
+    base = judge(Request(as_of=date, files=tuple(base_files), root=path)).result
+    head = judge(Request(as_of=date, files=tuple(head_files), root=path)).result
+    result = diff(base, head, args.base, head_name)
     if not base_files:
         result.notes.append(f"{args.base} has no inventory at {shown}: everything in it is new.")
     write_output(FORMATS[args.format](result), None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import difflib
 
-from registry.cli import UsageError
+from registry.core.errors import CannotRun
 from registry.rules import catalogue
 
 
@@ -18,7 +18,7 @@ def run(args: argparse.Namespace) -> int:
         close = difflib.get_close_matches(code, list(rules), n=5)
         score = {c: difflib.SequenceMatcher(None, code, c).ratio() for c in close}
         hint = sorted(close, key=lambda c: (-score[c], c))[:1]
-        raise UsageError(f"no rule {args.code!r}" + (f"; did you mean {hint[0]}?" if hint else ""))
+        raise CannotRun(f"no rule {args.code!r}" + (f"; did you mean {hint[0]}?" if hint else ""))
     rule = rules[code]
     print(f"{rule.code} {rule.name} ({rule.severity.value}, {rule.article})\n")
     print(rule.summary + "\n")

@@ -5,19 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from registry.cli import UsageError
-from registry.cli.commands.common import as_of, load, write_output
+from registry.cli.commands.common import record, write_output
 
 
 def run(args: argparse.Namespace) -> int:
-    from registry.lineage.impact import impact, impact_markdown
-    from registry.lineage.trace import UnknownEntity
+    from registry.lineage.impact import impact
+    from registry.outputs.lineage_text import impact_markdown
 
-    inventory = load(args)
-    try:
-        result = impact(inventory, args.system, as_of(args))
-    except UnknownEntity as error:
-        raise UsageError(str(error)) from None
+    result = impact(record(args).record, args.system)
     if args.format == "json":
         text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     else:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from registry.cli import UsageError
+from registry.core.errors import CannotRun
 
 
 def run(args: argparse.Namespace) -> int:
@@ -14,10 +14,10 @@ def run(args: argparse.Namespace) -> int:
 
     source = Path(args.input)
     if not source.exists():
-        raise UsageError(f"{args.input!r} does not exist")
+        raise CannotRun(f"{args.input!r} does not exist")
     try:
         result = import_register(args.source, source, Path(args.out), template=args.template)
     except ImportFailure as error:
-        raise UsageError(f"cannot import {args.input}: {error}") from None
+        raise CannotRun(f"cannot import {args.input}: {error}") from None
     sys.stdout.write(result.report)
     return 0

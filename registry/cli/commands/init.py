@@ -15,7 +15,7 @@ from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path, PurePosixPath
 
-from registry.cli import UsageError
+from registry.core.errors import CannotRun
 from registry.outputs.schema import SCHEMA_PATH, modeline, render
 
 PLACEHOLDER = "TODAY"  # review and signature dates: the day the register is started
@@ -48,11 +48,11 @@ def starter_files(today: dt.date) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     target = Path(args.directory)
     if target.exists() and not target.is_dir():
-        raise UsageError(f"{args.directory!r} exists and is not a folder")
+        raise CannotRun(f"{args.directory!r} exists and is not a folder")
     files = starter_files(dt.date.today())
     existing = sorted(name for name in files if (target / name).exists())
     if existing:
-        raise UsageError(
+        raise CannotRun(
             f"{target / existing[0]} already exists; ropa init never overwrites (choose an "
             "empty folder)"
         )
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
     except OSError as error:
-        raise UsageError(f"cannot write into {args.directory!r}: {error.strerror}") from None
+        raise CannotRun(f"cannot write into {args.directory!r}: {error.strerror}") from None
     print(f"ropa: wrote a starter register into {target}/ ({len(files)} files).")
     print(f"Next: cd {target} && ropa check")
     return 0

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from registry.cli import UsageError
 from registry.cli.commands.common import load, write_output
+from registry.core.errors import CannotRun
 
 
 def run(args: argparse.Namespace) -> int:
-    from registry.lineage.trace import UnknownEntity, require, trace, trace_text
+    from registry.lineage.trace import UnknownEntity, require, trace
+    from registry.outputs.lineage_text import trace_text
     from registry.outputs.render import RenderError, dot_to_svg, view_dot
 
     inventory = load(args)
@@ -24,6 +25,6 @@ def run(args: argparse.Namespace) -> int:
         else:
             text = trace_text(trace(inventory, args.category))
     except (UnknownEntity, RenderError) as error:
-        raise UsageError(str(error)) from None
+        raise CannotRun(str(error)) from None
     write_output(text, args.out)
     return 0

@@ -7,28 +7,27 @@ objects (or, for the full register, a JSON document); the writers render them.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
-from registry.core.inventory import Inventory
+from registry.core.errors import CannotRun
+from registry.core.record import Record
 
 FORMATS = ("csv", "xlsx", "json")
 TEMPLATES = ("ico", "cnil", "full")
 RECORDS = ("controller", "processor")
 
 
-class ExportError(ValueError):
+class ExportError(CannotRun, ValueError):
     """The export cannot be made as asked (one clear sentence for the user)."""
 
 
 def export_register(
-    inventory: Inventory,
+    derived: Record,
     *,
     fmt: str,
     template: str,
     record: str = "controller",
     org: str | None = None,
-    as_of: dt.date,
 ) -> bytes:
     """The register as bytes in format ``fmt`` (csv, xlsx, json) and layout ``template``.
 
@@ -42,6 +41,7 @@ def export_register(
         raise ExportError(f"unknown template {template!r} (one of {', '.join(TEMPLATES)})")
     if record not in RECORDS:
         raise ExportError(f"unknown record {record!r} (one of {', '.join(RECORDS)})")
+    inventory = derived.inventory
     if org is not None and org not in inventory.organisations:
         raise ExportError(f"no Organisation with id {org!r}")
     if template == "full":
@@ -49,10 +49,10 @@ def export_register(
             raise ExportError("the full register is JSON only: use --format json")
         from registry.outputs.export.full import full_register
 
-        document = full_register(inventory, as_of=as_of, org=org)
+        document = full_register(derived, org=org)
         return (json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode()
 
-    sheets = _sheets(inventory, template, record, org, fmt, as_of)
+    sheets = _sheets(derived, template, record, org, fmt)
     if fmt == "json":
         return (json.dumps(_as_json(sheets), indent=2, ensure_ascii=False) + "\n").encode()
     if fmt == "csv":
@@ -71,12 +71,9 @@ def export_register(
     return write_xlsx(Workbook(sheets))
 
 
-def _organisations(inventory: Inventory, record: str, org: str | None) -> list[str]:
-    from registry.outputs.export import derive
-
-    candidates = (
-        derive.controllers(inventory) if record == "controller" else derive.processors(inventory)
-    )
+def _organisations(derived: Record, record: str, org: str | None) -> list[str]:
+    inventory = derived.inventory
+    candidates = derived.controllers() if record == "controller" else list(derived.processors)
     if org is not None:
         if record == "processor" and org not in candidates:
             raise ExportError(f"organisation {org!r} acts as processor for no controller")
@@ -90,22 +87,21 @@ def _organisations(inventory: Inventory, record: str, org: str | None) -> list[s
     return candidates
 
 
-def _sheets(inventory: Inventory, template: str, record: str, org: str | None, fmt: str, as_of):
-    orgs = _organisations(inventory, record, org)
+def _sheets(derived: Record, template: str, record: str, org: str | None, fmt: str):
+    orgs = _organisations(derived, record, org)
     if record == "processor":
-        from registry.outputs.export import derive, processor
+        from registry.outputs.export import processor
 
-        ends = derive.processor_ends(inventory)
-        return [processor.sheet(inventory, o, french=template == "cnil", ends=ends) for o in orgs]
+        return [processor.sheet(derived, o, french=template == "cnil") for o in orgs]
     if template == "ico":
         from registry.outputs.export import ico
 
-        return [ico.sheet(inventory, o) for o in orgs]
+        return [ico.sheet(derived, o) for o in orgs]
     from registry.outputs.export import cnil
 
     if fmt == "xlsx":
-        return [s for o in orgs for s in cnil.workbook_sheets(inventory, o)]
-    return [cnil.flat_sheet(inventory, o) for o in orgs]
+        return [s for o in orgs for s in cnil.workbook_sheets(derived, o)]
+    return [cnil.flat_sheet(derived, o) for o in orgs]
 
 
 def _as_json(sheets) -> dict:

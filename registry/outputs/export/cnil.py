@@ -17,134 +17,26 @@ from functools import cache
 
 from registry.core.inventory import Inventory
 from registry.core.model import Activity, Retention
-from registry.core.vocabulary import Art9Condition, LegalBasis, SpecialCategory, TransferMechanism
+from registry.core.record import ActivityRecord, Record, Transfer
+from registry.core.vocabulary import TransferMechanism
+from registry.core.wording import NO_CONTRACT
+from registry.layouts.cnil import (
+    ART9_FR,
+    AUTH_FR,
+    BASIS_FR,
+    CATEGORY_LINES,
+    FICHE_COLUMNS,
+    HEADER_COLUMNS,
+    LIST_COLUMNS,
+    MECHANISM_FR,
+    OTHER_LINE,
+    ROLE_FR,
+    SECURITY_FR,
+    SECURITY_LINES,
+    SENSITIVE_LINES,
+)
 from registry.outputs.export import derive
 from registry.outputs.export.table import Cell, Sheet
-
-# The CNIL's data-category lines, with the taxonomy roots that fall under each.
-CATEGORY_LINES: list[tuple[str, frozenset[str]]] = [
-    (
-        "État civil, identité, données d'identification, images",
-        frozenset({"identity", "contact"}),
-    ),
-    ("Vie personnelle (habitudes de vie, situation familiale, etc.)", frozenset({"personal-life"})),
-    (
-        "Vie professionnelle (CV, scolarité, formation professionnelle, distinctions, etc.)",
-        frozenset({"employment"}),
-    ),
-    (
-        "Informations d'ordre économique et financier (revenus, situation financière, "
-        "situation fiscale, etc.)",
-        frozenset({"financial"}),
-    ),
-    ("Données de connexion (adresse IP, logs, etc.)", frozenset({"online-identifiers"})),
-    ("Données de localisation (déplacements, données GPS, GSM, etc.)", frozenset({"location"})),
-]
-OTHER_LINE = "Autres catégories de données"
-SENSITIVE_LINES: dict[SpecialCategory, str] = {
-    SpecialCategory.racial_ethnic_origin: "Données révélant l'origine raciale ou ethnique",
-    SpecialCategory.political_opinions: "Données révélant les opinions politiques",
-    SpecialCategory.religious_beliefs: (
-        "Données révélant les convictions religieuses ou philosophiques"
-    ),
-    SpecialCategory.trade_union: "Données révélant l'appartenance syndicale",
-    SpecialCategory.genetic: "Données génétiques",
-    SpecialCategory.biometric: (
-        "Données biométriques aux fins d'identifier une personne physique de manière unique"
-    ),
-    SpecialCategory.health: "Données concernant la santé",
-    SpecialCategory.sex_life_orientation: (
-        "Données concernant la vie sexuelle ou l'orientation sexuelle"
-    ),
-    SpecialCategory.criminal: "Données relatives à des condamnations pénales ou à des infractions",
-    SpecialCategory.national_id: "Numéro d'identification national unique (NIR)",
-}
-BASIS_FR: dict[LegalBasis, str] = {
-    LegalBasis.consent: "consentement",
-    LegalBasis.contract: "exécution d'un contrat",
-    LegalBasis.legal_obligation: "obligation légale",
-    LegalBasis.vital_interests: "sauvegarde des intérêts vitaux",
-    LegalBasis.public_task: "mission d'intérêt public",
-    LegalBasis.legitimate_interests: "intérêt légitime",
-}
-ART9_FR: dict[Art9Condition, str] = {
-    Art9Condition.explicit_consent: "consentement explicite",
-    Art9Condition.employment_social_protection: "droit du travail et de la protection sociale",
-    Art9Condition.vital_interests: "sauvegarde des intérêts vitaux",
-    Art9Condition.not_for_profit_body: "organisme à but non lucratif",
-    Art9Condition.made_public: "données manifestement rendues publiques par la personne",
-    Art9Condition.legal_claims: "constatation, exercice ou défense d'un droit en justice",
-    Art9Condition.substantial_public_interest: "motif d'intérêt public important",
-    Art9Condition.health_or_social_care: (
-        "médecine préventive, diagnostics médicaux, prise en charge sanitaire ou sociale"
-    ),
-    Art9Condition.public_health: "intérêt public dans le domaine de la santé publique",
-    Art9Condition.archiving_research_statistics: (
-        "archivage, recherche scientifique ou historique, statistiques"
-    ),
-}
-MECHANISM_FR: dict[TransferMechanism, str] = {
-    TransferMechanism.adequacy: "décision d'adéquation",
-    TransferMechanism.sccs: "clauses contractuelles types",
-    TransferMechanism.bcr: "règles d'entreprise contraignantes",
-    TransferMechanism.code_of_conduct: "code de conduite",
-    TransferMechanism.certification: "mécanisme de certification",
-    TransferMechanism.ad_hoc_clauses: "clauses contractuelles ad hoc",
-    TransferMechanism.derogation_explicit_consent: "dérogation : consentement explicite",
-    TransferMechanism.derogation_contract_with_subject: (
-        "dérogation : contrat avec la personne concernée"
-    ),
-    TransferMechanism.derogation_contract_in_subject_interest: (
-        "dérogation : contrat dans l'intérêt de la personne"
-    ),
-    TransferMechanism.derogation_public_interest: "dérogation : motif important d'intérêt public",
-    TransferMechanism.derogation_legal_claims: "dérogation : droits en justice",
-    TransferMechanism.derogation_vital_interests: "dérogation : intérêts vitaux",
-    TransferMechanism.derogation_public_register: "dérogation : registre public",
-    TransferMechanism.derogation_compelling_legitimate_interests: (
-        "dérogation : intérêts légitimes impérieux"
-    ),
-}
-ROLE_FR = {
-    "processor": "Sous-traitants",
-    "joint controller": "Responsables conjoints",
-    "controller": "Autres destinataires",
-    "recipient": "Autres destinataires",
-}
-SECURITY_LINES = [
-    "Contrôle d'accès des utilisateurs",
-    "Mesures de traçabilité",
-    "Mesures de protection des logiciels",
-    "Sauvegarde des données",
-    "Chiffrement des données",
-    "Contrôle des sous-traitants",
-    "Autres mesures",
-]
-# (security field, line index, phrase if true, phrase if false)
-_SECURITY_FR = [
-    ("mfa", 0, "authentification multifacteur", "sans authentification multifacteur"),
-    ("access_logging", 1, "journalisation des accès", "pas de journalisation des accès"),
-    ("monitoring", 1, "supervision", "pas de supervision"),
-    ("alert_escalation", 1, "escalade des alertes", "pas d'escalade des alertes"),
-    ("internet_exposed", 2, "exposé à Internet", "non exposé à Internet"),
-    ("backups", 3, "sauvegardes", "pas de sauvegarde"),
-    ("encryption_at_rest", 4, "chiffrement au repos", "pas de chiffrement au repos"),
-]
-_AUTH_FR = {
-    "individual": "comptes individuels",
-    "shared": "comptes partagés",
-    "none": "aucune authentification",
-}
-HEADER_COLUMNS = ["", "Nom", "Adresse", "Courriel", "Téléphone"]
-LIST_COLUMNS = [
-    "N° / Référence",
-    "Nom du traitement",
-    "Date de création",
-    "Date de mise à jour",
-    "Finalité principale",
-    "Responsable(s) conjoint(s)",
-]
-FICHE_COLUMNS = ["Rubrique", "Contenu", "Durée de conservation / précisions"]
 
 
 @cache
@@ -237,15 +129,15 @@ def _contact(parts: list[str]) -> str:
     return derive.contact_line(parts)
 
 
-def _security(inv: Inventory, activity: Activity) -> list[list[str]]:
+def _security(entry: ActivityRecord) -> list[list[str]]:
     lines: list[list[str]] = [[] for _ in SECURITY_LINES]
-    for system in derive.systems_used(inv, activity):
+    for system in entry.systems:
         security = system.security
         phrases: list[list[str]] = [[] for _ in SECURITY_LINES]
         if security is not None:
             if security.authentication is not None:
-                phrases[0].append(_AUTH_FR[security.authentication.value])
-            for name, index, yes, no in _SECURITY_FR:
+                phrases[0].append(AUTH_FR[security.authentication.value])
+            for name, index, yes, no in SECURITY_FR:
                 value = getattr(security, name)
                 if value is not None:
                     phrases[index].append(yes if value else no)
@@ -257,21 +149,22 @@ def _security(inv: Inventory, activity: Activity) -> list[list[str]]:
         lines[6].extend(f"{system.name} : {measure}" for measure in phrases[6])
         if security is None:
             lines[6].append(f"{system.name} : mesures non documentées")
-    for flow in sorted(inv.flows_by_activity.get(activity.id, ()), key=lambda f: f.id):
+    for flow in entry.flows:
         if flow.encrypted_in_transit is not None:
             state = "chiffré" if flow.encrypted_in_transit else "non chiffré"
             lines[4].append(f"Flux {flow.name or flow.id} : {state} en transit")
-    for line in derive.processor_contracts(inv, activity):
-        name, _, contract = line.partition(": ")
-        text = "aucun contrat" if contract == derive.NO_CONTRACT else f"contrat {contract}"
-        lines[5].append(f"{name} : {text}")
+    for processor in sorted(entry.processors, key=lambda p: (p.name, p.organisation)):
+        text = derive.covers_text(processor.covers)
+        text = "aucun contrat" if text == NO_CONTRACT else f"contrat {text}"
+        lines[5].append(f"{processor.name} : {text}")
     return lines
 
 
-def fiche(inv: Inventory, activity: Activity, org: str) -> list[Line]:
+def fiche(record: Record, activity: Activity, org: str) -> list[Line]:
+    inv, entry = record.inventory, record.activities[activity.id]
     organisation = inv.organisations[org]
     dpo, rep = organisation.dpo, organisation.representative
-    joint = sorted(inv.controllers_of(activity) - {org})
+    joint = sorted(entry.controllers - {org})
     result = [
         Line("Description du traitement", section=True),
         Line("Nom / sigle", activity.name),
@@ -347,11 +240,11 @@ def fiche(inv: Inventory, activity: Activity, org: str) -> list[Line]:
     result.append(Line("Autorité ou loi autorisant (article 10)", activity.art10_authority or ""))
     result.append(Line("Destinataires", section=True))
     grouped: dict[str, list[str]] = {}
-    for recipient in derive.recipients(inv, activity):
+    for recipient in entry.recipients:
         grouped.setdefault(ROLE_FR[recipient.role], []).append(recipient.name)
     for label in ("Sous-traitants", "Responsables conjoints", "Autres destinataires"):
         result.append(Line(label, grouped.get(label, [])))
-    transfers = derive.activity_transfers(inv, activity)
+    transfers = entry.transfers
     result += [
         Line("Transferts des données hors UE", section=True),
         Line(
@@ -362,12 +255,12 @@ def fiche(inv: Inventory, activity: Activity, org: str) -> list[Line]:
         ),
         Line("Mesures de sécurité", section=True),
     ]
-    for label, lines in zip(SECURITY_LINES, _security(inv, activity), strict=True):
+    for label, lines in zip(SECURITY_LINES, _security(entry), strict=True):
         result.append(Line(label, lines))
     return result
 
 
-def _safeguard_fr(transfer: derive.TransferLine) -> str:
+def _safeguard_fr(transfer: Transfer) -> str:
     if not transfer.mechanism:
         return "aucune garantie documentée"
     mechanism = TransferMechanism(transfer.mechanism)
@@ -388,8 +281,8 @@ def header_block(inv: Inventory, org: str) -> list[list[Cell]]:
     return rows
 
 
-def activities_of(inv: Inventory, org: str) -> list[Activity]:
-    chosen = [a for a in inv.activities.values() if org in inv.controllers_of(a)]
+def activities_of(record: Record, org: str) -> list[Activity]:
+    chosen = [entry.activity for entry in record.activities_of(org)]
     return sorted(chosen, key=lambda a: (a.reference or a.id, a.name, a.id))
 
 
@@ -397,8 +290,9 @@ def fiche_title(activity: Activity) -> str:
     return f"{activity.reference or activity.id} {activity.name}"
 
 
-def workbook_sheets(inv: Inventory, org: str) -> list[Sheet]:
-    activities = activities_of(inv, org)
+def workbook_sheets(record: Record, org: str) -> list[Sheet]:
+    inv = record.inventory
+    activities = activities_of(record, org)
     listing = Sheet(
         title="Registre",
         columns=list(LIST_COLUMNS),
@@ -409,7 +303,10 @@ def workbook_sheets(inv: Inventory, org: str) -> list[Sheet]:
                 date_fr(a.created),
                 date_fr(a.last_reviewed.date if a.last_reviewed else None),
                 a.purposes[0].purpose if a.purposes else "",
-                [inv.organisations[j].name for j in sorted(inv.controllers_of(a) - {org})],
+                [
+                    inv.organisations[j].name
+                    for j in sorted(record.activities[a.id].controllers - {org})
+                ],
             ]
             for a in activities
         ],
@@ -420,7 +317,7 @@ def workbook_sheets(inv: Inventory, org: str) -> list[Sheet]:
     for activity in activities:
         rows: list[list[Cell]] = []
         sections: set[int] = set()
-        for line in fiche(inv, activity, org):
+        for line in fiche(record, activity, org):
             if line.section:
                 sections.add(len(rows))
             rows.append(
@@ -438,10 +335,11 @@ def workbook_sheets(inv: Inventory, org: str) -> list[Sheet]:
     return sheets
 
 
-def flat_sheet(inv: Inventory, org: str) -> Sheet:
+def flat_sheet(record: Record, org: str) -> Sheet:
     """CSV: one row per activity, one column per fiche line (and its third column)."""
-    activities = activities_of(inv, org)
-    template = _fiche_shape(inv, activities, org)
+    inv = record.inventory
+    activities = activities_of(record, org)
+    template = _fiche_shape(record, activities, org)
     columns: list[str] = []
     for label, extra_label in template:
         columns.append(label)
@@ -449,7 +347,7 @@ def flat_sheet(inv: Inventory, org: str) -> Sheet:
             columns.append(f"{label} — {extra_label}")
     rows = []
     for activity in activities:
-        values = {line.label: line for line in fiche(inv, activity, org) if not line.section}
+        values = {line.label: line for line in fiche(record, activity, org) if not line.section}
         row: list[Cell] = []
         for label, extra_label in template:
             line = values.get(label)
@@ -465,8 +363,9 @@ def flat_sheet(inv: Inventory, org: str) -> Sheet:
     )
 
 
-def _fiche_shape(inv: Inventory, activities: list[Activity], org: str) -> list[tuple[str, str]]:
+def _fiche_shape(record: Record, activities: list[Activity], org: str) -> list[tuple[str, str]]:
     """The fiche's lines in order (every fiche has the same lines)."""
     if not activities:
         return []
-    return [(ln.label, ln.extra_label) for ln in fiche(inv, activities[0], org) if not ln.section]
+    lines = fiche(record, activities[0], org)
+    return [(ln.label, ln.extra_label) for ln in lines if not ln.section]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from registry.outputs.export.cells import neutralise
+from registry.layouts.cells import neutralise
 from registry.outputs.export.table import Sheet, cell_text
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from registry.core.contracts import contract_problem
 from registry.core.inventory import Inventory
 from registry.core.model import (
     Activity,
@@ -29,6 +30,7 @@ from registry.core.model import (
     System,
     Waiver,
 )
+from registry.core.record import ActivityRecord, Record
 from registry.outputs.export import derive
 
 FORMAT = "ropa-register"
@@ -54,6 +56,19 @@ class TransferOut(_Out):
     safeguard: str
 
 
+class CoverOut(_Out):
+    contract: str
+    in_force: bool
+    problem: str | None
+    authorised_by: str | None
+
+
+class ProcessorOut(_Out):
+    organisation: str
+    name: str
+    contracts: list[CoverOut]
+
+
 class LocationOut(_Out):
     system: str
     country: str | None
@@ -68,6 +83,7 @@ class ActivityDerived(_Out):
     locations: list[LocationOut]
     special_categories: list[str]
     rights: list[str]
+    processors: list[ProcessorOut]
     processor_contracts: list[str]
 
 
@@ -158,17 +174,17 @@ def _dump(entity) -> dict[str, Any]:
     return entity.model_dump(mode="json", by_alias=True)
 
 
-def _activity(inv: Inventory, activity: Activity) -> dict[str, Any]:
-    systems = derive.systems_used(inv, activity)
+def _activity(inv: Inventory, entry: ActivityRecord) -> dict[str, Any]:
+    activity, systems = entry.activity, entry.systems
     specials = sorted(
         {s.value for c in activity.data_categories if (s := inv.special_of(c)) is not None}
     )
     return {
-        "controllers": sorted(inv.controllers_of(activity)),
+        "controllers": sorted(entry.controllers),
         "systems": [s.id for s in systems],
         "recipients": [
             {"organisation": r.organisation, "name": r.name, "role": r.role}
-            for r in derive.recipients(inv, activity)
+            for r in entry.recipients
         ],
         "transfers": [
             {
@@ -178,17 +194,33 @@ def _activity(inv: Inventory, activity: Activity) -> dict[str, Any]:
                 "reference": t.reference or None,
                 "safeguard": t.safeguard,
             }
-            for t in derive.activity_transfers(inv, activity)
+            for t in entry.transfers
         ],
         "security": [derive.security_line(s) for s in systems],
         "locations": [{"system": s.id, "country": inv.country_of(s.id)} for s in systems],
         "special_categories": specials,
-        "rights": derive.rights(activity),
-        "processor_contracts": derive.processor_contracts(inv, activity),
+        "rights": list(entry.rights),
+        "processors": [
+            {
+                "organisation": p.organisation,
+                "name": p.name,
+                "contracts": [
+                    {
+                        "contract": c.contract.id,
+                        "in_force": c.in_force,
+                        "problem": c.problem,
+                        "authorised_by": c.authorised_by.id if c.authorised_by else None,
+                    }
+                    for c in p.covers
+                ],
+            }
+            for p in entry.processors
+        ],
+        "processor_contracts": derive.processor_lines(entry),
     }
 
 
-def full_register(inv: Inventory, *, as_of: dt.date, org: str | None = None) -> dict[str, Any]:
+def full_register(record: Record, *, org: str | None = None) -> dict[str, Any]:
     """The register as a JSON-ready dict (every entity, sorted by id, with ``derived``)."""
     from registry.outputs.export import ExportError
 
@@ -196,8 +228,9 @@ def full_register(inv: Inventory, *, as_of: dt.date, org: str | None = None) -> 
         raise ExportError(
             "--org applies to the ICO, CNIL and processor layouts, not to the full register"
         )
-    ends = derive.processor_ends(inv)
-    served = {p: derive.controllers_served(inv, p, ends) for p in derive.processors(inv)}
+    inv, as_of = record.inventory, record.as_of
+    transfers = (t for row in record.activities.values() for t in row.transfers)
+    third_country = {flow for t in transfers for flow in t.flows}
 
     def items(mapping):
         return [mapping[k] for k in sorted(mapping)]
@@ -223,7 +256,11 @@ def full_register(inv: Inventory, *, as_of: dt.date, org: str | None = None) -> 
                     "controller_of": sorted(
                         a.id for a in inv.activities.values() if org_.id in inv.controllers_of(a)
                     ),
-                    "processor_for": sorted(served.get(org_.id, {})),
+                    "processor_for": sorted(
+                        s.controller for s in record.processors[org_.id].served
+                    )
+                    if org_.id in record.processors
+                    else [],
                 }
             }
         )
@@ -254,7 +291,8 @@ def full_register(inv: Inventory, *, as_of: dt.date, org: str | None = None) -> 
             }
         )
     for activity in items(inv.activities):
-        document["activities"].append(_dump(activity) | {"derived": _activity(inv, activity)})
+        entry = record.activities[activity.id]
+        document["activities"].append(_dump(activity) | {"derived": _activity(inv, entry)})
     for flow in items(inv.flows):
         to_country = (flow.transfer.country if flow.transfer else None) or inv.country_of(flow.to)
         document["flows"].append(
@@ -264,14 +302,12 @@ def full_register(inv: Inventory, *, as_of: dt.date, org: str | None = None) -> 
                     "from_country": inv.country_of(flow.source),
                     "to_country": to_country,
                     "processor": inv.is_processor_end(flow),
-                    "third_country": derive.transfer_of(inv, flow) is not None,
+                    "third_country": flow.id in third_country,
                 }
             }
         )
     for contract in items(inv.contracts):
-        in_force = (contract.signed is not None and contract.signed <= as_of) and (
-            contract.expires is None or contract.expires >= as_of
-        )
+        in_force = contract_problem(contract, as_of) is None
         document["contracts"].append(_dump(contract) | {"derived": {"in_force": in_force}})
     for waiver in items(inv.waivers):
         expired = waiver.expires is not None and waiver.expires < as_of

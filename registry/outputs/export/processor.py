@@ -7,6 +7,7 @@ wording for the "registre des catégories d'activités de traitement" du sous-tr
 from __future__ import annotations
 
 from registry.core.inventory import Inventory
+from registry.core.record import Record, Served
 from registry.outputs.export import derive
 from registry.outputs.export.table import Cell, Sheet
 
@@ -45,64 +46,39 @@ HEADER = {
 }
 
 
-def sheet(inv: Inventory, processor: str, *, french: bool = False, ends=None) -> Sheet:
-    org = inv.organisations[processor]
+def sheet(record: Record, processor: str, *, french: bool = False) -> Sheet:
+    org = record.inventory.organisations[processor]
     columns, roles = HEADER[french]
     preamble: list[list[Cell]] = [list(columns), [roles[0], *derive.organisation_parts(org)]]
     for role, contact in ((roles[1], org.dpo), (roles[2], org.representative)):
         parts = derive.contact_parts(contact.name or "", contact) if contact else ["", "", "", ""]
         preamble.append([role, *parts])
-    rows = []
-    for controller, activities in derive.controllers_served(inv, processor, ends).items():
-        rows.append(_row(inv, processor, controller, activities))
+    served = record.processors[processor].served if processor in record.processors else ()
     return Sheet(
         title=f"{org.name} (processor)" if not french else f"{org.name} (sous-traitant)",
         columns=list(COLONNES if french else COLUMNS),
-        rows=rows,
+        rows=[_row(record.inventory, s) for s in served],
         preamble=preamble,
         widths=list(WIDTHS),
     )
 
 
-def _row(inv: Inventory, processor: str, controller: str, activities) -> list[Cell]:
-    org = inv.organisations.get(controller)
-    contact = derive.contact_line(derive.organisation_parts(org)) if org else controller
+def _row(inv: Inventory, served: Served) -> list[Cell]:
+    org = inv.organisations.get(served.controller)
+    contact = derive.contact_line(derive.organisation_parts(org)) if org else served.controller
     rep = org.representative if org else None
     dpo = org.dpo if org else None
     categories = []
-    flows = []
-    systems = {}
-    for activity in activities:
+    for activity in served.activities:
         names = derive.category_names(inv, activity.data_categories)
         categories.append(f"{activity.name}: {', '.join(names)}" if names else activity.name)
-        for flow in inv.flows_by_activity.get(activity.id, ()):
-            # The processor's part: data it receives, and data its systems pass on.
-            if inv.operator_of(flow.to) == processor or inv.operator_of(flow.source) == processor:
-                flows.append(flow)
-        for system in derive.systems_used(inv, activity):
-            if system.operator == processor:
-                systems[system.id] = system
-    transfers = derive.transfers(inv, flows)
-    served = {a.id for a in activities}
-    contracts = sorted(
-        {
-            derive.contract_text(c)
-            for c in inv.contracts.values()
-            if c.processor == processor
-            and (
-                c.controller == controller
-                # a sub-processing contract covering this controller's activities
-                or (c.type == "sub_processing" and c.scope and served & set(c.scope.activities))
-            )
-        }
-    )
     return [
         contact,
         derive.contact_line(derive.contact_parts(rep.name or "", rep)) if rep else "",
         derive.contact_line(derive.contact_parts(dpo.name or "", dpo)) if dpo else "",
         categories,
-        [t.country_text for t in transfers],
-        [t.safeguard_text for t in transfers],
-        [derive.security_line(s) for s in sorted(systems.values(), key=lambda s: (s.name, s.id))],
-        contracts or [derive.NO_CONTRACT],
+        [t.country_text for t in served.transfers],
+        [t.safeguard_text for t in served.transfers],
+        [derive.security_line(s) for s in served.systems],
+        derive.cover_lines(served.covers),
     ]

@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 
-from registry.outputs.export.cells import neutralise
+from registry.layouts.cells import neutralise
 from registry.outputs.export.table import Sheet, Workbook, cell_text
 
 FIXED_TIME = dt.datetime(2000, 1, 1)

@@ -165,6 +165,7 @@ class _Builder:
     ) -> None:
         self.result = result
         self.inv: Inventory = result.inventory
+        self.record = result.record
         self.site_name = site_name
         self.last_change = last_change
         self.draw = draw
@@ -377,11 +378,12 @@ class _Builder:
         special = sorted(
             {c for a in inv.activities.values() for c in a.data_categories if inv.special_of(c)}
         )
-        moved = reg.transfers(inv, inv.flows.values())
+        moved = reg.transfers(self.record)
+        processors = len(self.record.processors)
         out.append(
-            f"Special categories processed: **{len(special)}**; flows leaving the EEA: "
+            f"Special categories processed: **{len(special)}**; transfers outside the EEA: "
             f"{link(f'**{len(moved)}**', page, 'transfers.md')}; organisations acting as "
-            f"processor: {link(f'**{len(reg.processors(inv))}**', page, 'processors.md')}.\n"
+            f"processor: {link(f'**{processors}**', page, 'processors.md')}.\n"
         )
         out.append("## Where to start\n")
         out.append(
@@ -401,12 +403,12 @@ class _Builder:
                 roles.setdefault(activity.controller, set()).add("controller")
             for joint in activity.joint_controllers:
                 roles.setdefault(joint, set()).add("joint controller")
-        for processor in reg.processors(self.inv):
+        for processor in self.record.processors:
             roles.setdefault(processor, set()).add("processor")
-        for activity in self.inv.activities.values():
-            for recipient in reg.recipients(self.inv, activity):
-                if "processor" not in roles.get(recipient, ()):
-                    roles.setdefault(recipient, set()).add("recipient")
+        for entry in self.record.activities.values():
+            for recipient in entry.recipients:
+                if "processor" not in roles.get(recipient.organisation, ()):
+                    roles.setdefault(recipient.organisation, set()).add("recipient")
         return roles
 
     def register_pages(self) -> None:
@@ -421,7 +423,7 @@ class _Builder:
             "# Record of processing activities — controller (Art. 30(1))\n\n"
             + intro
             + "\n"
-            + reg.controller_record(self.inv, "register.md"),
+            + reg.controller_record(self.record, "register.md"),
             wide=True,
         )
         self.site.add(
@@ -430,7 +432,7 @@ class _Builder:
             "# Record of processing activities — processor (Art. 30(2))\n\n"
             "Every organisation that processes personal data on behalf of a controller in "
             "this inventory: for whom, which processing, where the data goes, under which "
-            "contract.\n\n" + reg.processor_record(self.inv, "processors.md"),
+            "contract.\n\n" + reg.processor_record(self.record, "processors.md"),
             wide=True,
         )
 
@@ -564,7 +566,7 @@ class _Builder:
         out: list[str] = []  # one string per section, heading first
         if e.kind == "Activity":
             out.append("## In the register (Art. 30(1))\n")
-            row = reg.controller_row(inv, e, page)
+            row = reg.controller_row(self.record, self.record.activities[e.id], page)
             rows = [[h, c] for h, c in zip(reg.CONTROLLER_COLUMNS[1:], row[1:], strict=True)]
             out.append(table(["Limb", "Entry"], rows))
             out.append("## Flows\n")
@@ -627,61 +629,49 @@ class _Builder:
     def transfers(self) -> None:
         page = "transfers.md"
         inv = self.inv
-        moved = sorted(
-            reg.transfers(inv, inv.flows.values()),
-            key=lambda t: (
-                t.country or "",
-                t.flow.transfer.mechanism if t.flow.transfer else "",
-                t.flow.id,
-            ),
-        )
+        moved = reg.transfers(self.record)
         lists = countries()
         out = ["# Transfers outside the EEA (Chapter V)\n"]
         out.append(
-            "Every flow whose destination is hosted outside the European Economic Area, with "
-            f"its safeguard. Adequacy decisions as reviewed on {lists.reviewed}.\n"
+            "Every activity's data reaching a country outside the European Economic Area, "
+            "by a flow or by a system a processor hosts there, with its safeguard. Adequacy "
+            f"decisions as reviewed on {lists.reviewed}.\n"
         )
         summary: dict[tuple[str, str], int] = {}
-        for t in moved:
-            mechanism = (
-                t.flow.transfer.mechanism.value
-                if t.flow.transfer
-                else ("none" if t.needs_mechanism else "adequacy")
-            )
-            key = (t.country or "unknown", mechanism)
+        for _, t in moved:
+            key = (t.country, t.mechanism or "none")
             summary[key] = summary.get(key, 0) + 1
         out.append("## By country and mechanism\n")
         out.append(
             table(
-                ["Country", "Mechanism", "Flows"],
+                ["Country", "Mechanism", "Transfers"],
                 [[text(c), text(m), str(n)] for (c, m), n in sorted(summary.items())],
-                empty="No flow leaves the EEA.",
+                empty="No data leaves the EEA.",
             )
         )
         out.append("## Every transfer\n")
         rows = []
-        for t in moved:
-            flow = t.flow
-            adequacy = lists.adequacy_of(t.country) if t.country else None
+        for entry, t in moved:
+            adequacy = lists.adequacy_of(t.country)
+            via = [ref(inv, "Flow", f, page) for f in t.flows]
+            via += [ref(inv, "System", s, page) for s in t.systems]
             rows.append(
                 [
-                    ref(inv, "Flow", flow.id, page),
-                    ref(inv, "Activity", flow.activity, page),
-                    ref_end(inv, flow.source, page),
-                    ref_end(inv, flow.to, page),
-                    text(t.country or "unknown"),
+                    ref(inv, "Activity", entry.id, page),
+                    ref(inv, "Organisation", t.organisation, page)
+                    if t.organisation
+                    else text(t.recipient),
+                    text(t.country),
                     text(adequacy.value if adequacy else "none"),
-                    text(f"{flow.transfer.mechanism.value} ({flow.transfer.mechanism.article})")
-                    if flow.transfer
-                    else ("**missing**" if t.needs_mechanism else ""),
-                    text(flow.transfer.reference or "") if flow.transfer else "",
+                    text(t.safeguard) if t.mechanism else f"**{text(t.safeguard)}**",
+                    joined(via),
                 ]
             )
         out.append(
             table(
-                ["Flow", "Activity", "From", "To", "Country", "Adequacy", "Mechanism", "Reference"],
+                ["Activity", "Recipient", "Country", "Adequacy", "Safeguard", "By"],
                 rows,
-                empty="No flow leaves the EEA.",
+                empty="No data leaves the EEA.",
             )
         )
         out.append("## Diagram\n")
@@ -887,7 +877,7 @@ class _Builder:
             from registry.outputs.export import ExportError, export_register
         except ImportError:  # the exports are a separate module; the site works without
             return []
-        inv, as_of = self.inv, self.result.as_of
+        inv = self.inv
         wanted: list[tuple[str, str, str, dict[str, Any]]] = [
             (
                 "Controller record (Art. 30(1))",
@@ -908,7 +898,7 @@ class _Builder:
                 {"fmt": "xlsx", "template": "ico", "record": "processor"},
             ),
         ]
-        for controller in reg.controllers(inv):
+        for controller in self.record.controllers():
             if controller not in inv.organisations:
                 continue
             name = inv.organisations[controller].name
@@ -932,7 +922,7 @@ class _Builder:
         made: list[tuple[str, str, str, bytes | str]] = []
         for label, layout, path, options in wanted:
             try:
-                made.append((label, layout, path, export_register(inv, as_of=as_of, **options)))
+                made.append((label, layout, path, export_register(self.record, **options)))
             except ExportError as error:
                 made.append((label, layout, path, str(error)))
         return made
@@ -948,14 +938,14 @@ class _Builder:
             + ". Print this page or save it as PDF from the browser.\n"
         )
         out.append("## Controller record (Art. 30(1))\n")
-        out.append(reg.controller_record(inv, page, heading="###"))
+        out.append(reg.controller_record(self.record, page, heading="###"))
         out.append("## Processor record (Art. 30(2))\n")
-        out.append(reg.processor_record(inv, page, heading="###"))
+        out.append(reg.processor_record(self.record, page, heading="###"))
         out.append("## Processing activities in detail\n")
         for ident in sorted(inv.activities):
             activity = inv.activities[ident]
             out.append(f"### {text(activity.label)}\n")
-            row = reg.controller_row(inv, activity, page)
+            row = reg.controller_row(self.record, self.record.activities[ident], page)
             rows = [[h, c] for h, c in zip(reg.CONTROLLER_COLUMNS[1:], row[1:], strict=True)]
             out.append(table(["Limb", "Entry"], rows))
         self.site.add(page, "Print the register", "\n".join(out), wide=True)

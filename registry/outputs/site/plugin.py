@@ -67,45 +67,42 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         return config
 
     def _build_content(self, config: Any) -> Any:
-        from registry.core.config import ConfigError, load_config
-        from registry.core.inventory import load_inventory
+        from registry.core.config import load_config
+        from registry.core.errors import CannotRun
         from registry.outputs.site.pages import build_site
-        from registry.pipeline.check import check
-        from registry.rules.base import Settings
+        from registry.pipeline import Request, run
 
+        # The same pipeline as `ropa check`: ropa.yaml's settings and baseline, the
+        # evidence (the plugin's own `observed` globs, else ropa.yaml's), waivers.
         try:
             settings = load_config(self.inventory_path.parent)
-        except ConfigError as error:
+            observed = self._evidence(settings)
+            result = run(
+                Request(
+                    path=self.inventory_path,
+                    as_of=self.as_of,
+                    observed=tuple(observed) if observed else None,
+                    directory=settings.directory,
+                )
+            ).result
+        except CannotRun as error:
             raise PluginError(f"ropa: {error}") from None
-        inventory = load_inventory(self.inventory_path)
-        result = check(
-            inventory, self.as_of, Settings(large_scale_subjects=settings.large_scale_subjects)
-        )
-        evidence = self._evidence(settings)
-        if evidence:
-            from registry.evidence.reconcile import with_evidence
-
-            result = with_evidence(result, evidence)
         last_change = _last_change(self.inventory_path)
         self.stamp = last_change or self.as_of.isoformat()
         return build_site(
             result, site_name=self.config.site_name or config.site_name, last_change=last_change
         )
 
-    def _evidence(self, settings: Any) -> list[tuple[Path, str]]:
-        """Observed-flow files: the plugin's `observed` globs (relative to mkdocs.yml),
-        else those of ropa.yaml when it describes this inventory."""
-        base, patterns = self.base, list(self.config.observed)
-        configured = (settings.directory / settings.inventory).resolve() == self.inventory_path
-        if not patterns and configured:
-            base, patterns = settings.directory, list(settings.observed)
+    def _evidence(self, settings: Any) -> list[Path]:
+        """Observed-flow files from the plugin's `observed` globs (relative to mkdocs.yml);
+        none means ropa.yaml's evidence, when it describes this inventory."""
         found: list[Path] = []
-        for pattern in patterns:
-            matches = sorted(p for p in base.glob(pattern) if p.is_file())
+        for pattern in self.config.observed:
+            matches = sorted(p for p in self.base.glob(pattern) if p.is_file())
             if not matches:
                 raise PluginError(f"ropa: observed pattern {pattern!r} matches no file")
             found += matches
-        return [(path, path.relative_to(base).as_posix()) for path in dict.fromkeys(found)]
+        return list(dict.fromkeys(found))
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         self.content = self._build_content(config)

@@ -1,20 +1,21 @@
-"""The Article 30 record as tables: what each limb says, derived from the inventory.
+"""The Article 30 record as site tables: each limb of :mod:`registry.core.record` in Markdown.
 
-The controller record (Art. 30(1)) has one row per activity; recipients, transfers
-and security measures are not typed into the activity but derived from its flows
-and systems, so the register cannot drift from the lineage. Each cell is Markdown
-whose links point at the evidence (the entity pages).
+The controller record (Art. 30(1)) has one row per activity; recipients, processors
+with their contracts, transfers and security measures come from the record, the
+same one the exports and ``ropa diff`` read, so the site and a downloaded register
+never disagree. Each cell links to its evidence (the entity pages).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
+from registry.core.contracts import Cover
 from registry.core.inventory import Inventory
-from registry.core.model import Activity, Flow, Organisation, System
-from registry.core.vocabulary import countries
+from registry.core.model import Organisation, System
+from registry.core.record import ActivityRecord, Record, Transfer
+from registry.core.wording import NO_SECURITY, security_phrases
 from registry.outputs.site.markup import lines, link, source_of, table, text
 
 CONTROLLER_COLUMNS = [
@@ -25,6 +26,7 @@ CONTROLLER_COLUMNS = [
     "Data subjects (c)",
     "Data categories (c)",
     "Recipients (d)",
+    "Processors and contracts (Art. 28)",
     "Transfers outside the EEA (e)",
     "Retention (f)",
     "Security measures (g)",
@@ -68,65 +70,39 @@ def category_ref(inv: Inventory, ident: str, page: str) -> str:
     return ref(inv, "DataCategory", ident, page) + mark
 
 
-@dataclass
-class Transfer:
-    flow: Flow
-    country: str | None  # None: the destination's country is not documented
-    needs_mechanism: bool
-
-
-def transfers(inv: Inventory, flows: Iterable[Flow]) -> list[Transfer]:
-    """Flows whose destination lies outside the EEA (or whose country is unknown)."""
-    lists = countries()
-    found = []
-    for flow in flows:
-        country = (flow.transfer.country if flow.transfer else None) or inv.country_of(flow.to)
-        if country is None:
-            if flow.transfer is not None:
-                found.append(Transfer(flow, None, True))
-            continue
-        if lists.is_third_country(country):
-            found.append(Transfer(flow, country, lists.needs_mechanism(country)))
-    return found
-
-
-def recipients(inv: Inventory, activity: Activity) -> list[str]:
-    """Organisations other than the controllers that receive the activity's data."""
-    controllers = inv.controllers_of(activity)
-    found: set[str] = set()
-    for flow in inv.flows_by_activity.get(activity.id, ()):
-        operator = inv.operator_of(flow.to)
-        if operator and operator not in controllers:
-            found.add(operator)
-    return sorted(found)
-
-
 def security_summary(system: System) -> str:
-    """The Art. 32 measures of a system in a few words."""
-    sec = system.security
-    if sec is None:
-        return "not documented"
-    words = []
-    for field, yes, no in (
-        ("encryption_at_rest", "encrypted at rest", "not encrypted at rest"),
-        ("mfa", "MFA", "no MFA"),
-        ("monitoring", "monitored", "not monitored"),
-        ("alert_escalation", "alert escalation", "no alert escalation"),
-        ("internet_exposed", "internet-exposed", "internal"),
-        ("backups", "backups", "no backups"),
-        ("access_logging", "access logging", "no access logging"),
-    ):
-        value = getattr(sec, field)
-        if value is not None:
-            words.append(yes if value else no)
-    if sec.authentication is not None:
-        words.append(f"{sec.authentication.value} accounts")
-    words += sec.measures
-    return ", ".join(words) or "not documented"
+    """The Art. 32 measures of a system, in the words of the exported register."""
+    return "; ".join(security_phrases(system.security)) or NO_SECURITY
 
 
-def controller_row(inv: Inventory, activity: Activity, page: str) -> list[str]:
-    flows = inv.flows_by_activity.get(activity.id, [])
+def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
+    """The contracts behind a processor, linked; **none** only where no contract links the
+    two organisations, which is where `ropa check` reports DPA-001 or DPA-002."""
+    parts = []
+    for cover in found:
+        part = ref(inv, "Contract", cover.contract.id, page)
+        if cover.authorised_by is not None:
+            part += " (authorised by " + ref(inv, "Contract", cover.authorised_by.id, page) + ")"
+        if cover.problem:
+            part += " — **" + text(cover.problem) + "**"
+        parts.append(part)
+    return joined(parts) or "**none**"
+
+
+def safeguard_cell(inv: Inventory, transfer: Transfer, page: str) -> str:
+    """Where, to whom, on which safeguard, by which flows or systems."""
+    via = [ref(inv, "Flow", f, page) for f in transfer.flows]
+    via += [ref(inv, "System", s, page) for s in transfer.systems]
+    return (
+        text(transfer.country_text)
+        + " — "
+        + (text(transfer.safeguard) if transfer.mechanism else f"**{text(transfer.safeguard)}**")
+        + (" (" + ", ".join(via) + ")" if via else "")
+    )
+
+
+def controller_row(record: Record, entry: ActivityRecord, page: str) -> list[str]:
+    inv, activity = record.inventory, entry.activity
     name = ref(inv, "Activity", activity.id, page)
     if activity.reference:
         name += f"<br>{text(activity.reference)}"
@@ -142,26 +118,20 @@ def controller_row(inv: Inventory, activity: Activity, page: str) -> list[str]:
     )
     subjects = joined(ref(inv, "DataSubject", s, page) for s in activity.data_subjects)
     categories = joined(category_ref(inv, c, page) for c in activity.data_categories)
-    recips = joined(ref(inv, "Organisation", o, page) for o in recipients(inv, activity))
-    moved = joined(
-        ref(inv, "Flow", t.flow.id, page)
-        + ": "
-        + text(t.country or "country unknown")
-        + ", "
-        + (
-            text(f"{words(t.flow.transfer.mechanism)} ({t.flow.transfer.mechanism.article})")
-            if t.flow.transfer
-            else ("**no mechanism**" if t.needs_mechanism else "adequacy")
-        )
-        for t in transfers(inv, flows)
+    recipients = joined(
+        ref(inv, "Organisation", r.organisation, page) + f" ({text(r.role)})"
+        for r in entry.recipients
     )
+    processors = joined(
+        ref(inv, "Organisation", p.organisation, page) + ": " + cover_cell(inv, p.covers, page)
+        for p in entry.processors
+    )
+    moved = joined(safeguard_cell(inv, t, page) for t in entry.transfers)
     retention = joined(
         ref(inv, "DataCategory", r.category, page) + ": " + text(str(r)) for r in activity.retention
     )
     security = joined(
-        ref(inv, "System", s, page) + ": " + text(security_summary(inv.systems[s]))
-        for s in sorted(inv.systems_of(activity))
-        if s in inv.systems
+        ref(inv, "System", s.id, page) + ": " + text(security_summary(s)) for s in entry.systems
     )
     dpia = ""
     if activity.dpia:
@@ -174,7 +144,8 @@ def controller_row(inv: Inventory, activity: Activity, page: str) -> list[str]:
         art9,
         subjects,
         categories,
-        recips,
+        recipients,
+        processors,
         moved,
         retention,
         security,
@@ -198,19 +169,19 @@ def contact_lines(org: Organisation) -> list[str]:
     return out
 
 
-def controllers(inv: Inventory) -> dict[str, list[Activity]]:
-    """Controller id → the activities it is (joint) controller of; '' for none."""
-    result: dict[str, list[Activity]] = {}
-    for ident in sorted(inv.activities):
-        activity = inv.activities[ident]
-        result.setdefault(activity.controller or "", []).append(activity)
+def controllers(record: Record) -> dict[str, list[ActivityRecord]]:
+    """Controller id → the rows it is the controller of; '' for none."""
+    result: dict[str, list[ActivityRecord]] = {}
+    for entry in record.activities.values():
+        result.setdefault(entry.controller or "", []).append(entry)
     return dict(sorted(result.items()))
 
 
-def controller_record(inv: Inventory, page: str, heading: str = "##") -> str:
+def controller_record(record: Record, page: str, heading: str = "##") -> str:
     """Art. 30(1): one table per controller, one row per activity."""
+    inv = record.inventory
     out = []
-    for controller, activities in controllers(inv).items():
+    for controller, entries in controllers(record).items():
         org = inv.organisations.get(controller)
         if org is None:
             out.append(f"{heading} Activities with no controller\n")
@@ -219,9 +190,9 @@ def controller_record(inv: Inventory, page: str, heading: str = "##") -> str:
             details = [f"Controller: {ref(inv, 'Organisation', controller, page)}"]
             details += contact_lines(org)
             out.append("<br>\n".join(details) + "\n")
-        rows = [controller_row(inv, a, page) for a in activities]
+        rows = [controller_row(record, e, page) for e in entries]
         out.append(table(CONTROLLER_COLUMNS, rows))
-        joint = sorted({j for a in activities for j in a.joint_controllers})
+        joint = sorted({j for e in entries for j in e.activity.joint_controllers})
         if joint:
             out.append(
                 "Joint controllers: "
@@ -231,64 +202,30 @@ def controller_record(inv: Inventory, page: str, heading: str = "##") -> str:
     return "\n".join(out) if out else "*No activity is recorded yet.*\n"
 
 
-def processors(inv: Inventory) -> dict[str, dict[str, set[str]]]:
-    """Processor id → controller id → activities it processes for that controller."""
-    result: dict[str, dict[str, set[str]]] = {}
-
-    def add(processor: str, activity: Activity) -> None:
-        for controller in inv.controllers_of(activity) or {""}:
-            result.setdefault(processor, {}).setdefault(controller, set()).add(activity.id)
-
-    for flow in inv.flows.values():
-        processor = inv.is_processor_end(flow)
-        activity = inv.activities.get(flow.activity)
-        if processor and activity:
-            add(processor, activity)
-    for system_id, activities in inv.activities_by_system.items():
-        operator = inv.systems[system_id].operator if system_id in inv.systems else None
-        for activity in activities:
-            if operator and operator not in inv.controllers_of(activity):
-                add(operator, activity)
-    return dict(sorted(result.items()))
-
-
-def processor_record(inv: Inventory, page: str, heading: str = "##") -> str:
+def processor_record(record: Record, page: str, heading: str = "##") -> str:
     """Art. 30(2): for each organisation acting as processor, on whose behalf it processes."""
+    inv = record.inventory
     out = []
-    for processor, by_controller in processors(inv).items():
-        org = inv.organisations.get(processor)
-        out.append(f"{heading} {text(org.name if org else processor)}\n")
+    for processor, entry in record.processors.items():
+        org = inv.organisations[processor]
+        out.append(f"{heading} {text(org.name)}\n")
         details = [f"Processor: {ref(inv, 'Organisation', processor, page)}"]
-        if org:
-            details += contact_lines(org)
+        details += contact_lines(org)
         out.append("<br>\n".join(details) + "\n")
-        operated = sorted(s.id for s in inv.systems.values() if s.operator == processor)
-        rows = []
-        for controller, activity_ids in sorted(by_controller.items()):
-            acts = [inv.activities[a] for a in sorted(activity_ids)]
-            flows = [f for a in acts for f in inv.flows_by_activity.get(a.id, ())]
-            contracts = sorted(
-                c.id
-                for c in inv.contracts.values()
-                if c.processor == processor and c.controller == controller
-            )
-            moved = [t for t in transfers(inv, flows) if inv.operator_of(t.flow.to) == processor]
-            rows.append(
-                [
-                    ref(inv, "Organisation", controller, page) if controller else "—",
-                    joined(ref(inv, "Activity", a.id, page) for a in acts),
-                    joined(ref(inv, "System", s, page) for s in operated),
-                    joined(
-                        ref(inv, "Flow", t.flow.id, page) + ": " + text(t.country or "unknown")
-                        for t in moved
-                    ),
-                    joined(ref(inv, "Contract", c, page) for c in contracts) or "**none**",
-                    joined(
-                        ref(inv, "System", s, page) + ": " + text(security_summary(inv.systems[s]))
-                        for s in operated
-                    ),
-                ]
-            )
+        rows = [
+            [
+                ref(inv, "Organisation", served.controller, page),
+                joined(ref(inv, "Activity", a.id, page) for a in served.activities),
+                joined(ref(inv, "System", s.id, page) for s in served.systems),
+                joined(safeguard_cell(inv, t, page) for t in served.transfers),
+                cover_cell(inv, served.covers, page),
+                joined(
+                    ref(inv, "System", s.id, page) + ": " + text(security_summary(s))
+                    for s in served.systems
+                ),
+            ]
+            for served in entry.served
+        ]
         out.append(
             table(
                 [
@@ -303,3 +240,8 @@ def processor_record(inv: Inventory, page: str, heading: str = "##") -> str:
             )
         )
     return "\n".join(out) if out else "*No organisation acts as a processor in this inventory.*\n"
+
+
+def transfers(record: Record) -> list[tuple[ActivityRecord, Transfer]]:
+    """Every transfer outside the EEA, with the activity that makes it."""
+    return [(entry, t) for entry in record.activities.values() for t in entry.transfers]
