@@ -147,7 +147,13 @@ def test_processor_record_one_row_per_controller(inventory):
     rows = read_csv(export(inventory, "csv", record="processor", org="labsoft"))
     assert rows[1][:2] == ["Processor", "Labsoft SA"]
     body = rows[rows.index([]) + 2 :]
-    assert len(body) == 1
+    # Biolab, and the hospital: joint controller of the lab tests, for which Labsoft
+    # acts too (Art. 30(2)(a)), under the contract Biolab signed for the activity.
+    assert len(body) == 2
+    hospital = body[1]
+    assert hospital[0].startswith("Hôpital Saint-Jean")
+    assert hospital[3].startswith("Medical laboratory tests: ")
+    assert hospital[7] == "https://contracts.biolab.example/labsoft-dpa.pdf"
     controller, rep, dpo, processing, countries, safeguards, security, contract = body[0]
     assert controller.startswith("Biolab Analyses SAS;")
     assert dpo == "Claire Martin; dpo@biolab.example"

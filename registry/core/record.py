@@ -152,9 +152,12 @@ class Record:
             if row.controller is None:
                 continue
             for processor in row.processors:
-                served.setdefault(processor.organisation, {}).setdefault(
-                    row.controller, set()
-                ).add(row.id)
+                # It acts for every controller of the activity, joint ones included; the
+                # contract that covers it is the one with the activity's controller.
+                for controller in row.controllers - {processor.organisation}:
+                    served.setdefault(processor.organisation, {}).setdefault(
+                        controller, set()
+                    ).add(row.id)
         for contract in inv.contracts.values():
             # A DPA's scope, and a sub-processing contract's (whose "controller" is the
             # processor that engaged this one), name activities processed even where no
@@ -360,10 +363,16 @@ class Record:
                 or any(s in systems for s in t.systems)
             }
         )
+        # Each activity's own controller signs for it (joint controllers share its contract).
+        signing = sorted({r.controller for r in rows if r.controller} or {controller})
+        found: dict[str, Cover] = {}
+        for signer in signing:
+            for cover in covers(inv, signer, processor, self.as_of, named):
+                found.setdefault(cover.contract.id, cover)
         return Served(
             controller=controller,
             activities=tuple(r.activity for r in rows),
-            covers=covers(inv, controller, processor, self.as_of, named),
+            covers=tuple(sorted(found.values(), key=lambda c: not c.in_force)),
             systems=tuple(sorted(systems.values(), key=lambda s: (s.name, s.id))),
             transfers=tuple(transfers),
         )
