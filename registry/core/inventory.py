@@ -27,7 +27,6 @@ from registry.core.loader import (
     LoadResult,
     LocatedList,
     LocatedMap,
-    Position,
     decode_yaml,
     gc_paused,
     load_path,
@@ -45,6 +44,7 @@ from registry.core.model import (
     System,
     Waiver,
 )
+from registry.core.position import Position
 from registry.core.vocabulary import SpecialCategory
 
 

@@ -29,21 +29,11 @@ from typing import Any
 
 import yaml
 
+from registry.core.position import Position
+
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Position:
-    """Where a node starts: file relative to the inventory root, 1-based line/column."""
-
-    file: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
 
 
 # Positions are kept packed, (line << 32) | column, 0-based, in compact arrays of

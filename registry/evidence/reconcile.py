@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 
 from registry.core.findings import Finding
 from registry.core.inventory import Inventory, schema_finding
-from registry.core.loader import Position, resolve_plain
+from registry.core.loader import resolve_plain
+from registry.core.position import Position
 from registry.evidence.observed import Endpoint, EvidenceProblem, Observation, read_evidence
 from registry.pipeline.check import CheckResult
 
