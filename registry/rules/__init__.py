@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from registry.rules.base import Rule, registered
+from registry.core.rulebook import Rule, declared
 
 
 @cache
@@ -28,4 +28,4 @@ def catalogue() -> dict[str, Rule]:
         transfers,
     )
 
-    return dict(sorted(registered().items()))
+    return dict(sorted(declared().items()))
