@@ -15,6 +15,7 @@ from registry.core.rulebook import Rule, declared
 def catalogue() -> dict[str, Rule]:
     """Every rule by code, in catalogue order."""
     from registry.rules import (  # noqa: F401  (importing registers the rules)
+        evidence,
         governance,
         lawfulness,
         lineage,
