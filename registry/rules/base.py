@@ -53,25 +53,13 @@ class RuleContext:
         )
 
 
-def rule(code: str, name: str, severity: Severity, article: str) -> Callable:
-    """Declare a check function (or, for schema rules, a docstring holder) as a rule."""
+def rule(
+    code: str, name: str, severity: Severity, article: str
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Declare a check function as a rule, its docstring as the rule's documentation."""
 
-    def register(function: Callable) -> Callable:
-        emitted_by_loader = getattr(function, "emitted_by_loader", False)
-        declare(
-            code,
-            name,
-            severity,
-            article,
-            inspect.getdoc(function) or "",
-            check=None if emitted_by_loader else function,
-        )
+    def register(function: CheckFunction) -> CheckFunction:
+        declare(code, name, severity, article, inspect.getdoc(function) or "", check=function)
         return function
 
     return register
-
-
-def loader_rule(function: Callable) -> Callable:
-    """Mark a rule that the loader emits (its function only carries the docs)."""
-    function.emitted_by_loader = True  # type: ignore[attr-defined]
-    return function
