@@ -164,6 +164,7 @@ class LoadProblem:
 
     @property
     def code(self) -> str:
+        """The rule's code, e.g. SCH-001."""
         return self.rule.code
 
 

@@ -1,7 +1,9 @@
 """The rule catalogue. Each module holds the rules of one area of the GDPR.
 
 Adding a rule: write a function decorated with ``@rule`` in the module of its
-area (or a new module listed below) and its tests in ``tests/rules/``.
+area (or a new module listed below) and its tests in ``tests/rules/``. A rule found
+outside the checker (by the loader, in evidence) is declared once with
+``registry.core.rulebook.declare`` and its finder calls ``RULE.finding(...)``.
 """
 
 from __future__ import annotations
