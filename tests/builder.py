@@ -8,7 +8,7 @@ fires at one entity and one file:line — or, for a near miss, that it does not.
 
 Each rules module keeps its cases in two tables, ``TRIGGERS`` and ``NEAR_MISSES``;
 ``tests/rules/test_catalogue_coverage.py`` fails when a catalogue rule has no case
-in either table.
+in either table. Every case also checks that each code it finds is in the catalogue.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 
 from registry.core.findings import Finding
 from registry.pipeline.check import CheckResult
+from registry.rules import catalogue
 
 BASELINE_DIR = Path(__file__).resolve().parent / "rules" / "baseline"
 AS_OF = dt.date(2026, 11, 29)
@@ -101,14 +102,22 @@ def describe(findings: Sequence[Finding]) -> str:
     return "\n".join(f"  {located(f)} {f.rule} {f.entity} {f.message}" for f in findings) or "  —"
 
 
+def assert_catalogued(result: CheckResult) -> None:
+    """Every finding names a rule of the catalogue, one that `ropa explain` can show."""
+    unknown = sorted({f.rule for f in result.findings} - set(catalogue()))
+    assert not unknown, f"findings of rules missing from the catalogue: {', '.join(unknown)}"
+
+
 def assert_finding(result: CheckResult, code: str, entity: str, at: str) -> Finding:
     """One finding of ``code`` about ``entity`` at ``at``; returns it."""
+    assert_catalogued(result)
     hits = [f for f in of_rule(result, code) if f.entity == entity and matches(f, at)]
     assert hits, f"expected {code} on {entity} at {at}; findings were:\n{describe(result.findings)}"
     return hits[0]
 
 
 def assert_no_finding(result: CheckResult, code: str) -> None:
+    assert_catalogued(result)
     hits = of_rule(result, code)
     assert not hits, f"{code} fired on a near miss:\n{describe(hits)}"
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from registry.core import loader
-from registry.core.loader import LoadResult, Position, load_path, load_text, resolve_plain
+from registry.core.loader import LoadResult, load_path, load_text, resolve_plain
+from registry.core.position import Position
 
 
 def load(text: str, file: str = "f.yaml") -> LoadResult:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from registry.core.loader import Position
+from registry.core.position import Position
 from registry.evidence import observed
 from registry.evidence.observed import Endpoint, EvidenceProblem, Observation, read_evidence
 

@@ -10,7 +10,7 @@ import pytest
 
 from registry.cli import main
 from registry.core.inventory import load_inventory
-from registry.core.loader import Position
+from registry.core.position import Position
 from registry.evidence.observed import Endpoint
 from registry.evidence.reconcile import Matcher, Ref, reconcile
 from registry.pipeline.check import check

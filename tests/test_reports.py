@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 
 from registry.core.findings import Finding, Severity
-from registry.core.loader import Position
+from registry.core.position import Position
 from registry.outputs.report import FORMATS, to_json, to_junit, to_sarif, to_text
 from registry.rules import catalogue
 from tests.builder import Edit, Put, perturb

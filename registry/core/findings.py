@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from registry.core.loader import Position
+from registry.core.position import Position
 
 
 class Severity(StrEnum):

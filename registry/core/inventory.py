@@ -27,7 +27,6 @@ from registry.core.loader import (
     LoadResult,
     LocatedList,
     LocatedMap,
-    Position,
     decode_yaml,
     gc_paused,
     load_path,
@@ -45,18 +44,19 @@ from registry.core.model import (
     System,
     Waiver,
 )
+from registry.core.position import Position
+from registry.core.rulebook import Rule
+from registry.core.schema_rules import (
+    DANGLING_REFERENCE,
+    DUPLICATE_ID,
+    INVALID_VALUE,
+    MISSING_FIELD,
+    NOT_A_MAPPING,
+    UNKNOWN_FIELD,
+    UNKNOWN_KIND,
+    YAML_UNREADABLE,
+)
 from registry.core.vocabulary import SpecialCategory
-
-
-def schema_finding(
-    code: str, message: str, pos: Position, kind: str = "", ident: str = ""
-) -> Finding:
-    from registry.rules import catalogue
-
-    rule = catalogue()[code]
-    return Finding(
-        code, rule.severity, rule.article, message, kind or "File", ident or pos.file, pos
-    )
 
 
 @dataclass
@@ -291,18 +291,18 @@ def _walk(node: Any, loc: tuple, *, at_key: bool = False) -> tuple[Position, boo
     return pos, True
 
 
-def _message(error: dict) -> tuple[str, str]:
-    """Pydantic error → (rule code, message naming the field)."""
+def _message(error: dict) -> tuple[Rule, str]:
+    """Pydantic error → (schema rule, message naming the field)."""
     loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "SCH-008", f"unknown field {loc!r}"
+        return UNKNOWN_FIELD, f"unknown field {loc!r}"
     if kind == "missing":
-        return "SCH-010", f"required field {loc!r} is missing"
+        return MISSING_FIELD, f"required field {loc!r} is missing"
     text = error["msg"]
     if text.startswith("Value error, "):
         text = text[len("Value error, ") :]
-    return "SCH-009", f"{loc}: {text}"
+    return INVALID_VALUE, f"{loc}: {text}"
 
 
 def _confusable_key(ident: str) -> str:
@@ -318,8 +318,8 @@ class _Builder:
         body = document.body
         if not isinstance(body, LocatedMap):
             inv.problems.append(
-                schema_finding(
-                    "SCH-013", "a document must be a mapping with `kind` and `id`", document.pos
+                NOT_A_MAPPING.finding(
+                    "a document must be a mapping with `kind` and `id`", document.pos
                 )
             )
             return
@@ -333,7 +333,7 @@ class _Builder:
                     f"; did you mean {hint[0]!r}?" if hint else ""
                 )
             pos = body.value_positions.get("kind", body.pos)
-            inv.problems.append(schema_finding("SCH-007", message, pos))
+            inv.problems.append(UNKNOWN_KIND.finding(message, pos))
             return
         ident = body.get("id")
         label = str(ident) if isinstance(ident, str) else ""
@@ -341,9 +341,9 @@ class _Builder:
             entity = KINDS[kind].model_validate(body)
         except ValidationError as error:
             for item in error.errors(include_url=False, include_input=False):
-                code, message = _message(item)
+                rule, message = _message(item)
                 pos, _ = _walk(body, item["loc"], at_key=item["type"] == "extra_forbidden")
-                inv.problems.append(schema_finding(code, message, pos, kind, label))
+                inv.problems.append(rule.finding(message, pos, kind=kind, ident=label))
             if label:
                 inv.invalid.add((kind, label))
                 inv.invalid_nodes[(kind, label)] = body
@@ -354,12 +354,11 @@ class _Builder:
             first_node = inv.nodes[key]
             first = first_node.value_positions.get("id", first_node.pos)
             inv.problems.append(
-                schema_finding(
-                    "SCH-011",
+                DUPLICATE_ID.finding(
                     f"duplicate id {entity.id!r} for {kind} (first defined at {first})",
                     body.value_positions.get("id", body.pos),
-                    kind,
-                    entity.id,
+                    kind=kind,
+                    ident=entity.id,
                 )
             )
             return
@@ -378,13 +377,12 @@ class _Builder:
                 if folded in seen and seen[folded] != ident:
                     entity = entities[ident]
                     inv.problems.append(
-                        schema_finding(
-                            "SCH-011",
+                        DUPLICATE_ID.finding(
                             f"id {ident!r} differs from {seen[folded]!r} only by case or "
                             "look-alike characters",
                             inv.position(entity, "id"),
-                            kind,
-                            ident,
+                            kind=kind,
+                            ident=ident,
                         )
                     )
                 seen.setdefault(folded, ident)
@@ -424,7 +422,7 @@ class _Builder:
                         f"; did you mean {hint[0]!r}?" if hint else ""
                     )
                     inv.problems.append(
-                        schema_finding("SCH-012", message, pos, entity.kind, entity.id)
+                        DANGLING_REFERENCE.finding(message, pos, kind=entity.kind, ident=entity.id)
                     )
 
 
@@ -480,7 +478,7 @@ def _load_taxonomy(builder: _Builder) -> None:
 
 def build(result: LoadResult, root: str) -> Inventory:
     inventory = Inventory(root=root, files=list(result.files))
-    inventory.problems.extend(schema_finding(p.code, p.message, p.pos) for p in result.problems)
+    inventory.problems.extend(p.rule.finding(p.message, p.pos) for p in result.problems)
     builder = _Builder(inventory)
     _load_taxonomy(builder)
     for document in result.documents:
@@ -501,7 +499,7 @@ def inventory_from_files(files: Iterable[tuple[str, bytes | None]], root: str) -
         if raw is None:
             result.problems.append(
                 LoadProblem(
-                    "SCH-001",
+                    YAML_UNREADABLE,
                     f"file is over the {MAX_FILE_BYTES} byte limit; split it",
                     Position(name, 1, 1),
                 )
@@ -512,7 +510,7 @@ def inventory_from_files(files: Iterable[tuple[str, bytes | None]], root: str) -
         except UnicodeDecodeError as error:
             result.problems.append(
                 LoadProblem(
-                    "SCH-001",
+                    YAML_UNREADABLE,
                     f"file is not valid UTF-8 (byte {error.start}); save it as UTF-8",
                     Position(name, raw.count(b"\n", 0, error.start) + 1, 1),
                 )

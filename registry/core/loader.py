@@ -29,21 +29,21 @@ from typing import Any
 
 import yaml
 
+from registry.core.position import Position
+from registry.core.rulebook import Rule
+from registry.core.schema_rules import (
+    ALIAS,
+    COMPLEX_KEY,
+    DUPLICATE_KEY,
+    NOT_A_MAPPING,
+    TAG,
+    TOO_DEEP,
+    YAML_UNREADABLE,
+)
+
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Position:
-    """Where a node starts: file relative to the inventory root, 1-based line/column."""
-
-    file: str
-    line: int
-    column: int
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
 
 
 # Positions are kept packed, (line << 32) | column, 0-based, in compact arrays of
@@ -156,11 +156,16 @@ class LocatedList(list):
 
 @dataclass(frozen=True, slots=True)
 class LoadProblem:
-    """Something the loader refused; the checker turns it into a finding."""
+    """Something the loader refused; the inventory builder turns it into a finding."""
 
-    code: str  # rule code, e.g. SCH-001
+    rule: Rule  # one of the schema rules
     message: str
     pos: Position
+
+    @property
+    def code(self) -> str:
+        """The rule's code, e.g. SCH-001."""
+        return self.rule.code
 
 
 @dataclass(slots=True)
@@ -225,9 +230,9 @@ _STANDARD_TAGS = {
 
 
 class _Refused(Exception):
-    def __init__(self, code: str, message: str, mark: Any) -> None:
+    def __init__(self, rule: Rule, message: str, mark: Any) -> None:
         super().__init__(message)
-        self.code = code
+        self.rule = rule
         self.message = message
         self.mark = mark
 
@@ -260,7 +265,7 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
         if kind is ScalarEvent:
             mark = event.start_mark
             if event.anchor is not None:
-                raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", mark)
+                raise _Refused(ALIAS, "YAML anchors and aliases are not allowed", mark)
             tag = event.tag
             raw = event.value
             if tag is None and event.implicit[0]:
@@ -269,10 +274,10 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
                     value = scalars[raw] = resolve_plain(raw)
             else:
                 if tag is not None and tag not in _STANDARD_TAGS:
-                    raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", mark)
+                    raise _Refused(TAG, f"YAML tag {tag!r} is not allowed", mark)
                 value = raw
             if raw == "<<" and event.implicit[0] and top_is_map and key is _NO_KEY:
-                raise _Refused("SCH-004", "YAML merge keys (<<) are not allowed", mark)
+                raise _Refused(ALIAS, "YAML merge keys (<<) are not allowed", mark)
             at = (mark.line << _COLUMN_BITS) | mark.column
             if top is None:
                 doc_body, have_body = value, True
@@ -283,7 +288,7 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
                 if value in top:
                     first = top.key_positions[value]
                     raise _Refused(
-                        "SCH-003",
+                        DUPLICATE_KEY,
                         f"duplicate key {value!r} (first at line {first.line}); "
                         "YAML would keep only the last one",
                         mark,
@@ -298,12 +303,12 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             mark = event.start_mark
             if event.anchor is not None:
-                raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", mark)
+                raise _Refused(ALIAS, "YAML anchors and aliases are not allowed", mark)
             tag = event.tag
             if tag is not None and tag not in _STANDARD_TAGS:
-                raise _Refused("SCH-005", f"YAML tag {tag!r} is not allowed", mark)
+                raise _Refused(TAG, f"YAML tag {tag!r} is not allowed", mark)
             if len(saved) >= MAX_DEPTH:
-                raise _Refused("SCH-006", f"nesting deeper than {MAX_DEPTH} levels", mark)
+                raise _Refused(TOO_DEEP, f"nesting deeper than {MAX_DEPTH} levels", mark)
             at = (mark.line << _COLUMN_BITS) | mark.column
             is_map = kind is MappingStartEvent
             # Built without __init__ (hot path): the same three slots it sets.
@@ -320,7 +325,7 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
                 top.append(node)
                 top._items.append(at)
             elif key is _NO_KEY:
-                raise _Refused("SCH-002", "a mapping key must be a plain value", mark)
+                raise _Refused(COMPLEX_KEY, "a mapping key must be a plain value", mark)
             else:
                 top[key] = node
                 spans = top._spans
@@ -332,7 +337,7 @@ def _build(parser: Any, file: str, result: LoadResult, scalars: dict[str, Any]) 
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             top, top_is_map, key, key_at = saved.pop()
         elif kind is AliasEvent:
-            raise _Refused("SCH-004", "YAML anchors and aliases are not allowed", event.start_mark)
+            raise _Refused(ALIAS, "YAML anchors and aliases are not allowed", event.start_mark)
         elif kind is DocumentStartEvent:
             doc_pos = _position(file, event.start_mark)
             doc_body, have_body = None, False
@@ -388,7 +393,7 @@ def load_text(
         column = bad.start() - (breaks[-1].end() if breaks else 0) + 1
         result.problems.append(
             LoadProblem(
-                "SCH-001",
+                YAML_UNREADABLE,
                 f"control character U+{ord(bad.group()):04X} is not allowed in YAML",
                 Position(file, line, column),
             )
@@ -399,7 +404,7 @@ def load_text(
         _build(parser, file, result, {} if scalars is None else scalars)
     except _Refused as refused:
         result.problems.append(
-            LoadProblem(refused.code, refused.message, _position(file, refused.mark))
+            LoadProblem(refused.rule, refused.message, _position(file, refused.mark))
         )
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -412,14 +417,16 @@ def load_text(
         if error.context and context is not None and mark is not None and context.line != mark.line:
             # libyaml often gives up at the end of the file: say where the trouble began.
             problem += f" ({error.context} that starts at line {context.line + 1})"
-        result.problems.append(LoadProblem("SCH-001", f"YAML syntax error: {problem}", pos))
+        result.problems.append(LoadProblem(YAML_UNREADABLE, f"YAML syntax error: {problem}", pos))
     except yaml.YAMLError as error:
         result.problems.append(
-            LoadProblem("SCH-001", f"YAML error: {error}".splitlines()[0], Position(file, 1, 1))
+            LoadProblem(
+                YAML_UNREADABLE, f"YAML error: {error}".splitlines()[0], Position(file, 1, 1)
+            )
         )
     except RecursionError:
         result.problems.append(
-            LoadProblem("SCH-006", "YAML nested too deeply", Position(file, 1, 1))
+            LoadProblem(TOO_DEEP, "YAML nested too deeply", Position(file, 1, 1))
         )
     finally:
         parser.dispose()
@@ -475,7 +482,7 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
             if not target.is_relative_to(base):
                 result.problems.append(
                     LoadProblem(
-                        "SCH-001",
+                        YAML_UNREADABLE,
                         "symbolic link points outside the inventory; not followed",
                         Position(name, 1, 1),
                     )
@@ -486,7 +493,7 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
             if size > MAX_FILE_BYTES:
                 result.problems.append(
                     LoadProblem(
-                        "SCH-001",
+                        YAML_UNREADABLE,
                         f"file is {size} bytes, over the {MAX_FILE_BYTES} byte limit; split it",
                         Position(name, 1, 1),
                     )
@@ -495,7 +502,9 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
             raw = path.read_bytes()
         except OSError as error:
             result.problems.append(
-                LoadProblem("SCH-001", f"cannot read file: {error.strerror}", Position(name, 1, 1))
+                LoadProblem(
+                    YAML_UNREADABLE, f"cannot read file: {error.strerror}", Position(name, 1, 1)
+                )
             )
             continue
         try:
@@ -504,7 +513,7 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
             line = raw.count(b"\n", 0, error.start) + 1
             result.problems.append(
                 LoadProblem(
-                    "SCH-001",
+                    YAML_UNREADABLE,
                     f"file is not valid UTF-8 (byte {error.start}); save it as UTF-8",
                     Position(name, line, 1),
                 )
@@ -516,7 +525,7 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
             # An empty (or comments-only) file is most likely a mistake: say so.
             result.problems.append(
                 LoadProblem(
-                    "SCH-013",
+                    NOT_A_MAPPING,
                     "file holds no YAML document (it is empty or only comments)",
                     Position(name, 1, 1),
                 )

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
-from registry.core.loader import Position
+from registry.core.position import Position
 
 CHUNK_CHARS = 1 << 20  # read 1 MiB of text at a time
 MAX_RECORD_CHARS = 16 << 20  # one event larger than this is refused, never buffered

@@ -19,9 +19,18 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from registry.core.findings import Finding
-from registry.core.inventory import Inventory, schema_finding
-from registry.core.loader import Position, resolve_plain
+from registry.core.inventory import Inventory
+from registry.core.loader import resolve_plain
+from registry.core.position import Position
 from registry.evidence.observed import Endpoint, EvidenceProblem, Observation, read_evidence
+from registry.rules.evidence import (
+    AMBIGUOUS_IDENTIFIER,
+    EVIDENCE_UNREADABLE,
+    UNDOCUMENTED_CATEGORIES,
+    UNDOCUMENTED_FLOW,
+    UNDOCUMENTED_SYSTEM,
+    UNKNOWN_OBSERVED_CATEGORY,
+)
 
 _GLOB = re.compile(r"[*?\[]")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -133,13 +142,12 @@ class Matcher:
         owner = self.exact.setdefault(key, ref)
         if owner != ref:
             self.findings.append(
-                schema_finding(
-                    "LIN-005",
+                AMBIGUOUS_IDENTIFIER.finding(
                     f"identifier {identifier!r} of {ref.kind} {ref.id} is already claimed by "
                     f"{owner.kind} {owner.id}; observed movements through it go to {owner.id}",
                     inventory.position(entity, "identifiers", index),
-                    ref.kind,
-                    ref.id,
+                    kind=ref.kind,
+                    ident=ref.id,
                 )
             )
 
@@ -247,7 +255,9 @@ class _Reconciler:
 
     def problem(self, problem: EvidenceProblem) -> None:
         self.findings.append(
-            schema_finding("LIN-004", problem.message, problem.pos, OBSERVED, problem.pos.file)
+            EVIDENCE_UNREADABLE.finding(
+                problem.message, problem.pos, kind=OBSERVED, ident=problem.pos.file
+            )
         )
 
     # -- judging -----------------------------------------------------------------
@@ -316,13 +326,12 @@ class _Reconciler:
                 first = min(known[c][0] for c in extra)  # the first evidence of the excess
                 times = max(known[c][1] for c in extra)
                 self.findings.append(
-                    schema_finding(
-                        "LIN-003",
+                    UNDOCUMENTED_CATEGORIES.finding(
                         f"observed movement {source.id} → {target.id} carries {', '.join(extra)}, "
                         f"which flow(s) {', '.join(flows)} do not declare (seen {times} time(s))",
                         first,
-                        OBSERVED,
-                        entity_id,
+                        kind=OBSERVED,
+                        ident=entity_id,
                     )
                 )
         return movements, documented, observations, documented_observations
@@ -342,14 +351,13 @@ class _Reconciler:
         if categories:
             parts.append(f"data_categories: [{', '.join(categories)}]")
         also = "" if target.known else f" (and declare System {to})"
-        return schema_finding(
-            "LIN-001",
+        return UNDOCUMENTED_FLOW.finding(
             f"undocumented flow: data moves from {source.id} to {self.label(target)} (seen "
             f"{seen.count} time(s)) and no declared flow explains it; add {{{', '.join(parts)}}}"
             + also,
             seen.pos,
-            OBSERVED,
-            entity_id,
+            kind=OBSERVED,
+            ident=entity_id,
         )
 
     def unknown_host(self, ref: Ref) -> str:
@@ -361,35 +369,32 @@ class _Reconciler:
         for group, seen in self.unknown.items():
             ident = _slug(self.unknown_host(Ref("Unknown", group)))
             self.findings.append(
-                schema_finding(
-                    "LIN-002",
+                UNDOCUMENTED_SYSTEM.finding(
                     f"observed endpoint {group} (seen {seen.count} time(s)) matches no system or "
                     f"organisation: declare it, e.g. {{kind: System, id: {ident}, name: "
                     f"{_yaml_scalar(ident)}, identifiers: [{json.dumps(group)}]}}",
                     seen.pos,
-                    OBSERVED,
-                    group,
+                    kind=OBSERVED,
+                    ident=group,
                 )
             )
         if self.overflow is not None:
             self.findings.append(
-                schema_finding(
-                    "LIN-002",
+                UNDOCUMENTED_SYSTEM.finding(
                     f"more than {MAX_UNKNOWN_ENDPOINTS} distinct unknown endpoints: "
                     f"{self.overflow.count} more observation(s) not listed one by one",
                     self.overflow.pos,
-                    OBSERVED,
-                    "*",
+                    kind=OBSERVED,
+                    ident="*",
                 )
             )
         for name, seen in self.unknown_categories.items():
             self.findings.append(
-                schema_finding(
-                    "LIN-006",
+                UNKNOWN_OBSERVED_CATEGORY.finding(
                     f"observed data category {name!r} matches no DataCategory id, name or alias",
                     seen.pos,
-                    OBSERVED,
-                    f"category:{name}",
+                    kind=OBSERVED,
+                    ident=f"category:{name}",
                 )
             )
 

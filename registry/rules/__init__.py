@@ -1,20 +1,23 @@
 """The rule catalogue. Each module holds the rules of one area of the GDPR.
 
 Adding a rule: write a function decorated with ``@rule`` in the module of its
-area (or a new module listed below) and its tests in ``tests/rules/``.
+area (or a new module listed below) and its tests in ``tests/rules/``. A rule found
+outside the checker (by the loader, in evidence) is declared once with
+``registry.core.rulebook.declare`` and its finder calls ``RULE.finding(...)``.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from registry.rules.base import Rule, registered
+from registry.core.rulebook import Rule, declared
 
 
 @cache
 def catalogue() -> dict[str, Rule]:
     """Every rule by code, in catalogue order."""
     from registry.rules import (  # noqa: F401  (importing registers the rules)
+        evidence,
         governance,
         lawfulness,
         lineage,
@@ -28,4 +31,4 @@ def catalogue() -> dict[str, Rule]:
         transfers,
     )
 
-    return dict(sorted(registered().items()))
+    return dict(sorted(declared().items()))

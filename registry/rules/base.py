@@ -1,9 +1,10 @@
-"""What a rule is, and the context it checks.
+"""The context a rule checks, and the decorator that declares a check as a rule.
 
 A rule is a function decorated with :func:`rule`: a stable code, a severity, the
 article it enforces and a docstring whose first line says what fails and whose
-rest says how to fix it. It yields findings through the context, which knows
-where each field of each entity was written.
+rest says how to fix it (declared as a :class:`registry.core.rulebook.Rule`). It
+yields findings through the context, which knows where each field of each entity
+was written.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import Entity
+from registry.core.rulebook import Rule, declare
 
 
 @dataclass(frozen=True)
@@ -35,26 +37,6 @@ class Context:
 CheckFunction = Callable[["RuleContext"], Iterator[Finding]]
 
 
-@dataclass(frozen=True)
-class Rule:
-    code: str
-    name: str
-    severity: Severity
-    article: str
-    check: CheckFunction | None  # None: emitted while loading (schema rules)
-    doc: str
-
-    @property
-    def summary(self) -> str:
-        return self.doc.strip().splitlines()[0].strip()
-
-    @property
-    def help(self) -> str:
-        """Everything after the summary line: how to fix it, with examples."""
-        lines = self.doc.strip().splitlines()[1:]
-        return inspect.cleandoc("\n".join(lines)) if lines else self.summary
-
-
 class RuleContext:
     """The view one rule has: the inventory, the date, and a way to report."""
 
@@ -66,45 +48,18 @@ class RuleContext:
 
     def finding(self, entity: Entity, message: str, *path: str | int) -> Finding:
         """A finding about ``entity``, located at its field ``path`` (or the entity)."""
-        return Finding(
-            self.rule.code,
-            self.rule.severity,
-            self.rule.article,
-            message,
-            entity.kind,
-            entity.id,
-            self.inventory.position(entity, *path),
+        return self.rule.finding(
+            message, self.inventory.position(entity, *path), kind=entity.kind, ident=entity.id
         )
 
 
-_RULES: dict[str, Rule] = {}
+def rule(
+    code: str, name: str, severity: Severity, article: str
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Declare a check function as a rule, its docstring as the rule's documentation."""
 
-
-def rule(code: str, name: str, severity: Severity, article: str) -> Callable:
-    """Register a check function (or, for schema rules, a docstring holder)."""
-
-    def register(function: Callable) -> Callable:
-        if code in _RULES:
-            raise RuntimeError(f"rule code {code} registered twice")
-        emitted_by_loader = getattr(function, "emitted_by_loader", False)
-        _RULES[code] = Rule(
-            code=code,
-            name=name,
-            severity=severity,
-            article=article,
-            check=None if emitted_by_loader else function,
-            doc=inspect.getdoc(function) or "",
-        )
+    def register(function: CheckFunction) -> CheckFunction:
+        declare(code, name, severity, article, inspect.getdoc(function) or "", check=function)
         return function
 
     return register
-
-
-def loader_rule(function: Callable) -> Callable:
-    """Mark a rule that the loader emits (its function only carries the docs)."""
-    function.emitted_by_loader = True  # type: ignore[attr-defined]
-    return function
-
-
-def registered() -> dict[str, Rule]:
-    return _RULES
