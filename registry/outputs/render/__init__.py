@@ -13,21 +13,30 @@ Graphviz's layout time grows much faster than the number of edges.
 from __future__ import annotations
 
 import html
-import os
-import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from registry.core.inventory import Inventory
 from registry.core.vocabulary import ContractType, countries
+from registry.outputs.render.engine import RenderError, dot_to_svg, find_engine
 from registry.outputs.urls import entity_path
 
 if TYPE_CHECKING:
     import networkx as nx
+
+__all__ = [
+    "FONT",
+    "MAX_COLLAPSED_NODES",
+    "MAX_EDGES",
+    "MAX_NODES",
+    "RenderError",
+    "ViewError",
+    "dot_to_svg",
+    "find_engine",
+    "parse_view",
+    "view_dot",
+]
 
 UrlFor = Callable[[str, str], str]
 
@@ -52,10 +61,6 @@ FONT = "Helvetica"
 
 class ViewError(ValueError):
     """The view asked for does not exist (unknown view name or id)."""
-
-
-class RenderError(RuntimeError):
-    """Graphviz could not draw the diagram (no engine, timeout, engine error)."""
 
 
 # --- escaping --------------------------------------------------------------------------
@@ -691,60 +696,3 @@ def is_transfer(source: str | None, target: str | None) -> bool:
 def _count(items: Iterable, noun: str) -> str:
     n = len(items) if hasattr(items, "__len__") else sum(1 for _ in items)  # type: ignore[arg-type]
     return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-# --- DOT → SVG -------------------------------------------------------------------------
-
-
-def find_engine() -> list[str]:
-    """The command that turns DOT into SVG.
-
-    ``ROPA_DOT`` names one explicitly; otherwise a system Graphviz `dot` is
-    preferred, else `graphviz-pure` (a pip-installed port of Graphviz, a dependency
-    of ropa) on the PATH or beside the running Python.
-    """
-    override = os.environ.get("ROPA_DOT")
-    if override is not None:
-        found = shutil.which(override)
-        if not found:
-            raise RenderError(f"ROPA_DOT={override!r} is not a command that can be run")
-        return [found]
-    system_dot = shutil.which("dot")
-    if system_dot:
-        return [system_dot]
-    beside = Path(sys.executable).parent / "graphviz-pure"
-    for candidate in (shutil.which("graphviz-pure"), str(beside)):
-        if candidate and os.access(candidate, os.X_OK):
-            return [candidate]
-    raise RenderError(
-        "no Graphviz engine to draw SVG: install ropa with its dependencies "
-        "(pip install graphviz-pure) or Graphviz (apt-get install graphviz); "
-        "--format dot works without one"
-    )
-
-
-def dot_to_svg(dot: str, *, timeout: float = 60) -> str:
-    """Lay out and draw DOT as SVG with Graphviz's `dot` engine, within ``timeout`` seconds."""
-    command = [*find_engine(), "-Kdot", "-Tsvg"]
-    try:
-        done = subprocess.run(
-            command, input=dot.encode("utf-8"), capture_output=True, timeout=timeout, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise RenderError(
-            f"Graphviz did not finish drawing within {timeout:g} s: draw a smaller view "
-            "(--view system:ID, organisation:ID or category:ID)"
-        ) from None
-    except OSError as error:
-        raise RenderError(f"cannot run Graphviz ({command[0]}): {error.strerror}") from None
-    if done.returncode != 0:
-        message = next(
-            (
-                line.strip()
-                for line in done.stderr.decode("utf-8", "replace").splitlines()
-                if line.strip()
-            ),
-            f"exit status {done.returncode}",
-        )
-        raise RenderError(f"Graphviz failed: {message}")
-    return done.stdout.decode("utf-8")
