@@ -16,6 +16,7 @@ from registry.cli import main
 from registry.core.inventory import load_inventory
 from registry.outputs import render
 from registry.outputs.render import engine
+from registry.outputs.render.labels import country_note
 from tests.hostile import HOSTILE_NAMES, HOSTILE_TEXTS, hostile_inventory
 from tests.lineage_inventory import base, flow, org, system, to_yaml, with_docs, write
 
@@ -405,9 +406,7 @@ def test_an_empty_view_says_so(inv, tmp_path: Path) -> None:
 
 
 def test_country_notes_distinguish_full_partial_and_no_adequacy() -> None:
-    note = render._Drawing.country_note  # uses no drawing state
-    holder = object()
-    assert note(holder, "FR") == "FR"
-    assert note(holder, "CH") == "CH, outside the EEA, adequacy decision"
-    assert note(holder, "US") == "US, outside the EEA, partial adequacy decision"
-    assert note(holder, "IN") == "IN, outside the EEA, no adequacy decision"
+    assert country_note("FR") == "FR"
+    assert country_note("CH") == "CH, outside the EEA, adequacy decision"
+    assert country_note("US") == "US, outside the EEA, partial adequacy decision"
+    assert country_note("IN") == "IN, outside the EEA, no adequacy decision"

@@ -12,7 +12,6 @@ Graphviz's layout time grows much faster than the number of edges.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -20,20 +19,52 @@ from typing import TYPE_CHECKING
 from registry.core.inventory import Inventory
 from registry.core.vocabulary import ContractType, countries
 from registry.outputs.render.engine import RenderError, dot_to_svg, find_engine
+from registry.outputs.render.labels import (
+    LABEL_CATEGORIES,
+    categories_label,
+    counted,
+    country_note,
+    dot_name,
+    dot_text,
+    html_text,
+    is_transfer,
+)
+from registry.outputs.render.style import (
+    CONTROLLER_FILL,
+    FLOW_COLOUR,
+    FONT,
+    OTHER_FILL,
+    PROCESSOR_FILL,
+    SPECIAL_COLOUR,
+    SPECIAL_FILL,
+    THIRD_COUNTRY_COLOUR,
+)
 from registry.outputs.urls import entity_path
 
 if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
+    "CONTROLLER_FILL",
+    "FLOW_COLOUR",
     "FONT",
+    "LABEL_CATEGORIES",
     "MAX_COLLAPSED_NODES",
     "MAX_EDGES",
     "MAX_NODES",
+    "OTHER_FILL",
+    "PROCESSOR_FILL",
+    "SPECIAL_COLOUR",
+    "SPECIAL_FILL",
+    "THIRD_COUNTRY_COLOUR",
     "RenderError",
     "ViewError",
+    "dot_name",
+    "dot_text",
     "dot_to_svg",
     "find_engine",
+    "html_text",
+    "is_transfer",
     "parse_view",
     "view_dot",
 ]
@@ -46,47 +77,11 @@ MAX_NODES = 60
 MAX_EDGES = 120
 # Past this, even the collapsed view keeps only the busiest parties (and says so).
 MAX_COLLAPSED_NODES = 120
-LABEL_CATEGORIES = 3  # categories written on an edge before "+N more"
 MAX_PARALLEL = 3  # more flows than this between two nodes are drawn as one edge
-
-SPECIAL_COLOUR = "#c0392b"
-FLOW_COLOUR = "#5d6d7e"
-THIRD_COUNTRY_COLOUR = "#b03a2e"
-CONTROLLER_FILL = "#eaf2fb"
-PROCESSOR_FILL = "#fef5e7"
-OTHER_FILL = "#f4f6f6"
-SPECIAL_FILL = "#fdedec"
-FONT = "Helvetica"
 
 
 class ViewError(ValueError):
     """The view asked for does not exist (unknown view name or id)."""
-
-
-# --- escaping --------------------------------------------------------------------------
-
-
-def dot_text(text: str) -> str:
-    """A text for a quoted DOT string: backslashes and quotes made literal, no HTML,
-    line breaks as DOT's ``\\n``."""
-    import graphviz
-
-    flat = text.replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
-    # nohtml: a text that happens to look like <...> must not become an HTML-like label.
-    return graphviz.nohtml(flat.replace("\n", "\\n"))
-
-
-def html_text(text: str) -> str:
-    """A text for an HTML-like label: markup escaped, line breaks as ``<BR/>``."""
-    flat = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Graphviz reads backslash escapes (\N, \\) in HTML-like labels too: double them.
-    escaped = html.escape(flat, quote=True).replace("\\", "\\\\")
-    return escaped.replace("\n", '<BR ALIGN="LEFT"/>')
-
-
-def dot_name(key: str) -> str:
-    """DOT node name for a graph key: ``System/lis`` (a ':' would read as a port)."""
-    return key.replace(":", "/", 1)
 
 
 # --- which part of the graph a view shows ----------------------------------------------
@@ -257,19 +252,6 @@ class _Drawing:
             edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.7", "decorate": "true"},
         )
 
-    def country_note(self, country: str | None) -> str:
-        if not country:
-            return ""
-        lists = countries()
-        if lists.in_eea(country):
-            return country
-        adequacy = lists.adequacy_of(country)
-        if adequacy is None:
-            return f"{country}, outside the EEA, no adequacy decision"
-        if lists.needs_mechanism(country):  # e.g. the US: certified organisations only
-            return f"{country}, outside the EEA, partial adequacy decision"
-        return f"{country}, outside the EEA, adequacy decision"
-
     def cluster_attrs(self, ident: str, extra: str = "") -> dict[str, str]:
         organisation = self.inv.organisations[ident]
         role = self.roles.get(ident, "recipient")
@@ -279,7 +261,7 @@ class _Drawing:
             role, CONTROLLER_FILL if role.startswith("controller and") else OTHER_FILL
         )
         style = "rounded,filled,dashed" if role == "processor" else "rounded,filled"
-        details = [role] + ([self.country_note(country)] if country else [])
+        details = [role] + ([country_note(country)] if country else [])
         # The link sits on the frame's label only: a link on the whole frame would lie
         # under its systems' own links.
         href = html_text(self.url_for("Organisation", ident))
@@ -365,19 +347,6 @@ class _Drawing:
             "</TD></TR></TABLE>>"
         )
 
-    def categories_label(self, categories: list[str]) -> str:
-        """The first few categories, special ones first (what an auditor looks for):
-        Art. 9 categories, then criminal data and national ids, then the others."""
-
-        def weight(category: str) -> int:
-            special = self.inv.special_of(category)
-            return 2 if special is None else (0 if special.is_art9 else 1)
-
-        categories = sorted(categories, key=weight)  # stable: declared order within each
-        shown = categories[:LABEL_CATEGORIES]
-        more = len(categories) - len(shown)
-        return ", ".join(shown) + (f" +{more}" if more > 0 else "")
-
     # -- detailed view -----------------------------------------------------------------
     def detailed(self, selection: Selection) -> str:
         graph, inv = self.graph, self.inv
@@ -450,12 +419,12 @@ class _Drawing:
             (kinds.count("Organisation"), "receiving organisation", ""),
             (kinds.count("DataSubject"), "group", " of data subjects"),
         ]
-        parts = [_count(range(n), noun) + tail for n, noun, tail in counts if n]
+        parts = [counted(range(n), noun) + tail for n, noun, tail in counts if n]
         if not parts:
             return "Nothing to draw: no system and no flow in this view."
         return (
             ", ".join(parts)
-            + f"; {_count(edges, 'flow')}, {special} carrying special categories, "
+            + f"; {counted(edges, 'flow')}, {special} carrying special categories, "
             + f"{leaving} leaving the EEA"
         )
 
@@ -469,13 +438,13 @@ class _Drawing:
         operator = self.inv.organisations.get(data["operator"] or "")
         # The cluster already says where its organisation is; repeat only what differs.
         if country and not (in_cluster and operator and operator.country == country):
-            note = html_text(self.country_note(country))
+            note = html_text(country_note(country))
             lines.append(warn.format(note) if data["third_country"] else note)
         if kind == "System":
             attrs.update(shape="box", style="rounded,filled", fillcolor="white")
             if data["special"]:
                 attrs["fillcolor"] = SPECIAL_FILL
-                lines.append(html_text("stores " + self.categories_label(data["special"])))
+                lines.append(html_text("stores " + categories_label(self.inv, data["special"])))
                 if not (data["security"] or {}).get("encryption_at_rest"):
                     lines.append(warn.format("not encrypted at rest"))
             if data["temporary"]:
@@ -521,7 +490,7 @@ class _Drawing:
         data = self.graph.edges[u, v, flow_id]
         categories = list(data["categories"])
         target = self.graph.nodes[v]
-        label = [self.categories_label(categories)]
+        label = [categories_label(self.inv, categories)]
         tooltip = [
             f"flow {flow_id} ({data['type']}), activity {data['activity']}",
             "categories: " + (", ".join(categories) or "none declared"),
@@ -570,7 +539,7 @@ class _Drawing:
             merged.setdefault((party(u), party(v)), []).append(flow_id)
         parties = {party(k) for k in selection.nodes}
         notes = [
-            f"Collapsed: {_count(selection.nodes, 'node')} and {_count(selection.edges, 'flow')} "
+            f"Collapsed: {counted(selection.nodes, 'node')} and {counted(selection.edges, 'flow')} "
             f"are too many to draw one by one, so systems are shown inside the organisation "
             f"that runs them and categories under their top-level parent."
         ]
@@ -606,9 +575,9 @@ class _Drawing:
             third = bool(country and countries().is_third_country(country))
             lines = [role]
             if country:
-                lines.append(self.country_note(country))
+                lines.append(country_note(country))
             if system_count:
-                lines.append(_count(range(system_count), "system"))
+                lines.append(counted(range(system_count), "system"))
             attrs = {
                 "shape": "box",
                 "style": "rounded,filled,dashed" if role == "processor" else "rounded,filled",
@@ -659,7 +628,7 @@ class _Drawing:
         categories = sorted(roots)
         kind, ident = split_key(v)
         inside = " inside" if u == v else ""
-        label = [f"{_count(flows, 'flow')}{inside}: {self.categories_label(categories)}"]
+        label = [f"{counted(flows, 'flow')}{inside}: {categories_label(self.inv, categories)}"]
         if transfers:
             label.append(
                 f"{transfers} leaving the EEA"
@@ -668,7 +637,7 @@ class _Drawing:
             )
         shown = flows[:10]
         tooltip = (
-            f"{_count(flows, 'flow')}: "
+            f"{counted(flows, 'flow')}: "
             + ", ".join(shown)
             + (f" and {len(flows) - len(shown)} more" if len(flows) > len(shown) else "")
         )
@@ -685,14 +654,3 @@ class _Drawing:
         if transfers:
             attrs["style"] = "dashed"
         dot.edge(dot_name(u), dot_name(v), **attrs)
-
-
-def is_transfer(source: str | None, target: str | None) -> bool:
-    """Data moving from a known country to another one outside the EEA (a move inside
-    one third country, or a collection from data subjects, is not drawn as a transfer)."""
-    return bool(source and target and source != target and countries().is_third_country(target))
-
-
-def _count(items: Iterable, noun: str) -> str:
-    n = len(items) if hasattr(items, "__len__") else sum(1 for _ in items)  # type: ignore[arg-type]
-    return f"{n} {noun}{'' if n == 1 else 's'}"
