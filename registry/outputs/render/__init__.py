@@ -12,8 +12,7 @@ Graphviz's layout time grows much faster than the number of edges.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from registry.core.inventory import Inventory
@@ -39,6 +38,17 @@ from registry.outputs.render.style import (
     SPECIAL_FILL,
     THIRD_COUNTRY_COLOUR,
 )
+from registry.outputs.render.views import (
+    MAX_COLLAPSED_NODES,
+    MAX_EDGES,
+    MAX_NODES,
+    VIEWS,
+    Selection,
+    ViewError,
+    parse_view,
+    select,
+    too_big,
+)
 from registry.outputs.urls import entity_path
 
 if TYPE_CHECKING:
@@ -57,7 +67,9 @@ __all__ = [
     "SPECIAL_COLOUR",
     "SPECIAL_FILL",
     "THIRD_COUNTRY_COLOUR",
+    "VIEWS",
     "RenderError",
+    "Selection",
     "ViewError",
     "dot_name",
     "dot_text",
@@ -66,105 +78,13 @@ __all__ = [
     "html_text",
     "is_transfer",
     "parse_view",
+    "select",
     "view_dot",
 ]
 
 UrlFor = Callable[[str, str], str]
 
-VIEWS = ("overview", "transfers", "category", "system", "activity", "organisation")
-# Past these sizes a view is collapsed (layout time grows much faster than size).
-MAX_NODES = 60
-MAX_EDGES = 120
-# Past this, even the collapsed view keeps only the busiest parties (and says so).
-MAX_COLLAPSED_NODES = 120
 MAX_PARALLEL = 3  # more flows than this between two nodes are drawn as one edge
-
-
-class ViewError(ValueError):
-    """The view asked for does not exist (unknown view name or id)."""
-
-
-# --- which part of the graph a view shows ----------------------------------------------
-
-
-@dataclass
-class Selection:
-    title: str
-    nodes: set[str]
-    edges: list[tuple[str, str, str]]  # (from, to, flow id)
-    focus: set[str] = field(default_factory=set)
-
-
-def parse_view(view: str) -> tuple[str, str | None]:
-    name, _, ident = view.partition(":")
-    if name not in VIEWS:
-        raise ViewError(
-            f"unknown view {view!r}: use overview, transfers, category:ID, system:ID, "
-            "activity:ID or organisation:ID"
-        )
-    if name in ("overview", "transfers"):
-        if ident:
-            raise ViewError(f"view {name!r} takes no id")
-        return name, None
-    if not ident:
-        raise ViewError(f"view {name!r} needs an id: {name}:ID")
-    return name, ident
-
-
-def _require(inv: Inventory, kind: str, ident: str) -> None:
-    import difflib
-
-    if ident in inv.by_kind[kind]:
-        return
-    hint = difflib.get_close_matches(ident, list(inv.by_kind[kind]), n=1)
-    raise ViewError(
-        f"no {kind} with id {ident!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
-    )
-
-
-def select(inv: Inventory, graph: nx.MultiDiGraph, view: str) -> Selection:
-    from registry.lineage import graph as lineage
-
-    name, ident = parse_view(view)
-    all_edges = sorted(graph.edges(keys=True), key=lambda e: e[2])
-    if name == "overview":
-        return Selection("Lineage overview", set(graph.nodes), all_edges)
-    if name == "transfers":
-        edges = [e for e in all_edges if graph.nodes[e[1]]["third_country"]]
-        return Selection("Transfers outside the EEA", _ends(edges), edges)
-    assert ident is not None
-    if name == "category":
-        _require(inv, "DataCategory", ident)
-        edges = lineage.category_edges(graph, inv, ident)
-        label = inv.categories[ident].name
-        return Selection(f"Where {label} goes", _ends(edges), edges)
-    if name == "activity":
-        _require(inv, "Activity", ident)
-        edges = [e for e in all_edges if graph.edges[e]["activity"] == ident]
-        return Selection(f"Activity: {inv.activities[ident].name}", _ends(edges), edges)
-    if name == "system":
-        _require(inv, "System", ident)
-        key = lineage.node_key(lineage.SYSTEM, ident)
-        before = lineage.upstream(graph, key) | {key}
-        after = lineage.downstream(graph, key) | {key}
-        edges = [e for e in all_edges if {e[0], e[1]} <= before or {e[0], e[1]} <= after]
-        return Selection(
-            f"Lineage of {inv.systems[ident].name}", _ends(edges) | {key}, edges, {key}
-        )
-    _require(inv, "Organisation", ident)
-    own = {
-        n
-        for n, data in graph.nodes(data=True)
-        if data["operator"] == ident and data["kind"] != "DataSubject"
-    }
-    edges = [e for e in all_edges if e[0] in own or e[1] in own]
-    return Selection(
-        f"Organisation: {inv.organisations[ident].name}", _ends(edges) | own, edges, own
-    )
-
-
-def _ends(edges: Iterable[tuple[str, str, str]]) -> set[str]:
-    return {n for u, v, _ in edges for n in (u, v)}
 
 
 # --- roles of organisations ----------------------------------------------------------
@@ -214,7 +134,7 @@ def view_dot(inventory: Inventory, view: str, *, url_for: UrlFor | None = None) 
     graph = lineage_graph(inventory)
     selection = select(inventory, graph, view)
     drawing = _Drawing(inventory, graph, url_for or entity_path)
-    if len(selection.nodes) > MAX_NODES or len(selection.edges) > MAX_EDGES:
+    if too_big(selection):
         return drawing.collapsed(selection)
     return drawing.detailed(selection)
 
