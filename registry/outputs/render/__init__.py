@@ -28,6 +28,7 @@ from registry.outputs.render.labels import (
     html_text,
     is_transfer,
 )
+from registry.outputs.render.legend import new_digraph
 from registry.outputs.render.style import (
     CONTROLLER_FILL,
     FLOW_COLOUR,
@@ -150,28 +151,6 @@ class _Drawing:
     def url(self, kind: str, ident: str) -> str:
         return dot_text(self.url_for(kind, ident))
 
-    def digraph(self, title: str, notes: list[str], *, collapsed: bool = False):
-        import graphviz
-
-        return graphviz.Digraph(
-            name="lineage",
-            graph_attr={
-                "rankdir": "LR",
-                "fontname": FONT,
-                "fontsize": "12",
-                # Title, notes and legend sit in the graph's own label: outside the layout.
-                "label": self.caption(title, notes, collapsed),
-                "labelloc": "b",
-                "labeljust": "l",
-                "nodesep": "0.35",
-                "ranksep": "0.7",
-                "newrank": "true",
-            },
-            node_attr={"fontname": FONT, "fontsize": "11"},
-            # decorate: a line ties each label to its edge when dot places it away.
-            edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.7", "decorate": "true"},
-        )
-
     def cluster_attrs(self, ident: str, extra: str = "") -> dict[str, str]:
         organisation = self.inv.organisations[ident]
         role = self.roles.get(ident, "recipient")
@@ -205,72 +184,10 @@ class _Drawing:
             "labelloc": "t",
         }
 
-    def caption(self, title: str, notes: list[str], collapsed: bool) -> str:
-        """Title, notes and legend as one HTML-like table (ASCII samples: renderers
-        measure other glyphs badly)."""
-
-        def bar(colour: str, height: int) -> str:
-            return (
-                '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
-                f'<TD BGCOLOR="{colour}" HEIGHT="{height}" WIDTH="36" FIXEDSIZE="TRUE"></TD>'
-                "</TR></TABLE>"
-            )
-
-        def frame(style: str, fill: str, colour: str = "#7f8c8d") -> str:
-            return (
-                '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
-                f'<TD BORDER="1" STYLE="{style}" COLOR="{colour}" BGCOLOR="{fill}" '
-                'WIDTH="36" HEIGHT="12" FIXEDSIZE="TRUE"></TD></TR></TABLE>'
-            )
-
-        rows = [
-            (
-                bar(SPECIAL_COLOUR, 4),
-                "flow carrying special categories (Art. 9, criminal data, national ids)",
-            ),
-            (bar(FLOW_COLOUR, 1), "other flow, labelled with its categories"),
-            (
-                f'<FONT COLOR="{FLOW_COLOUR}">- - - -</FONT>',
-                "transfer outside the EEA, labelled with its mechanism",
-            ),
-            (frame("rounded", CONTROLLER_FILL), "organisation acting as controller"),
-            (frame("dashed", PROCESSOR_FILL), "organisation acting as processor"),
-            (
-                frame("rounded", "white", THIRD_COUNTRY_COLOUR),
-                "red frame: outside the EEA (country and adequacy written)",
-            ),
-        ]
-        if not collapsed:
-            rows += [
-                (frame("rounded", SPECIAL_FILL), "system storing special categories"),
-                ("box", "system; 3-D box: organisation receiving data"),
-                ("oval", "data subjects the data is collected from"),
-            ]
-        small = '<FONT POINT-SIZE="10">{}</FONT>'
-        sample_cell = '<TD ALIGN="CENTER" WIDTH="44" HEIGHT="14" FIXEDSIZE="TRUE">{}</TD>'
-        legend = "".join(
-            f"<TR>{sample_cell.format(small.format(sample))}"
-            f'<TD ALIGN="LEFT">{small.format(html_text(text))}</TD></TR>'
-            for sample, text in rows
-        )
-        left = '<BR ALIGN="LEFT"/>'
-        heading = f'<FONT POINT-SIZE="14"><B>{html_text(title)}</B></FONT>{left}' + "".join(
-            f"{html_text(note)}{left}" for note in notes
-        )
-        table = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">'
-        # Title and notes beside the legend, each in its own column, so neither stretches
-        # the other.
-        return (
-            f'<{table}<TR><TD ALIGN="LEFT" VALIGN="TOP" BALIGN="LEFT">{heading}</TD>'
-            f'<TD WIDTH="24"> </TD><TD ALIGN="LEFT" VALIGN="TOP">{table}'
-            f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>{legend}</TABLE>'
-            "</TD></TR></TABLE>>"
-        )
-
     # -- detailed view -----------------------------------------------------------------
     def detailed(self, selection: Selection) -> str:
         graph, inv = self.graph, self.inv
-        dot = self.digraph(selection.title, [self.summary(selection)])
+        dot = new_digraph(selection.title, [self.summary(selection)])
         # One cluster per organisation running systems in the view; an organisation
         # that only receives data is drawn as a node of its own.
         runs = {
@@ -476,7 +393,7 @@ class _Drawing:
             parties = kept
             merged = {k: f for k, f in merged.items() if k[0] in kept and k[1] in kept}
         notes.append("Draw --view organisation:ID, system:ID or category:ID for the detail.")
-        dot = self.digraph(selection.title, notes, collapsed=True)
+        dot = new_digraph(selection.title, notes, collapsed=True)
         for key in sorted(parties):
             self.party_node(dot, key, systems.get(key, 0))
         for (u, v), flows in sorted(merged.items()):
