@@ -12,11 +12,9 @@ Graphviz's layout time grows much faster than the number of edges.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
 from registry.core.inventory import Inventory
-from registry.core.vocabulary import ContractType, countries
+from registry.core.vocabulary import countries
+from registry.outputs.render.canvas import Canvas, UrlFor, organisation_roles
 from registry.outputs.render.engine import RenderError, dot_to_svg, find_engine
 from registry.outputs.render.labels import (
     LABEL_CATEGORIES,
@@ -52,9 +50,6 @@ from registry.outputs.render.views import (
 )
 from registry.outputs.urls import entity_path
 
-if TYPE_CHECKING:
-    import networkx as nx
-
 __all__ = [
     "CONTROLLER_FILL",
     "FLOW_COLOUR",
@@ -71,6 +66,7 @@ __all__ = [
     "VIEWS",
     "RenderError",
     "Selection",
+    "UrlFor",
     "ViewError",
     "dot_name",
     "dot_text",
@@ -78,47 +74,13 @@ __all__ = [
     "find_engine",
     "html_text",
     "is_transfer",
+    "organisation_roles",
     "parse_view",
     "select",
     "view_dot",
 ]
 
-UrlFor = Callable[[str, str], str]
-
 MAX_PARALLEL = 3  # more flows than this between two nodes are drawn as one edge
-
-
-# --- roles of organisations ----------------------------------------------------------
-
-
-def organisation_roles(inv: Inventory) -> dict[str, str]:
-    """Each organisation's role in the register: controller, processor, both, recipient."""
-    controllers = {c for a in inv.activities.values() for c in inv.controllers_of(a)}
-    processors = {
-        c.processor
-        for c in inv.contracts.values()
-        if c.processor and c.type in (ContractType.dpa, ContractType.sub_processing)
-    }
-    processors |= {p for f in inv.flows.values() if (p := inv.is_processor_end(f))}
-    receives_as: dict[str, set[str]] = {}
-    for flow in inv.flows.values():
-        if flow.to in inv.organisations and flow.recipient_role:
-            receives_as.setdefault(flow.to, set()).add(flow.recipient_role.value)
-    roles = {}
-    for ident in inv.organisations:
-        if ident in controllers and ident in processors:
-            roles[ident] = "controller and processor"
-        elif ident in controllers:
-            roles[ident] = "controller"
-        elif ident in processors:
-            roles[ident] = "processor"
-        elif receives_as.get(ident) == {"joint_controller"}:
-            roles[ident] = "recipient (joint controller)"
-        elif receives_as.get(ident) == {"controller"}:
-            roles[ident] = "recipient (independent controller)"
-        else:
-            roles[ident] = "recipient"
-    return roles
 
 
 # --- drawing -----------------------------------------------------------------------------
@@ -140,20 +102,10 @@ def view_dot(inventory: Inventory, view: str, *, url_for: UrlFor | None = None) 
     return drawing.detailed(selection)
 
 
-class _Drawing:
-    def __init__(self, inv: Inventory, graph: nx.MultiDiGraph, url_for: UrlFor) -> None:
-        self.inv = inv
-        self.graph = graph
-        self.url_for = url_for
-        self.roles = organisation_roles(inv)
-
-    # -- shared parts ----------------------------------------------------------------
-    def url(self, kind: str, ident: str) -> str:
-        return dot_text(self.url_for(kind, ident))
-
+class _Drawing(Canvas):
     def cluster_attrs(self, ident: str, extra: str = "") -> dict[str, str]:
         organisation = self.inv.organisations[ident]
-        role = self.roles.get(ident, "recipient")
+        role = self.role(ident)
         country = organisation.country
         third = bool(country and countries().is_third_country(country))
         fill = {"controller": CONTROLLER_FILL, "processor": PROCESSOR_FILL}.get(
@@ -293,7 +245,7 @@ class _Drawing:
                 )
         elif kind == "Organisation":
             attrs.update(shape="box3d", style="filled", fillcolor="white")
-            role = self.roles.get(ident, "recipient")
+            role = self.role(ident)
             lines.append(html_text("the organisation itself" if in_cluster else role))
         else:
             attrs.update(shape="oval", style="filled", fillcolor="#f2f3f4")
@@ -407,7 +359,7 @@ class _Drawing:
         inv = self.inv
         if kind == "Organisation":
             organisation = inv.organisations[ident]
-            role = self.roles.get(ident, "recipient")
+            role = self.role(ident)
             country = organisation.country
             third = bool(country and countries().is_third_country(country))
             lines = [role]
