@@ -27,6 +27,7 @@ from registry.outputs.render.labels import (
     is_transfer,
 )
 from registry.outputs.render.legend import new_digraph
+from registry.outputs.render.nodes import detailed_node, party_node
 from registry.outputs.render.style import (
     CONTROLLER_FILL,
     FLOW_COLOUR,
@@ -170,14 +171,16 @@ class _Drawing(Canvas):
                     fontsize="11",
                 )
                 for key in subjects:
-                    self.node(cluster, key, selection)
+                    detailed_node(self, cluster, key, focused=key in selection.focus)
         for owner in sorted(clusters):
             with dot.subgraph(name=f"cluster_{owner}") as cluster:
                 cluster.attr(**self.cluster_attrs(owner))
                 for key in clusters[owner]:
-                    self.node(cluster, key, selection, in_cluster=True)
+                    detailed_node(
+                        self, cluster, key, focused=key in selection.focus, in_cluster=True
+                    )
         for key in loose:
-            self.node(dot, key, selection)
+            detailed_node(self, dot, key, focused=key in selection.focus)
         # Many flows between the same two nodes (28 labs' copies on one server) are drawn
         # as one edge that counts them; each flow keeps its own edge otherwise.
         parallel: dict[tuple[str, str], list[str]] = {}
@@ -216,64 +219,6 @@ class _Drawing(Canvas):
             + f"; {counted(edges, 'flow')}, {special} carrying special categories, "
             + f"{leaving} leaving the EEA"
         )
-
-    def node(self, dot, key: str, selection: Selection, *, in_cluster: bool = False) -> None:
-        data = self.graph.nodes[key]
-        kind, ident = data["kind"], data["id"]
-        lines = [] if kind == "DataSubject" else [html_text(ident)]
-        warn = f'<FONT COLOR="{THIRD_COUNTRY_COLOUR}">{{}}</FONT>'
-        attrs: dict[str, str] = {}
-        country = data["country"]
-        operator = self.inv.organisations.get(data["operator"] or "")
-        # The cluster already says where its organisation is; repeat only what differs.
-        if country and not (in_cluster and operator and operator.country == country):
-            note = html_text(country_note(country))
-            lines.append(warn.format(note) if data["third_country"] else note)
-        if kind == "System":
-            attrs.update(shape="box", style="rounded,filled", fillcolor="white")
-            if data["special"]:
-                attrs["fillcolor"] = SPECIAL_FILL
-                lines.append(html_text("stores " + categories_label(self.inv, data["special"])))
-                if not (data["security"] or {}).get("encryption_at_rest"):
-                    lines.append(warn.format("not encrypted at rest"))
-            if data["temporary"]:
-                deadline = data["delete_by"]
-                lines.append(
-                    html_text(f"temporary, delete by {deadline}")
-                    if deadline
-                    else warn.format("temporary, no deletion date")
-                )
-        elif kind == "Organisation":
-            attrs.update(shape="box3d", style="filled", fillcolor="white")
-            role = self.role(ident)
-            lines.append(html_text("the organisation itself" if in_cluster else role))
-        else:
-            attrs.update(shape="oval", style="filled", fillcolor="#f2f3f4")
-            if data.get("vulnerable"):
-                lines.append("vulnerable")
-        if data["third_country"]:
-            attrs.update(color=THIRD_COUNTRY_COLOUR, penwidth="2")
-        if key in selection.focus:
-            attrs["penwidth"] = "3"
-        self.draw_node(dot, key, data["name"], "<BR/>".join(lines), attrs)
-
-    def draw_node(
-        self, dot, key: str, name: str, detail: str, attrs: dict[str, str], *, colour: str = ""
-    ) -> None:
-        """A node labelled with its name in bold over ``detail`` (HTML already escaped),
-        linked to its page, with a tooltip naming the entity."""
-        from registry.lineage.graph import split_key
-
-        kind, ident = split_key(key)
-        font_colour = f' COLOR="{colour}"' if colour else ""
-        attrs["label"] = (
-            f"<<B>{html_text(name)}</B>"
-            + (f'<BR/><FONT POINT-SIZE="9"{font_colour}>{detail}</FONT>' if detail else "")
-            + ">"
-        )
-        attrs["URL"] = self.url(kind, ident)
-        attrs["tooltip"] = dot_text(f"{kind} {ident}: {name}")
-        dot.node(dot_name(key), **attrs)
 
     def edge(self, dot, u: str, v: str, flow_id: str) -> None:
         data = self.graph.edges[u, v, flow_id]
@@ -347,50 +292,10 @@ class _Drawing(Canvas):
         notes.append("Draw --view organisation:ID, system:ID or category:ID for the detail.")
         dot = new_digraph(selection.title, notes, collapsed=True)
         for key in sorted(parties):
-            self.party_node(dot, key, systems.get(key, 0))
+            party_node(self, dot, key, systems.get(key, 0))
         for (u, v), flows in sorted(merged.items()):
             self.merged_edge(dot, u, v, sorted(flows))
         return dot.source
-
-    def party_node(self, dot, key: str, system_count: int) -> None:
-        from registry.lineage.graph import split_key
-
-        kind, ident = split_key(key)
-        inv = self.inv
-        if kind == "Organisation":
-            organisation = inv.organisations[ident]
-            role = self.role(ident)
-            country = organisation.country
-            third = bool(country and countries().is_third_country(country))
-            lines = [role]
-            if country:
-                lines.append(country_note(country))
-            if system_count:
-                lines.append(counted(range(system_count), "system"))
-            attrs = {
-                "shape": "box",
-                "style": "rounded,filled,dashed" if role == "processor" else "rounded,filled",
-                "fillcolor": PROCESSOR_FILL
-                if role == "processor"
-                else (CONTROLLER_FILL if role.startswith("controller") else OTHER_FILL),
-                "color": THIRD_COUNTRY_COLOUR if third else "#7f8c8d",
-                "penwidth": "2" if third else "1",
-            }
-            name = organisation.name
-        else:
-            data = self.graph.nodes[key]
-            name = data["name"]
-            lines = [] if kind == "DataSubject" else [ident]
-            third = data["third_country"]
-            attrs = {
-                "shape": "oval" if kind == "DataSubject" else "box",
-                "style": "filled",
-                "fillcolor": "#f2f3f4",
-            }
-            if third:
-                attrs.update(color=THIRD_COUNTRY_COLOUR, penwidth="2")
-        detail = "<BR/>".join(html_text(line) for line in lines)
-        self.draw_node(dot, key, name, detail, attrs, colour=THIRD_COUNTRY_COLOUR if third else "")
 
     def merged_edge(self, dot, u: str, v: str, flows: list[str], *, by_parent: bool = True) -> None:
         from registry.lineage.graph import split_key
