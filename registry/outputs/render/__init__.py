@@ -15,10 +15,10 @@ from __future__ import annotations
 from registry.core.inventory import Inventory
 from registry.core.vocabulary import countries
 from registry.outputs.render.canvas import Canvas, UrlFor, organisation_roles
+from registry.outputs.render.edges import MAX_PARALLEL, flow_edges, merged_edge
 from registry.outputs.render.engine import RenderError, dot_to_svg, find_engine
 from registry.outputs.render.labels import (
     LABEL_CATEGORIES,
-    categories_label,
     counted,
     country_note,
     dot_name,
@@ -59,6 +59,7 @@ __all__ = [
     "MAX_COLLAPSED_NODES",
     "MAX_EDGES",
     "MAX_NODES",
+    "MAX_PARALLEL",
     "OTHER_FILL",
     "PROCESSOR_FILL",
     "SPECIAL_COLOUR",
@@ -80,9 +81,6 @@ __all__ = [
     "select",
     "view_dot",
 ]
-
-MAX_PARALLEL = 3  # more flows than this between two nodes are drawn as one edge
-
 
 # --- drawing -----------------------------------------------------------------------------
 
@@ -181,17 +179,7 @@ class _Drawing(Canvas):
                     )
         for key in loose:
             detailed_node(self, dot, key, focused=key in selection.focus)
-        # Many flows between the same two nodes (28 labs' copies on one server) are drawn
-        # as one edge that counts them; each flow keeps its own edge otherwise.
-        parallel: dict[tuple[str, str], list[str]] = {}
-        for u, v, flow_id in selection.edges:
-            parallel.setdefault((u, v), []).append(flow_id)
-        for u, v, flow_id in sorted(selection.edges, key=lambda e: (e[2], e[0], e[1])):
-            flows = parallel[(u, v)]
-            if len(flows) <= MAX_PARALLEL:
-                self.edge(dot, u, v, flow_id)
-            elif flow_id == min(flows):
-                self.merged_edge(dot, u, v, sorted(flows), by_parent=False)
+        flow_edges(self, dot, selection.edges)
         return dot.source
 
     def summary(self, selection: Selection) -> str:
@@ -219,38 +207,6 @@ class _Drawing(Canvas):
             + f"; {counted(edges, 'flow')}, {special} carrying special categories, "
             + f"{leaving} leaving the EEA"
         )
-
-    def edge(self, dot, u: str, v: str, flow_id: str) -> None:
-        data = self.graph.edges[u, v, flow_id]
-        categories = list(data["categories"])
-        target = self.graph.nodes[v]
-        label = [categories_label(self.inv, categories)]
-        tooltip = [
-            f"flow {flow_id} ({data['type']}), activity {data['activity']}",
-            "categories: " + (", ".join(categories) or "none declared"),
-        ]
-        if data["contract"]:
-            tooltip.append(f"contract: {data['contract']}")
-        attrs = {
-            "color": SPECIAL_COLOUR if data["special"] else FLOW_COLOUR,
-            "fontcolor": SPECIAL_COLOUR if data["special"] else "#2c3e50",
-            "penwidth": "2.5" if data["special"] else "1",
-        }
-        if is_transfer(self.graph.nodes[u]["country"], target["country"]):
-            attrs["style"] = "dashed"
-            mechanism = data["transfer"]
-            if mechanism:
-                label.append(f"transfer to {target['country']}: {mechanism}")
-            elif target["needs_mechanism"]:
-                label.append(f"transfer to {target['country']}: NO MECHANISM")
-                attrs["fontcolor"] = THIRD_COUNTRY_COLOUR
-            else:
-                label.append(f"transfer to {target['country']}: adequacy")
-            tooltip.append(label[-1])
-        attrs["label"] = dot_text("\n".join(label))
-        attrs["tooltip"] = dot_text("\n".join(tooltip))
-        attrs["URL"] = self.url("Flow", flow_id)
-        dot.edge(dot_name(u), dot_name(v), **attrs)
 
     # -- collapsed view -----------------------------------------------------------------
     def collapsed(self, selection: Selection) -> str:
@@ -294,57 +250,5 @@ class _Drawing(Canvas):
         for key in sorted(parties):
             party_node(self, dot, key, systems.get(key, 0))
         for (u, v), flows in sorted(merged.items()):
-            self.merged_edge(dot, u, v, sorted(flows))
+            merged_edge(self, dot, u, v, sorted(flows))
         return dot.source
-
-    def merged_edge(self, dot, u: str, v: str, flows: list[str], *, by_parent: bool = True) -> None:
-        from registry.lineage.graph import split_key
-
-        inv = self.inv
-        lists = countries()
-        roots: set[str] = set()
-        special = False
-        transfers, unprotected, mechanisms = 0, 0, set()
-        for flow_id in flows:
-            flow = inv.flows[flow_id]
-            special = special or any(inv.special_of(c) for c in flow.data_categories)
-            if by_parent:
-                roots.update(inv.category_ancestors.get(c, (c,))[-1] for c in flow.data_categories)
-            else:
-                roots.update(flow.data_categories)
-            country = inv.country_of(flow.to)
-            if is_transfer(inv.country_of(flow.source), country):
-                transfers += 1
-                if flow.transfer:
-                    mechanisms.add(flow.transfer.mechanism.value)
-                elif lists.needs_mechanism(country):
-                    unprotected += 1
-        categories = sorted(roots)
-        kind, ident = split_key(v)
-        inside = " inside" if u == v else ""
-        label = [f"{counted(flows, 'flow')}{inside}: {categories_label(self.inv, categories)}"]
-        if transfers:
-            label.append(
-                f"{transfers} leaving the EEA"
-                + (f", {', '.join(sorted(mechanisms))}" if mechanisms else "")
-                + (f", {unprotected} with NO MECHANISM" if unprotected else "")
-            )
-        shown = flows[:10]
-        tooltip = (
-            f"{counted(flows, 'flow')}: "
-            + ", ".join(shown)
-            + (f" and {len(flows) - len(shown)} more" if len(flows) > len(shown) else "")
-        )
-        attrs = {
-            "label": dot_text("\n".join(label)),
-            "tooltip": dot_text(tooltip + "\ncategories: " + ", ".join(categories)),
-            "color": SPECIAL_COLOUR if special else FLOW_COLOUR,
-            "fontcolor": THIRD_COUNTRY_COLOUR
-            if unprotected
-            else (SPECIAL_COLOUR if special else "#2c3e50"),
-            "penwidth": "2.5" if special else "1",
-            "URL": self.url(kind, ident),
-        }
-        if transfers:
-            attrs["style"] = "dashed"
-        dot.edge(dot_name(u), dot_name(v), **attrs)
