@@ -15,19 +15,19 @@ from __future__ import annotations
 from registry.core.inventory import Inventory
 from registry.core.vocabulary import countries
 from registry.outputs.render.canvas import Canvas, UrlFor, organisation_roles
+from registry.outputs.render.clusters import clustered_nodes
 from registry.outputs.render.edges import MAX_PARALLEL, flow_edges, merged_edge
 from registry.outputs.render.engine import RenderError, dot_to_svg, find_engine
 from registry.outputs.render.labels import (
     LABEL_CATEGORIES,
     counted,
-    country_note,
     dot_name,
     dot_text,
     html_text,
     is_transfer,
 )
 from registry.outputs.render.legend import new_digraph
-from registry.outputs.render.nodes import detailed_node, party_node
+from registry.outputs.render.nodes import party_node
 from registry.outputs.render.style import (
     CONTROLLER_FILL,
     FLOW_COLOUR,
@@ -102,83 +102,10 @@ def view_dot(inventory: Inventory, view: str, *, url_for: UrlFor | None = None) 
 
 
 class _Drawing(Canvas):
-    def cluster_attrs(self, ident: str, extra: str = "") -> dict[str, str]:
-        organisation = self.inv.organisations[ident]
-        role = self.role(ident)
-        country = organisation.country
-        third = bool(country and countries().is_third_country(country))
-        fill = {"controller": CONTROLLER_FILL, "processor": PROCESSOR_FILL}.get(
-            role, CONTROLLER_FILL if role.startswith("controller and") else OTHER_FILL
-        )
-        style = "rounded,filled,dashed" if role == "processor" else "rounded,filled"
-        details = [role] + ([country_note(country)] if country else [])
-        # The link sits on the frame's label only: a link on the whole frame would lie
-        # under its systems' own links.
-        href = html_text(self.url_for("Organisation", ident))
-        tooltip = html_text(f"{organisation.name} ({role})")
-        label = (
-            # BGCOLOR draws the label's own area, so the whole of it takes the click.
-            f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" HREF="{href}" '
-            f'TOOLTIP="{tooltip}" BGCOLOR="{fill}"><TR><TD ALIGN="LEFT">'
-            f"<B>{html_text(organisation.name)}</B></TD></TR>"
-            '<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">'
-            f"{html_text(' · '.join(details))}{extra}</FONT></TD></TR></TABLE>>"
-        )
-        return {
-            "label": label,
-            "style": style,
-            "fillcolor": fill,
-            "color": THIRD_COUNTRY_COLOUR if third else "#7f8c8d",
-            "penwidth": "2" if third else "1",
-            "fontname": FONT,
-            "fontsize": "11",
-            "labelloc": "t",
-        }
-
     # -- detailed view -----------------------------------------------------------------
     def detailed(self, selection: Selection) -> str:
-        graph, inv = self.graph, self.inv
         dot = new_digraph(selection.title, [self.summary(selection)])
-        # One cluster per organisation running systems in the view; an organisation
-        # that only receives data is drawn as a node of its own.
-        runs = {
-            graph.nodes[k]["operator"]
-            for k in selection.nodes
-            if graph.nodes[k]["kind"] == "System"
-            and graph.nodes[k]["operator"] in inv.organisations
-        }
-        clusters: dict[str, list[str]] = {}
-        subjects: list[str] = []
-        loose: list[str] = []
-        for key in sorted(selection.nodes):
-            data = graph.nodes[key]
-            if data["kind"] == "DataSubject":
-                subjects.append(key)
-            elif data["operator"] in runs:
-                clusters.setdefault(data["operator"], []).append(key)
-            else:
-                loose.append(key)
-        if subjects:
-            with dot.subgraph(name="cluster_data_subjects") as cluster:
-                cluster.attr(
-                    label="Data subjects",
-                    labelloc="t",
-                    style="rounded,dotted",
-                    color="#7f8c8d",
-                    fontname=FONT,
-                    fontsize="11",
-                )
-                for key in subjects:
-                    detailed_node(self, cluster, key, focused=key in selection.focus)
-        for owner in sorted(clusters):
-            with dot.subgraph(name=f"cluster_{owner}") as cluster:
-                cluster.attr(**self.cluster_attrs(owner))
-                for key in clusters[owner]:
-                    detailed_node(
-                        self, cluster, key, focused=key in selection.focus, in_cluster=True
-                    )
-        for key in loose:
-            detailed_node(self, dot, key, focused=key in selection.focus)
+        clustered_nodes(self, dot, selection)
         flow_edges(self, dot, selection.edges)
         return dot.source
 
