@@ -1,4 +1,4 @@
-"""Diagrams (registry/outputs/render.py): structure, escaping, links, determinism, collapse,
+"""Diagrams (registry/outputs/render/): structure, escaping, links, determinism, collapse,
 and what happens without a Graphviz engine. SVG is compared by structure (node
 titles, edges, clusters), never by bytes: those differ between renderers."""
 

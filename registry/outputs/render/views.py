@@ -3,7 +3,9 @@
 A view is named ``overview``, ``transfers`` or ``KIND:ID`` (``category:``,
 ``system:``, ``activity:``, ``organisation:``); :func:`select` turns it into the
 nodes and flows to draw. Past :data:`MAX_NODES` or :data:`MAX_EDGES` a view is
-collapsed: Graphviz's layout time grows much faster than the number of edges.
+collapsed (:func:`collapse`): systems into the organisation that runs them, flows
+between the same two parties into one. Graphviz's layout time grows much faster
+than the number of edges.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from registry.core.inventory import Inventory
+from registry.outputs.render.labels import counted
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -113,6 +116,59 @@ def select(inv: Inventory, graph: nx.MultiDiGraph, view: str) -> Selection:
 def too_big(selection: Selection) -> bool:
     """Whether the view is to be drawn collapsed rather than node by node."""
     return len(selection.nodes) > MAX_NODES or len(selection.edges) > MAX_EDGES
+
+
+@dataclass
+class Collapsed:
+    """A view too big to draw node by node, as parties: each organisation stands for the
+    systems it runs; other nodes stand for themselves."""
+
+    title: str
+    parties: list[str]  # sorted
+    systems: dict[str, int]  # how many systems each party stands for
+    flows: dict[tuple[str, str], list[str]]  # (from party, to party) → flow ids, sorted
+    notes: list[str]  # what was merged or left out, for the caption
+
+
+def collapse(inv: Inventory, graph: nx.MultiDiGraph, selection: Selection) -> Collapsed:
+    """Merge the selection's systems into the organisations that run them; past
+    :data:`MAX_COLLAPSED_NODES` parties, keep only those with the most flows."""
+    from registry.lineage.graph import ORGANISATION, node_key
+
+    def party(key: str) -> str:
+        data = graph.nodes[key]
+        if data["kind"] == "System" and data["operator"] in inv.organisations:
+            return node_key(ORGANISATION, data["operator"])
+        return key
+
+    systems: dict[str, int] = {}
+    for key in selection.nodes:
+        if graph.nodes[key]["kind"] == "System":
+            systems[party(key)] = systems.get(party(key), 0) + 1
+    merged: dict[tuple[str, str], list[str]] = {}
+    for u, v, flow_id in selection.edges:
+        merged.setdefault((party(u), party(v)), []).append(flow_id)
+    parties = {party(k) for k in selection.nodes}
+    notes = [
+        f"Collapsed: {counted(selection.nodes, 'node')} and {counted(selection.edges, 'flow')} "
+        f"are too many to draw one by one, so systems are shown inside the organisation "
+        f"that runs them and categories under their top-level parent."
+    ]
+    if len(parties) > MAX_COLLAPSED_NODES:
+        weight: dict[str, int] = {}
+        for (a, b), flows in merged.items():
+            weight[a] = weight.get(a, 0) + len(flows)
+            weight[b] = weight.get(b, 0) + len(flows)
+        kept = set(sorted(parties, key=lambda p: (-weight.get(p, 0), p))[:MAX_COLLAPSED_NODES])
+        notes.append(
+            f"Only the {len(kept)} parties with the most flows are drawn; "
+            f"{len(parties) - len(kept)} others are left out of this picture."
+        )
+        parties = kept
+        merged = {k: f for k, f in merged.items() if k[0] in kept and k[1] in kept}
+    notes.append("Draw --view organisation:ID, system:ID or category:ID for the detail.")
+    flows = {pair: sorted(ids) for pair, ids in sorted(merged.items())}
+    return Collapsed(selection.title, sorted(parties), systems, flows, notes)
 
 
 def _ends(edges: Iterable[tuple[str, str, str]]) -> set[str]:
