@@ -16,6 +16,7 @@ from registry.outputs.render.nodes import detailed_node
 from registry.outputs.render.style import (
     CONTROLLER_FILL,
     FONT,
+    FRAME_COLOUR,
     OTHER_FILL,
     PROCESSOR_FILL,
     THIRD_COUNTRY_COLOUR,
@@ -54,7 +55,7 @@ def clustered_nodes(canvas: Canvas, dot: graphviz.Digraph, selection: Selection)
                 label="Data subjects",
                 labelloc="t",
                 style="rounded,dotted",
-                color="#7f8c8d",
+                color=FRAME_COLOUR,
                 fontname=FONT,
                 fontsize="11",
             )
@@ -97,7 +98,7 @@ def organisation_frame(canvas: Canvas, ident: str) -> dict[str, str]:
         "label": label,
         "style": style,
         "fillcolor": fill,
-        "color": THIRD_COUNTRY_COLOUR if third else "#7f8c8d",
+        "color": THIRD_COUNTRY_COLOUR if third else FRAME_COLOUR,
         "penwidth": "2" if third else "1",
         "fontname": FONT,
         "fontsize": "11",

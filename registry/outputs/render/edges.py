@@ -18,7 +18,12 @@ from registry.outputs.render.labels import (
     dot_text,
     is_transfer,
 )
-from registry.outputs.render.style import FLOW_COLOUR, SPECIAL_COLOUR, THIRD_COUNTRY_COLOUR
+from registry.outputs.render.style import (
+    FLOW_COLOUR,
+    LABEL_COLOUR,
+    SPECIAL_COLOUR,
+    THIRD_COUNTRY_COLOUR,
+)
 
 if TYPE_CHECKING:
     import graphviz
@@ -56,7 +61,7 @@ def flow_edge(canvas: Canvas, dot: graphviz.Digraph, u: str, v: str, flow_id: st
         tooltip.append(f"contract: {data['contract']}")
     attrs = {
         "color": SPECIAL_COLOUR if data["special"] else FLOW_COLOUR,
-        "fontcolor": SPECIAL_COLOUR if data["special"] else "#2c3e50",
+        "fontcolor": SPECIAL_COLOUR if data["special"] else LABEL_COLOUR,
         "penwidth": "2.5" if data["special"] else "1",
     }
     if is_transfer(canvas.graph.nodes[u]["country"], target["country"]):
@@ -111,7 +116,7 @@ def merged_edge(
     categories = sorted(roots)
     kind, ident = split_key(v)
     inside = " inside" if u == v else ""
-    label = [f"{counted(flows, 'flow')}{inside}: {categories_label(canvas.inv, categories)}"]
+    label = [f"{counted(flows, 'flow')}{inside}: {categories_label(inv, categories)}"]
     if transfers:
         label.append(
             f"{transfers} leaving the EEA"
@@ -130,7 +135,7 @@ def merged_edge(
         "color": SPECIAL_COLOUR if special else FLOW_COLOUR,
         "fontcolor": THIRD_COUNTRY_COLOUR
         if unprotected
-        else (SPECIAL_COLOUR if special else "#2c3e50"),
+        else (SPECIAL_COLOUR if special else LABEL_COLOUR),
         "penwidth": "2.5" if special else "1",
         "URL": canvas.url(kind, ident),
     }

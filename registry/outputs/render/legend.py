@@ -11,6 +11,7 @@ from registry.outputs.render.style import (
     CONTROLLER_FILL,
     FLOW_COLOUR,
     FONT,
+    FRAME_COLOUR,
     PROCESSOR_FILL,
     SPECIAL_COLOUR,
     SPECIAL_FILL,
@@ -56,7 +57,7 @@ def caption(title: str, notes: list[str], collapsed: bool) -> str:
             "</TR></TABLE>"
         )
 
-    def frame(style: str, fill: str, colour: str = "#7f8c8d") -> str:
+    def frame(style: str, fill: str, colour: str = FRAME_COLOUR) -> str:
         return (
             '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
             f'<TD BORDER="1" STYLE="{style}" COLOR="{colour}" BGCOLOR="{fill}" '

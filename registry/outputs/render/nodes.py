@@ -22,9 +22,11 @@ from registry.outputs.render.labels import (
 )
 from registry.outputs.render.style import (
     CONTROLLER_FILL,
+    FRAME_COLOUR,
     OTHER_FILL,
     PROCESSOR_FILL,
     SPECIAL_FILL,
+    SUBJECT_FILL,
     THIRD_COUNTRY_COLOUR,
 )
 
@@ -67,7 +69,7 @@ def detailed_node(
         role = canvas.role(ident)
         lines.append(html_text("the organisation itself" if in_cluster else role))
     else:
-        attrs.update(shape="oval", style="filled", fillcolor="#f2f3f4")
+        attrs.update(shape="oval", style="filled", fillcolor=SUBJECT_FILL)
         if data.get("vulnerable"):
             lines.append("vulnerable")
     if data["third_country"]:
@@ -100,7 +102,7 @@ def party_node(canvas: Canvas, dot: graphviz.Digraph, key: str, system_count: in
             "fillcolor": PROCESSOR_FILL
             if role == "processor"
             else (CONTROLLER_FILL if role.startswith("controller") else OTHER_FILL),
-            "color": THIRD_COUNTRY_COLOUR if third else "#7f8c8d",
+            "color": THIRD_COUNTRY_COLOUR if third else FRAME_COLOUR,
             "penwidth": "2" if third else "1",
         }
         name = organisation.name
@@ -112,7 +114,7 @@ def party_node(canvas: Canvas, dot: graphviz.Digraph, key: str, system_count: in
         attrs = {
             "shape": "oval" if kind == "DataSubject" else "box",
             "style": "filled",
-            "fillcolor": "#f2f3f4",
+            "fillcolor": SUBJECT_FILL,
         }
         if third:
             attrs.update(color=THIRD_COUNTRY_COLOUR, penwidth="2")

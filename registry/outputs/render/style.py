@@ -11,8 +11,11 @@ FONT = "Helvetica"
 SPECIAL_COLOUR = "#c0392b"  # flows carrying special categories
 FLOW_COLOUR = "#5d6d7e"  # every other flow
 THIRD_COUNTRY_COLOUR = "#b03a2e"  # frames, nodes and warnings outside the EEA
+FRAME_COLOUR = "#7f8c8d"  # outlines of frames and organisations inside the EEA
+LABEL_COLOUR = "#2c3e50"  # edge labels with nothing to warn about
 
 CONTROLLER_FILL = "#eaf2fb"
 PROCESSOR_FILL = "#fef5e7"
 OTHER_FILL = "#f4f6f6"  # organisations that only receive data
 SPECIAL_FILL = "#fdedec"  # systems storing special categories
+SUBJECT_FILL = "#f2f3f4"  # data subjects, and parties that are no organisation

@@ -34,7 +34,8 @@ class ViewError(ValueError):
 
 @dataclass
 class Selection:
-    """The nodes and flows one view draws, under its title; ``focus`` is drawn bold."""
+    """The nodes and flows one view draws, under its title; the nodes in ``focus``
+    (what the view is about) are outlined thicker."""
 
     title: str
     nodes: set[str]
