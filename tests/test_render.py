@@ -1,4 +1,4 @@
-"""Diagrams (registry/outputs/render.py): structure, escaping, links, determinism, collapse,
+"""Diagrams (registry/outputs/render/): structure, escaping, links, determinism, collapse,
 and what happens without a Graphviz engine. SVG is compared by structure (node
 titles, edges, clusters), never by bytes: those differ between renderers."""
 
@@ -15,6 +15,8 @@ import pytest
 from registry.cli import main
 from registry.core.inventory import load_inventory
 from registry.outputs import render
+from registry.outputs.render import engine
+from registry.outputs.render.labels import country_note
 from tests.hostile import HOSTILE_NAMES, HOSTILE_TEXTS, hostile_inventory
 from tests.lineage_inventory import base, flow, org, system, to_yaml, with_docs, write
 
@@ -310,8 +312,8 @@ def test_no_engine_is_one_clear_line_and_dot_still_works(
 
 def test_without_any_engine_the_error_says_how_to_get_one(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("ROPA_DOT", raising=False)
-    monkeypatch.setattr(render.shutil, "which", lambda name: None)
-    monkeypatch.setattr(render.sys, "executable", str(tmp_path / "python"))
+    monkeypatch.setattr(engine.shutil, "which", lambda name: None)
+    monkeypatch.setattr(engine.sys, "executable", str(tmp_path / "python"))
     with pytest.raises(render.RenderError, match="pip install graphviz-pure"):
         render.find_engine()
 
@@ -335,7 +337,7 @@ def test_a_failing_engine_reports_its_first_line(tmp_path: Path, monkeypatch) ->
 def test_system_dot_is_preferred_when_present(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("ROPA_DOT", raising=False)
     fake = str(tmp_path / "dot")
-    monkeypatch.setattr(render.shutil, "which", lambda name: fake if name == "dot" else None)
+    monkeypatch.setattr(engine.shutil, "which", lambda name: fake if name == "dot" else None)
     assert render.find_engine() == [fake]
 
 
@@ -404,9 +406,7 @@ def test_an_empty_view_says_so(inv, tmp_path: Path) -> None:
 
 
 def test_country_notes_distinguish_full_partial_and_no_adequacy() -> None:
-    note = render._Drawing.country_note  # uses no drawing state
-    holder = object()
-    assert note(holder, "FR") == "FR"
-    assert note(holder, "CH") == "CH, outside the EEA, adequacy decision"
-    assert note(holder, "US") == "US, outside the EEA, partial adequacy decision"
-    assert note(holder, "IN") == "IN, outside the EEA, no adequacy decision"
+    assert country_note("FR") == "FR"
+    assert country_note("CH") == "CH, outside the EEA, adequacy decision"
+    assert country_note("US") == "US, outside the EEA, partial adequacy decision"
+    assert country_note("IN") == "IN, outside the EEA, no adequacy decision"

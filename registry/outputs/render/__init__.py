@@ -1,0 +1,83 @@
+"""Lineage diagrams: views of the graph as Graphviz DOT, and DOT to SVG.
+
+DOT is built with the `graphviz` package; every text from the YAML is escaped for
+where it goes (quoted DOT strings, or HTML-like labels), and links are built from
+kinds and ids only (:mod:`registry.outputs.urls`), never from YAML text. The same
+inventory gives byte-identical DOT: nodes, clusters and edges are emitted sorted.
+
+A view that grows past a threshold is collapsed (systems into their operating
+organisation, categories into their top-level parent) and says so in the diagram:
+Graphviz's layout time grows much faster than the number of edges.
+
+Where things are: :mod:`.views` (which nodes and flows a view shows, collapsing),
+:mod:`.drawing` (a view drawn, detailed or collapsed), :mod:`.nodes`,
+:mod:`.edges` and :mod:`.clusters` (what each part looks like), :mod:`.legend`
+(caption and legend), :mod:`.labels` (texts and escaping), :mod:`.style` (palette),
+:mod:`.canvas` (what a drawing shares, organisation roles) and :mod:`.engine`
+(DOT → SVG). graphviz and networkx are imported only when a diagram is drawn.
+"""
+
+from __future__ import annotations
+
+from registry.outputs.render.canvas import UrlFor, organisation_roles
+from registry.outputs.render.drawing import view_dot
+from registry.outputs.render.edges import MAX_PARALLEL
+from registry.outputs.render.engine import RenderError, dot_to_svg, find_engine
+from registry.outputs.render.labels import (
+    LABEL_CATEGORIES,
+    dot_name,
+    dot_text,
+    html_text,
+    is_transfer,
+)
+from registry.outputs.render.style import (
+    CONTROLLER_FILL,
+    FLOW_COLOUR,
+    FONT,
+    OTHER_FILL,
+    PROCESSOR_FILL,
+    SPECIAL_COLOUR,
+    SPECIAL_FILL,
+    THIRD_COUNTRY_COLOUR,
+)
+from registry.outputs.render.views import (
+    MAX_COLLAPSED_NODES,
+    MAX_EDGES,
+    MAX_NODES,
+    VIEWS,
+    Selection,
+    ViewError,
+    parse_view,
+    select,
+)
+
+__all__ = [
+    "CONTROLLER_FILL",
+    "FLOW_COLOUR",
+    "FONT",
+    "LABEL_CATEGORIES",
+    "MAX_COLLAPSED_NODES",
+    "MAX_EDGES",
+    "MAX_NODES",
+    "MAX_PARALLEL",
+    "OTHER_FILL",
+    "PROCESSOR_FILL",
+    "SPECIAL_COLOUR",
+    "SPECIAL_FILL",
+    "THIRD_COUNTRY_COLOUR",
+    "VIEWS",
+    "RenderError",
+    "Selection",
+    "UrlFor",
+    "ViewError",
+    "dot_name",
+    "dot_text",
+    "dot_to_svg",
+    "find_engine",
+    "html_text",
+    "is_transfer",
+    "organisation_roles",
+    "parse_view",
+    "select",
+    "view_dot",
+]

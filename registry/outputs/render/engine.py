@@ -1,0 +1,72 @@
+"""DOT to SVG: which Graphviz engine to run, and running it within a time limit.
+
+The engine is ``ROPA_DOT`` when set, else a system Graphviz `dot`, else
+`graphviz-pure` (a pip-installed port of Graphviz that ropa depends on). Layout
+runs in a subprocess so a view too big to draw ends in a clear error, not a hang.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+class RenderError(RuntimeError):
+    """Graphviz could not draw the diagram (no engine, timeout, engine error)."""
+
+
+def find_engine() -> list[str]:
+    """The command that turns DOT into SVG.
+
+    ``ROPA_DOT`` names one explicitly; otherwise a system Graphviz `dot` is
+    preferred, else `graphviz-pure` (a pip-installed port of Graphviz, a dependency
+    of ropa) on the PATH or beside the running Python.
+    """
+    override = os.environ.get("ROPA_DOT")
+    if override is not None:
+        found = shutil.which(override)
+        if not found:
+            raise RenderError(f"ROPA_DOT={override!r} is not a command that can be run")
+        return [found]
+    system_dot = shutil.which("dot")
+    if system_dot:
+        return [system_dot]
+    beside = Path(sys.executable).parent / "graphviz-pure"
+    for candidate in (shutil.which("graphviz-pure"), str(beside)):
+        if candidate and os.access(candidate, os.X_OK):
+            return [candidate]
+    raise RenderError(
+        "no Graphviz engine to draw SVG: install ropa with its dependencies "
+        "(pip install graphviz-pure) or Graphviz (apt-get install graphviz); "
+        "--format dot works without one"
+    )
+
+
+def dot_to_svg(dot: str, *, timeout: float = 60) -> str:
+    """Lay out and draw DOT as SVG with Graphviz's `dot` engine, within ``timeout`` seconds."""
+    command = [*find_engine(), "-Kdot", "-Tsvg"]
+    try:
+        done = subprocess.run(
+            command, input=dot.encode("utf-8"), capture_output=True, timeout=timeout, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise RenderError(
+            f"Graphviz did not finish drawing within {timeout:g} s: draw a smaller view "
+            "(--view system:ID, organisation:ID or category:ID)"
+        ) from None
+    except OSError as error:
+        raise RenderError(f"cannot run Graphviz ({command[0]}): {error.strerror}") from None
+    if done.returncode != 0:
+        message = next(
+            (
+                line.strip()
+                for line in done.stderr.decode("utf-8", "replace").splitlines()
+                if line.strip()
+            ),
+            f"exit status {done.returncode}",
+        )
+        raise RenderError(f"Graphviz failed: {message}")
+    return done.stdout.decode("utf-8")

@@ -1,0 +1,176 @@
+"""Which part of the lineage graph a view shows, and when a view is too big to draw.
+
+A view is named ``overview``, ``transfers`` or ``KIND:ID`` (``category:``,
+``system:``, ``activity:``, ``organisation:``); :func:`select` turns it into the
+nodes and flows to draw. Past :data:`MAX_NODES` or :data:`MAX_EDGES` a view is
+collapsed (:func:`collapse`): systems into the organisation that runs them, flows
+between the same two parties into one. Graphviz's layout time grows much faster
+than the number of edges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from registry.core.inventory import Inventory
+from registry.outputs.render.labels import counted
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+VIEWS = ("overview", "transfers", "category", "system", "activity", "organisation")
+# Past these sizes a view is collapsed (layout time grows much faster than size).
+MAX_NODES = 60
+MAX_EDGES = 120
+# Past this, even the collapsed view keeps only the busiest parties (and says so).
+MAX_COLLAPSED_NODES = 120
+
+
+class ViewError(ValueError):
+    """The view asked for does not exist (unknown view name or id)."""
+
+
+@dataclass
+class Selection:
+    """The nodes and flows one view draws, under its title; the nodes in ``focus``
+    (what the view is about) are outlined thicker."""
+
+    title: str
+    nodes: set[str]
+    edges: list[tuple[str, str, str]]  # (from, to, flow id)
+    focus: set[str] = field(default_factory=set)
+
+
+def parse_view(view: str) -> tuple[str, str | None]:
+    """``"system:lis"`` → ``("system", "lis")``; ``"overview"`` → ``("overview", None)``."""
+    name, _, ident = view.partition(":")
+    if name not in VIEWS:
+        raise ViewError(
+            f"unknown view {view!r}: use overview, transfers, category:ID, system:ID, "
+            "activity:ID or organisation:ID"
+        )
+    if name in ("overview", "transfers"):
+        if ident:
+            raise ViewError(f"view {name!r} takes no id")
+        return name, None
+    if not ident:
+        raise ViewError(f"view {name!r} needs an id: {name}:ID")
+    return name, ident
+
+
+def _require(inv: Inventory, kind: str, ident: str) -> None:
+    import difflib
+
+    if ident in inv.by_kind[kind]:
+        return
+    hint = difflib.get_close_matches(ident, list(inv.by_kind[kind]), n=1)
+    raise ViewError(
+        f"no {kind} with id {ident!r}" + (f"; did you mean {hint[0]!r}?" if hint else "")
+    )
+
+
+def select(inv: Inventory, graph: nx.MultiDiGraph, view: str) -> Selection:
+    """What ``view`` shows of ``graph``, its flows in id order; :class:`ViewError` names
+    an unknown view or id (with the closest id, when one is close)."""
+    from registry.lineage import graph as lineage
+
+    name, ident = parse_view(view)
+    all_edges = sorted(graph.edges(keys=True), key=lambda e: e[2])
+    if name == "overview":
+        return Selection("Lineage overview", set(graph.nodes), all_edges)
+    if name == "transfers":
+        edges = [e for e in all_edges if graph.nodes[e[1]]["third_country"]]
+        return Selection("Transfers outside the EEA", _ends(edges), edges)
+    assert ident is not None
+    if name == "category":
+        _require(inv, "DataCategory", ident)
+        edges = lineage.category_edges(graph, inv, ident)
+        label = inv.categories[ident].name
+        return Selection(f"Where {label} goes", _ends(edges), edges)
+    if name == "activity":
+        _require(inv, "Activity", ident)
+        edges = [e for e in all_edges if graph.edges[e]["activity"] == ident]
+        return Selection(f"Activity: {inv.activities[ident].name}", _ends(edges), edges)
+    if name == "system":
+        _require(inv, "System", ident)
+        key = lineage.node_key(lineage.SYSTEM, ident)
+        before = lineage.upstream(graph, key) | {key}
+        after = lineage.downstream(graph, key) | {key}
+        edges = [e for e in all_edges if {e[0], e[1]} <= before or {e[0], e[1]} <= after]
+        return Selection(
+            f"Lineage of {inv.systems[ident].name}", _ends(edges) | {key}, edges, {key}
+        )
+    _require(inv, "Organisation", ident)
+    own = {
+        n
+        for n, data in graph.nodes(data=True)
+        if data["operator"] == ident and data["kind"] != "DataSubject"
+    }
+    edges = [e for e in all_edges if e[0] in own or e[1] in own]
+    return Selection(
+        f"Organisation: {inv.organisations[ident].name}", _ends(edges) | own, edges, own
+    )
+
+
+def too_big(selection: Selection) -> bool:
+    """Whether the view is to be drawn collapsed rather than node by node."""
+    return len(selection.nodes) > MAX_NODES or len(selection.edges) > MAX_EDGES
+
+
+@dataclass
+class Collapsed:
+    """A view too big to draw node by node, as parties: each organisation stands for the
+    systems it runs; other nodes stand for themselves."""
+
+    title: str
+    parties: list[str]  # sorted
+    systems: dict[str, int]  # how many systems each party stands for
+    flows: dict[tuple[str, str], list[str]]  # (from party, to party) → flow ids, sorted
+    notes: list[str]  # what was merged or left out, for the caption
+
+
+def collapse(inv: Inventory, graph: nx.MultiDiGraph, selection: Selection) -> Collapsed:
+    """Merge the selection's systems into the organisations that run them; past
+    :data:`MAX_COLLAPSED_NODES` parties, keep only those with the most flows."""
+    from registry.lineage.graph import ORGANISATION, node_key
+
+    def party(key: str) -> str:
+        data = graph.nodes[key]
+        if data["kind"] == "System" and data["operator"] in inv.organisations:
+            return node_key(ORGANISATION, data["operator"])
+        return key
+
+    systems: dict[str, int] = {}
+    for key in selection.nodes:
+        if graph.nodes[key]["kind"] == "System":
+            systems[party(key)] = systems.get(party(key), 0) + 1
+    merged: dict[tuple[str, str], list[str]] = {}
+    for u, v, flow_id in selection.edges:
+        merged.setdefault((party(u), party(v)), []).append(flow_id)
+    parties = {party(k) for k in selection.nodes}
+    notes = [
+        f"Collapsed: {counted(selection.nodes, 'node')} and {counted(selection.edges, 'flow')} "
+        f"are too many to draw one by one, so systems are shown inside the organisation "
+        f"that runs them and categories under their top-level parent."
+    ]
+    if len(parties) > MAX_COLLAPSED_NODES:
+        weight: dict[str, int] = {}
+        for (a, b), flows in merged.items():
+            weight[a] = weight.get(a, 0) + len(flows)
+            weight[b] = weight.get(b, 0) + len(flows)
+        kept = set(sorted(parties, key=lambda p: (-weight.get(p, 0), p))[:MAX_COLLAPSED_NODES])
+        notes.append(
+            f"Only the {len(kept)} parties with the most flows are drawn; "
+            f"{len(parties) - len(kept)} others are left out of this picture."
+        )
+        parties = kept
+        merged = {k: f for k, f in merged.items() if k[0] in kept and k[1] in kept}
+    notes.append("Draw --view organisation:ID, system:ID or category:ID for the detail.")
+    flows = {pair: sorted(ids) for pair, ids in sorted(merged.items())}
+    return Collapsed(selection.title, sorted(parties), systems, flows, notes)
+
+
+def _ends(edges: Iterable[tuple[str, str, str]]) -> set[str]:
+    return {n for u, v, _ in edges for n in (u, v)}
