@@ -13,8 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from registry.core.errors import CannotRun
 
-class RenderError(RuntimeError):
+
+class RenderError(CannotRun, RuntimeError):
     """Graphviz could not draw the diagram (no engine, timeout, engine error)."""
 
 

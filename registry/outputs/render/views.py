@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from registry.core.errors import CannotRun
 from registry.core.inventory import Inventory
 from registry.outputs.render.labels import counted
 
@@ -28,7 +29,7 @@ MAX_EDGES = 120
 MAX_COLLAPSED_NODES = 120
 
 
-class ViewError(ValueError):
+class ViewError(CannotRun, ValueError):
     """The view asked for does not exist (unknown view name or id)."""
 
 
