@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import typing
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -32,63 +31,42 @@ from registry.outputs.site.markup import (
     source_of,
     table,
     text,
-    title,
 )
 from registry.outputs.site.markup import (
     relative as link_target,
+)
+from registry.outputs.site.pages.context import (
+    CONTENT_END,
+    CONTENT_START,
+    PLURAL,
+    SINGULAR,
+    Context,
+    NavItem,
+    Page,
+    SiteContent,
 )
 from registry.outputs.site.register import category_ref, joined, ref, ref_end
 from registry.outputs.urls import SECTIONS
 from registry.pipeline.check import CheckResult
 from registry.rules import catalogue
 
-PLURAL = {
-    "Organisation": "Organisations",
-    "DataCategory": "Data categories",
-    "DataSubject": "Data subjects",
-    "System": "Systems",
-    "Activity": "Activities",
-    "Flow": "Flows",
-    "Contract": "Contracts",
-    "Waiver": "Waivers (accepted risks)",
-}
-SINGULAR = {
-    "Organisation": "Organisation",
-    "DataCategory": "Data category",
-    "DataSubject": "Data subject",
-    "System": "System",
-    "Activity": "Processing activity",
-    "Flow": "Flow",
-    "Contract": "Contract",
-    "Waiver": "Waiver",
-}
+__all__ = [
+    "CONTENT_END",
+    "CONTENT_START",
+    "DOWNLOAD_JSON",
+    "NAV",
+    "PLURAL",
+    "SINGULAR",
+    "NavItem",
+    "Page",
+    "SiteContent",
+    "build_site",
+    "rule_link",
+]
+
 # Fields that hold a link to a document rather than text.
 _URL_FIELDS = {"document", "procedure", "lia", "website", "link"}
 DOWNLOAD_JSON = "downloads/register.json"
-# Around each page's content, so the HTML around it (the theme's) can be told apart.
-CONTENT_START = "<!-- ropa:content -->"
-CONTENT_END = "<!-- ropa:end -->"
-
-
-@dataclass
-class Page:
-    path: str  # Markdown source path, e.g. "systems/lis.md"
-    title: str  # plain text
-    body: str  # Markdown, every inventory string already escaped
-    wide: bool = False  # wide tables: ask the theme to hide its side columns
-
-    def markdown(self) -> str:
-        # JSON is YAML: the front matter's title survives any character.
-        hide = "hide: [navigation, toc]\n" if self.wide else ""
-        # The marker lets the stylesheet give wide pages the whole window.
-        wide = '<div class="ropa-wide"></div>\n\n' if self.wide else ""
-        return (
-            f"---\ntitle: {json.dumps(title(self.title))}\n{hide}---\n\n"
-            f"{CONTENT_START}\n\n{wide}{self.body}\n\n{CONTENT_END}\n"
-        )
-
-
-NavItem = tuple[str, "str | list[NavItem]"]
 
 
 NAV: list[NavItem] = [
@@ -115,16 +93,6 @@ NAV: list[NavItem] = [
 ]
 
 
-@dataclass
-class SiteContent:
-    pages: dict[str, Page] = field(default_factory=dict)
-    downloads: dict[str, bytes] = field(default_factory=dict)
-    nav: list[NavItem] = field(default_factory=list)
-
-    def add(self, path: str, page_title: str, body: str, *, wide: bool = False) -> None:
-        self.pages[path] = Page(path, page_title, body, wide)
-
-
 def build_site(
     result: CheckResult,
     *,
@@ -134,9 +102,9 @@ def build_site(
 ) -> SiteContent:
     """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn."""
     if draw is not None:
-        return _Builder(result, site_name, last_change, draw).build()
+        return _Builder(Context(result, site_name, last_change, draw)).build()
     batch = DiagramBatch()
-    site = _Builder(result, site_name, last_change, batch.placeholder).build()
+    site = _Builder(Context(result, site_name, last_change, batch.placeholder)).build()
     drawn = batch.draw_all(result.inventory)
     for index, (_, path) in enumerate(batch.jobs):
         page = site.pages[path]
@@ -160,17 +128,16 @@ def _status(finding: Finding) -> str:
 
 
 class _Builder:
-    def __init__(
-        self, result: CheckResult, site_name: str, last_change: str | None, draw: DiagramFunction
-    ) -> None:
-        self.result = result
-        self.inv: Inventory = result.inventory
-        self.site_name = site_name
-        self.last_change = last_change
-        self.draw = draw
-        self.site = SiteContent()
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.result = ctx.result
+        self.inv: Inventory = ctx.inv
+        self.site_name = ctx.site_name
+        self.last_change = ctx.last_change
+        self.draw = ctx.draw
+        self.site = ctx.site
         self.by_entity: dict[tuple[str, str], list[Finding]] = {}
-        for finding in result.findings:
+        for finding in self.result.findings:
             self.by_entity.setdefault((finding.entity_kind, finding.entity_id), []).append(finding)
         self.backlinks = self._backlinks()
         self.flows_by_end: dict[str, list[Flow]] = {}
