@@ -9,7 +9,6 @@ build quadratic in the number of pages.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +16,7 @@ from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import KINDS, Entity, Flow
 from registry.core.vocabulary import countries
-from registry.outputs.report import finding_dict, summary_counts
+from registry.outputs.report import summary_counts
 from registry.outputs.site import register as reg
 from registry.outputs.site.diagrams import DiagramBatch, DiagramFunction
 from registry.outputs.site.markup import (
@@ -27,9 +26,6 @@ from registry.outputs.site.markup import (
     source_of,
     table,
     text,
-)
-from registry.outputs.site.markup import (
-    relative as link_target,
 )
 from registry.outputs.site.pages.context import (
     CONTENT_END,
@@ -41,6 +37,7 @@ from registry.outputs.site.pages.context import (
     Page,
     SiteContent,
 )
+from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads
 from registry.outputs.site.pages.reference import add_format_reference
 from registry.outputs.site.register import category_ref, joined, ref, ref_end
 from registry.outputs.urls import SECTIONS
@@ -63,7 +60,6 @@ __all__ = [
 
 # Fields that hold a link to a document rather than text.
 _URL_FIELDS = {"document", "procedure", "lia", "website", "link"}
-DOWNLOAD_JSON = "downloads/register.json"
 
 
 NAV: list[NavItem] = [
@@ -276,7 +272,7 @@ class _Builder:
         self.findings()
         self.rules()
         add_format_reference(self.ctx)
-        self.downloads()
+        add_downloads(self.ctx)
         self.print_page()
         self.site.nav = NAV
         return self.site
@@ -760,106 +756,6 @@ class _Builder:
             out.append(f"{text(r.summary)}\n")
             out.append(f"**How to fix:** {lines(r.help)}\n")
         self.site.add(page, "Rule catalogue", "\n".join(out))
-
-    def downloads(self) -> None:
-        page = "downloads.md"
-        inv = self.inv
-        document = {
-            "as_of": self.result.as_of.isoformat(),
-            "entities": {
-                kind: [
-                    inv.by_kind[kind][i].model_dump(mode="json", by_alias=True, exclude_none=True)
-                    for i in sorted(inv.by_kind[kind])
-                    if (kind, i) not in inv.builtin
-                ]
-                for kind in KINDS
-            },
-            "findings": [finding_dict(f) for f in self.result.findings],
-        }
-        data = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        self.site.downloads[DOWNLOAD_JSON] = data.encode("utf-8")
-        out = ["# Downloads\n"]
-        out.append(
-            f"The register as produced by this build (as of {self.result.as_of.isoformat()}), "
-            "in the layouts of the supervisory authorities' templates, for your records or "
-            "your tools.\n"
-        )
-        rows = []
-        for label, layout, path, data_or_error in self._exports():
-            if isinstance(data_or_error, bytes):
-                self.site.downloads[path] = data_or_error
-                target = (
-                    f"[{text(path.rsplit('/', 1)[-1])}]({link_target(page, path)}){{: download }}"
-                )
-            else:
-                target = "not produced: " + text(data_or_error)
-            rows.append([text(label), text(layout), target])
-        rows.append(
-            [
-                "The resolved inventory and its findings",
-                "ropa JSON (every entity as validated, every finding)",
-                f"[{DOWNLOAD_JSON.rsplit('/', 1)[-1]}]({link_target(page, DOWNLOAD_JSON)})"
-                "{: download }",
-            ]
-        )
-        out.append(table(["Register", "Layout", "File"], rows))
-        self.site.add(page, "Downloads", "\n".join(out))
-
-    def _exports(self) -> list[tuple[str, str, str, bytes | str]]:
-        """(what, layout, path, bytes or the reason it could not be made) per export."""
-        try:
-            from registry.outputs.export import ExportError, export_register
-        except ImportError:  # the exports are a separate module; the site works without
-            return []
-        inv, as_of = self.inv, self.result.as_of
-        wanted: list[tuple[str, str, str, dict[str, Any]]] = [
-            (
-                "Controller record (Art. 30(1))",
-                "ICO template",
-                "downloads/register-ico.xlsx",
-                {"fmt": "xlsx", "template": "ico"},
-            ),
-            (
-                "Controller record (Art. 30(1))",
-                "CNIL registre",
-                "downloads/registre-cnil.xlsx",
-                {"fmt": "xlsx", "template": "cnil"},
-            ),
-            (
-                "Processor record (Art. 30(2))",
-                "ICO template",
-                "downloads/processor-record.xlsx",
-                {"fmt": "xlsx", "template": "ico", "record": "processor"},
-            ),
-        ]
-        for controller in reg.controllers(inv):
-            if controller not in inv.organisations:
-                continue
-            name = inv.organisations[controller].name
-            for template, layout in (("ico", "ICO template"), ("cnil", "CNIL registre")):
-                wanted.append(
-                    (
-                        f"Controller record of {name}",
-                        f"{layout}, CSV",
-                        f"downloads/{controller}-{template}.csv",
-                        {"fmt": "csv", "template": template, "org": controller},
-                    )
-                )
-        wanted.append(
-            (
-                "The whole register",
-                "full JSON",
-                "downloads/register-full.json",
-                {"fmt": "json", "template": "full"},
-            )
-        )
-        made: list[tuple[str, str, str, bytes | str]] = []
-        for label, layout, path, options in wanted:
-            try:
-                made.append((label, layout, path, export_register(inv, as_of=as_of, **options)))
-            except ExportError as error:
-                made.append((label, layout, path, str(error)))
-        return made
 
     def print_page(self) -> None:
         page = "print.md"
