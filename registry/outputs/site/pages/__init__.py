@@ -38,6 +38,7 @@ from registry.outputs.site.pages.context import (
     SiteContent,
 )
 from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads
+from registry.outputs.site.pages.printing import add_print_page
 from registry.outputs.site.pages.reference import add_format_reference
 from registry.outputs.site.register import category_ref, joined, ref, ref_end
 from registry.outputs.urls import SECTIONS
@@ -273,7 +274,7 @@ class _Builder:
         self.rules()
         add_format_reference(self.ctx)
         add_downloads(self.ctx)
-        self.print_page()
+        add_print_page(self.ctx)
         self.site.nav = NAV
         return self.site
 
@@ -756,29 +757,6 @@ class _Builder:
             out.append(f"{text(r.summary)}\n")
             out.append(f"**How to fix:** {lines(r.help)}\n")
         self.site.add(page, "Rule catalogue", "\n".join(out))
-
-    def print_page(self) -> None:
-        page = "print.md"
-        inv = self.inv
-        out = [f"# {text(self.site_name)}\n"]
-        out.append(
-            f"Record of processing activities under Article 30 GDPR, as of "
-            f"{self.result.as_of.isoformat()}"
-            + (f", inventory last changed {text(self.last_change)}" if self.last_change else "")
-            + ". Print this page or save it as PDF from the browser.\n"
-        )
-        out.append("## Controller record (Art. 30(1))\n")
-        out.append(reg.controller_record(inv, page, heading="###"))
-        out.append("## Processor record (Art. 30(2))\n")
-        out.append(reg.processor_record(inv, page, heading="###"))
-        out.append("## Processing activities in detail\n")
-        for ident in sorted(inv.activities):
-            activity = inv.activities[ident]
-            out.append(f"### {text(activity.label)}\n")
-            row = reg.controller_row(inv, activity, page)
-            rows = [[h, c] for h, c in zip(reg.CONTROLLER_COLUMNS[1:], row[1:], strict=True)]
-            out.append(table(["Limb", "Entry"], rows))
-        self.site.add(page, "Print the register", "\n".join(out), wide=True)
 
 
 def _first(flow: Flow, inv: Inventory, category: str) -> str:
