@@ -38,6 +38,7 @@ from registry.outputs.site.pages.context import (
     SiteContent,
 )
 from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads
+from registry.outputs.site.pages.home import add_home
 from registry.outputs.site.pages.printing import add_print_page
 from registry.outputs.site.pages.reference import add_format_reference
 from registry.outputs.site.register import category_ref, joined, ref, ref_end
@@ -266,7 +267,7 @@ class _Builder:
 
     # -- the site ---------------------------------------------------------------
     def build(self) -> SiteContent:
-        self.home()
+        add_home(self.ctx)
         self.register_pages()
         self.entity_pages()
         self.transfers()
@@ -277,98 +278,6 @@ class _Builder:
         add_print_page(self.ctx)
         self.site.nav = NAV
         return self.site
-
-    def home(self) -> None:
-        page = "index.md"
-        inv, result = self.inv, self.result
-        counts = summary_counts(result)
-        out = [f"# {text(self.site_name)}\n"]
-        out.append(
-            "The record of processing activities kept under Article 30 GDPR, generated from "
-            "the inventory kept in version control"
-            + (f"; last changed **{text(self.last_change)}**" if self.last_change else "")
-            + f". Dates are judged as of **{result.as_of.isoformat()}**.\n"
-        )
-        out.append("## Compliance status\n")
-        status = (
-            "**The register fails its checks.**"
-            if result.failed
-            else "The register passes its checks (no error-level finding)."
-        )
-        out.append(status + "\n")
-        out.append(
-            table(
-                ["Errors", "Warnings", "Accepted risks"],
-                [
-                    [
-                        link(str(counts["error"]), page, "findings.md", "errors"),
-                        link(str(counts["warning"]), page, "findings.md", "warnings"),
-                        link(str(counts["waived"]), page, "findings.md", "accepted-risks"),
-                    ]
-                ],
-            )
-        )
-        out.append("## Organisations\n")
-        rows = []
-        roles = self._roles()
-        rank = {"controller": 0, "joint controller": 1, "processor": 2, "recipient": 3}
-
-        def order(org: Any) -> tuple:
-            return (min((rank[r] for r in roles.get(org.id, ())), default=9), org.name, org.id)
-
-        for org in sorted(inv.organisations.values(), key=order):
-            dpo = org.dpo
-            rows.append(
-                [
-                    ref(inv, "Organisation", org.id, page),
-                    text(", ".join(sorted(roles.get(org.id, ())))),
-                    text(org.country or ""),
-                    text(", ".join(p for p in (dpo.name, dpo.email) if p)) if dpo else "",
-                ]
-            )
-        out.append(table(["Organisation", "Role", "Country", "Data protection officer"], rows))
-        out.append("## The register in numbers\n")
-        rows = []
-        for kind in KINDS:
-            total = len(inv.by_kind[kind])
-            builtin = sum(1 for e in inv.by_kind[kind] if (kind, e) in inv.builtin)
-            count = str(total) + (f" ({builtin} from the default taxonomy)" if builtin else "")
-            rows.append([link(PLURAL[kind], page, f"{SECTIONS[kind]}/index.md"), count])
-        out.append(table(["Entries", "Count"], rows))
-        special = sorted(
-            {c for a in inv.activities.values() for c in a.data_categories if inv.special_of(c)}
-        )
-        moved = reg.transfers(inv, inv.flows.values())
-        out.append(
-            f"Special categories processed: **{len(special)}**; flows leaving the EEA: "
-            f"{link(f'**{len(moved)}**', page, 'transfers.md')}; organisations acting as "
-            f"processor: {link(f'**{len(reg.processors(inv))}**', page, 'processors.md')}.\n"
-        )
-        out.append("## Where to start\n")
-        out.append(
-            f"- {link('The controller record (Art. 30(1))', page, 'register.md')}: one row per "
-            "processing activity, each cell linked to its evidence.\n"
-            f"- {link('Findings', page, 'findings.md')}: what fails, the article, and how to fix "
-            "it.\n"
-            f"- {link('Downloads', page, 'downloads.md')} and "
-            f"{link('a printable register', page, 'print.md')}.\n"
-        )
-        self.site.add(page, "Home", "\n".join(out))
-
-    def _roles(self) -> dict[str, set[str]]:
-        roles: dict[str, set[str]] = {}
-        for activity in self.inv.activities.values():
-            if activity.controller:
-                roles.setdefault(activity.controller, set()).add("controller")
-            for joint in activity.joint_controllers:
-                roles.setdefault(joint, set()).add("joint controller")
-        for processor in reg.processors(self.inv):
-            roles.setdefault(processor, set()).add("processor")
-        for activity in self.inv.activities.values():
-            for recipient in reg.recipients(self.inv, activity):
-                if "processor" not in roles.get(recipient, ()):
-                    roles.setdefault(recipient, set()).add("recipient")
-        return roles
 
     def register_pages(self) -> None:
         intro = (
