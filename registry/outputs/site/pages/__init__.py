@@ -15,7 +15,6 @@ from typing import Any
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import KINDS, Entity, Flow
-from registry.core.vocabulary import countries
 from registry.outputs.report import summary_counts
 from registry.outputs.site import register as reg
 from registry.outputs.site.diagrams import DiagramBatch, DiagramFunction
@@ -40,6 +39,7 @@ from registry.outputs.site.pages.context import (
 from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads
 from registry.outputs.site.pages.home import add_home
 from registry.outputs.site.pages.printing import add_print_page
+from registry.outputs.site.pages.record import add_records, add_transfers
 from registry.outputs.site.pages.reference import add_format_reference
 from registry.outputs.site.register import category_ref, joined, ref, ref_end
 from registry.outputs.urls import SECTIONS
@@ -268,9 +268,9 @@ class _Builder:
     # -- the site ---------------------------------------------------------------
     def build(self) -> SiteContent:
         add_home(self.ctx)
-        self.register_pages()
+        add_records(self.ctx)
         self.entity_pages()
-        self.transfers()
+        add_transfers(self.ctx)
         self.findings()
         self.rules()
         add_format_reference(self.ctx)
@@ -278,31 +278,6 @@ class _Builder:
         add_print_page(self.ctx)
         self.site.nav = NAV
         return self.site
-
-    def register_pages(self) -> None:
-        intro = (
-            "One table per controller, one row per processing activity. The letters are "
-            "the limbs of Art. 30(1); recipients, transfers and security measures are "
-            "derived from the declared flows and systems. Click a column header to sort.\n"
-        )
-        self.site.add(
-            "register.md",
-            "Controller record (Art. 30(1))",
-            "# Record of processing activities — controller (Art. 30(1))\n\n"
-            + intro
-            + "\n"
-            + reg.controller_record(self.inv, "register.md"),
-            wide=True,
-        )
-        self.site.add(
-            "processors.md",
-            "Processor record (Art. 30(2))",
-            "# Record of processing activities — processor (Art. 30(2))\n\n"
-            "Every organisation that processes personal data on behalf of a controller in "
-            "this inventory: for whom, which processing, where the data goes, under which "
-            "contract.\n\n" + reg.processor_record(self.inv, "processors.md"),
-            wide=True,
-        )
 
     # -- entity pages -------------------------------------------------------------
     def entity_pages(self) -> None:
@@ -492,71 +467,6 @@ class _Builder:
             out.append(self.findings_table(covered, page, entity=True))
         # every heading above is followed by exactly one body
         return [f"{out[i]}\n{out[i + 1]}" for i in range(0, len(out), 2)]
-
-    # -- cross-cutting pages --------------------------------------------------------
-    def transfers(self) -> None:
-        page = "transfers.md"
-        inv = self.inv
-        moved = sorted(
-            reg.transfers(inv, inv.flows.values()),
-            key=lambda t: (
-                t.country or "",
-                t.flow.transfer.mechanism if t.flow.transfer else "",
-                t.flow.id,
-            ),
-        )
-        lists = countries()
-        out = ["# Transfers outside the EEA (Chapter V)\n"]
-        out.append(
-            "Every flow whose destination is hosted outside the European Economic Area, with "
-            f"its safeguard. Adequacy decisions as reviewed on {lists.reviewed}.\n"
-        )
-        summary: dict[tuple[str, str], int] = {}
-        for t in moved:
-            mechanism = (
-                t.flow.transfer.mechanism.value
-                if t.flow.transfer
-                else ("none" if t.needs_mechanism else "adequacy")
-            )
-            key = (t.country or "unknown", mechanism)
-            summary[key] = summary.get(key, 0) + 1
-        out.append("## By country and mechanism\n")
-        out.append(
-            table(
-                ["Country", "Mechanism", "Flows"],
-                [[text(c), text(m), str(n)] for (c, m), n in sorted(summary.items())],
-                empty="No flow leaves the EEA.",
-            )
-        )
-        out.append("## Every transfer\n")
-        rows = []
-        for t in moved:
-            flow = t.flow
-            adequacy = lists.adequacy_of(t.country) if t.country else None
-            rows.append(
-                [
-                    ref(inv, "Flow", flow.id, page),
-                    ref(inv, "Activity", flow.activity, page),
-                    ref_end(inv, flow.source, page),
-                    ref_end(inv, flow.to, page),
-                    text(t.country or "unknown"),
-                    text(adequacy.value if adequacy else "none"),
-                    text(f"{flow.transfer.mechanism.value} ({flow.transfer.mechanism.article})")
-                    if flow.transfer
-                    else ("**missing**" if t.needs_mechanism else ""),
-                    text(flow.transfer.reference or "") if flow.transfer else "",
-                ]
-            )
-        out.append(
-            table(
-                ["Flow", "Activity", "From", "To", "Country", "Adequacy", "Mechanism", "Reference"],
-                rows,
-                empty="No flow leaves the EEA.",
-            )
-        )
-        out.append("## Diagram\n")
-        out.append(self.draw(inv, "transfers", page))
-        self.site.add(page, "Transfers outside the EEA", "\n".join(out), wide=True)
 
     def findings(self) -> None:
         page = "findings.md"
