@@ -15,7 +15,6 @@ from typing import Any
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import KINDS, Entity, Flow
-from registry.outputs.report import summary_counts
 from registry.outputs.site import register as reg
 from registry.outputs.site.diagrams import DiagramBatch, DiagramFunction
 from registry.outputs.site.markup import (
@@ -37,6 +36,13 @@ from registry.outputs.site.pages.context import (
     SiteContent,
 )
 from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads
+from registry.outputs.site.pages.findings import (
+    add_findings,
+    add_rule_catalogue,
+    findings_table,
+    rule_link,
+    waived_entity,
+)
 from registry.outputs.site.pages.home import add_home
 from registry.outputs.site.pages.printing import add_print_page
 from registry.outputs.site.pages.record import add_records, add_transfers
@@ -44,7 +50,6 @@ from registry.outputs.site.pages.reference import add_format_reference
 from registry.outputs.site.register import category_ref, joined, ref, ref_end
 from registry.outputs.urls import SECTIONS
 from registry.pipeline.check import CheckResult
-from registry.rules import catalogue
 
 __all__ = [
     "CONTENT_END",
@@ -107,21 +112,6 @@ def build_site(
     return site
 
 
-def rule_link(code: str, page: str) -> str:
-    """A link to a rule's entry in the catalogue; a waiver may name a rule that does not exist."""
-    if code in catalogue():
-        return link(text(code), page, "rules.md", code.lower())
-    return text(code) + " *(no such rule)*"
-
-
-def _status(finding: Finding) -> str:
-    if finding.waived_by:
-        return "accepted risk"
-    if finding.baselined:
-        return f"{finding.severity.value} (baseline)"
-    return f"**{finding.severity.value}**" if finding.fails else finding.severity.value
-
-
 class _Builder:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -162,39 +152,6 @@ class _Builder:
                 if kind in KINDS:
                     found.setdefault((kind, ident), []).append((entity, "entity"))
         return found
-
-    def findings_table(self, findings: list[Finding], page: str, *, entity: bool = False) -> str:
-        headers = ["Rule", "Status", "Article", "Finding", "Where (file:line)"]
-        if entity:
-            headers.insert(0, "About")
-        rows = []
-        for f in findings:
-            row = [
-                rule_link(f.rule, page),
-                _status(f)
-                + (f" ({ref(self.inv, 'Waiver', f.waived_by, page)})" if f.waived_by else ""),
-                text(f.article),
-                text(f.message),
-                text(str(f.pos)),
-            ]
-            if entity:
-                row.insert(0, self.about(f, page))
-            rows.append(row)
-        return table(headers, rows, empty="No finding.")
-
-    def about_entity(self, kind: str, ident: str, page: str) -> str:
-        if kind in KINDS and ident in self.inv.by_kind[kind]:
-            return ref(self.inv, kind, ident, page)
-        return text(f"{kind}:{ident}" if ident else kind)
-
-    def about(self, finding: Finding, page: str) -> str:
-        if finding.entity_kind in KINDS and finding.entity_id in self.inv.by_kind.get(
-            finding.entity_kind, {}
-        ):
-            return text(SINGULAR[finding.entity_kind] + " ") + ref(
-                self.inv, finding.entity_kind, finding.entity_id, page
-            )
-        return text(finding.entity)
 
     def value(self, entity: Entity, path: str, value: Any, page: str) -> str:
         """One field value as Markdown: references become links, URLs links, the rest text."""
@@ -271,8 +228,8 @@ class _Builder:
         add_records(self.ctx)
         self.entity_pages()
         add_transfers(self.ctx)
-        self.findings()
-        self.rules()
+        add_findings(self.ctx)
+        add_rule_catalogue(self.ctx)
         add_format_reference(self.ctx)
         add_downloads(self.ctx)
         add_print_page(self.ctx)
@@ -355,16 +312,10 @@ class _Builder:
                 return [
                     name,
                     rule_link(e.rule, page),
-                    self._waived_entity(e, page),
+                    waived_entity(self.inv, e, page),
                     text(e.approved_by or ""),
                     text(e.expires or ""),
                 ]
-
-    def _waived_entity(self, waiver: Any, page: str) -> str:
-        kind, _, ident = waiver.entity.partition(":")
-        if kind in KINDS and ident in self.inv.by_kind[kind]:
-            return ref(self.inv, kind, ident, page)
-        return text(waiver.entity)
 
     def entity_page(self, entity: Any, page: str) -> str:
         inv = self.inv
@@ -384,7 +335,7 @@ class _Builder:
         )
         findings = self.by_entity.get((kind, entity.id), [])
         out.append("## Findings\n")
-        out.append(self.findings_table(findings, page))
+        out.append(findings_table(self.inv, findings, page))
         sections = self.kind_sections(entity, page)
         view = {
             "Activity": "activity",
@@ -464,118 +415,9 @@ class _Builder:
         elif e.kind == "Waiver":
             out.append("## Findings it accepts\n")
             covered = [f for f in self.result.findings if f.waived_by == e.id]
-            out.append(self.findings_table(covered, page, entity=True))
+            out.append(findings_table(self.inv, covered, page, entity=True))
         # every heading above is followed by exactly one body
         return [f"{out[i]}\n{out[i + 1]}" for i in range(0, len(out), 2)]
-
-    def findings(self) -> None:
-        page = "findings.md"
-        result = self.result
-        rules = catalogue()
-        out = ["# Findings\n"]
-        counts = summary_counts(result)
-        out.append(
-            f"As of {result.as_of.isoformat()}: **{counts['error']}** error(s), "
-            f"**{counts['warning']}** warning(s), **{counts['waived']}** accepted risk(s). "
-            "Errors fail the check in CI; warnings do not; an accepted risk is a finding "
-            "covered by an approved, unexpired waiver.\n"
-        )
-        open_findings = [f for f in result.findings if not f.waived_by]
-        for severity, anchor in ((Severity.error, "errors"), (Severity.warning, "warnings")):
-            chosen = [f for f in open_findings if f.severity is severity]
-            out.append(f"## {anchor.capitalize()} {{#{anchor}}}\n")
-            out.append(self.findings_table(chosen, page, entity=True))
-        out.append("## Accepted risks {#accepted-risks}\n")
-        rows = []
-        for waiver in sorted(self.inv.waivers.values(), key=lambda w: w.id):
-            covered = sum(1 for f in result.findings if f.waived_by == waiver.id)
-            expired = waiver.expires is not None and waiver.expires < result.as_of
-            rows.append(
-                [
-                    ref(self.inv, "Waiver", waiver.id, page),
-                    rule_link(waiver.rule, page),
-                    self._waived_entity(waiver, page),
-                    lines(waiver.reason or ""),
-                    text(waiver.approved_by or "") or "**nobody**",
-                    text(waiver.expires or "") + (" **expired**" if expired else ""),
-                    str(covered),
-                ]
-            )
-        out.append(
-            table(
-                ["Waiver", "Rule", "Entity", "Reason", "Approved by", "Expires", "Findings"],
-                rows,
-                empty="No risk has been accepted.",
-            )
-        )
-        out.append("## By entity {#by-entity}\n")
-        tally: dict[tuple[str, str], list[int]] = {}
-        for f in result.findings:
-            counts_of = tally.setdefault((f.entity_kind, f.entity_id), [0, 0, 0])
-            counts_of[2 if f.waived_by else 0 if f.severity is Severity.error else 1] += 1
-        out.append(
-            table(
-                ["Entity", "Kind", "Errors", "Warnings", "Accepted risks"],
-                [
-                    [
-                        self.about_entity(kind, ident, page),
-                        text(SINGULAR.get(kind, kind)),
-                        *(str(n) for n in numbers),
-                    ]
-                    for (kind, ident), numbers in sorted(tally.items())
-                ],
-                empty="No finding.",
-            )
-        )
-        out.append("## By rule {#by-rule}\n")
-        by_rule: dict[str, list[Finding]] = {}
-        for f in result.findings:
-            by_rule.setdefault(f.rule, []).append(f)
-        for code in sorted(by_rule):
-            rule = rules.get(code)
-            name = f"{code} {rule.name}" if rule else code
-            out.append(f"### {text(name)}\n")
-            if rule:
-                out.append(
-                    f"{text(rule.article)} · {rule.severity.value} · {text(rule.summary)} "
-                    f"· {link('how to fix', page, 'rules.md', code.lower())}\n"
-                )
-            out.append(self.findings_table(by_rule[code], page, entity=True))
-        self.site.add(page, "Findings", "\n".join(out), wide=True)
-
-    def rules(self) -> None:
-        page = "rules.md"
-        rules = catalogue()
-        out = ["# Rule catalogue\n"]
-        out.append(
-            "Every check ropa runs, with the article it enforces. Errors fail CI; warnings "
-            "do not.\n"
-        )
-        counts: dict[str, int] = {}
-        for f in self.result.findings:
-            counts[f.rule] = counts.get(f.rule, 0) + 1
-        out.append(
-            table(
-                ["Rule", "Name", "Severity", "Article", "What fails", "Findings"],
-                [
-                    [
-                        link(text(code), page, page, code.lower()),
-                        text(r.name),
-                        r.severity.value,
-                        text(r.article),
-                        text(r.summary),
-                        str(counts.get(code, 0)),
-                    ]
-                    for code, r in rules.items()
-                ],
-            )
-        )
-        for code, r in rules.items():
-            out.append(f"## {text(code)} {text(r.name)} {{#{code.lower()}}}\n")
-            out.append(f"**{r.severity.value}** · {text(r.article)}\n")
-            out.append(f"{text(r.summary)}\n")
-            out.append(f"**How to fix:** {lines(r.help)}\n")
-        self.site.add(page, "Rule catalogue", "\n".join(out))
 
 
 def _first(flow: Flow, inv: Inventory, category: str) -> str:
