@@ -1,8 +1,9 @@
 """The downloads page (downloads.md) and the files it offers.
 
-The register in the supervisory authorities' layouts (ICO template, CNIL registre; the
-controller record, the processor record, one CSV per controller, the full JSON) as made by
-:mod:`registry.outputs.export`, plus ropa's own JSON of the resolved inventory and its
+The register in the supervisory authorities' layouts, as made by
+:mod:`registry.outputs.export`: the controller record (ICO template and CNIL registre,
+as spreadsheets), the processor record (ICO template), each controller's record as CSV,
+and the whole register as JSON; plus ropa's own JSON of the resolved inventory and its
 findings. An export that cannot be made is listed with the reason instead of a file.
 """
 
