@@ -1,0 +1,116 @@
+"""Every page of the auditors' site, as Markdown, from a checked inventory.
+
+Nothing here knows MkDocs: :func:`build_site` returns pages (source path, title,
+Markdown) and downloads (path, bytes) and a navigation outline, which any static
+site generator that reads Markdown can publish. Entity pages stay out of the
+navigation (index pages link to them): a navigation listing every page makes a
+build quadratic in the number of pages.
+
+The pages are built by family, one module each:
+
+- :mod:`.home`: the home page (status, organisations and their roles, where to start);
+- :mod:`.record`: the controller record, the processor record, the transfers;
+- :mod:`.entities`: one page per inventory entry and one index page per kind;
+- :mod:`.findings`: the findings, the accepted risks, the rule catalogue;
+- :mod:`.reference`: the inventory format;
+- :mod:`.downloads`: the downloads page and its files;
+- :mod:`.printing`: the printable register.
+
+Each reads and fills the :class:`~.context.Context` it is given; none imports another,
+except that :mod:`.entities` reuses the findings table of :mod:`.findings`.
+"""
+
+from __future__ import annotations
+
+from registry.core.model import KINDS
+from registry.outputs.site.diagrams import DiagramBatch, DiagramFunction
+from registry.outputs.site.pages.context import (
+    CONTENT_END,
+    CONTENT_START,
+    PLURAL,
+    SINGULAR,
+    Context,
+    NavItem,
+    Page,
+    SiteContent,
+)
+from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads
+from registry.outputs.site.pages.entities import add_entity_pages
+from registry.outputs.site.pages.findings import add_findings, add_rule_catalogue, rule_link
+from registry.outputs.site.pages.home import add_home
+from registry.outputs.site.pages.printing import add_print_page
+from registry.outputs.site.pages.record import add_records, add_transfers
+from registry.outputs.site.pages.reference import add_format_reference
+from registry.outputs.urls import SECTIONS
+from registry.pipeline.check import CheckResult
+
+__all__ = [
+    "CONTENT_END",
+    "CONTENT_START",
+    "DOWNLOAD_JSON",
+    "NAV",
+    "PLURAL",
+    "SINGULAR",
+    "NavItem",
+    "Page",
+    "SiteContent",
+    "build_site",
+    "rule_link",
+]
+
+NAV: list[NavItem] = [
+    ("Home", "index.md"),
+    (
+        "Register",
+        [
+            ("Controller record (Art. 30(1))", "register.md"),
+            ("Processor record (Art. 30(2))", "processors.md"),
+            ("Transfers outside the EEA", "transfers.md"),
+            ("Print the register", "print.md"),
+            ("Downloads", "downloads.md"),
+        ],
+    ),
+    (
+        "Inventory",
+        [(PLURAL[kind], f"{SECTIONS[kind]}/index.md") for kind in KINDS],
+    ),
+    ("Findings", "findings.md"),
+    (
+        "Reference",
+        [("Rule catalogue", "rules.md"), ("Inventory format", "format.md")],
+    ),
+]
+
+
+def build_site(
+    result: CheckResult,
+    *,
+    site_name: str = "Register of processing activities",
+    last_change: str | None = None,
+    draw: DiagramFunction | None = None,
+) -> SiteContent:
+    """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn."""
+    if draw is not None:
+        return _fill(Context(result, site_name, last_change, draw))
+    batch = DiagramBatch()
+    site = _fill(Context(result, site_name, last_change, batch.placeholder))
+    drawn = batch.draw_all(result.inventory)
+    for index, (_, path) in enumerate(batch.jobs):
+        page = site.pages[path]
+        page.body = page.body.replace(f"<!-- ropa:diagram:{index} -->", drawn[index], 1)
+    return site
+
+
+def _fill(ctx: Context) -> SiteContent:
+    # This order is the order of site.pages and of the diagram batch's jobs: keep it stable.
+    add_home(ctx)
+    add_records(ctx)
+    add_entity_pages(ctx)
+    add_transfers(ctx)
+    add_findings(ctx)
+    add_rule_catalogue(ctx)
+    add_format_reference(ctx)
+    add_downloads(ctx)
+    add_print_page(ctx)
+    ctx.site.nav = NAV
+    return ctx.site

@@ -1,0 +1,93 @@
+"""What every page family shares: the site being filled and the checked inventory behind it.
+
+:func:`~registry.outputs.site.pages.build_site` makes one :class:`Context` and hands it to
+each page family in turn; each adds its pages to ``ctx.site``. The page types and the
+reader's names for the kinds live here, not in the package, so that the families can use
+them without importing the package that assembles them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from registry.core.inventory import Inventory
+from registry.core.record import Record
+from registry.outputs.site.diagrams import DiagramFunction
+from registry.outputs.site.markup import title
+from registry.pipeline.check import CheckResult
+
+PLURAL = {
+    "Organisation": "Organisations",
+    "DataCategory": "Data categories",
+    "DataSubject": "Data subjects",
+    "System": "Systems",
+    "Activity": "Activities",
+    "Flow": "Flows",
+    "Contract": "Contracts",
+    "Waiver": "Waivers (accepted risks)",
+}
+SINGULAR = {
+    "Organisation": "Organisation",
+    "DataCategory": "Data category",
+    "DataSubject": "Data subject",
+    "System": "System",
+    "Activity": "Processing activity",
+    "Flow": "Flow",
+    "Contract": "Contract",
+    "Waiver": "Waiver",
+}
+# Around each page's content, so the HTML around it (the theme's) can be told apart.
+CONTENT_START = "<!-- ropa:content -->"
+CONTENT_END = "<!-- ropa:end -->"
+
+
+@dataclass
+class Page:
+    path: str  # Markdown source path, e.g. "systems/lis.md"
+    title: str  # plain text
+    body: str  # Markdown, every inventory string already escaped
+    wide: bool = False  # wide tables: ask the theme to hide its side columns
+
+    def markdown(self) -> str:
+        # JSON is YAML: the front matter's title survives any character.
+        hide = "hide: [navigation, toc]\n" if self.wide else ""
+        # The marker lets the stylesheet give wide pages the whole window.
+        wide = '<div class="ropa-wide"></div>\n\n' if self.wide else ""
+        return (
+            f"---\ntitle: {json.dumps(title(self.title))}\n{hide}---\n\n"
+            f"{CONTENT_START}\n\n{wide}{self.body}\n\n{CONTENT_END}\n"
+        )
+
+
+NavItem = tuple[str, "str | list[NavItem]"]
+
+
+@dataclass
+class SiteContent:
+    pages: dict[str, Page] = field(default_factory=dict)
+    downloads: dict[str, bytes] = field(default_factory=dict)
+    nav: list[NavItem] = field(default_factory=list)
+
+    def add(self, path: str, page_title: str, body: str, *, wide: bool = False) -> None:
+        self.pages[path] = Page(path, page_title, body, wide)
+
+
+@dataclass
+class Context:
+    """The checked inventory, how the site is named and drawn, and the site being filled."""
+
+    result: CheckResult
+    site_name: str
+    last_change: str | None
+    draw: DiagramFunction  # a lineage diagram as Markdown, or a placeholder for the batch
+    site: SiteContent = field(default_factory=SiteContent)
+
+    @property
+    def inv(self) -> Inventory:
+        return self.result.inventory
+
+    @property
+    def record(self) -> Record:
+        """The Art. 30 record every register page reads (the exports read the same)."""
+        return self.result.record

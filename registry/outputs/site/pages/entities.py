@@ -1,0 +1,345 @@
+"""One page per inventory entry, and one index page per kind.
+
+Every activity, system, organisation, contract, data category, data subject, flow and
+waiver gets <section>/<id>.md: its findings, what its kind adds (an activity's register
+entry, a system's stores and security measures, the flows through it...), its lineage
+diagram where it has one, every field as written, and what refers to it. Each kind gets
+<section>/index.md listing its entries. These pages stay out of the navigation; the index
+pages link to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from registry.core.findings import Finding, Severity
+from registry.core.inventory import Inventory
+from registry.core.model import KINDS, Entity, Flow
+from registry.outputs.site import register as reg
+from registry.outputs.site.markup import external, lines, link, source_of, table, text
+from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
+from registry.outputs.site.pages.findings import findings_table, rule_link, waived_entity
+from registry.outputs.site.register import category_ref, joined, ref, ref_end
+from registry.outputs.urls import SECTIONS
+
+# Fields that hold a link to a document rather than text.
+_URL_FIELDS = {"document", "procedure", "lia", "website", "link"}
+
+
+def add_entity_pages(ctx: Context) -> None:
+    """Every entity's page, then its kind's index page, kind by kind."""
+    _EntityPages(ctx).add_all()
+
+
+class _EntityPages:
+    """The entity pages, with the lookups they share (findings, flows, backlinks) made once."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.inv: Inventory = ctx.inv
+        self.by_entity: dict[tuple[str, str], list[Finding]] = {}
+        for finding in ctx.result.findings:
+            self.by_entity.setdefault((finding.entity_kind, finding.entity_id), []).append(finding)
+        self.backlinks = self._backlinks()
+        self.flows_by_end: dict[str, list[Flow]] = {}
+        self.flows_by_contract: dict[str, list[Flow]] = {}
+        for flow in self.inv.flows.values():
+            for end in {flow.source, flow.to}:
+                self.flows_by_end.setdefault(end, []).append(flow)
+            if flow.contract:
+                self.flows_by_contract.setdefault(flow.contract, []).append(flow)
+
+    def add_all(self) -> None:
+        inv = self.inv
+        for kind in KINDS:
+            index = f"{SECTIONS[kind]}/index.md"
+            entities = [inv.by_kind[kind][i] for i in sorted(inv.by_kind[kind])]
+            rows = []
+            for entity in entities:
+                page = source_of(kind, entity.id)
+                # pages with a lineage diagram get the whole window: graphs are wide
+                wide = kind in ("Activity", "System", "Organisation", "DataCategory")
+                self.ctx.site.add(page, entity.label, self.entity_page(entity, page), wide=wide)
+                rows.append(self.index_row(entity, index))
+            body = f"# {PLURAL[kind]}\n\n" + table(self.index_headers(kind), rows)
+            self.ctx.site.add(index, PLURAL[kind], body)
+
+    def index_headers(self, kind: str) -> list[str]:
+        return {
+            "Organisation": ["Organisation", "Country", "Findings"],
+            "DataCategory": ["Data category", "Parent", "Special", "Findings"],
+            "DataSubject": ["Data subject", "Vulnerable", "Findings"],
+            "System": ["System", "Operator", "Country", "Stores", "Findings"],
+            "Activity": ["Activity", "Controller", "Purposes", "Findings"],
+            "Flow": ["Flow", "Activity", "From", "To", "Findings"],
+            "Contract": ["Contract", "Type", "Controller", "Processor", "Expires", "Findings"],
+            "Waiver": ["Waiver", "Rule", "Entity", "Approved by", "Expires"],
+        }[kind]
+
+    def _count(self, entity: Entity) -> str:
+        found = [f for f in self.by_entity.get((entity.kind, entity.id), []) if not f.waived_by]
+        errors = sum(1 for f in found if f.severity is Severity.error)
+        return f"{errors} error(s), {len(found) - errors} warning(s)" if found else "0"
+
+    def index_row(self, e: Any, page: str) -> list[str]:
+        inv = self.inv
+        name = ref(inv, e.kind, e.id, page)
+        match e.kind:
+            case "Organisation":
+                return [name, text(e.country or ""), self._count(e)]
+            case "DataCategory":
+                special = inv.special_of(e.id)
+                parent = ref(inv, "DataCategory", e.parent, page) if e.parent else ""
+                label = text(f"{special.value} ({special.article})") if special else ""
+                return [name, parent, label, self._count(e)]
+            case "DataSubject":
+                return [name, "yes" if e.vulnerable else "no", self._count(e)]
+            case "System":
+                operator = ref(inv, "Organisation", e.operator, page) if e.operator else ""
+                stores = ", ".join(category_ref(inv, s.category, page) for s in e.stores)
+                country = text(inv.country_of(e.id) or "")
+                return [name, operator, country, stores, self._count(e)]
+            case "Activity":
+                controller = ref(inv, "Organisation", e.controller, page) if e.controller else ""
+                purposes = "<br>".join(lines(p.purpose) for p in e.purposes)
+                return [name, controller, purposes, self._count(e)]
+            case "Flow":
+                return [
+                    name,
+                    ref(inv, "Activity", e.activity, page),
+                    ref_end(inv, e.source, page),
+                    ref_end(inv, e.to, page),
+                    self._count(e),
+                ]
+            case "Contract":
+                return [
+                    name,
+                    text(e.type.value),
+                    ref(inv, "Organisation", e.controller, page) if e.controller else "",
+                    ref(inv, "Organisation", e.processor, page) if e.processor else "",
+                    text(e.expires or ""),
+                    self._count(e),
+                ]
+            case _:  # Waiver
+                return [
+                    name,
+                    rule_link(e.rule, page),
+                    waived_entity(self.inv, e, page),
+                    text(e.approved_by or ""),
+                    text(e.expires or ""),
+                ]
+
+    def entity_page(self, entity: Any, page: str) -> str:
+        inv = self.inv
+        kind = entity.kind
+        out = [f"# {text(entity.label)}\n"]
+        where = inv.nodes.get((kind, entity.id))
+        origin = (
+            "the default taxonomy shipped with ropa"
+            if (kind, entity.id) in inv.builtin
+            else (text(str(where.pos)) if where else "")
+        )
+        out.append(
+            f"{text(SINGULAR[kind])} `{entity.id}` · "
+            f"{link('all ' + PLURAL[kind].lower(), page, f'{SECTIONS[kind]}/index.md')}"
+            + (f" · defined in {origin}" if origin else "")
+            + "\n"
+        )
+        findings = self.by_entity.get((kind, entity.id), [])
+        out.append("## Findings\n")
+        out.append(findings_table(self.inv, findings, page))
+        sections = self.kind_sections(entity, page)
+        view = {
+            "Activity": "activity",
+            "System": "system",
+            "Organisation": "organisation",
+            "DataCategory": "category",
+        }.get(kind)
+        if view:
+            # The picture early: after the register entry of an activity, else first.
+            at = {"Activity": 1, "System": 3}.get(kind, 0)
+            lineage = "## Lineage\n\n" + self.ctx.draw(inv, f"{view}:{entity.id}", page)
+            sections.insert(at, lineage)
+        out += sections
+        out.append("## Every field, as written\n")
+        out.append(self.fields(entity, page))
+        out.append("## Referenced by\n")
+        out.append(self.referenced_by(kind, entity.id, page))
+        return "\n".join(out)
+
+    def kind_sections(self, e: Any, page: str) -> list[str]:
+        inv = self.inv
+        out: list[str] = []  # one string per section, heading first
+        if e.kind == "Activity":
+            out.append("## In the register (Art. 30(1))\n")
+            record = self.ctx.record
+            row = reg.controller_row(record, record.activities[e.id], page)
+            rows = [[h, c] for h, c in zip(reg.CONTROLLER_COLUMNS[1:], row[1:], strict=True)]
+            out.append(table(["Limb", "Entry"], rows))
+            out.append("## Flows\n")
+            out.append(self.flows_table(inv.flows_by_activity.get(e.id, []), page, activity=False))
+        elif e.kind == "System":
+            out.append("## Used by\n")
+            acts = sorted(inv.activities_by_system.get(e.id, []), key=lambda a: a.id)
+            out.append(
+                (", ".join(ref(inv, "Activity", a.id, page) for a in acts) or "*No activity.*")
+                + "\n"
+            )
+            out.append("## Security measures (Art. 32)\n")
+            out.append(text(reg.security_summary(e)) + "\n")
+            out.append("## Stores\n")
+            out.append(
+                table(
+                    ["Data category", "Retention", "Data subjects"],
+                    [
+                        [
+                            category_ref(inv, s.category, page),
+                            text(str(s.retention)) if s.retention else "**not set**",
+                            ", ".join(ref(inv, "DataSubject", x, page) for x in s.subjects),
+                        ]
+                        for s in e.stores
+                    ],
+                    empty="It stores no personal data category.",
+                )
+            )
+            out.append("## Flows in and out\n")
+            out.append(self.flows_table(self.flows_by_end.get(e.id, []), page))
+        elif e.kind == "Organisation":
+            out.append("## Systems it runs\n")
+            systems = sorted(s.id for s in inv.systems.values() if s.operator == e.id)
+            out.append(
+                (", ".join(ref(inv, "System", s, page) for s in systems) or "*None.*") + "\n"
+            )
+        elif e.kind == "DataCategory":
+            children = sorted(c.id for c in inv.categories.values() if c.parent == e.id)
+            if children:
+                out.append("## Sub-categories\n")
+                out.append(", ".join(ref(inv, "DataCategory", c, page) for c in children) + "\n")
+            out.append("## Flows carrying it\n")
+            out.append(
+                self.flows_table(
+                    [f for f in inv.flows.values() if inv.covers([e.id], _first(f, inv, e.id))],
+                    page,
+                )
+            )
+        elif e.kind == "Contract":
+            out.append("## Flows under this contract\n")
+            out.append(self.flows_table(self.flows_by_contract.get(e.id, []), page))
+        elif e.kind == "Waiver":
+            out.append("## Findings it accepts\n")
+            covered = [f for f in self.ctx.result.findings if f.waived_by == e.id]
+            out.append(findings_table(self.inv, covered, page, entity=True))
+        # every heading above is followed by exactly one body
+        return [f"{out[i]}\n{out[i + 1]}" for i in range(0, len(out), 2)]
+
+    def fields(self, entity: Entity, page: str) -> str:
+        """Every field the YAML gave, nothing dropped."""
+        data = entity.model_dump(mode="json", by_alias=True, exclude_none=True)
+        rows = []
+        for key, value in data.items():
+            if key == "kind" or value in ([], {}):
+                continue
+            rows.append([text(key), self.value(entity, key, value, page)])
+        return table(["Field", "Value"], rows)
+
+    def value(self, entity: Entity, path: str, value: Any, page: str) -> str:
+        """One field value as Markdown: references become links, URLs links, the rest text."""
+        targets = entity.references.get(path)
+        if isinstance(value, list):
+            if value and all(isinstance(v, dict) for v in value):
+                return "<br>".join(self.value(entity, path, v, page) for v in value)
+            return ", ".join(self.value(entity, path, v, page) for v in value) or "—"
+        if isinstance(value, dict):
+            return "; ".join(
+                f"{text(k)}: {self.value(entity, f'{path}.{k}', v, page)}"
+                for k, v in value.items()
+                if v not in (None, [], {})
+            )
+        if value is None:
+            return "—"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if targets and isinstance(value, str):
+            kind = next((t for t in targets if value in self.inv.by_kind[t]), targets[0])
+            return ref(self.inv, kind, value, page)
+        if path.rsplit(".", 1)[-1] in _URL_FIELDS and isinstance(value, str):
+            return external(value)
+        return lines(value)
+
+    def referenced_by(self, kind: str, ident: str, page: str) -> str:
+        rows = [
+            [
+                text(SINGULAR[source.kind]),
+                ref(self.inv, source.kind, source.id, page),
+                text(path),
+            ]
+            for source, path in sorted(
+                self.backlinks.get((kind, ident), []), key=lambda s: (s[0].kind, s[0].id, s[1])
+            )
+        ]
+        return table(["Kind", "Entity", "Through field"], rows, empty="Nothing refers to it.")
+
+    def flows_table(self, flows: list[Flow], page: str, *, activity: bool = True) -> str:
+        headers = ["Flow", "From", "To", "Data categories", "Type", "Contract", "Transfer"]
+        if activity:
+            headers.insert(1, "Activity")
+        rows = []
+        for flow in sorted(flows, key=lambda f: f.id):
+            row = [
+                ref(self.inv, "Flow", flow.id, page),
+                ref_end(self.inv, flow.source, page),
+                ref_end(self.inv, flow.to, page),
+                joined((category_ref(self.inv, c, page) for c in flow.data_categories), ", "),
+                text(flow.type.value),
+                ref(self.inv, "Contract", flow.contract, page) if flow.contract else "",
+                text(f"{flow.transfer.mechanism.value} ({flow.transfer.mechanism.article})")
+                if flow.transfer
+                else "",
+            ]
+            if activity:
+                row.insert(1, ref(self.inv, "Activity", flow.activity, page))
+            rows.append(row)
+        return table(headers, rows, empty="No flow.")
+
+    def _references(self, entity: Entity) -> Iterator[tuple[str, str, str]]:
+        """(field path, target kind, id) for every reference an entity makes."""
+        data = entity.model_dump(mode="json", by_alias=True)
+        for path, targets in entity.references.items():
+            for ident in _values(data, path.split(".")):
+                kind = next((t for t in targets if ident in self.inv.by_kind[t]), targets[0])
+                yield path, kind, ident
+
+    def _backlinks(self) -> dict[tuple[str, str], list[tuple[Entity, str]]]:
+        """(kind, id) -> every (entity, field path) that refers to it, waivers included."""
+        found: dict[tuple[str, str], list[tuple[Entity, str]]] = {}
+        for entity in self.inv.entities(include_builtin=True):
+            for path, kind, ident in self._references(entity):
+                found.setdefault((kind, ident), []).append((entity, path))
+            if entity.kind == "Waiver":
+                kind, _, ident = entity.entity.partition(":")  # type: ignore[attr-defined]
+                if kind in KINDS:
+                    found.setdefault((kind, ident), []).append((entity, "entity"))
+        return found
+
+
+def _first(flow: Flow, inv: Inventory, category: str) -> str:
+    """The first category of ``flow`` that is ``category`` or below it ('' if none)."""
+    return next((c for c in flow.data_categories if inv.covers([category], c)), "")
+
+
+def _values(data: Any, path: list[str]) -> Iterator[str]:
+    """The strings at a dotted field path of dumped data, through any lists on the way."""
+    if isinstance(data, list):
+        for item in data:
+            yield from _values(item, path)
+        return
+    if not path or not isinstance(data, dict) or path[0] not in data:
+        return
+    value = data[path[0]]
+    if len(path) > 1:
+        yield from _values(value, path[1:])
+    elif isinstance(value, list):
+        yield from (v for v in value if isinstance(v, str))
+    elif isinstance(value, str):
+        yield value
