@@ -12,9 +12,12 @@ import html
 import importlib.util
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from registry.core.inventory import Inventory, inventory_from_files, load_inventory
 from registry.core.record import Record
@@ -39,9 +42,12 @@ def _generator():
     return module
 
 
+_GENERATOR = _generator()
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
-    generate = _generator()
+    generate = _GENERATOR
     found = {}
     for seed in SEEDS:
         out = tmp_path_factory.mktemp(f"seed-{seed}") / "inventory"
@@ -149,6 +155,20 @@ def test_every_output_says_the_same_of_every_activity(generated) -> None:
         record = Record(inv, AS_OF)
         assert record.activities, name
         _agree(record)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(min_value=0, max_value=2**31 - 1))
+def test_any_generated_register_says_the_same_everywhere(seed: int) -> None:
+    """The same property on generated organisations of any seed (size S)."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "inventory"
+        _GENERATOR.main(["--flows", "100", "--seed", str(seed), "--out", str(out)])
+        result = check(load_inventory(out), AS_OF)
+    _agree(result.record)
+    processors, countries = _diff_from_nothing(result)
+    assert processors == set(result.record.processors)
+    assert countries == {t.country for e in result.record.activities.values() for t in e.transfers}
 
 
 def test_diff_reads_the_same_processors_and_transfers(generated) -> None:

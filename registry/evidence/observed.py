@@ -418,10 +418,11 @@ def _csv_row(
 
 
 def _open(path: Path) -> IO[bytes]:
-    raw: IO[bytes] = path.open("rb")
     if path.suffix == ".gz":
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
-    return raw
+        # gzip.open owns the file it opens and closes it with the stream (a GzipFile
+        # wrapped around our own handle would leave that handle open).
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
 def _is_csv(path: Path) -> bool:

@@ -7,7 +7,8 @@ gives the same findings and the same record everywhere. The steps, in order:
 1. settings: ``ropa.yaml`` (found in ``Request.directory``) and the caller's options;
 2. load: the inventory folder, one file of it (checked in context, only its own
    findings kept), or the files of a git revision;
-3. judge: the rule catalogue, then waivers (:mod:`registry.pipeline.check`);
+3. judge: the rule catalogue, then waivers (:mod:`registry.pipeline.check`) — skipped
+   (``Request.judge``) by outputs that show the register and no finding;
 4. evidence: observed movements reconciled with the declared flows;
 5. baseline: known findings marked, fixed ones counted as stale.
 
@@ -45,7 +46,9 @@ class Request:
     observed: tuple[Path, ...] | None = None  # evidence files or folders
     baseline: Path | None = None
     use_baseline: bool = True
-    reconcile: bool = True  # False: skip the evidence (for outputs that show no findings)
+    # Outputs that show the register but no finding (exports, impact) skip the rules
+    # and the evidence: the record does not depend on them, and they cost most of a run.
+    judge: bool = True
     directory: Path | None = None  # where ropa.yaml is looked for (the current directory)
     # A git revision's files instead of the work tree: (name, bytes) pairs, the
     # inventory's path inside the repository, and the revision's name for messages.
@@ -87,10 +90,14 @@ def run(request: Request) -> Outcome:
     # The inventory lives until the command ends and holds no cycles: keep the
     # collector from rescanning its millions of objects while the rules run.
     gc.freeze()
+    if not request.judge:
+        # Only what loading found (schema errors), which an export must refuse on.
+        problems = sorted(inventory.problems, key=Finding.sort_key)
+        return Outcome(CheckResult(inventory, problems, as_of))
     result = check(inventory, as_of, rule_settings)
     if only_file is not None:
         result.findings = [f for f in result.findings if f.pos.file == only_file]
-    evidence = observed_files(request, config, own) if request.reconcile else []
+    evidence = observed_files(request, config, own)
     if evidence:
         result = with_evidence(result, evidence)
     outcome = Outcome(result)

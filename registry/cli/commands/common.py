@@ -14,9 +14,7 @@ from registry.pipeline import load as load_inventory
 from registry.pipeline.check import CheckResult
 
 
-def request(
-    args: argparse.Namespace, *, use_baseline: bool = True, reconcile: bool = True
-) -> Request:
+def request(args: argparse.Namespace, *, use_baseline: bool = True, judge: bool = True) -> Request:
     """The pipeline request a command's arguments describe."""
     path = getattr(args, "path", None)
     observed = getattr(args, "observed", None)
@@ -27,7 +25,7 @@ def request(
         observed=tuple(Path(o) for o in observed) if observed else None,
         baseline=Path(baseline) if baseline else None,
         use_baseline=use_baseline,
-        reconcile=reconcile,
+        judge=judge,
     )
 
 
@@ -36,9 +34,9 @@ def load(args: argparse.Namespace) -> Inventory:
 
 
 def record(args: argparse.Namespace) -> CheckResult:
-    """The judged inventory and its record, for outputs that show the register, not the
-    findings: no evidence is read and no baseline applied."""
-    return run(request(args, use_baseline=False, reconcile=False)).result
+    """The inventory and its record, for outputs that show the register, not the findings:
+    the same pipeline without the rules, the evidence or the baseline."""
+    return run(request(args, use_baseline=False, judge=False)).result
 
 
 def as_of(args: argparse.Namespace) -> dt.date:
