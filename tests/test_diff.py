@@ -322,3 +322,19 @@ def test_broken_yaml_at_a_revision_is_a_finding_not_a_crash(repo, capsys):
         ("SCH-001", "inventory/bad.yaml", 3),
         ("SCH-001", "inventory/latin1.yaml", 2),
     ]
+
+
+def test_both_revisions_are_judged_with_ropa_yaml_settings(repo, capsys):
+    """`ropa diff` runs the same pipeline as `ropa check`: ropa.yaml's Art. 35 threshold
+    applies to both revisions, so growing past it is a finding the change introduces."""
+    edit(repo, "activities.yaml", "estimated_subjects: 5000", "estimated_subjects: 500")
+    commit(repo, "small")
+    edit(repo, "activities.yaml", "estimated_subjects: 500", "estimated_subjects: 5000")
+    commit(repo, "grown")
+    default = json_diff(capsys, "HEAD~1", "HEAD")
+    assert [f["rule"] for f in default["findings"]["introduced"]] == []  # under 10,000
+    (repo / "ropa.yaml").write_text("large_scale_subjects: 1000\n", "utf-8")
+    lowered = json_diff(capsys, "HEAD~1", "HEAD")
+    assert [(f["rule"], f["entity"]) for f in lowered["findings"]["introduced"]] == [
+        ("DPIA-001", {"kind": "Activity", "id": "lab-testing"})
+    ]

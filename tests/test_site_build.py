@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.site_support import build_site, pages
@@ -85,3 +87,23 @@ def test_mkdocs_serve_watches_the_inventory(tmp_path: Path) -> None:
 
     server = config.plugins.on_serve(Server(), config=config, builder=lambda: None)
     assert str(FIXTURE.resolve()) in server.watched
+
+
+def test_the_site_applies_ropa_yaml_baseline_like_ropa_check(tmp_path: Path) -> None:
+    """The plugin runs the same pipeline as `ropa check`: a baselined finding is shown as
+    known debt, not as a failing error."""
+    inventory = tmp_path / "inventory"
+    inventory.mkdir()
+    (inventory / "crm.yaml").write_text(
+        "kind: System\nid: crm\nname: CRM\noperator: nobody\n", "utf-8"
+    )
+    (tmp_path / "ropa.yaml").write_text("baseline: known.json\n", "utf-8")
+    written = subprocess.run(
+        [sys.executable, "-m", "registry.cli", "baseline", "write", "known.json"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert written.returncode == 0, written.stderr
+    completed = build_site(tmp_path, inventory)
+    assert completed.returncode == 0, completed.stderr
+    findings = html.unescape((tmp_path / "site" / "findings" / "index.html").read_text("utf-8"))
+    assert "SCH-012" in findings and "error (baseline)" in findings
