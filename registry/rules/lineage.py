@@ -281,12 +281,20 @@ def arriving_without_retention(ctx: RuleContext) -> Iterator[Finding]:
     a `stores:` entry for the category (or a parent of it) with its `retention`
     to the receiving system, or stop sending the category. (A `stores:` entry
     without a retention is RET-001's finding.)
+
+    Does not fire for a system that declares `stores: []`: a TLS-terminating proxy,
+    a stateless application server or a message relay passes data through and keeps
+    none, so it owes no retention (Art. 5(1)(e) limits *storage*); its security is
+    still judged (SEC-101). Leaving `stores` out is not the same: an undeclared
+    store is a gap, and this rule reports it.
     """
     inv = ctx.inventory
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
         if system is None:
             continue  # an organisation keeps data under its own record
+        if not system.stores and "stores" in system.model_fields_set:
+            continue  # declared transient: it keeps nothing
         stored = [s.category for s in system.stores]
         for index, category in enumerate(flow.data_categories):
             if not inv.covers(stored, category):

@@ -153,6 +153,13 @@ TRIGGERS = [
         at=f"{TO_PORTAL}:6:32",
     ),
     trigger(
+        "RET-101",
+        "portal-without-any-stores-declared",
+        Edit(PORTAL, "stores:\n  - category: lab-results\n    retention: P1Y\n", ""),
+        entity="Flow:results-to-portal",
+        at=f"{TO_PORTAL}:6:19",
+    ),
+    trigger(
         "SEC-101",
         "lab-results-reach-undeclared-on-unencrypted-portal",
         portal_declares_identity_only(),
@@ -190,6 +197,11 @@ NEAR_MISSES = [
             TO_PORTAL, "data_categories: [lab-results]", "data_categories: [lab-results, identity]"
         ),
         Edit(PORTAL, "stores:\n", "stores:\n  - {category: identity, retention: P1Y}\n"),
+    ),
+    near_miss(
+        "RET-101",
+        "portal-declared-transient-keeps-nothing",
+        Edit(PORTAL, "stores:\n  - category: lab-results\n    retention: P1Y\n", "stores: []\n"),
     ),
     near_miss(
         "SEC-101",
