@@ -281,7 +281,7 @@ def test_evidence_problems_are_findings_with_file_and_line(lab, capsys):
     assert run_check("--observed", "observed") == 1
     out = capsys.readouterr().out
     assert (
-        "observed/bad.jsonl:2:1: LIN-004 error not valid JSON: Expecting ',' delimiter "
+        "observed/bad.jsonl:1:18: LIN-004 error not valid JSON: Expecting ',' delimiter "
         "(the last record is truncated)"
     ) in out
 
