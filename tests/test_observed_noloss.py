@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from registry.cli import main
 from registry.evidence import observed
 from registry.evidence.observed import EvidenceProblem, Observation, read_evidence
 from tests.test_observed import DB, S3, event
+from tests.test_reconcile import lab, run_check  # noqa: F401  (the lab fixture)
 
 # Every kind of JSON literal, in places where a read boundary may cut it.
 LITERALS = {
@@ -115,3 +117,37 @@ def test_a_broken_record_in_an_array_is_reported_at_its_line(tmp_path, monkeypat
     items = read(path)
     assert [line for line, _ in problems(items)] == [broken + 1]
     assert len(observations(items)) == movements(values[:3])  # an array cannot resume
+# --- evidence that gives nothing --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\n\n", b"this is not json\n", b"\xff\xfe{\x00}\x00"],
+    ids=["empty", "blank", "garbage", "utf-16"],
+)
+def test_evidence_that_gives_no_movement_is_an_error_not_full_coverage(lab, capsys, content):  # noqa: F811
+    (lab / "observed" / "nothing.jsonl").write_bytes(content)
+    assert run_check("--observed", "observed/nothing.jsonl") == 1
+    out = capsys.readouterr().out
+    assert "observed/nothing.jsonl:1:1: LIN-007 error " in out
+    assert "100.0%" not in out
+    assert "coverage: 0 of 0 observed movement(s) documented (none observed)" in out
+
+
+def test_configured_evidence_that_gives_no_movement(lab, capsys):  # noqa: F811
+    (lab / "observed" / "nothing.jsonl").write_bytes(b"")
+    (lab / "ropa.yaml").write_text("observed: [observed/*.jsonl]\n")
+    (lab / "observed" / "events.jsonl").unlink()
+    assert main(["check", "--as-of", "2026-11-29", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["coverage"]["percent"] is None
+    assert [f["rule"] for f in report["findings"]] == ["LIN-007"]
+
+
+def test_the_summary_counts_records_read_and_skipped(lab, capsys):  # noqa: F811
+    with (lab / "observed" / "events.jsonl").open("a") as f:
+        f.write("not json\n")
+    assert run_check("--observed", "observed/events.jsonl") == 1
+    last = capsys.readouterr().out.splitlines()[-1]
+    records = sum(1 for line in (lab / "observed" / "events.jsonl").open() if line.strip())
+    assert last.endswith(f"{records - 1} record(s) read, 1 unreadable skipped")
