@@ -398,9 +398,8 @@ def _value_start(piece: _Piece, opened: bool) -> tuple[int | None, bool]:
 
 def _parser_error(error: Exception, piece: _Piece, file: str) -> EvidenceProblem:
     """yajl's message, placed in the piece by the context it quotes (else at its start)."""
-    message = str(error.args[0] if error.args else error)
-    if isinstance(error.args[0] if error.args else None, bytes):
-        message = error.args[0].decode("utf-8", "replace")
+    raw = error.args[0] if error.args else str(error)
+    message = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
     lines = message.split("\n")
     what = lines[0].split(": ", 1)[-1].rstrip(".")
     offset = 0
