@@ -151,7 +151,7 @@ def test_fully_documented_evidence_passes_with_full_coverage(lab, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == (
         "coverage: 2 of 2 observed movement(s) documented (100.0%), "
-        "18 of 18 observation(s) in 2 evidence file(s)"
+        "18 of 18 observation(s) in 2 evidence file(s), 5 record(s) read, 0 unreadable skipped"
     )
 
 
@@ -187,7 +187,7 @@ def test_one_undocumented_movement_turns_the_check_red(lab, capsys):
     )
     assert lines[-1] == (
         "coverage: 2 of 3 observed movement(s) documented (66.7%), "
-        "19 of 20 observation(s) in 2 evidence file(s)"
+        "19 of 20 observation(s) in 2 evidence file(s), 7 record(s) read, 0 unreadable skipped"
     )
 
 
@@ -234,7 +234,8 @@ def test_inbound_from_an_unknown_endpoint_is_an_undocumented_system_only(lab):
     result = reconcile_csv(lab, "10.0.0.5,lis-db.biolab.internal:5432,,,3\n")
     assert [(f.rule, f.entity) for f in result.findings] == [("LIN-002", "Observed:10.0.0.5")]
     assert (result.coverage.inbound, result.coverage.movements) == (1, 0)
-    assert result.coverage.percent == 100.0  # nothing of ours to document
+    # nothing of ours to document: no share to give (0 of 0 is not 100%)
+    assert result.coverage.percent is None
 
 
 def test_movement_inside_one_system_is_not_a_flow(lab):
@@ -281,7 +282,7 @@ def test_evidence_problems_are_findings_with_file_and_line(lab, capsys):
     assert run_check("--observed", "observed") == 1
     out = capsys.readouterr().out
     assert (
-        "observed/bad.jsonl:2:1: LIN-004 error not valid JSON: Expecting ',' delimiter "
+        "observed/bad.jsonl:1:18: LIN-004 error not valid JSON: Expecting ',' delimiter "
         "(the last record is truncated)"
     ) in out
 
@@ -343,5 +344,7 @@ def test_reconcile_counts(lab):
         "unknown_endpoints": 0,
         "internal": 1,
         "inbound": 0,
+        "records": 5,
+        "skipped": 0,
     }
     assert check(inv, AS_OF).findings == []

@@ -9,11 +9,13 @@ Two formats:
 * A CSV exported from connection logs, proxies or VPC flow logs:
   ``source,target[,data_categories][,observed_at][,count]``.
 
-Files are read in bounded memory, whatever their size: JSON through an
-incremental ``raw_decode`` over fixed-size chunks (which, unlike a streaming
-tokenizer, tells the line of every event), CSV row by row. Gzipped files
-(``.gz``) are read the same way. A record that cannot be read becomes an
-:class:`EvidenceProblem` with file and line; the rest of the file is still read.
+Files are read in bounded memory, whatever their size: JSON lines line by line
+(each line through ``json``), a JSON array or pretty-printed values through
+``ijson``'s incremental parser (never by splitting the text ourselves, which loses
+literals cut by a read boundary), CSV row by row. Gzipped files (``.gz``) are read
+the same way. A record that cannot be read becomes an :class:`EvidenceProblem`
+with file, line and column; the rest of the file is still read where the format
+allows it (always for JSON lines and CSV, not after an error inside an array).
 """
 
 from __future__ import annotations
@@ -29,9 +31,15 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+import ijson
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from registry.core.position import Position
+
+try:  # yajl's C parser when the wheel has it: several times faster than pure Python
+    _IJSON = ijson.get_backend("yajl2_c")
+except ImportError:
+    _IJSON = ijson
 
 CHUNK_CHARS = 1 << 20  # read 1 MiB of text at a time
 MAX_RECORD_CHARS = 16 << 20  # one event larger than this is refused, never buffered
@@ -97,6 +105,14 @@ class EvidenceProblem:
 
 
 Evidence = Observation | EvidenceProblem
+
+
+@dataclass(slots=True)
+class Tally:
+    """How many records (events, rows) of the evidence were read, and how many not."""
+
+    records: int = 0
+    skipped: int = 0  # unreadable records, each reported as an EvidenceProblem
 
 
 # --- OpenLineage, after the spec (only what reconciliation needs) -------------------
@@ -181,11 +197,16 @@ def _event_observations(value: Any, pos: Position) -> Iterator[Evidence]:
 
 # --- streaming JSON ---------------------------------------------------------------
 
-_SPACE = re.compile(r"[ \t\n\r]*")
+
+class EvidenceError(Exception):
+    def __init__(self, message: str, pos: Position) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
 
 
 class _TextStream:
-    """Decoded text in chunks, with line counting and exact decode-error lines."""
+    """Decoded text in chunks, with line counting and exact decode-error lines (CSV)."""
 
     def __init__(self, raw: IO[bytes], file: str) -> None:
         self.raw = raw
@@ -210,11 +231,7 @@ class _TextStream:
         except UnicodeDecodeError as error:
             good = error.object[: error.start]
             line = self.bytes_lines + good.count(b"\n") + 1
-            self.pending = EvidenceError(
-                f"not UTF-8 (byte {error.object[error.start : error.start + 1]!r}); "
-                "save the file as UTF-8",
-                Position(self.file, line, 1),
-            )
+            self.pending = EvidenceError(_not_utf8(error), Position(self.file, line, 1))
             text = good.decode("utf-8" if self.started else "utf-8-sig")
             if not text:
                 raise self.pending from None
@@ -224,124 +241,258 @@ class _TextStream:
         return text
 
 
-class EvidenceError(Exception):
-    def __init__(self, message: str, pos: Position) -> None:
-        super().__init__(message)
-        self.message = message
-        self.pos = pos
+def _not_utf8(error: UnicodeDecodeError) -> str:
+    return (
+        f"not UTF-8 (byte {error.object[error.start : error.start + 1]!r}); save the file as UTF-8"
+    )
 
 
-def iter_json_values(raw: IO[bytes], file: str) -> Iterator[tuple[Any, Position] | EvidenceProblem]:
-    """Every top-level JSON value: the items of one array, or values one after another
-    (JSON lines, or pretty-printed objects in a row), each with its position."""
-    stream = _TextStream(raw, file)
-    decoder = json.JSONDecoder()
-    buf = ""
-    pos = 0  # index in buf of what is not consumed yet
-    line = 1  # line number of buf[pos]
-    line_start = 0  # index in buf where the line of buf[pos] starts (may be negative)
-    in_array: bool | None = None
-    expect_comma = False
+JsonValues = Iterator[tuple[Any, Position] | EvidenceProblem]
 
-    def advance(to: int) -> None:
-        nonlocal pos, line, line_start
-        newlines = buf.count("\n", pos, to)
-        if newlines:
-            line += newlines
-            line_start = buf.rfind("\n", pos, to) + 1
-        pos = to
 
-    def here() -> Position:
-        return Position(file, line, pos - line_start + 1)
+class _Lines:
+    """Byte lines of at most ``limit`` bytes: first those read to tell the format apart,
+    then the rest of the stream."""
 
-    def fill() -> bool:
-        """Read more text; False at the end of the file."""
-        nonlocal buf, pos, line_start
-        chunk = stream.read()
-        if not chunk:
-            return False
-        if pos:  # drop what is consumed so the buffer stays bounded
-            buf, line_start, pos = buf[pos:] + chunk, line_start - pos, 0
+    def __init__(self, raw: IO[bytes], head: list[bytes]) -> None:
+        self.raw = raw
+        self.head = head
+
+    def readline(self, limit: int) -> bytes:
+        if self.head:
+            return self.head.pop(0)
+        return self.raw.readline(limit)
+
+
+def iter_json_values(raw: IO[bytes], file: str, *, json_lines: bool = False) -> JsonValues:
+    """Every top-level JSON value, each with its position: one a line (JSON lines), the
+    items of one array, or values one after another (pretty-printed objects in a row).
+
+    JSON lines (``json_lines``, or a file whose first value ends at its first line
+    end) are read line by line with ``json``: a bad line is one problem at its line,
+    and the next line is read. Anything else goes through ``ijson``'s incremental
+    parser, which never loses a token across a read boundary.
+    """
+    blank = 0  # blank lines before the first value
+    first = b""
+    while data := raw.readline(MAX_RECORD_CHARS + 1):
+        if not blank and not first:
+            data = data.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 byte order mark
+        if data.strip():
+            first = data
+            break
+        blank += 1
+    if not first:
+        return  # nothing but blanks: no value (the reconciler says so)
+    lines = _Lines(raw, [first])
+    if not json_lines and not first.lstrip().startswith(b"["):
+        try:
+            json.loads(first.decode("utf-8"))
+            json_lines = True  # the first value ends with its line
+        except UnicodeDecodeError:
+            json_lines = True  # reported, line by line, as not UTF-8
+        except ValueError:
+            pass  # a value over several lines: pretty-printed objects in a row
+    if json_lines:
+        yield from _json_lines(lines, file, blank + 1)
+    else:
+        multiple = not first.lstrip().startswith(b"[")
+        yield from _json_stream(lines, file, blank + 1, multiple=multiple)
+
+
+def _json_lines(lines: _Lines, file: str, line: int) -> JsonValues:
+    """One JSON value a line; ``line`` is the number of the first line given."""
+    data = lines.readline(MAX_RECORD_CHARS + 1)
+    first = True
+    while data:
+        following = lines.readline(MAX_RECORD_CHARS + 1)  # to tell the last line
+        if len(data) > MAX_RECORD_CHARS:
+            yield EvidenceProblem(
+                f"a line longer than {MAX_RECORD_CHARS} characters", Position(file, line, 1)
+            )
+            while following and not data.endswith(b"\n"):  # skip the rest of that line
+                data, following = following, lines.readline(MAX_RECORD_CHARS + 1)
         else:
-            buf += chunk
-        return True
-
-    try:
-        while True:
-            advance(_SPACE.match(buf, pos).end())  # type: ignore[union-attr]
-            if pos >= len(buf):
-                if fill():
-                    continue
-                if in_array:
-                    yield EvidenceProblem(
-                        "the JSON array is not closed with ']' (truncated?)", here()
-                    )
-                return
-            char = buf[pos]
-            if in_array is None:
-                in_array = char == "["
-                if in_array:
-                    advance(pos + 1)
-                    continue
-            if in_array:
-                if char == "]":
-                    advance(pos + 1)
-                    advance(_SPACE.match(buf, pos).end())  # type: ignore[union-attr]
-                    while pos >= len(buf) and fill():
-                        advance(_SPACE.match(buf, pos).end())  # type: ignore[union-attr]
-                    if pos < len(buf):
-                        yield EvidenceProblem("text after the end of the JSON array", here())
-                    return
-                if expect_comma:
-                    if char != ",":
-                        yield EvidenceProblem(f"expected ',' or ']' but found {char!r}", here())
-                        return
-                    advance(pos + 1)
-                    expect_comma = False
-                    continue
             try:
-                value, end = decoder.raw_decode(buf, pos)
-            except json.JSONDecodeError as error:
-                # An error at the end of the buffer (or an open string) may only mean
-                # the chunk cut the record: read on and decode again, up to a bound.
-                cut = error.pos >= len(buf) - 1 or error.msg.startswith("Unterminated string")
-                too_long = len(buf) - pos >= MAX_RECORD_CHARS
-                if cut and not too_long and fill():
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                column = len(error.object[: error.start].decode("utf-8", "replace")) + 1
+                yield EvidenceProblem(_not_utf8(error), Position(file, line, column))
+                if first:
+                    return  # not even the first line is UTF-8: the file is not (UTF-16?)
+            else:
+                yield from _json_line(text, file, line, last=not following)
+        first = False
+        data = following
+        line += 1
+
+
+def _json_line(text: str, file: str, line: int, *, last: bool) -> JsonValues:
+    content = text.strip()  # without the line end, so an error at its end stays on the line
+    if not content:
+        return
+    indent = len(text) - len(text.lstrip())
+    try:
+        value = json.loads(content)
+    except json.JSONDecodeError as error:
+        cut = error.pos >= len(content) or error.msg.startswith("Unterminated string")
+        problem = f"not valid JSON: {error.msg.removesuffix(' at')}"
+        if cut and last:
+            problem += " (the last record is truncated)"
+        yield EvidenceProblem(problem, Position(file, line, indent + error.colno))
+        return
+    yield value, Position(file, line, indent + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    text: str  # decoded, to count columns and place parser errors
+    data: bytes
+    line: int
+    column: int  # of text[0]
+
+
+# The parser is fed pieces that end after every bracket: an object or array then
+# starts and ends at a piece boundary, which gives each record its position.
+_BRACKETS = re.compile(rb"[{}\[\]]")
+
+
+def _pieces(lines: _Lines, file: str, line: int) -> Iterator[_Piece]:
+    """The bytes in small pieces with their positions; raises EvidenceError on bad bytes."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    column = 1
+    while data := lines.readline(CHUNK_CHARS):
+        cuts = [m.end() for m in _BRACKETS.finditer(data)]
+        if not cuts or cuts[-1] != len(data):
+            cuts.append(len(data))
+        start = 0
+        for end in cuts:
+            part = data[start:end]
+            try:
+                text = decoder.decode(part)
+            except UnicodeDecodeError as error:
+                at = column + len(error.object[: error.start].decode("utf-8", "replace"))
+                raise EvidenceError(_not_utf8(error), Position(file, line, at)) from None
+            yield _Piece(text, part, line, column)
+            column += len(text)
+            start = end
+        if data.endswith(b"\n"):
+            line, column = line + 1, 1
+
+
+_SKIPPED_BEFORE_A_VALUE = " \t\r\n,"
+
+
+def _value_start(piece: _Piece, opened: bool) -> tuple[int | None, bool]:
+    """Where in ``piece`` the next value starts (None: not in it), and whether the
+    array's '[' has been passed."""
+    for index, char in enumerate(piece.text):
+        if char in _SKIPPED_BEFORE_A_VALUE:
+            continue
+        if char == "[" and not opened:
+            opened = True
+            continue
+        return (None if char == "]" else index), opened
+    return None, opened
+
+
+def _parser_error(error: Exception, piece: _Piece, file: str) -> EvidenceProblem:
+    """yajl's message, placed in the piece by the context it quotes (else at its start)."""
+    raw = error.args[0] if error.args else str(error)
+    message = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    lines = message.split("\n")
+    what = lines[0].split(": ", 1)[-1].rstrip(".")
+    offset = 0
+    for index, text in enumerate(lines[1:], 1):
+        if "(right here)" in text:
+            caret = text.index("^")
+            before, after = lines[index - 1][:caret].lstrip(), lines[index - 1][caret:]
+            shown = piece.text.replace("\n", " ")
+            found = shown.find(after) if after else len(shown)
+            while found > 0 and not shown[:found].endswith(before):
+                found = shown.find(after, found + 1) if after else -1
+            offset = max(found, 0)
+    return EvidenceProblem(
+        f"not valid JSON: {what}", Position(file, piece.line, piece.column + offset)
+    )
+
+
+def _json_stream(lines: _Lines, file: str, line: int, *, multiple: bool) -> JsonValues:
+    """The items of one array (``multiple`` False) or values in a row, through ijson.
+
+    After an error an array is not read on (its structure is lost); values in a row
+    resume at the next line that opens an object at its first column.
+    """
+    sink = ijson.sendable_list()
+
+    def parser() -> Any:
+        prefix = "" if multiple else "item"
+        return _IJSON.items_coro(sink, prefix, multiple_values=multiple)
+
+    feed = parser()
+    opened = multiple  # whether the array's '[' is passed (values in a row have none)
+    start: Position | None = None  # of the record being read
+    size = 0  # of the record being read, in bytes
+    lost = False  # after an error in values in a row: skipping to the next record
+    piece = _Piece("", b"", line, 1)
+    try:
+        for piece in _pieces(lines, file, line):
+            if lost:
+                if piece.column != 1 or not piece.text.startswith("{"):
                     continue
-                err_line = line + buf.count("\n", pos, error.pos)
-                err_column = (
-                    error.pos - line_start + 1
-                    if err_line == line
-                    else error.pos - buf.rfind("\n", 0, error.pos)
+                feed, lost, start, size = parser(), False, None, 0
+            if start is None:
+                index, opened = _value_start(piece, opened)
+                if index is not None:
+                    start, size = Position(file, piece.line, piece.column + index), 0
+            size += len(piece.data)
+            if size > MAX_RECORD_CHARS:
+                yield EvidenceProblem(
+                    f"no complete JSON value within {MAX_RECORD_CHARS} characters",
+                    start or Position(file, piece.line, piece.column),
                 )
-                problem = f"not valid JSON: {error.msg.removesuffix(' at')}"
-                if too_long:
-                    problem = f"no complete JSON value within {MAX_RECORD_CHARS} characters"
-                elif cut and stream.eof:
-                    problem += " (the last record is truncated)"
-                yield EvidenceProblem(problem, Position(file, err_line, err_column))
-                if in_array:
-                    return  # the array's structure is lost: nothing after is reliable
-                newline = buf.find("\n", pos)  # resynchronise on the next line
-                if newline < 0:
+                return
+            try:
+                feed.send(piece.data)
+            except ijson.JSONError as error:
+                yield _parser_error(error, piece, file)
+                if not multiple:
                     return
-                advance(newline + 1)
+                lost, sink[:] = True, []
                 continue
-            if end >= len(buf) and not stream.eof and fill():
-                continue  # a bare number may go on in the next chunk
-            yield value, here()
-            advance(end)
-            expect_comma = bool(in_array)
+            if sink:
+                for value in sink:
+                    yield value, start or Position(file, piece.line, piece.column)
+                sink[:], start = [], None
+        try:
+            feed.close()
+        except ijson.JSONError as error:
+            if not lost:
+                problem = _parser_error(error, piece, file)
+                truncated = "premature EOF" in str(error)
+                message = (
+                    "not valid JSON: premature end of file (the last record is truncated)"
+                    if truncated
+                    else problem.message
+                )
+                yield EvidenceProblem(message, start or problem.pos)
+        for value in sink:  # a last bare value ends with the file
+            yield value, start or Position(file, piece.line, piece.column)
     except EvidenceError as error:
         yield EvidenceProblem(error.message, error.pos)
 
 
-def read_openlineage(raw: IO[bytes], file: str) -> Iterator[Evidence]:
-    for item in iter_json_values(raw, file):
+def read_openlineage(
+    raw: IO[bytes], file: str, tally: Tally | None = None, *, json_lines: bool = False
+) -> Iterator[Evidence]:
+    for item in iter_json_values(raw, file, json_lines=json_lines):
         if isinstance(item, EvidenceProblem):
             yield item
-        else:
-            yield from _event_observations(*item)
+            continue
+        found = list(_event_observations(*item))  # one event's movements: bounded
+        if tally is not None and not any(isinstance(f, EvidenceProblem) for f in found):
+            tally.records += 1
+        yield from found
 
 
 # --- CSV --------------------------------------------------------------------------
@@ -364,7 +515,7 @@ def _lines(stream: _TextStream) -> Iterator[str]:
         yield rest
 
 
-def read_csv(raw: IO[bytes], file: str) -> Iterator[Evidence]:
+def read_csv(raw: IO[bytes], file: str, tally: Tally | None = None) -> Iterator[Evidence]:
     stream = _TextStream(raw, file)
     reader = csv.reader(_lines(stream))
     columns: tuple[str, ...] = CSV_COLUMNS
@@ -384,7 +535,10 @@ def read_csv(raw: IO[bytes], file: str) -> Iterator[Evidence]:
                     )
                 columns = header
                 continue
-            yield from _csv_row(dict(zip(columns, row, strict=False)), len(row), columns, pos)
+            found = list(_csv_row(dict(zip(columns, row, strict=False)), len(row), columns, pos))
+            if tally is not None and not any(isinstance(f, EvidenceProblem) for f in found):
+                tally.records += 1
+            yield from found
     except EvidenceError as error:
         yield EvidenceProblem(error.message, error.pos)
     except csv.Error as error:
@@ -425,24 +579,45 @@ def _open(path: Path) -> IO[bytes]:
     return path.open("rb")
 
 
-def _is_csv(path: Path) -> bool:
+def _suffix(path: Path) -> str:
+    """The suffix that tells the format, under any ``.gz``."""
     suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
-    if suffixes and suffixes[-1] in (".csv", ".tsv"):
+    return suffixes[-1] if suffixes else ""
+
+
+def _is_csv(path: Path) -> bool:
+    suffix = _suffix(path)
+    if suffix in (".csv", ".tsv"):
         return True
-    if suffixes and suffixes[-1] in (".json", ".jsonl", ".ndjson"):
+    if suffix in (".json", ".jsonl", ".ndjson"):
         return False
     with _open(path) as raw:  # sniff: JSON starts with '[' or '{'
         head = raw.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
     return not head.startswith((b"[", b"{"))
 
 
-def read_evidence(path: Path, display: str) -> Iterator[Evidence]:
-    """Every observation (or problem) in one evidence file, streamed."""
+def read_evidence(path: Path, display: str, tally: Tally | None = None) -> Iterator[Evidence]:
+    """Every observation (or problem) in one evidence file, streamed; ``tally`` counts
+    the records read and those skipped as unreadable."""
+    tally = tally if tally is not None else Tally()
+    for item in _read_evidence(path, display, tally):
+        if isinstance(item, EvidenceProblem):
+            tally.skipped += 1
+        yield item
+
+
+def _read_evidence(path: Path, display: str, tally: Tally) -> Iterator[Evidence]:
     problems = 0
     try:
-        reader = read_csv if _is_csv(path) else read_openlineage
+        csv_file = _is_csv(path)
+        json_lines = _suffix(path) in (".jsonl", ".ndjson")
         with _open(path) as raw:
-            for item in reader(raw, display):
+            items = (
+                read_csv(raw, display, tally)
+                if csv_file
+                else read_openlineage(raw, display, tally, json_lines=json_lines)
+            )
+            for item in items:
                 if isinstance(item, EvidenceProblem):
                     problems += 1
                     if problems > MAX_PROBLEMS_PER_FILE:

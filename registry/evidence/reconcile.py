@@ -22,10 +22,17 @@ from registry.core.findings import Finding
 from registry.core.inventory import Inventory
 from registry.core.loader import resolve_plain
 from registry.core.position import Position
-from registry.evidence.observed import Endpoint, EvidenceProblem, Observation, read_evidence
+from registry.evidence.observed import (
+    Endpoint,
+    EvidenceProblem,
+    Observation,
+    Tally,
+    read_evidence,
+)
 from registry.rules.evidence import (
     AMBIGUOUS_IDENTIFIER,
     EVIDENCE_UNREADABLE,
+    NO_EVIDENCE_READ,
     UNDOCUMENTED_CATEGORIES,
     UNDOCUMENTED_FLOW,
     UNDOCUMENTED_SYSTEM,
@@ -74,30 +81,37 @@ class Coverage:
     unknown_endpoints: int
     internal: int  # movements inside one system (not flows)
     inbound: int  # movements from outside the register into it (not flows of ours)
+    records: int = 0  # events and rows read
+    skipped: int = 0  # records that could not be read (each an LIN-004 finding)
 
     @property
-    def percent(self) -> float:
-        return 100.0 * self.documented / self.movements if self.movements else 100.0
+    def percent(self) -> float | None:
+        """None when there is nothing to measure: 0 of 0 is not full coverage."""
+        return 100.0 * self.documented / self.movements if self.movements else None
 
     def as_dict(self) -> dict[str, int | float]:
         return {
             "files": self.files,
             "movements": self.movements,
             "documented": self.documented,
-            "percent": round(self.percent, 1),
+            "percent": None if self.percent is None else round(self.percent, 1),
             "observations": self.observations,
             "documented_observations": self.documented_observations,
             "total_observations": self.total_observations,
             "unknown_endpoints": self.unknown_endpoints,
             "internal": self.internal,
             "inbound": self.inbound,
+            "records": self.records,
+            "skipped": self.skipped,
         }
 
     def __str__(self) -> str:
+        share = "none observed" if self.percent is None else f"{self.percent:.1f}%"
         return (
             f"coverage: {self.documented} of {self.movements} observed movement(s) documented "
-            f"({self.percent:.1f}%), {self.documented_observations} of {self.observations} "
-            f"observation(s) in {self.files} evidence file(s)"
+            f"({share}), {self.documented_observations} of {self.observations} "
+            f"observation(s) in {self.files} evidence file(s), "
+            f"{self.records} record(s) read, {self.skipped} unreadable skipped"
         )
 
 
@@ -260,6 +274,18 @@ class _Reconciler:
             )
         )
 
+    def nothing_read(self, display: str, tally: Tally) -> None:
+        self.findings.append(
+            NO_EVIDENCE_READ.finding(
+                f"no data movement read from this evidence file ({tally.records} record(s) "
+                f"read, {tally.skipped} unreadable skipped): it documents nothing and "
+                "coverage cannot be measured from it",
+                Position(display, 1, 1),
+                kind=OBSERVED,
+                ident=display,
+            )
+        )
+
     # -- judging -----------------------------------------------------------------
     def covering_flows(self, source: Ref, target: Ref) -> list[str]:
         """Declared flows that explain data going from ``source`` to ``target``."""
@@ -403,13 +429,20 @@ def reconcile(inventory: Inventory, files: Iterable[tuple[Path, str]]) -> Reconc
     """Read every evidence file (path, name to report) and judge it against the register."""
     reconciler = _Reconciler(inventory)
     count = 0
+    total = Tally()
     for path, display in files:
         count += 1
-        for item in read_evidence(path, display):
+        tally = Tally()
+        before = reconciler.observations
+        for item in read_evidence(path, display, tally):
             if isinstance(item, EvidenceProblem):
                 reconciler.problem(item)
             else:
                 reconciler.add(item)
+        if reconciler.observations == before:  # configured, yet it proves nothing
+            reconciler.nothing_read(display, tally)
+        total.records += tally.records
+        total.skipped += tally.skipped
     movements, documented, observations, documented_observations = reconciler.judge()
     reconciler.undocumented_systems()
     coverage = Coverage(
@@ -422,5 +455,7 @@ def reconcile(inventory: Inventory, files: Iterable[tuple[Path, str]]) -> Reconc
         unknown_endpoints=len(reconciler.unknown),
         internal=len(reconciler.internal),
         inbound=reconciler.inbound,
+        records=total.records,
+        skipped=total.skipped,
     )
     return Reconciliation(reconciler.findings, coverage)

@@ -105,3 +105,22 @@ UNKNOWN_OBSERVED_CATEGORY = declare(
     Add the name to the category's `aliases`, or declare the category.
     """,
 )
+
+
+NO_EVIDENCE_READ = declare(
+    code="LIN-007",
+    name="no-evidence-read",
+    severity=E,
+    article="Art. 5(2)",
+    doc="""
+    A configured evidence file gave no data movement at all.
+
+    The file is empty, unreadable, or holds no record with a movement (no
+    OpenLineage event with both inputs and outputs, no connection-log row), so
+    it proves nothing and coverage cannot be measured from it. The summary says
+    how many records were read and how many were skipped as unreadable
+    (LIN-004 gives each one's line). Point `--observed` (or `observed:` in
+    `ropa.yaml`) at the files the pipeline really writes, and fix or remove
+    files that hold no movement.
+    """,
+)

@@ -1,4 +1,4 @@
-"""Undocumented flows: observed (LIN-001..006) and implied by the inventory (LIN-010, LIN-012).
+"""Undocumented flows: observed (LIN-001..007) and implied by the inventory (LIN-010, LIN-012).
 
 The observed cases reconcile a small connection-log CSV with the perturbed
 baseline, as `ropa check --observed` does.
@@ -102,6 +102,13 @@ TRIGGERS = [
         entity="Observed:category:horoscope",
         at="observed.csv:1:1",
     ),
+    observed(
+        "LIN-007",
+        "only-a-header-no-movement",
+        "source,target\n",
+        entity="Observed:observed.csv",
+        at="observed.csv:1:1",
+    ),
     trigger(
         "LIN-010",
         "stored-with-no-flow-in-or-out",
@@ -146,6 +153,7 @@ NEAR_MISSES = [
         "category-named-by-its-name",
         "lis-db.labs.internal,portal.labs.example,laboratory test results\n",
     ),
+    observed("LIN-007", "one-row-is-evidence", "source,target\nlis-db.labs.internal,x\n"),
     near_miss(
         "LIN-010",
         "the-system-passes-it-on",  # where identity originates
