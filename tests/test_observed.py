@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -50,16 +51,19 @@ def test_json_lines_give_one_movement_per_input_output_pair(tmp_path):
             Endpoint("postgres://db.internal:5432/lis.public.results", *DB),
             Endpoint("s3://exports/2026/results.csv", *S3),
             Position("events.jsonl", 1, 1),
+            run="r1",
         ),
         Observation(
             Endpoint("postgres://db.internal:5432/lis.public.results", *DB),
             Endpoint("postgres://db.internal:5432/lis.public.results", *DB),
             Position("events.jsonl", 2, 1),
+            run="r2",
         ),
         Observation(
             Endpoint("s3://exports/2026/results.csv", *S3),
             Endpoint("postgres://db.internal:5432/lis.public.results", *DB),
             Position("events.jsonl", 2, 1),
+            run="r2",
         ),
     ]
 
@@ -98,8 +102,7 @@ def test_chunk_boundaries_do_not_change_the_result(tmp_path, monkeypatch):
     whole = read(tmp_path, "a.jsonl", text)
     monkeypatch.setattr(observed, "CHUNK_CHARS", 7)
     assert read(tmp_path, "b.jsonl", text) == [
-        Observation(o.source, o.target, Position("b.jsonl", o.pos.line, o.pos.column))
-        for o in whole
+        replace(o, pos=Position("b.jsonl", o.pos.line, o.pos.column)) for o in whole
     ]
     array = json.dumps(events, indent=1)
     assert len(read(tmp_path, "c.json", array)) == 30

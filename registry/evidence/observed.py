@@ -4,8 +4,12 @@ Two formats:
 
 * OpenLineage events (RunEvent, JobEvent) as JSON lines or as one JSON array, as
   Marquez, Airflow, Spark and dbt emit them: every input dataset of an event moves
-  data to every output dataset. ``openlineage-python`` is a producer SDK with no
-  parser, so the few fields needed are modelled here after the spec.
+  data to every output dataset. A job with inputs and no outputs moves data into
+  the job itself (a job with outputs only, out of it): the job is then one end of
+  the movement. Each observation carries the event's ``runId``, so that the
+  reconciler counts a run's START, RUNNING and COMPLETE events once.
+  ``openlineage-python`` is a producer SDK with no parser, so the few fields
+  needed are modelled here after the spec.
 * A CSV exported from connection logs, proxies or VPC flow logs:
   ``source,target[,data_categories][,observed_at][,count]``.
 
@@ -55,6 +59,7 @@ class Endpoint:
     text: str  # dataset URI (namespace/name) or the CSV value
     namespace: str | None = None  # OpenLineage dataset namespace
     name: str | None = None  # OpenLineage dataset name
+    job: bool = False  # an OpenLineage job (its namespace and name), not a dataset
 
     @property
     def host(self) -> str | None:
@@ -81,7 +86,10 @@ class Endpoint:
 
     @property
     def group(self) -> str:
-        """What an unknown endpoint is reported as: the namespace, else the host."""
+        """What an unknown endpoint is reported as: a job by its full name (a namespace
+        holds many jobs, each its own system perhaps), else the namespace, else the host."""
+        if self.job:
+            return self.text
         if self.namespace is not None:
             return self.namespace
         return self.host or self.text
@@ -96,6 +104,7 @@ class Observation:
     pos: Position
     categories: tuple[str, ...] = ()
     count: int = 1
+    run: str | None = None  # OpenLineage runId: the events of one run are one movement
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +164,10 @@ class _Job(_Lenient):
     namespace: StrictStr = Field(min_length=1)
     name: StrictStr = Field(min_length=1)
 
+    def endpoint(self) -> Endpoint:
+        joiner = "" if self.namespace.endswith("/") or self.name.startswith("/") else "/"
+        return Endpoint(f"{self.namespace}{joiner}{self.name}", self.namespace, self.name, job=True)
+
 
 class _Run(_Lenient):
     runId: StrictStr = Field(min_length=1)  # the spec's spelling
@@ -163,6 +176,8 @@ class _Run(_Lenient):
 class _Event(_Lenient):
     """A RunEvent or a JobEvent (a DatasetEvent carries no movement)."""
 
+    # START, RUNNING, COMPLETE, FAIL, ABORT (none in a JobEvent); not validated, as before
+    eventType: object = None
     eventTime: StrictStr
     producer: StrictStr
     job: _Job
@@ -189,10 +204,26 @@ def _event_observations(value: Any, pos: Position) -> Iterator[Evidence]:
     except ValidationError as error:
         yield EvidenceProblem(_validation_message(error), pos)
         return
+    run = event.run.runId if event.run is not None else None
     for source in event.inputs:
         for target in event.outputs:
             categories = tuple(dict.fromkeys(source.categories() + target.categories()))
-            yield Observation(source.endpoint(), target.endpoint(), pos, categories)
+            yield Observation(source.endpoint(), target.endpoint(), pos, categories, run=run)
+    unfinished = isinstance(event.eventType, str) and event.eventType.upper() in _UNFINISHED
+    if bool(event.inputs) == bool(event.outputs) or unfinished:
+        return
+    # Inputs only: the data moves into the job (Marquez's email_discounts reads
+    # customers and writes no dataset); outputs only: out of it.
+    job = event.job.endpoint()
+    for dataset in event.inputs:
+        yield Observation(dataset.endpoint(), job, pos, tuple(dataset.categories()), run=run)
+    for dataset in event.outputs:
+        yield Observation(job, dataset.endpoint(), pos, tuple(dataset.categories()), run=run)
+
+
+# Integrations often emit a run's START with its inputs only and add the outputs at
+# COMPLETE: only a finished run (or a JobEvent) shows that a job has no outputs.
+_UNFINISHED = frozenset({"START", "RUNNING"})
 
 
 # --- streaming JSON ---------------------------------------------------------------

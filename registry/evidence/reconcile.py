@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,13 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 MAX_UNKNOWN_ENDPOINTS = 10_000  # distinct unknown endpoints tracked one by one
 MAX_MATCH_CACHE = 4_096  # endpoints; cleared when full, so memory stays flat
 MAX_CATEGORIES_PER_MOVEMENT = 64
+# A run's events (START, RUNNING, COMPLETE) are counted once: the movements of the
+# most recent runs are remembered, least recently seen forgotten first. A run's
+# events come minutes apart, close together in the evidence (thousands of runs
+# would have to interleave to separate them), so this bound keeps memory flat for
+# any file; a run whose events lie further apart than this many run movements
+# counts again (an over-count, never a movement lost).
+MAX_RECENT_RUN_MOVEMENTS = 4_096  # ~300 bytes each: about 1 MiB at most
 OBSERVED = "Observed"  # the entity kind of findings about evidence
 
 
@@ -66,6 +74,35 @@ class _Seen:
     # each category observed on the movement → (where first seen, how often)
     categories: dict[str, tuple[Position, int]] = field(default_factory=dict)
     sample: str = ""
+    job: bool = False  # an unknown endpoint that is an OpenLineage job
+
+
+class _RecentRuns:
+    """The movements already counted for recent runs (a bounded LRU: see
+    MAX_RECENT_RUN_MOVEMENTS), with the categories counted for each when there are any."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.counted: OrderedDict[tuple[str, Ref, Ref], set[str] | None] = OrderedDict()
+
+    def seen(self, run: str, source: Ref, target: Ref) -> bool:
+        """Whether this run's movement was counted already (it is from now on)."""
+        key = (run, source, target)
+        if key in self.counted:
+            self.counted.move_to_end(key)
+            return True
+        self.counted[key] = None  # most runs carry no categories: no set for them
+        if len(self.counted) > self.limit:
+            self.counted.popitem(last=False)
+        return False
+
+    def categories(self, run: str, source: Ref, target: Ref) -> set[str]:
+        """The categories counted for this run's movement (just marked seen)."""
+        key = (run, source, target)
+        found = self.counted.get(key)
+        if found is None:
+            found = self.counted[key] = set()
+        return found
 
 
 @dataclass(frozen=True)
@@ -75,7 +112,7 @@ class Coverage:
     files: int
     movements: int  # distinct movements from a system to another endpoint
     documented: int  # of those, explained by a declared flow
-    observations: int  # how often those movements were seen (rows and events, by count)
+    observations: int  # how often those movements were seen (rows by count, runs once)
     documented_observations: int
     total_observations: int  # everything read, inbound and internal movements included
     unknown_endpoints: int
@@ -216,7 +253,9 @@ class _Reconciler:
         self.overflow: _Seen | None = None
         self.unknown_categories: dict[str, _Seen] = {}
         self.internal: set[Ref] = set()
-        self.observations = 0
+        self.observations = 0  # runs and rows (by count), each run once
+        self.read = 0  # observations read, a run's repeated events included
+        self.recent_runs = _RecentRuns(MAX_RECENT_RUN_MOVEMENTS)
         self.inbound = 0
         self.category_index = self._category_index()
         self.flows_between: dict[tuple[str, str], list[str]] = {}
@@ -233,34 +272,50 @@ class _Reconciler:
         return index
 
     # -- reading -----------------------------------------------------------------
-    def resolve(self, endpoint: Endpoint, pos: Position, count: int) -> Ref:
+    def ref(self, endpoint: Endpoint) -> Ref:
         ref = self.matcher.match(endpoint)
-        if ref is not None:
+        return ref if ref is not None else Ref("Unknown", endpoint.group)
+
+    def resolve(self, endpoint: Endpoint, ref: Ref, pos: Position, count: int) -> Ref:
+        """``ref``, counting an unknown endpoint ``count`` more times."""
+        if ref.known:
             return ref
-        group = endpoint.group
-        seen = self.unknown.get(group)
+        seen = self.unknown.get(ref.id)
         if seen is None:
             if len(self.unknown) >= MAX_UNKNOWN_ENDPOINTS:
                 if self.overflow is None:
                     self.overflow = _Seen(0, pos)
                 self.overflow.count += count
                 return Ref("Unknown", "*")
-            seen = self.unknown[group] = _Seen(0, pos, sample=endpoint.text)
+            seen = self.unknown[ref.id] = _Seen(0, pos, sample=endpoint.text, job=endpoint.job)
         seen.count += count
-        return Ref("Unknown", group)
+        return ref
 
     def add(self, observation: Observation) -> None:
-        self.observations += observation.count
-        source = self.resolve(observation.source, observation.pos, observation.count)
-        target = self.resolve(observation.target, observation.pos, observation.count)
+        self.read += 1
+        movement = self.ref(observation.source), self.ref(observation.target)
+        source, target = movement
+        run = observation.run
+        repeated = run is not None and self.recent_runs.seen(run, *movement)
+        count = 0 if repeated else observation.count  # another event of a counted run
+        self.observations += count
+        source = self.resolve(observation.source, source, observation.pos, count)
+        target = self.resolve(observation.target, target, observation.pos, count)
         if source == target:
             self.internal.add(source)
             return
         seen = self.movements.get((source, target))
         if seen is None:
             seen = self.movements[(source, target)] = _Seen(0, observation.pos)
-        seen.count += observation.count
+        seen.count += count
+        counted: set[str] = set()
+        if run is not None and observation.categories:
+            counted = self.recent_runs.categories(run, *movement)
         for category in observation.categories:
+            if category in counted:
+                continue  # already counted for this run
+            if run is not None and len(counted) < MAX_CATEGORIES_PER_MOVEMENT:
+                counted.add(category)
             first = seen.categories.get(category)
             if first is not None:
                 seen.categories[category] = (first[0], first[1] + observation.count)
@@ -394,9 +449,12 @@ class _Reconciler:
     def undocumented_systems(self) -> None:
         for group, seen in self.unknown.items():
             ident = _slug(self.unknown_host(Ref("Unknown", group)))
+            if seen.job:  # a job is named by its name, not by the host of its namespace
+                ident = _slug(seen.sample.rsplit("/", 1)[-1])
+            what = "job" if seen.job else "endpoint"
             self.findings.append(
                 UNDOCUMENTED_SYSTEM.finding(
-                    f"observed endpoint {group} (seen {seen.count} time(s)) matches no system or "
+                    f"observed {what} {group} (seen {seen.count} time(s)) matches no system or "
                     f"organisation: declare it, e.g. {{kind: System, id: {ident}, name: "
                     f"{_yaml_scalar(ident)}, identifiers: [{json.dumps(group)}]}}",
                     seen.pos,
@@ -433,13 +491,13 @@ def reconcile(inventory: Inventory, files: Iterable[tuple[Path, str]]) -> Reconc
     for path, display in files:
         count += 1
         tally = Tally()
-        before = reconciler.observations
+        before = reconciler.read
         for item in read_evidence(path, display, tally):
             if isinstance(item, EvidenceProblem):
                 reconciler.problem(item)
             else:
                 reconciler.add(item)
-        if reconciler.observations == before:  # configured, yet it proves nothing
+        if reconciler.read == before:  # configured, yet it proves nothing
             reconciler.nothing_read(display, tally)
         total.records += tally.records
         total.skipped += tally.skipped

@@ -116,7 +116,7 @@ NO_EVIDENCE_READ = declare(
     A configured evidence file gave no data movement at all.
 
     The file is empty, unreadable, or holds no record with a movement (no
-    OpenLineage event with both inputs and outputs, no connection-log row), so
+    OpenLineage event with inputs or outputs, no connection-log row), so
     it proves nothing and coverage cannot be measured from it. The summary says
     how many records were read and how many were skipped as unreadable
     (LIN-004 gives each one's line). Point `--observed` (or `observed:` in
