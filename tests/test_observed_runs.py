@@ -155,6 +155,9 @@ def test_an_input_only_job_of_no_system_is_an_unknown_endpoint_named_after_the_j
     )
     assert 'identifiers: ["airflow://scheduler/email_campaign"]' in unknown.message
     assert unknown.entity == "Observed:airflow://scheduler/email_campaign"
+    assert "{kind: System, id: email-campaign," in unknown.message
+    (flow,) = [f for f in result.findings if f.rule == "LIN-001"]
+    assert "to: email-campaign} (and declare System email-campaign)" in flow.message
 
 
 def test_a_start_with_inputs_only_waits_for_the_outputs_of_its_run(lab):

@@ -442,15 +442,16 @@ class _Reconciler:
         )
 
     def unknown_host(self, ref: Ref) -> str:
+        """What to call the system to declare: a job's name, else the endpoint's host."""
         seen = self.unknown.get(ref.id)
+        if seen is not None and seen.job:  # not the host of the job's namespace
+            return seen.sample.rsplit("/", 1)[-1]
         endpoint = Endpoint(seen.sample if seen else ref.id, ref.id if "://" in ref.id else None)
         return endpoint.host or ref.id
 
     def undocumented_systems(self) -> None:
         for group, seen in self.unknown.items():
             ident = _slug(self.unknown_host(Ref("Unknown", group)))
-            if seen.job:  # a job is named by its name, not by the host of its namespace
-                ident = _slug(seen.sample.rsplit("/", 1)[-1])
             what = "job" if seen.job else "endpoint"
             self.findings.append(
                 UNDOCUMENTED_SYSTEM.finding(
