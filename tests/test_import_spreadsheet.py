@@ -8,7 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from registry.cli import main
@@ -490,6 +490,21 @@ def inventories(draw) -> dict[str, str]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(files=inventories())
+# Found by hypothesis: an organisation and a system with the same name once got the same
+# id on import, and the flow to the organisation then landed on the system.
+@example(
+    files={
+        "register.yaml": (
+            "kind: Organisation\nid: ctl\nname: Aaa\n---\nkind: Organisation\nid: org-0\nname"
+            ": Aad\n---\nkind: Organisation\nid: org-1\nname: Aaa aaa\n---\nkind: System\nid:"
+            " sys-0\nname: Aaa aaa\n---\nkind: Activity\nid: act-0\nname: Aaa\ncontroller: ct"
+            "l\npurposes:\n- purpose: Aaa\ndata_subjects:\n- patients\ndata_categories:\n- id"
+            "entity\nsystems:\n- sys-0\n---\nkind: Flow\nid: f-0-org-0\nactivity: act-0\nfrom"
+            ": sys-0\nto: org-0\n---\nkind: Flow\nid: f-0-org-1\nactivity: act-0\nfrom: sys-0"
+            "\nto: org-1\n"
+        )
+    }
+)
 def test_property_ico_round_trip(tmp_path_factory, files):
     base = tmp_path_factory.mktemp("rt")
     for name, text in files.items():

@@ -81,6 +81,9 @@ def slug(text: str, limit: int = 60) -> str:
     return result or "item"
 
 
+_FLOW_ENDS = ("System", "Organisation", "DataSubject")
+
+
 @dataclass
 class Draft:
     """Entities (as plain dicts in the YAML format) plus the report of what was not placed."""
@@ -109,8 +112,14 @@ class Draft:
 
     def new_id(self, kind: str, text: str) -> str:
         base = slug(text)
+        # A flow's `from`/`to` names a system, an organisation or a data subject by id
+        # alone: those kinds share one set of ids, or a flow to the organisation "Acme"
+        # would land on a system also named "Acme".
+        kinds = _FLOW_ENDS if kind in _FLOW_ENDS else (kind,)
         ident, number = base, 2
-        while (kind, ident) in self.entities or ident in self.builtin.by_kind[kind]:
+        while any(
+            (k, ident) in self.entities or ident in self.builtin.by_kind[k] for k in kinds
+        ):
             ident, number = f"{base[:56].rstrip('-')}-{number}", number + 1
         return ident
 
