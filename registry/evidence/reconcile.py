@@ -2,10 +2,10 @@
 
 Observed endpoints are matched to systems (and organisations) through their
 ``identifiers``: exact names, hostnames, dataset URIs or namespaces, and glob
-patterns. Every movement from a system to another endpoint that no declared flow
-explains becomes an LIN-001 finding with the YAML to add; endpoints that match
-nothing become LIN-002. Memory stays bounded by the number of distinct movements,
-never by the size of the evidence.
+patterns; the most specific identifier wins (see Matcher.match). Every movement
+from a system to another endpoint that no declared flow explains becomes an LIN-001
+finding with the YAML to add; endpoints that match nothing become LIN-002. Memory
+stays bounded by the number of distinct movements, never by the size of the evidence.
 """
 
 from __future__ import annotations
@@ -335,7 +335,10 @@ class _Reconciler:
 
     @staticmethod
     def _dataset(endpoint: Endpoint) -> str:
-        return endpoint.name or "" if endpoint.namespace is not None and not endpoint.job else ""
+        """The name of an OpenLineage dataset, "" for a job or a connection-log value."""
+        if endpoint.job or endpoint.namespace is None:
+            return ""
+        return endpoint.name or ""
 
     def add(self, observation: Observation) -> None:
         self.read += 1
