@@ -2,10 +2,10 @@
 
 Observed endpoints are matched to systems (and organisations) through their
 ``identifiers``: exact names, hostnames, dataset URIs or namespaces, and glob
-patterns. Every movement from a system to another endpoint that no declared flow
-explains becomes an LIN-001 finding with the YAML to add; endpoints that match
-nothing become LIN-002. Memory stays bounded by the number of distinct movements,
-never by the size of the evidence.
+patterns; the most specific identifier wins (see Matcher.match). Every movement
+from a system to another endpoint that no declared flow explains becomes an LIN-001
+finding with the YAML to add; endpoints that match nothing become LIN-002. Memory
+stays bounded by the number of distinct movements, never by the size of the evidence.
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ class _Seen:
     categories: dict[str, tuple[Position, int]] = field(default_factory=dict)
     sample: str = ""
     job: bool = False  # an unknown endpoint that is an OpenLineage job
+    dataset: str = ""  # the name of an unknown OpenLineage dataset first seen
 
 
 class _RecentRuns:
@@ -158,13 +159,31 @@ class Reconciliation:
     coverage: Coverage
 
 
+# How specifically an identifier names an endpoint: the most specific claim wins,
+# whatever the order of systems or files, so a broad identifier (a whole namespace)
+# never takes datasets that a narrower one names.
+EXACT = 3  # the dataset itself (namespace/name, or its name), or the CSV value
+IN_PATH = 2  # a prefix or glob reaching inside the dataset path
+NAMESPACE_ONLY = 1  # its namespace, host or a pattern on them
+
+
+def _authority(uri: str) -> str:
+    """``scheme://host:port`` of a URI, the namespace of a CSV value that has none."""
+    start = uri.find("://")
+    if start < 0:
+        return ""
+    slash = uri.find("/", start + 3)
+    return uri if slash < 0 else uri[:slash]
+
+
 class Matcher:
-    """Endpoint → the system or organisation whose identifiers name it."""
+    """Endpoint → the system or organisation whose identifiers name it most specifically."""
 
     def __init__(self, inventory: Inventory) -> None:
         self.exact: dict[str, Ref] = {}
         self.hosts: dict[str, Ref] = {}  # hosts of identifiers such as ldap://dc01.internal
-        self.globs: list[tuple[re.Pattern[str], Ref, str]] = []
+        # (pattern, owner, identifier, length of its literal part)
+        self.globs: list[tuple[re.Pattern[str], Ref, str, int]] = []
         self.findings: list[Finding] = []
         self._cache: dict[Endpoint, Ref | None] = {}
         for kind, entities in (
@@ -175,8 +194,6 @@ class Matcher:
                 entity = entities[ident]
                 for index, identifier in enumerate(getattr(entity, "identifiers", [])):
                     self._add(inventory, entity, index, identifier.strip(), Ref(kind, ident))
-        # The most specific pattern wins: the longest one without its wildcards.
-        self.globs.sort(key=lambda g: (-len(_GLOB.sub("", g[2])), g[1]))
 
     def _add(self, inventory: Inventory, entity, index: int, identifier: str, ref: Ref) -> None:
         if not identifier:
@@ -184,7 +201,7 @@ class Matcher:
         key = identifier.casefold()  # hostnames and schemes are case-insensitive
         if _GLOB.search(identifier):
             regex = re.compile(fnmatch.translate(key), re.IGNORECASE)
-            self.globs.append((regex, ref, identifier))
+            self.globs.append((regex, ref, key, len(_GLOB.sub("", key))))
             return
         if "://" in key:
             parts = urlsplit(key)
@@ -202,7 +219,7 @@ class Matcher:
                 )
             )
 
-    def _prefix(self, uri: str) -> Ref | None:
+    def _prefix(self, uri: str) -> tuple[str, Ref] | None:
         """The identifier that is the longest prefix of ``uri`` ending at a '/' or '.':
         a database or bucket URI covers its tables and objects."""
         start = uri.find("://")
@@ -210,23 +227,46 @@ class Matcher:
             return None
         for end in range(len(uri) - 1, start + 3, -1):
             if uri[end] in "/." and uri[:end] in self.exact:
-                return self.exact[uri[:end]]
+                return uri[:end], self.exact[uri[:end]]
         return None
 
+    def claims(self, endpoint: Endpoint) -> list[tuple[int, int, str, Ref]]:
+        """Every identifier naming ``endpoint``: (tier, specificity, identifier, owner)."""
+        text = endpoint.text.casefold()
+        name = endpoint.name.casefold() if endpoint.name else None
+        namespace = endpoint.namespace.casefold() if endpoint.namespace else _authority(text)
+        host = endpoint.host.casefold() if endpoint.host else None
+        found: list[tuple[int, int, str, Ref]] = []
+        for candidate in (text, name):
+            if candidate and candidate in self.exact:
+                found.append((EXACT, len(candidate), candidate, self.exact[candidate]))
+        for candidate in (namespace, host):
+            if candidate and candidate in self.exact:
+                found.append((NAMESPACE_ONLY, len(candidate), candidate, self.exact[candidate]))
+        if host and host in self.hosts:
+            found.append((NAMESPACE_ONLY, len(host), host, self.hosts[host]))
+        prefix = self._prefix(text)
+        if prefix is not None:
+            within = len(prefix[0]) > len(namespace)
+            found.append((IN_PATH if within else NAMESPACE_ONLY, len(prefix[0]), *prefix))
+        for regex, ref, identifier, literal in self.globs:
+            if regex.match(text):
+                within = literal > len(namespace)
+                found.append((IN_PATH if within else NAMESPACE_ONLY, literal, identifier, ref))
+            elif name and regex.match(name):  # a pattern on the name, within the namespace
+                found.append((IN_PATH, len(namespace) + 1 + literal, identifier, ref))
+            elif any(c and regex.match(c) for c in (namespace, host)):
+                found.append((NAMESPACE_ONLY, literal, identifier, ref))
+        return found
+
     def match(self, endpoint: Endpoint) -> Ref | None:
-        """Exact identifier, else a URI prefix, else a URI's host, else a glob."""
+        """The most specific claim: the exact dataset, else the longest prefix or glob
+        inside its path, else its namespace or host; ties by identifier, then owner."""
         if endpoint in self._cache:
             return self._cache[endpoint]
-        candidates = [c.casefold() for c in endpoint.candidates]
-        found = next((self.exact[c] for c in candidates if c in self.exact), None)
-        if found is None:
-            found = self._prefix(candidates[0])
-        if found is None:
-            found = next((self.hosts[c] for c in candidates if c in self.hosts), None)
-        if found is None:
-            found = next(
-                (ref for regex, ref, _ in self.globs for c in candidates if regex.match(c)), None
-            )
+        claims = self.claims(endpoint)
+        best = min(claims, key=lambda c: (-c[0], -c[1], c[2], c[3])) if claims else None
+        found = best[3] if best else None
         if len(self._cache) >= MAX_MATCH_CACHE:
             self._cache.clear()
         self._cache[endpoint] = found
@@ -287,9 +327,18 @@ class _Reconciler:
                     self.overflow = _Seen(0, pos)
                 self.overflow.count += count
                 return Ref("Unknown", "*")
-            seen = self.unknown[ref.id] = _Seen(0, pos, sample=endpoint.text, job=endpoint.job)
+            seen = self.unknown[ref.id] = _Seen(
+                0, pos, sample=endpoint.text, job=endpoint.job, dataset=self._dataset(endpoint)
+            )
         seen.count += count
         return ref
+
+    @staticmethod
+    def _dataset(endpoint: Endpoint) -> str:
+        """The name of an OpenLineage dataset, "" for a job or a connection-log value."""
+        if endpoint.job or endpoint.namespace is None:
+            return ""
+        return endpoint.name or ""
 
     def add(self, observation: Observation) -> None:
         self.read += 1
@@ -453,11 +502,15 @@ class _Reconciler:
         for group, seen in self.unknown.items():
             ident = _slug(self.unknown_host(Ref("Unknown", group)))
             what = "job" if seen.job else "endpoint"
+            narrowest = group
+            if seen.dataset:  # the dataset itself: its namespace may hold declared systems
+                what = f"dataset {seen.dataset} in namespace"
+                narrowest = seen.sample
             self.findings.append(
                 UNDOCUMENTED_SYSTEM.finding(
                     f"observed {what} {group} (seen {seen.count} time(s)) matches no system or "
                     f"organisation: declare it, e.g. {{kind: System, id: {ident}, name: "
-                    f"{_yaml_scalar(ident)}, identifiers: [{json.dumps(group)}]}}",
+                    f"{_yaml_scalar(ident)}, identifiers: [{json.dumps(narrowest)}]}}",
                     seen.pos,
                     kind=OBSERVED,
                     ident=group,
