@@ -17,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from registry.core.contracts import Cover, covers
+from registry.core.contracts import PROCESSING, Cover, covers
 from registry.core.inventory import Inventory
 from registry.core.model import Activity, Flow, System
 from registry.core.vocabulary import ContractType, TransferMechanism, countries
@@ -159,29 +159,23 @@ class Record:
                         controller, set()
                     ).add(row.id)
         for contract in inv.contracts.values():
+            if contract.type not in PROCESSING or contract.processor not in inv.organisations:
+                continue
+            dpa = contract.type is ContractType.dpa
+            if dpa and contract.controller:  # a DPA: its controller is served
+                served.setdefault(contract.processor, {}).setdefault(contract.controller, set())
             # A DPA's scope, and a sub-processing contract's (whose "controller" is the
             # processor that engaged this one), name activities processed even where no
             # flow or system shows it yet.
-            if contract.type not in (ContractType.dpa, ContractType.sub_processing):
-                continue
-            if contract.processor not in inv.organisations or contract.scope is None:
-                continue
-            for ident in contract.scope.activities:
+            for ident in contract.scope.activities if contract.scope else ():
                 activity = inv.activities.get(ident)
                 if activity is None or activity.controller is None:
                     continue
-                if contract.type is ContractType.dpa and contract.controller != activity.controller:
+                if dpa and contract.controller != activity.controller:
                     continue
                 served.setdefault(contract.processor, {}).setdefault(
                     activity.controller, set()
                 ).add(ident)
-        for contract in inv.contracts.values():
-            if (
-                contract.type is ContractType.dpa
-                and contract.processor in inv.organisations
-                and contract.controller
-            ):
-                served.setdefault(contract.processor, {}).setdefault(contract.controller, set())
         return {
             p: ProcessorRecord(
                 p,
@@ -376,8 +370,3 @@ class Record:
             systems=tuple(sorted(systems.values(), key=lambda s: (s.name, s.id))),
             transfers=tuple(transfers),
         )
-
-
-def derive_record(inventory: Inventory, as_of: dt.date) -> Record:
-    """The record of ``inventory``; rows are computed when first read."""
-    return Record(inventory, as_of)

@@ -135,6 +135,11 @@ def security_phrases(security: Security | None) -> list[str]:
     return phrases + list(security.measures)
 
 
+
+def security_text(security: Security | None) -> str:
+    """A system's Art. 32 measures in one line, the same on the site and in the exports."""
+    return "; ".join(security_phrases(security)) or NO_SECURITY
+
 def rights(activity: Activity) -> list[str]:
     """The data subjects' rights the activity's lawful bases give (Art. 15-22)."""
     bases = {p.legal_basis for p in activity.purposes if p.legal_basis}

@@ -65,13 +65,9 @@ class Outcome:
     baseline_path: Path | None = None
 
 
-def settings(request: Request) -> Config:
-    return load_config(request.directory)
-
-
 def run(request: Request) -> Outcome:
     """Load, judge, reconcile and apply the baseline, as :class:`Request` says."""
-    config = settings(request)
+    config = load_config(request.directory)
     as_of = request.as_of or dt.date.today()
     rule_settings = Settings(large_scale_subjects=config.large_scale_subjects)
     only_file: str | None = None
@@ -112,7 +108,7 @@ def run(request: Request) -> Outcome:
 
 def load(request: Request) -> Inventory:
     """Only the inventory (for commands that draw it): the same path rules as :func:`run`."""
-    config = settings(request)
+    config = load_config(request.directory)
     inventory = load_inventory(inventory_path(request, config))
     gc.freeze()  # see run()
     return inventory

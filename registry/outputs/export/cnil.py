@@ -153,7 +153,7 @@ def _security(entry: ActivityRecord) -> list[list[str]]:
         if flow.encrypted_in_transit is not None:
             state = "chiffré" if flow.encrypted_in_transit else "non chiffré"
             lines[4].append(f"Flux {flow.name or flow.id} : {state} en transit")
-    for processor in sorted(entry.processors, key=lambda p: (p.name, p.organisation)):
+    for processor in entry.processors:  # the record sorts them by name
         text = derive.covers_text(processor.covers)
         text = "aucun contrat" if text == NO_CONTRACT else f"contrat {text}"
         lines[5].append(f"{processor.name} : {text}")

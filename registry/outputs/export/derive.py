@@ -18,8 +18,7 @@ from registry.core.wording import (
     AUTHORISED_BY,
     DPIA_STATUS_WORDS,
     NO_CONTRACT,
-    NO_SECURITY,
-    security_phrases,
+    security_text,
 )
 
 
@@ -88,8 +87,7 @@ def contract_text(contract: Contract) -> str:
 
 
 def security_line(system: System) -> str:
-    phrases = security_phrases(system.security)
-    return f"{system.name}: " + ("; ".join(phrases) if phrases else NO_SECURITY)
+    return f"{system.name}: {security_text(system.security)}"
 
 
 def location_line(system: System, inv: Inventory) -> str:

@@ -15,7 +15,7 @@ from registry.core.contracts import Cover
 from registry.core.inventory import Inventory
 from registry.core.model import Organisation, System
 from registry.core.record import ActivityRecord, Record, Transfer
-from registry.core.wording import NO_SECURITY, security_phrases
+from registry.core.wording import security_text
 from registry.outputs.site.markup import lines, link, source_of, table, text
 
 CONTROLLER_COLUMNS = [
@@ -70,11 +70,6 @@ def category_ref(inv: Inventory, ident: str, page: str) -> str:
     return ref(inv, "DataCategory", ident, page) + mark
 
 
-def security_summary(system: System) -> str:
-    """The Art. 32 measures of a system, in the words of the exported register."""
-    return "; ".join(security_phrases(system.security)) or NO_SECURITY
-
-
 def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
     """The contracts behind a processor, linked; **none** only where no contract links the
     two organisations, which is where `ropa check` reports DPA-001 or DPA-002."""
@@ -87,6 +82,13 @@ def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
             part += " — **" + text(cover.problem) + "**"
         parts.append(part)
     return joined(parts) or "**none**"
+
+
+def security_cell(inv: Inventory, systems: Iterable[System], page: str) -> str:
+    """Each system, linked, with its Art. 32 measures in the exports' words."""
+    return joined(
+        ref(inv, "System", s.id, page) + ": " + text(security_text(s.security)) for s in systems
+    )
 
 
 def safeguard_cell(inv: Inventory, transfer: Transfer, page: str) -> str:
@@ -130,9 +132,7 @@ def controller_row(record: Record, entry: ActivityRecord, page: str) -> list[str
     retention = joined(
         ref(inv, "DataCategory", r.category, page) + ": " + text(str(r)) for r in activity.retention
     )
-    security = joined(
-        ref(inv, "System", s.id, page) + ": " + text(security_summary(s)) for s in entry.systems
-    )
+    security = security_cell(inv, entry.systems, page)
     dpia = ""
     if activity.dpia:
         parts = [activity.dpia.reference, activity.dpia.status, activity.dpia.date]
@@ -219,10 +219,7 @@ def processor_record(record: Record, page: str, heading: str = "##") -> str:
                 joined(ref(inv, "System", s.id, page) for s in served.systems),
                 joined(safeguard_cell(inv, t, page) for t in served.transfers),
                 cover_cell(inv, served.covers, page),
-                joined(
-                    ref(inv, "System", s.id, page) + ": " + text(security_summary(s))
-                    for s in served.systems
-                ),
+                security_cell(inv, served.systems, page),
             ]
             for served in entry.served
         ]

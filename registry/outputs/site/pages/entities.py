@@ -16,6 +16,7 @@ from typing import Any
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import KINDS, Entity, Flow
+from registry.core.wording import security_text
 from registry.outputs.site import register as reg
 from registry.outputs.site.markup import external, lines, link, source_of, table, text
 from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
@@ -187,7 +188,7 @@ class _EntityPages:
                 + "\n"
             )
             out.append("## Security measures (Art. 32)\n")
-            out.append(text(reg.security_summary(e)) + "\n")
+            out.append(text(security_text(e.security)) + "\n")
             out.append("## Stores\n")
             out.append(
                 table(
