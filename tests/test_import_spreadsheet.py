@@ -306,6 +306,16 @@ def _unique(strategy, size, key=lambda x: x.casefold()):
     return st.lists(strategy, min_size=size[0], max_size=size[1], unique_by=key)
 
 
+# Every form of a retention (issue 12): a period (from an event), an event, indefinite.
+_retentions = st.one_of(
+    st.fixed_dictionaries(
+        {"period": st.sampled_from(["P1Y", "P6M", "P10Y"])}, optional={"after": _phrase}
+    ),
+    st.fixed_dictionaries({"until": st.sampled_from(["account deletion", "provider default"])}),
+    st.fixed_dictionaries({"indefinite": st.just(True)}, optional={"justification": _phrase}),
+)
+
+
 @st.composite
 def inventories(draw) -> dict[str, str]:
     """A YAML inventory in the shape an ICO sheet can carry (flows to organisations)."""
@@ -368,7 +378,9 @@ def inventories(draw) -> dict[str, str]:
                     optional={
                         "encryption_at_rest": st.booleans(),
                         "mfa": st.booleans(),
-                        "authentication": st.sampled_from(["individual", "shared", "none"]),
+                        "authentication": st.sampled_from(
+                            ["individual", "shared", "none", ["none", "shared"]]
+                        ),
                         "backups": st.booleans(),
                         "measures": st.lists(_phrase.map(lambda p: "Custom " + p), max_size=2),
                     },
@@ -422,10 +434,7 @@ def inventories(draw) -> dict[str, str]:
                 st.lists(st.sampled_from(org_ids[len(orgs) :]), unique=True, max_size=2)
             ),
             "retention": [
-                {"category": c, "period": draw(st.sampled_from(["P1Y", "P6M", "P10Y"]))}
-                | ({"after": draw(_phrase)} if draw(st.booleans()) else {})
-                for c in categories
-                if draw(st.booleans())
+                {"category": c} | draw(_retentions) for c in categories if draw(st.booleans())
             ],
         }
         if draw(st.booleans()):

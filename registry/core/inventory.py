@@ -298,6 +298,8 @@ def _message(error: dict) -> tuple[Rule, str]:
     if kind == "extra_forbidden":
         return UNKNOWN_FIELD, f"unknown field {loc!r}"
     if kind == "missing":
+        if error["msg"] != "Field required":  # a model's own message says what to write
+            return MISSING_FIELD, f"{loc}: {error['msg']}"
         return MISSING_FIELD, f"required field {loc!r} is missing"
     text = error["msg"]
     if text.startswith("Value error, "):

@@ -23,8 +23,11 @@ from pydantic import (
     PlainSerializer,
     StrictBool,
     StrictInt,
+    ValidationError,
+    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from registry.core.vocabulary import (
     Art9Condition,
@@ -37,6 +40,7 @@ from registry.core.vocabulary import (
     SpecialCategory,
     TransferMechanism,
     is_iso_country,
+    vague_retention,
 )
 
 # --- constrained scalar types ---------------------------------------------------
@@ -201,30 +205,106 @@ class Review(Part):
 
 
 class Retention(Part):
-    """How long data is kept: an ISO 8601 period, optionally counted from an event.
+    """How long data is kept: exactly one of an ISO 8601 `period` (optionally counted
+    `after` an event), `until` the event that ends it, or `indefinite: true` with its
+    `justification`; plus the `source` (the law or policy that sets it).
 
-    Written as a mapping, or as the short form ``P10Y`` / ``P3Y after end of contract``.
+    Short forms: ``P10Y``, ``P3Y after end of contract``, ``until account deletion``,
+    ``indefinite`` (a vague phrase such as ``provider default`` is read as ``until`` and
+    flagged by RET-005).
     """
 
-    period: Duration
+    period: Duration | None = None
     after: Text | None = Field(None, description="event the period runs from, e.g. 'end of care'")
+    until: Text | None = Field(
+        None, description="the event that ends it, e.g. 'account deletion', 'unsubscribe'"
+    )
+    indefinite: StrictBool | None = Field(
+        None, description="kept with no end: say why in `justification`"
+    )
+    justification: Text | None = Field(None, description="why it is kept indefinitely")
     source: Text | None = Field(None, description="legal source of the period")
 
     @model_validator(mode="before")
     @classmethod
     def _short_form(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            period, _, after = value.strip().partition(" after ")
-            return (
-                {"period": period.strip(), "after": after.strip() or None}
-                if after
-                else {"period": period.strip()}
+        return retention_fields(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Retention:
+        given = [name for name in _RETENTION_FORMS if getattr(self, name) not in (None, False)]
+        if not given:
+            raise PydanticCustomError("missing", f"no retention given: {_RETENTION_HELP}")
+        if len(given) > 1:
+            hint = (
+                ": to count a period from an event, write `period: P3Y` with "
+                f"`after: {self.until}`"
+                if given == ["period", "until"]
+                else ""
             )
-        return value
+            raise ValueError(
+                f"retention gives both `{given[0]}` and `{given[1]}`: keep one of `period`, "
+                f"`until` and `indefinite`{hint}"
+            )
+        if self.after is not None and self.period is None:
+            raise ValueError(
+                "`after` is the event a `period` runs from: add the `period`, or write "
+                f"`until: {self.after}` if the event ends the retention"
+            )
+        if self.justification is not None and not self.indefinite:
+            raise ValueError(
+                "`justification` explains an `indefinite` retention; cite the law or policy "
+                "behind a period or an event in `source`"
+            )
+        return self
+
+    @property
+    def vague(self) -> bool:
+        """Words that give neither a period nor an event (RET-005)."""
+        return any(text is not None and vague_retention(text) for text in (self.until, self.after))
 
     def __str__(self) -> str:
-        text = self.period + (f" after {self.after}" if self.after else "")
+        if self.period is not None:
+            text = self.period + (f" after {self.after}" if self.after else "")
+        elif self.until is not None:
+            text = self.until if vague_retention(self.until) else f"until {self.until}"
+        else:
+            text = "indefinite" + (f": {self.justification}" if self.justification else "")
         return text + (f" ({self.source})" if self.source else "")
+
+
+_RETENTION_FORMS = ("period", "until", "indefinite")
+_RETENTION_HELP = (
+    "write `period: P10Y` (with `after: <event>` if it runs from one), `until: <the event "
+    "that ends it>` (e.g. `until: account deletion`) or `indefinite: true` with its "
+    "`justification`"
+)
+
+
+def retention_fields(text: str) -> dict[str, Any]:
+    """The short form of a retention as its fields: ``P10Y``, ``P3Y after end of contract``,
+    ``until account deletion``, ``indefinite`` or ``indefinite: <justification>``.
+
+    A vague phrase (``provider default``) is kept as ``until`` so that it loads and RET-005
+    can warn; other words are refused with what to write.
+    """
+    text = text.strip()
+    lowered = text.casefold()
+    head, colon, rest = text.partition(":")
+    if head.strip().casefold() in ("indefinite", "indefinitely"):
+        return {"indefinite": True} | ({"justification": rest.strip()} if colon else {})
+    if lowered.startswith("until "):
+        return {"until": text[len("until ") :].strip()}
+    if re.match(r"P[0-9T]", text):
+        period, _, after = text.partition(" after ")
+        return {"period": period.strip()} | ({"after": after.strip()} if after.strip() else {})
+    if vague_retention(text):
+        return {"until": text}
+    raise ValueError(
+        f"{text!r} is not a retention: write an ISO 8601 period (`P10Y`, `P3Y after end "
+        "of contract`), `until <event>` (`until account deletion`) or `indefinite` with "
+        "its justification (`{indefinite: true, justification: …}`)"
+    )
 
 
 class Stored(Part):
@@ -239,7 +319,13 @@ class Security(Part):
     """The Art. 32 measures of a system. Unset means 'not documented'."""
 
     encryption_at_rest: StrictBool | None = None
-    authentication: Authentication | None = None
+    authentication: Authentication | Annotated[list[Authentication], Field(min_length=1)] | None = (
+        Field(
+            None,
+            description="individual, shared or none; a list where several apply (an "
+            "unauthenticated public area beside shared accounts: [none, shared])",
+        )
+    )
     mfa: StrictBool | None = None
     internet_exposed: StrictBool | None = None
     monitoring: StrictBool | None = None
@@ -247,6 +333,32 @@ class Security(Part):
     backups: StrictBool | None = None
     access_logging: StrictBool | None = None
     measures: list[Text] = Field(default_factory=list, description="other measures, in words")
+
+    @field_validator("authentication", mode="wrap")
+    @classmethod
+    def _one_error(cls, value: Any, handler: Any) -> Any:
+        # One message for a bad value, not one per member of the union (value or list).
+        try:
+            return handler(value)
+        except ValidationError:
+            allowed = ", ".join(a.value for a in Authentication)
+            if value == []:
+                raise ValueError(f"name at least one of {allowed}, or leave it out") from None
+            values = value if isinstance(value, list) else [value]
+            wrong = [v for v in values if v not in list(Authentication)]
+            shown = repr(wrong[0]) if wrong else repr(value)
+            raise ValueError(f"{shown} is not one of {allowed} (or a list of them)") from None
+
+    @property
+    def authentications(self) -> tuple[Authentication, ...]:
+        """Every way in, as written (one value or a list)."""
+        value = self.authentication
+        return () if value is None else tuple(value) if isinstance(value, list) else (value,)
+
+    @property
+    def weakest_authentication(self) -> Authentication | None:
+        """The way in the rules judge: a system is as open as its weakest entrance."""
+        return min(self.authentications, key=lambda a: a.strength, default=None)
 
 
 class Purpose(Part):
@@ -369,6 +481,12 @@ class System(Entity):
         "stores.category": ("DataCategory",),
         "stores.subjects": ("DataSubject",),
     }
+
+    @property
+    def transient(self) -> bool:
+        """Declared to keep nothing (`stores: []`): data only passes through it. Leaving
+        `stores` out means not documented, which is not the same."""
+        return not self.stores and "stores" in self.model_fields_set
 
 
 class Activity(Entity):

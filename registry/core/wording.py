@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from registry.core.model import Activity, Security
+from registry.core.model import Activity, Security, System
 from registry.core.vocabulary import Art9Condition, LegalBasis, TransferMechanism
 
 MECHANISM_WORDS: dict[TransferMechanism, str] = {
@@ -73,6 +73,7 @@ AUTHENTICATION_PHRASES = {
     "none": "no authentication",
 }
 NO_SECURITY = "security not documented"
+TRANSIENT = "keeps nothing (transient)"  # a system declaring `stores: []`
 NO_CONTRACT = "no contract"
 AUTHORISED_BY = " (authorised by "  # a sub-processing contract: " (authorised by DPA)"
 NO_MECHANISM = "no safeguard documented"
@@ -126,8 +127,8 @@ def security_phrases(security: Security | None) -> list[str]:
         value = getattr(security, name)
         if value is not None:
             phrases.append(yes if value else no)
-    if security.authentication is not None:
-        phrases.append(AUTHENTICATION_PHRASES[security.authentication.value])
+    # Every way in, as written: [none, shared] is a public area and shared accounts.
+    phrases += [AUTHENTICATION_PHRASES[a.value] for a in security.authentications]
     for name, yes, no in SECURITY_PHRASES[1:]:
         value = getattr(security, name)
         if value is not None:
@@ -135,10 +136,16 @@ def security_phrases(security: Security | None) -> list[str]:
     return phrases + list(security.measures)
 
 
-
 def security_text(security: Security | None) -> str:
     """A system's Art. 32 measures in one line, the same on the site and in the exports."""
     return "; ".join(security_phrases(security)) or NO_SECURITY
+
+
+def system_text(system: System) -> str:
+    """What the record says of a system: its measures, after "keeps nothing" if transient."""
+    measures = security_text(system.security)
+    return f"{TRANSIENT}; {measures}" if system.transient else measures
+
 
 def rights(activity: Activity) -> list[str]:
     """The data subjects' rights the activity's lawful bases give (Art. 15-22)."""

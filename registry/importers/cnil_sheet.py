@@ -237,6 +237,9 @@ class CnilFiche(IcoRow):
                 found = measures.setdefault(ident, {})
                 if text == "mesures non documentées":
                     continue
+                if index == 6 and text == cnil.TRANSIENT_FR:  # it keeps nothing
+                    self.draft.entities[("System", ident)]["stores"] = []
+                    continue
                 if index == 6:  # one measure in words per line
                     found.setdefault("measures", []).append(text)
                     continue
@@ -245,7 +248,12 @@ class CnilFiche(IcoRow):
                         key, value = _SECURITY_FR[phrase]
                         found[key] = value
                     elif phrase in _AUTH_FR:
-                        found["authentication"] = _AUTH_FR[phrase]
+                        # Several modes are written one after another: keep them all.
+                        modes = found.get("authentication", [])
+                        modes = [modes] if isinstance(modes, str) else modes
+                        if _AUTH_FR[phrase] not in modes:
+                            modes = [*modes, _AUTH_FR[phrase]]
+                        found["authentication"] = modes[0] if len(modes) == 1 else modes
                     else:
                         self.draft.report(
                             cell.where, phrase, f"not a recognised measure of {label!r}"

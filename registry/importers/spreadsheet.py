@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from registry.core import wording
-from registry.core.model import Activity, Retention
+from registry.core.model import Activity, Retention, retention_fields
 from registry.core.vocabulary import Art9Condition, LegalBasis, TransferMechanism, is_iso_country
 from registry.importers.draft import Draft, ImportFailure, match_key, organisation_key
 from registry.importers.grid import Grid, cell_text, lines, parse_date, read_grids
@@ -121,15 +121,43 @@ def _split_source(text: str) -> tuple[str, str | None]:
 
 
 def parse_retention(text: str) -> Retention | None:
-    """``P10Y after end of care (source)``, or ``10 years``, or ``10 ans à compter de : x``."""
+    """``P10Y after end of care (source)``, ``until account deletion``, ``indefinite: why``
+    or a vague phrase (``provider default``, kept for RET-005 to warn about) as ropa writes
+    them; ``10 years``; the CNIL's ``10 ans à compter de : x``, ``jusqu'à : x`` and
+    ``durée illimitée : raison``. None for anything else (reported by the caller)."""
     rest, source = _split_source(text.strip())
-    match = re.fullmatch(r"(P[0-9YMWDTHS]+)(?: after (.+))?", rest)
-    if match:
+    fields = _french_retention(rest)
+    if fields is None:
         try:
-            return Retention(period=match[1], after=match[2], source=source)
+            fields = retention_fields(rest)
         except ValueError:
-            return None
-    match = re.fullmatch(r"(?P<periods>.+?)(?: (?:after|à compter de :?) (?P<after>.+))?", rest)
+            fields = _retention_in_words(rest)
+    if fields is None:
+        return None
+    try:
+        return Retention.model_validate(fields | ({"source": source} if source else {}))
+    except ValueError:
+        return None
+
+
+def _french_retention(text: str) -> dict[str, Any] | None:
+    until = re.fullmatch(r"jusqu['’](?:à|a)\s*:?\s*(.+)", text, re.IGNORECASE)
+    if until:
+        return {"until": until[1].strip()}
+    endless = re.fullmatch(
+        r"(?:(?:durée|conservation) illimitée|sans limitation de durée|indéfiniment)"
+        r"(?:\s*:\s*(.+))?",
+        text,
+        re.IGNORECASE,
+    )
+    if endless:
+        return {"indefinite": True} | ({"justification": endless[1]} if endless[1] else {})
+    return None
+
+
+def _retention_in_words(text: str) -> dict[str, Any] | None:
+    """``10 years after leaving``, ``10 ans et 6 mois à compter de : la fin``."""
+    match = re.fullmatch(r"(?P<periods>.+?)(?: (?:after|à compter de :?) (?P<after>.+))?", text)
     if not match:
         return None
     period = ""
@@ -141,10 +169,7 @@ def parse_retention(text: str) -> Retention | None:
         if unit is None:
             return None
         period += f"{amount[1]}{unit}"
-    try:
-        return Retention(period="P" + period, after=match["after"], source=source)
-    except ValueError:
-        return None
+    return {"period": "P" + period} | ({"after": match["after"]} if match["after"] else {})
 
 
 def parse_contact(line: str) -> dict[str, Any]:
@@ -458,8 +483,11 @@ class IcoRow(RowReader):
             ident = self._system(name, security.where)
             if ident not in systems:
                 systems.append(ident)
-            parsed = _parse_security(rest)
             system = self.draft.entities[("System", ident)]
+            if rest == wording.TRANSIENT or rest.startswith(wording.TRANSIENT + "; "):
+                system["stores"] = []  # the record's "keeps nothing": a transient system
+                rest = rest.removeprefix(wording.TRANSIENT).removeprefix("; ")
+            parsed = _parse_security(rest) if rest else None
             if parsed is not None and system.get("security", parsed) != parsed:
                 self.draft.report(
                     security.where, line, f"conflicts with {name}'s measures given earlier"
@@ -640,13 +668,16 @@ def _parse_security(text: str) -> dict[str, Any] | None:
     auth = {v: k for k, v in wording.AUTHENTICATION_PHRASES.items()}
     result: dict[str, Any] = {}
     measures = []
+    modes: list[str] = []
     for phrase in (p.strip() for p in text.split("; ")):
         if phrase in phrases and phrases[phrase][0] not in result:
             result[phrases[phrase][0]] = phrases[phrase][1]
-        elif phrase in auth and "authentication" not in result:
-            result["authentication"] = auth[phrase]
+        elif phrase in auth and auth[phrase] not in modes:
+            modes.append(auth[phrase])
         elif phrase:
             measures.append(phrase)
+    if modes:  # one mode as a value, several as the list ropa writes them from
+        result["authentication"] = modes[0] if len(modes) == 1 else modes
     if measures:
         result["measures"] = measures
     return result

@@ -122,6 +122,10 @@ AUTH_FR = {
     "shared": "comptes partagés",
     "none": "aucune authentification",
 }
+# Retention written as an event or with no end, and a system that keeps nothing.
+UNTIL_FR = "jusqu'à :"
+INDEFINITE_FR = "durée illimitée"
+TRANSIENT_FR = "ne conserve aucune donnée (transitoire)"
 HEADER_COLUMNS = ["", "Nom", "Adresse", "Courriel", "Téléphone"]
 LIST_COLUMNS = [
     "N° / Référence",

@@ -293,8 +293,8 @@ def arriving_without_retention(ctx: RuleContext) -> Iterator[Finding]:
         system = inv.systems.get(flow.to)
         if system is None:
             continue  # an organisation keeps data under its own record
-        if not system.stores and "stores" in system.model_fields_set:
-            continue  # declared transient: it keeps nothing
+        if system.transient:
+            continue  # it keeps nothing
         stored = [s.category for s in system.stores]
         for index, category in enumerate(flow.data_categories):
             if not inv.covers(stored, category):
@@ -316,7 +316,8 @@ def art32_shortfalls(security: Security | None) -> list[str]:
     missing = []
     if not (security and security.encryption_at_rest):
         missing.append("encryption at rest")
-    if not (security and security.authentication is Authentication.individual):
+    # Every way in must be an individual account: a public area beside them is a gap.
+    if not (security and security.weakest_authentication is Authentication.individual):
         missing.append("individual authentication")
     if not (security and security.monitoring):
         missing.append("monitoring")

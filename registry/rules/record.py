@@ -110,11 +110,17 @@ def recipients(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("R30-007", "activity-retention", E, "Art. 30(1)(f), 5(1)(e)")
 def activity_retention(ctx: RuleContext) -> Iterator[Finding]:
-    """A data category of an activity has no retention period.
+    """A data category of an activity has no retention.
 
-    Add an entry under `retention:` with the `category`, its `period` (ISO 8601,
-    e.g. `P10Y`), optionally `after` (the event it runs from) and its `source`.
-    A period set for a parent category covers its sub-categories.
+    Add an entry under `retention:` with the `category` and one of: its `period`
+    (ISO 8601, e.g. `P10Y`, optionally `after` the event it runs from), `until`
+    the event that ends it (`until: account deletion`), or `indefinite: true` with
+    its `justification`; and its `source`. A retention set for a parent category
+    covers its sub-categories.
+
+    Does not fire when the category (or a parent of it) has any retention entry,
+    however written: a vague one ("provider default") is RET-005's warning and an
+    unjustified indefinite one RET-004's error, so that "missing" keeps its meaning.
     """
     inv = ctx.inventory
     for activity in inv.activities.values():
@@ -123,7 +129,7 @@ def activity_retention(ctx: RuleContext) -> Iterator[Finding]:
             if not inv.covers(kept, category):
                 yield ctx.finding(
                     activity,
-                    f"activity {activity.id}: no retention period for category {category}",
+                    f"activity {activity.id}: no retention for category {category}",
                     "data_categories",
                     index,
                 )

@@ -39,22 +39,27 @@ def special_unencrypted(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("SEC-002", "exposed-without-authentication", E, "Art. 32(1)(b)")
 def exposed_without_authentication(ctx: RuleContext) -> Iterator[Finding]:
-    """An internet-exposed system has no authentication (or does not say).
+    """An internet-exposed system has no authentication (or does not say), in whole or in part.
 
     Put the system behind individual authentication (`authentication:
     individual`) or take it off the internet. Dedalus's server had a public area
     reachable without any.
+
+    A system is as open as its weakest entrance: with several modes
+    (`authentication: [none, shared]`, an unauthenticated public area beside
+    shared accounts) it is judged by the weakest, here `none`.
+
+    Does not fire when every way in asks for an account (individual or shared;
+    shared accounts are SEC-003's), nor when the system is not exposed to the
+    internet: the breach of Art. 32(1)(b) this rule catches is anyone on the
+    internet reading the data.
     """
     for system in ctx.inventory.systems.values():
         security = system.security
         if (
             security
             and security.internet_exposed
-            and security.authentication
-            in (
-                None,
-                Authentication.none,
-            )
+            and security.weakest_authentication in (None, Authentication.none)
         ):
             yield ctx.finding(
                 system,
@@ -70,12 +75,20 @@ def shared_accounts(ctx: RuleContext) -> Iterator[Finding]:
 
     Shared accounts make access untraceable. Give each person an individual
     account (`authentication: individual`).
+
+    Fires whenever `shared` is among the system's modes, even beside a weaker one
+    (`[none, shared]`): the public area is SEC-002's finding, the shared accounts
+    are a second, separate gap with its own fix (Art. 32(4): each person acting
+    under the controller's authority must be identifiable).
+
+    Does not fire when the system declares it stores nothing (`stores: []`) or
+    stores nothing yet: accounts to a system holding no personal data expose none.
     """
     for system in ctx.inventory.systems.values():
         if (
             system.stores
             and system.security
-            and system.security.authentication is (Authentication.shared)
+            and Authentication.shared in system.security.authentications
         ):
             yield ctx.finding(
                 system,

@@ -128,6 +128,10 @@ def sec001_fires(result: CheckResult) -> None:
     assert [f.entity for f in of_rule(result, "SEC-001")] == ["System:portal"]
 
 
+def _says(result: CheckResult, code: str, text: str) -> None:
+    assert any(text in f.message for f in of_rule(result, code)), of_rule(result, code)
+
+
 TRIGGERS = [
     trigger(
         "TRF-101",
@@ -166,6 +170,15 @@ TRIGGERS = [
         Edit(PORTAL, "encryption_at_rest: true", "encryption_at_rest: false"),
         entity="Flow:results-to-portal",
         at=f"{TO_PORTAL}:5:5",
+    ),
+    trigger(
+        "SEC-101",
+        "individual-accounts-beside-a-public-area-are-not-the-bar",
+        portal_declares_identity_only(),
+        Edit(PORTAL, "authentication: individual", "authentication: [individual, none]"),
+        entity="Flow:results-to-portal",
+        at=f"{TO_PORTAL}:5:5",
+        also=lambda r: _says(r, "SEC-101", "individual authentication"),
     ),
 ]
 

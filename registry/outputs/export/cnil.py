@@ -18,7 +18,7 @@ from functools import cache
 from registry.core.inventory import Inventory
 from registry.core.model import Activity, Retention
 from registry.core.record import ActivityRecord, Record, Transfer
-from registry.core.vocabulary import TransferMechanism
+from registry.core.vocabulary import TransferMechanism, vague_retention
 from registry.core.wording import NO_CONTRACT
 from registry.layouts.cnil import (
     ART9_FR,
@@ -27,6 +27,7 @@ from registry.layouts.cnil import (
     CATEGORY_LINES,
     FICHE_COLUMNS,
     HEADER_COLUMNS,
+    INDEFINITE_FR,
     LIST_COLUMNS,
     MECHANISM_FR,
     OTHER_LINE,
@@ -34,6 +35,8 @@ from registry.layouts.cnil import (
     SECURITY_FR,
     SECURITY_LINES,
     SENSITIVE_LINES,
+    TRANSIENT_FR,
+    UNTIL_FR,
 )
 from registry.outputs.export import derive
 from registry.outputs.export.table import Cell, Sheet
@@ -84,9 +87,17 @@ def duration_fr(period: str) -> str:
 
 
 def retention_fr(retention: Retention) -> str:
-    text = duration_fr(retention.period)
-    if retention.after:
-        text += f" à compter de : {retention.after}"
+    """``10 ans à compter de : x``, ``jusqu'à : x`` or ``durée illimitée : raison``; the
+    CNIL importer reads each back."""
+    if retention.period is not None:
+        text = duration_fr(retention.period)
+        if retention.after:
+            text += f" à compter de : {retention.after}"
+    elif retention.until is not None:
+        vague = vague_retention(retention.until)
+        text = retention.until if vague else f"{UNTIL_FR} {retention.until}"
+    else:
+        text = INDEFINITE_FR + (f" : {retention.justification}" if retention.justification else "")
     if retention.source:
         text += f" ({retention.source})"
     return text
@@ -135,8 +146,7 @@ def _security(entry: ActivityRecord) -> list[list[str]]:
         security = system.security
         phrases: list[list[str]] = [[] for _ in SECURITY_LINES]
         if security is not None:
-            if security.authentication is not None:
-                phrases[0].append(AUTH_FR[security.authentication.value])
+            phrases[0] += [AUTH_FR[a.value] for a in security.authentications]
             for name, index, yes, no in SECURITY_FR:
                 value = getattr(security, name)
                 if value is not None:
@@ -145,6 +155,8 @@ def _security(entry: ActivityRecord) -> list[list[str]]:
         for index, found in enumerate(phrases[:6]):
             if found:
                 lines[index].append(f"{system.name} : {', '.join(found)}")
+        if system.transient:
+            lines[6].append(f"{system.name} : {TRANSIENT_FR}")
         # Measures in words are sentences of their own: one per line.
         lines[6].extend(f"{system.name} : {measure}" for measure in phrases[6])
         if security is None:

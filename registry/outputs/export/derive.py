@@ -18,7 +18,7 @@ from registry.core.wording import (
     AUTHORISED_BY,
     DPIA_STATUS_WORDS,
     NO_CONTRACT,
-    security_text,
+    system_text,
 )
 
 
@@ -87,7 +87,7 @@ def contract_text(contract: Contract) -> str:
 
 
 def security_line(system: System) -> str:
-    return f"{system.name}: {security_text(system.security)}"
+    return f"{system.name}: {system_text(system)}"
 
 
 def location_line(system: System, inv: Inventory) -> str:

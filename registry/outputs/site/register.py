@@ -15,7 +15,7 @@ from registry.core.contracts import Cover
 from registry.core.inventory import Inventory
 from registry.core.model import Organisation, System
 from registry.core.record import ActivityRecord, Record, Transfer
-from registry.core.wording import security_text
+from registry.core.wording import system_text
 from registry.outputs.site.markup import lines, link, source_of, table, text
 
 CONTROLLER_COLUMNS = [
@@ -87,7 +87,7 @@ def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
 def security_cell(inv: Inventory, systems: Iterable[System], page: str) -> str:
     """Each system, linked, with its Art. 32 measures in the exports' words."""
     return joined(
-        ref(inv, "System", s.id, page) + ": " + text(security_text(s.security)) for s in systems
+        ref(inv, "System", s.id, page) + ": " + text(system_text(s)) for s in systems
     )
 
 

@@ -201,7 +201,12 @@ class _EntityPages:
                         ]
                         for s in e.stores
                     ],
-                    empty="It stores no personal data category.",
+                    empty=(
+                        "It keeps nothing (transient): data passes through it without being "
+                        "stored (`stores: []`)."
+                        if e.transient
+                        else "Not documented yet (no `stores:`)."
+                    ),
                 )
             )
             out.append("## Flows in and out\n")
