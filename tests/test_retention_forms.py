@@ -210,6 +210,7 @@ def test_vagueness() -> None:
         "?",
         "tant que nécessaire",
         "à définir",
+        "No retention or erasure policy",  # what Fides writes on a dataset by default
     ]:
         assert vague_retention(text), text
     for text in [
@@ -366,6 +367,9 @@ def test_french_retention_words() -> None:
         Retention(indefinite=True, justification="archives publiques", source="Code du patrimoine")
     )
     assert parse_retention("forever") is None
+    assert parse_retention("No retention or erasure policy") == Retention(
+        until="No retention or erasure policy"
+    )  # Fides's default: imported, and RET-005 warns
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
@@ -404,3 +408,15 @@ def test_the_cnil_export_round_trips_the_new_forms(tmp_path: Path, fmt: str) -> 
     assert proxy.transient
     assert proxy.security.authentications == (Authentication.none, Authentication.shared)
     assert export_register(Record(imported, AS_OF), fmt=fmt, template="cnil") == first
+
+
+def test_the_site_says_a_transient_system_keeps_nothing(tmp_path: Path) -> None:
+    from registry.outputs.site.pages import build_site
+
+    inv = load_inventory(write_inventory(tmp_path, PROXY))
+    site = build_site(check(inv, AS_OF), draw=lambda inv, view, page: "")
+    page = site.pages["systems/edge-proxy.md"].body
+    assert "It keeps nothing (transient)" in page
+    assert "no authentication; shared accounts" in page
+    register = "\n".join(p.body for name, p in site.pages.items() if "register" in name)
+    assert "keeps nothing &#40;transient&#41;; no authentication; shared accounts" in register

@@ -237,13 +237,12 @@ class Retention(Part):
             raise PydanticCustomError("missing", f"no retention given: {_RETENTION_HELP}")
         if len(given) > 1:
             hint = (
-                ": to count a period from an event, write `period: P3Y` with "
-                f"`after: {self.until}`"
+                f" (to count a period from an event, write `period: …` with `after: {self.until}`)"
                 if given == ["period", "until"]
                 else ""
             )
             raise ValueError(
-                f"retention gives both `{given[0]}` and `{given[1]}`: keep one of `period`, "
+                f"retention gives both `{given[0]}` and `{given[1]}`; keep one of `period`, "
                 f"`until` and `indefinite`{hint}"
             )
         if self.after is not None and self.period is None:

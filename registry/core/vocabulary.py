@@ -174,6 +174,7 @@ _VAGUE_PART = re.compile(
     r"|no longer (?:necessary|needed|required|useful|relevant)"
     r"|\b(?:provider|vendor|supplier|platform|processor|service|tool)(?:'s|s'|s)?\s+default"
     r"|\bdefault\s+(?:settings?|retention|period|policy|configuration|duration|values?)\b"
+    r"|no (?:retention|erasure)(?: or erasure)? policy"  # Fides's default dataset text
     r"|tant que (?:n[ée]cessaire|utile|besoin)"
     r"|par d[ée]faut"
 )

@@ -61,9 +61,11 @@ def exposed_without_authentication(ctx: RuleContext) -> Iterator[Finding]:
             and security.internet_exposed
             and security.weakest_authentication in (None, Authentication.none)
         ):
+            modes = security.authentications
+            part = f" to part of it (authentication: {', '.join(modes)})" if len(modes) > 1 else ""
             yield ctx.finding(
                 system,
-                f"system {system.id} is reachable from the internet without authentication",
+                f"system {system.id} is reachable from the internet without authentication{part}",
                 "security",
                 "authentication",
             )
