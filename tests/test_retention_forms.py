@@ -420,3 +420,27 @@ def test_the_site_says_a_transient_system_keeps_nothing(tmp_path: Path) -> None:
     assert "no authentication; shared accounts" in page
     register = "\n".join(p.body for name, p in site.pages.items() if "register" in name)
     assert "keeps nothing &#40;transient&#41;; no authentication; shared accounts" in register
+
+
+def test_trace_and_impact_say_a_transient_system_keeps_nothing(tmp_path: Path) -> None:
+    from registry.lineage.impact import impact
+    from registry.lineage.trace import trace
+
+    files = PROXY | {
+        "flow.yaml": """
+            kind: Flow
+            id: sign-up
+            activity: orders
+            from: customers
+            to: edge-proxy
+            data_categories: [identity]
+            encrypted_in_transit: true
+        """
+    }
+    inv = load_inventory(write_inventory(tmp_path, files))
+    assert inv.problems == []
+    [category] = impact(Record(inv, AS_OF), "edge-proxy")["categories"]
+    assert category["retention"] == "keeps nothing (transient)"
+    steps = [step for route in trace(inv, "identity")["routes"] for step in route["steps"]]
+    proxy = [s for s in steps if s["id"] == "edge-proxy"]
+    assert proxy and all(s["retention"] == ["keeps nothing (transient)"] for s in proxy)

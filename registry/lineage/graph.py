@@ -71,6 +71,7 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
             third_country=bool(country and lists.is_third_country(country)),
             needs_mechanism=bool(country and lists.needs_mechanism(country)),
             stores={s.category: (str(s.retention) if s.retention else None) for s in system.stores},
+            transient=system.transient,
             special=sorted({s.category for s in system.stores if inv.special_of(s.category)}),
             security=security,
             temporary=system.temporary,
