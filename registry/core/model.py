@@ -278,10 +278,42 @@ class Dpia(Part):
     status: Literal["not_required", "planned", "in_progress", "completed"] | None = None
 
 
+def _distinct(values: list[Any]) -> list[Any]:
+    repeated = sorted({str(v) for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} listed more than once")
+    return values
+
+
 class Transfer(Part):
-    mechanism: TransferMechanism
+    """The Chapter V ground of a flow leaving the EEA: one mechanism, or several relied on
+    together (``[dpf, sccs]``: DPF certification, with SCCs signed as well)."""
+
+    mechanism: (
+        TransferMechanism
+        | Annotated[list[TransferMechanism], Field(min_length=1), AfterValidator(_distinct)]
+    )
     reference: Text | None = None
     country: Country | None = None
+
+    @property
+    def mechanisms(self) -> tuple[TransferMechanism, ...]:
+        """Every mechanism written, in the order written."""
+        return tuple(self.mechanism) if isinstance(self.mechanism, list) else (self.mechanism,)
+
+
+class Dpf(Part):
+    """Certification under the EU-US Data Privacy Framework (Commission decision (EU)
+    2023/1795), as read on the DPF List: the US adequacy decision covers only certified
+    organisations, from their certification until they leave the List."""
+
+    since: StrictDate = Field(description="date of (original) certification on the DPF List")
+    verified: StrictDate | None = Field(None, description="when the DPF List was last checked")
+    withdrawn: StrictDate | None = Field(None, description="when it left the DPF List")
+    reference: Url = Field(description="its entry on the DPF List")
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.since <= on and (self.withdrawn is None or on < self.withdrawn)
 
 
 class Scope(Part):
@@ -327,6 +359,7 @@ class Organisation(Entity):
     identifiers: list[Text] = Field(
         default_factory=list, description="hostnames or dataset URIs of its services, globs"
     )
+    dpf: Dpf | None = Field(None, description="its EU-US Data Privacy Framework certification")
 
 
 class DataCategory(Entity):
@@ -354,7 +387,15 @@ class System(Entity):
     operator: Id | None = Field(
         None, description="the organisation that runs it: a processor if not the controller"
     )
-    country: Country | None = Field(None, description="hosting country")
+    country: (
+        Country | Annotated[list[Country], Field(min_length=1), AfterValidator(_distinct)] | None
+    ) = Field(None, description="hosting country, or every country it is hosted in")
+    regions: list[Text] = Field(default_factory=list, description="cloud regions, for the reader")
+    accessed_from: list[Country] = Field(
+        default_factory=list,
+        description="countries it is reached from without being hosted there "
+        "(remote support, administration)",
+    )
     stores: list[Stored] = Field(default_factory=list)
     security: Security | None = None
     temporary: StrictBool = False
@@ -369,6 +410,13 @@ class System(Entity):
         "stores.category": ("DataCategory",),
         "stores.subjects": ("DataSubject",),
     }
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """The hosting countries written (none when it has no `country`)."""
+        if isinstance(self.country, list):
+            return tuple(self.country)
+        return (self.country,) if self.country else ()
 
 
 class Activity(Entity):

@@ -128,11 +128,32 @@ def sec001_fires(result: CheckResult) -> None:
     assert [f.entity for f in of_rule(result, "SEC-001")] == ["System:portal"]
 
 
+# The first importer hosts its dashboards in Germany and the US.
+DE_AND_US = Edit("systems/abroad.yaml", "country: US", "country: [DE, US]")
+
+
+def archive_run_by_the_importer_in(country: str) -> Edit:
+    """The Indian archive replaced by the importer's own archive in ``country``."""
+    return Edit(
+        "systems/abroad.yaml",
+        "operator: in-warehouse\ncountry: IN",
+        f"operator: us-analytics\ncountry: {country}",
+    )
+
+
 TRIGGERS = [
     trigger(
         "TRF-101",
         "onward-transfer-to-india-without-mechanism",
         *ONWARD,
+        entity="Flow:results-to-us",
+        at="flows/abroad.yaml:5:5",
+    ),
+    trigger(
+        "TRF-101",
+        "importer-hosted-in-germany-and-the-us",  # leaves from the German part, on to India
+        *ONWARD,
+        DE_AND_US,
         entity="Flow:results-to-us",
         at="flows/abroad.yaml:5:5",
     ),
@@ -170,6 +191,13 @@ TRIGGERS = [
 ]
 
 NEAR_MISSES = [
+    near_miss(
+        "TRF-101",
+        "onward-move-inside-the-importer",  # its own US archive: not an onward transfer
+        *ONWARD,
+        DE_AND_US,
+        archive_run_by_the_importer_in("US"),
+    ),
     near_miss(
         "TRF-101",
         "onward-transfer-under-its-own-sccs",
