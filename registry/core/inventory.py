@@ -34,6 +34,8 @@ from registry.core.loader import (
 )
 from registry.core.model import (
     KINDS,
+    ONE,
+    SEVERAL,
     Activity,
     Contract,
     DataCategory,
@@ -339,6 +341,11 @@ def _walk(node: Any, loc: tuple, *, at_key: bool = False) -> tuple[Position, boo
     return pos, True
 
 
+def _field_path(loc: tuple) -> tuple:
+    """A pydantic error location as a path into the YAML (union tags left out)."""
+    return tuple(p for p in loc if p not in (ONE, SEVERAL))
+
+
 def _message(error: dict) -> tuple[Rule, str]:
     """Pydantic error → (schema rule, message naming the field)."""
     loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
@@ -389,6 +396,7 @@ class _Builder:
             entity = KINDS[kind].model_validate(body)
         except ValidationError as error:
             for item in error.errors(include_url=False, include_input=False):
+                item["loc"] = _field_path(item["loc"])
                 rule, message = _message(item)
                 pos, _ = _walk(body, item["loc"], at_key=item["type"] == "extra_forbidden")
                 inv.problems.append(rule.finding(message, pos, kind=kind, ident=label))

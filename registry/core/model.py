@@ -19,10 +19,12 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
     StrictBool,
     StrictInt,
+    Tag,
     model_validator,
 )
 
@@ -143,6 +145,34 @@ Duration = Annotated[
 ]
 Url = Annotated[str, Field(max_length=2_000), AfterValidator(_check_url)]
 Email = Annotated[str, Field(max_length=320, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")]
+def _distinct(values: list[Any]) -> list[Any]:
+    repeated = sorted({str(v) for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} listed more than once")
+    return values
+
+
+# Union tags of a field written as one value or a list: the YAML's shape picks the branch,
+# so an error names only the form written (the loader leaves the tags out of locations).
+ONE, SEVERAL = "one", "several"
+
+
+def _one_or_several(item: Any) -> Any:
+    """One value, or a non-empty list of distinct values."""
+    return Annotated[
+        Annotated[item, Tag(ONE)]
+        | Annotated[
+            list[item],
+            Field(min_length=1, json_schema_extra={"uniqueItems": True}),
+            AfterValidator(_distinct),
+            Tag(SEVERAL),
+        ],
+        Discriminator(lambda value: SEVERAL if isinstance(value, list) else ONE),
+    ]
+
+
+Countries = _one_or_several(Country)
+Mechanisms = _one_or_several(TransferMechanism)
 StrictDate = Annotated[
     dt.date,
     BeforeValidator(lambda v: _date_from_yaml(v)),
@@ -278,21 +308,11 @@ class Dpia(Part):
     status: Literal["not_required", "planned", "in_progress", "completed"] | None = None
 
 
-def _distinct(values: list[Any]) -> list[Any]:
-    repeated = sorted({str(v) for v in values if values.count(v) > 1})
-    if repeated:
-        raise ValueError(f"{', '.join(repeated)} listed more than once")
-    return values
-
-
 class Transfer(Part):
     """The Chapter V ground of a flow leaving the EEA: one mechanism, or several relied on
     together (``[dpf, sccs]``: DPF certification, with SCCs signed as well)."""
 
-    mechanism: (
-        TransferMechanism
-        | Annotated[list[TransferMechanism], Field(min_length=1), AfterValidator(_distinct)]
-    )
+    mechanism: Mechanisms
     reference: Text | None = None
     country: Country | None = None
 
@@ -387,9 +407,9 @@ class System(Entity):
     operator: Id | None = Field(
         None, description="the organisation that runs it: a processor if not the controller"
     )
-    country: (
-        Country | Annotated[list[Country], Field(min_length=1), AfterValidator(_distinct)] | None
-    ) = Field(None, description="hosting country, or every country it is hosted in")
+    country: Countries | None = Field(
+        None, description="hosting country, or every country it is hosted in"
+    )
     regions: list[Text] = Field(default_factory=list, description="cloud regions, for the reader")
     accessed_from: list[Country] = Field(
         default_factory=list,

@@ -53,6 +53,14 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
 
     Anti-pattern: `lis → crm-us` (SCCs) → `analytics-in` (India, no `transfer:`).
     Best practice: the `crm-us → analytics-in` flow names its own SCCs.
+
+    A system hosted in several countries (`country: [DE, US]`) is judged on each:
+    data leaves the EEA from its German part, and reaches the US on it.
+
+    Does not fire when the onward hop declares a mechanism, goes to a country with
+    full adequacy, or moves the data inside one importer (the same operator, into
+    no country it is not already hosted in): Art. 44 asks for a safeguard at each
+    transfer, and there is none within one organisation and country.
     """
     inv = ctx.inventory
     lists = countries()

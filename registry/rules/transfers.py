@@ -245,11 +245,11 @@ def dpf_verification_stale(ctx: RuleContext) -> Iterator[Finding]:
 def third_country_access(ctx: RuleContext) -> Iterator[Finding]:
     """A system is reached from a third country without adequacy, and no mechanism covers it.
 
-    Remote access from outside the EEA (support, administration) to data hosted
-    inside it is a transfer (EDPB guidelines 05/2021 on the interplay of Art. 3 and
-    Chapter V): a system's `accessed_from`, and its operator's own country when that
-    operator is established outside the EEA and runs the system for another
-    controller. Cover it with a flow into the system that declares `transfer:`
+    Remote access from a third country (support, administration) to data hosted
+    elsewhere, typically in the EEA, is a transfer (EDPB guidelines 05/2021 on the
+    interplay of Art. 3 and Chapter V): a system's `accessed_from`, and its
+    operator's own country when that operator is established outside the EEA and
+    runs the system for another controller. Cover it with a flow into the system that declares `transfer:`
     (`mechanism: sccs`, or `dpf` for a certified US operator; with `country:` it
     covers that country only), or remove the access. A warning: the register
     cannot tell whether the access is made, nor whether personal data are reached.
