@@ -145,6 +145,8 @@ Duration = Annotated[
 ]
 Url = Annotated[str, Field(max_length=2_000), AfterValidator(_check_url)]
 Email = Annotated[str, Field(max_length=320, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")]
+
+
 def _distinct(values: list[Any]) -> list[Any]:
     repeated = sorted({str(v) for v in values if values.count(v) > 1})
     if repeated:

@@ -158,7 +158,8 @@ def dpf_not_certified(ctx: RuleContext) -> Iterator[Finding]:
     Does not fire when the flow lists another safeguard beside `adequacy`/`dpf`
     (`[dpf, sccs]`): the transfer stands on it whatever the certification; nor for
     a destination in the EEA or with full adequacy, where no mechanism is needed.
-    A `dpf` declared for access to an EEA-hosted system is judged by TRF-006.
+    A `dpf` on a flow into an EEA-hosted system, for access from the US, is judged
+    here when the transfer names `country: US`, else by TRF-006 (a warning).
     """
     inv = ctx.inventory
     lists = countries()
@@ -166,7 +167,7 @@ def dpf_not_certified(ctx: RuleContext) -> Iterator[Finding]:
         transfer = flow.transfer
         if transfer is None or _other_safeguard(transfer):
             continue
-        claimed = _ADEQUACY & set(transfer.mechanisms)
+        claimed = _ADEQUACY & set(transfer.mechanisms)  # all of them: nothing else is listed
         destinations = _destinations(inv, flow)
         problems = []
         if US in destinations:
@@ -249,10 +250,11 @@ def third_country_access(ctx: RuleContext) -> Iterator[Finding]:
     elsewhere, typically in the EEA, is a transfer (EDPB guidelines 05/2021 on the
     interplay of Art. 3 and Chapter V): a system's `accessed_from`, and its
     operator's own country when that operator is established outside the EEA and
-    runs the system for another controller. Cover it with a flow into the system that declares `transfer:`
-    (`mechanism: sccs`, or `dpf` for a certified US operator; with `country:` it
-    covers that country only), or remove the access. A warning: the register
-    cannot tell whether the access is made, nor whether personal data are reached.
+    runs the system for another controller. Cover it with a flow into the system
+    that declares `transfer:` (`mechanism: sccs`, or `dpf` for a certified US
+    operator; with `country:` it covers that country only), or remove the access.
+    A warning: the register cannot tell whether the access is made, nor whether
+    personal data are reached.
 
     Does not fire for access from the EEA or from a country with a full adequacy
     decision (e.g. CH, GB; Japan's decision is partial, so claim `adequacy` there);
@@ -261,7 +263,9 @@ def third_country_access(ctx: RuleContext) -> Iterator[Finding]:
     reaches its own data: no exporter and importer, so no transfer); nor when a
     flow into the system declares a mechanism that holds for that country
     (an `adequacy`/`dpf` alone holds for the US only if the operator is
-    certified, TRF-004's test).
+    certified, TRF-004's test), or one that names the country
+    (`transfer: {mechanism: dpf, country: US}`: TRF-002 and TRF-004 then judge the
+    claim, as an error where it fails).
     """
     inv = ctx.inventory
     lists = countries()
@@ -298,8 +302,8 @@ def _access_covered(ctx: RuleContext, system: System, country: str) -> bool:
         transfer = flow.transfer
         if transfer is None or transfer.country not in (None, country):
             continue
-        if _other_safeguard(transfer):
-            return True
+        if transfer.country == country or _other_safeguard(transfer):
+            return True  # named for this country: TRF-002/TRF-004 judge the claim itself
         if country == US:
             if _certification_problem(inv, system.operator, ctx.as_of) is None:
                 return True

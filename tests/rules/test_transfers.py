@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from registry.pipeline.check import CheckResult
-from tests.builder import Edit, near_miss, of_rule, trigger
+from tests.builder import Edit, assert_no_finding, near_miss, of_rule, trigger
 
 LIS = "systems/lis.yaml"
 INTAKE = "flows/sample-intake.yaml"
@@ -150,6 +150,19 @@ TRIGGERS = [
         intake_transfer("adequacy"),
         entity="Flow:sample-intake",
         at=f"{INTAKE}:9:23",
+    ),
+    trigger(
+        "TRF-004",
+        "dpf-named-for-us-access-to-an-uncertified-operator",  # an error, not also TRF-006
+        vendor_in("US"),
+        Edit(
+            INTAKE,
+            "contract: lis-dpa",
+            "contract: lis-dpa\ntransfer: {mechanism: dpf, country: US}",
+        ),
+        entity="Flow:sample-intake",
+        at=f"{INTAKE}:9:23",
+        also=lambda result: assert_no_finding(result, "TRF-006"),
     ),
     trigger(
         "TRF-004",
