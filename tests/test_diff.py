@@ -275,6 +275,30 @@ def test_transfer_mechanism_removed(repo, capsys):
     ]
 
 
+def test_transfer_mechanisms_removed(repo, capsys):
+    edit(repo, "activities.yaml", "contract: dpa-cloudsafe\n",
+         "contract: dpa-cloudsafe\ntransfer: {mechanism: [dpf, sccs]}\n")  # fmt: skip
+    commit(repo)
+    edit(repo, "activities.yaml", "transfer: {mechanism: [dpf, sccs]}\n", "")
+    commit(repo)
+    assert risks(json_diff(capsys, "HEAD~1")) == [
+        ("third-country", "flow lis-to-backup: transfer mechanisms dpf, sccs removed"),
+    ]
+
+
+def test_access_from_a_third_country_is_a_new_country(repo, capsys):
+    """The German backup is now supported from India: data reaches India."""
+    edit(repo, "systems.yaml", "country: DE\n", "country: DE\naccessed_from: [IN]\n")
+    commit(repo)
+    assert risks(json_diff(capsys, "HEAD~1")) == [
+        (
+            "third-country",
+            "data now reaches IN, outside the EEA, without a full adequacy decision "
+            "(system backup)",
+        ),
+    ]
+
+
 def test_findings_introduced_and_fixed(repo, capsys):
     edit(repo, "activities.yaml", "type: batch", "type: migration")  # SEC-005
     commit(repo)

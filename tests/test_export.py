@@ -243,6 +243,7 @@ def test_full_json_validates_against_the_shipped_schema(inventory):
     assert flows["results-mail"]["derived"] == {
         "from_country": "FR",
         "to_country": "US",
+        "to_countries": ["US"],
         "processor": "cloudsend",
         "third_country": True,
     }

@@ -34,6 +34,8 @@ from registry.core.loader import (
 )
 from registry.core.model import (
     KINDS,
+    ONE,
+    SEVERAL,
     Activity,
     Contract,
     DataCategory,
@@ -56,7 +58,7 @@ from registry.core.schema_rules import (
     UNKNOWN_KIND,
     YAML_UNREADABLE,
 )
-from registry.core.vocabulary import SpecialCategory
+from registry.core.vocabulary import SpecialCategory, countries
 
 
 @dataclass
@@ -209,17 +211,65 @@ class Inventory:
             return ident
         return None
 
-    def country_of(self, ident: str) -> str | None:
-        """Where a flow end is: the system's hosting country, else its operator's."""
+    def countries_of(self, ident: str) -> tuple[str, ...]:
+        """Where a flow end is: every hosting country of a system (else its operator's
+        country), an organisation's country; empty when not known."""
         if ident in self.systems:
             system = self.systems[ident]
             if system.country:
-                return system.country
+                return system.countries
             operator = self.organisations.get(system.operator or "")
-            return operator.country if operator else None
+            return (operator.country,) if operator and operator.country else ()
         if ident in self.organisations:
-            return self.organisations[ident].country
+            country = self.organisations[ident].country
+            return (country,) if country else ()
+        return ()
+
+    def country_of(self, ident: str) -> str | None:
+        """Where a flow end is: the first of :meth:`countries_of`, the one written first."""
+        found = self.countries_of(ident)
+        return found[0] if found else None
+
+    def access_countries(self, ident: str, activity: Activity | None = None) -> tuple[str, ...]:
+        """Third countries a system's data is reached from without being hosted there.
+
+        Its `accessed_from`, and the country of its operator when that operator is
+        established outside the EEA and acts for another controller (EDPB guidelines
+        05/2021: a processor's access from its home country is a transfer; a controller
+        reaching its own system is not one) — for ``activity`` if given, else for any
+        activity using the system. Sorted; hosting countries left out (flows into them
+        are judged as transfers already).
+        """
+        system = self.systems.get(ident)
+        if system is None:
+            return ()
+        found = set(system.accessed_from)
+        operator = self.organisations.get(system.operator or "")
+        users = (activity,) if activity is not None else self.activities_by_system.get(ident, ())
+        if (
+            operator is not None
+            and operator.country
+            and any(operator.id not in self.controllers_of(a) for a in users)
+        ):
+            found.add(operator.country)
+        lists = countries()
+        hosting = self.countries_of(ident)
+        return tuple(sorted(c for c in found if lists.is_third_country(c) and c not in hosting))
+
+    def transfer_into(self, ident: str, country: str) -> Flow | None:
+        """The first flow (by id) into ``ident`` whose `transfer:` applies to ``country``
+        (it names that country, or none)."""
+        for flow in sorted(self.flows_into.get(ident, ()), key=lambda f: f.id):
+            if flow.transfer is not None and flow.transfer.country in (None, country):
+                return flow
         return None
+
+    @cached_property
+    def flows_into(self) -> dict[str, list[Flow]]:
+        result: dict[str, list[Flow]] = {}
+        for flow in self.flows.values():
+            result.setdefault(flow.to, []).append(flow)
+        return result
 
     def controllers_of(self, activity: Activity) -> set[str]:
         result = set(activity.joint_controllers)
@@ -291,6 +341,11 @@ def _walk(node: Any, loc: tuple, *, at_key: bool = False) -> tuple[Position, boo
     return pos, True
 
 
+def _field_path(loc: tuple) -> tuple:
+    """A pydantic error location as a path into the YAML (union tags left out)."""
+    return tuple(p for p in loc if p not in (ONE, SEVERAL))
+
+
 def _message(error: dict) -> tuple[Rule, str]:
     """Pydantic error → (schema rule, message naming the field)."""
     loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
@@ -343,6 +398,7 @@ class _Builder:
             entity = KINDS[kind].model_validate(body)
         except ValidationError as error:
             for item in error.errors(include_url=False, include_input=False):
+                item["loc"] = _field_path(item["loc"])
                 rule, message = _message(item)
                 pos, _ = _walk(body, item["loc"], at_key=item["type"] == "extra_forbidden")
                 inv.problems.append(rule.finding(message, pos, kind=kind, ident=label))

@@ -19,10 +19,12 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
     StrictBool,
     StrictInt,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
@@ -147,6 +149,36 @@ Duration = Annotated[
 ]
 Url = Annotated[str, Field(max_length=2_000), AfterValidator(_check_url)]
 Email = Annotated[str, Field(max_length=320, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")]
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    repeated = sorted({str(v) for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} listed more than once")
+    return values
+
+
+# Union tags of a field written as one value or a list: the YAML's shape picks the branch,
+# so an error names only the form written (the loader leaves the tags out of locations).
+ONE, SEVERAL = "one", "several"
+
+
+def _one_or_several(item: Any) -> Any:
+    """One value, or a non-empty list of distinct values."""
+    return Annotated[
+        Annotated[item, Tag(ONE)]
+        | Annotated[
+            list[item],
+            Field(min_length=1, json_schema_extra={"uniqueItems": True}),
+            AfterValidator(_distinct),
+            Tag(SEVERAL),
+        ],
+        Discriminator(lambda value: SEVERAL if isinstance(value, list) else ONE),
+    ]
+
+
+Countries = _one_or_several(Country)
+Mechanisms = _one_or_several(TransferMechanism)
 StrictDate = Annotated[
     dt.date,
     BeforeValidator(lambda v: _date_from_yaml(v)),
@@ -390,9 +422,31 @@ class Dpia(Part):
 
 
 class Transfer(Part):
-    mechanism: TransferMechanism
+    """The Chapter V ground of a flow leaving the EEA: one mechanism, or several relied on
+    together (``[dpf, sccs]``: DPF certification, with SCCs signed as well)."""
+
+    mechanism: Mechanisms
     reference: Text | None = None
     country: Country | None = None
+
+    @property
+    def mechanisms(self) -> tuple[TransferMechanism, ...]:
+        """Every mechanism written, in the order written."""
+        return tuple(self.mechanism) if isinstance(self.mechanism, list) else (self.mechanism,)
+
+
+class Dpf(Part):
+    """Certification under the EU-US Data Privacy Framework (Commission decision (EU)
+    2023/1795), as read on the DPF List: the US adequacy decision covers only certified
+    organisations, from their certification until they leave the List."""
+
+    since: StrictDate = Field(description="date of (original) certification on the DPF List")
+    verified: StrictDate | None = Field(None, description="when the DPF List was last checked")
+    withdrawn: StrictDate | None = Field(None, description="when it left the DPF List")
+    reference: Url = Field(description="its entry on the DPF List")
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.since <= on and (self.withdrawn is None or on < self.withdrawn)
 
 
 class Scope(Part):
@@ -438,6 +492,7 @@ class Organisation(Entity):
     identifiers: list[Text] = Field(
         default_factory=list, description="hostnames or dataset URIs of its services, globs"
     )
+    dpf: Dpf | None = Field(None, description="its EU-US Data Privacy Framework certification")
 
 
 class DataCategory(Entity):
@@ -465,7 +520,15 @@ class System(Entity):
     operator: Id | None = Field(
         None, description="the organisation that runs it: a processor if not the controller"
     )
-    country: Country | None = Field(None, description="hosting country")
+    country: Countries | None = Field(
+        None, description="hosting country, or every country it is hosted in"
+    )
+    regions: list[Text] = Field(default_factory=list, description="cloud regions, for the reader")
+    accessed_from: list[Country] = Field(
+        default_factory=list,
+        description="countries it is reached from without being hosted there "
+        "(remote support, administration)",
+    )
     stores: list[Stored] = Field(default_factory=list)
     security: Security | None = None
     temporary: StrictBool = False
@@ -486,6 +549,13 @@ class System(Entity):
         """Declared to keep nothing (`stores: []`): data only passes through it. Leaving
         `stores` out means not documented, which is not the same."""
         return not self.stores and "stores" in self.model_fields_set
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """The hosting countries written (none when it has no `country`)."""
+        if isinstance(self.country, list):
+            return tuple(self.country)
+        return (self.country,) if self.country else ()
 
 
 class Activity(Entity):

@@ -79,6 +79,7 @@ class TransferMechanism(StrEnum):
     """Art. 45-49 grounds for a transfer outside the EEA."""
 
     adequacy = "adequacy"
+    dpf = "dpf"  # the EU-US Data Privacy Framework: the US adequacy decision, certified only
     sccs = "sccs"
     bcr = "bcr"
     code_of_conduct = "code_of_conduct"
@@ -100,6 +101,7 @@ class TransferMechanism(StrEnum):
 
 _TRANSFER_ARTICLES = {
     TransferMechanism.adequacy: "Art. 45",
+    TransferMechanism.dpf: "Art. 45",
     TransferMechanism.sccs: "Art. 46(2)(c)",
     TransferMechanism.bcr: "Art. 47",
     TransferMechanism.code_of_conduct: "Art. 46(2)(e)",

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from registry.core.model import Activity, Security, System
+from registry.core.model import Activity, Dpf, Security, System
 from registry.core.vocabulary import Art9Condition, LegalBasis, TransferMechanism
 
 MECHANISM_WORDS: dict[TransferMechanism, str] = {
     TransferMechanism.adequacy: "adequacy decision",
+    TransferMechanism.dpf: "EU-US Data Privacy Framework",
     TransferMechanism.sccs: "standard contractual clauses",
     TransferMechanism.bcr: "binding corporate rules",
     TransferMechanism.code_of_conduct: "approved code of conduct",
@@ -117,6 +118,19 @@ def art9_text(condition: Art9Condition | None) -> str:
 
 def mechanism_text(mechanism: TransferMechanism) -> str:
     return f"{MECHANISM_WORDS[mechanism]} ({mechanism.article})"
+
+
+DPF_CERTIFIED = "DPF certification since "  # the importer strips this clause from a safeguard
+
+
+def dpf_text(dpf: Dpf) -> str:
+    """An organisation's DPF certification as a dated fact: since, last verified, withdrawn."""
+    text = f"{DPF_CERTIFIED}{dpf.since}"
+    if dpf.verified:
+        text += f", verified {dpf.verified}"
+    if dpf.withdrawn:
+        text += f", withdrawn {dpf.withdrawn}"
+    return text
 
 
 def security_phrases(security: Security | None) -> list[str]:

@@ -21,8 +21,9 @@ from registry.importers.spreadsheet import (
     parse_art9,
     parse_basis,
     parse_contact,
-    parse_mechanism,
+    parse_mechanisms,
     parse_retention,
+    written,
 )
 from registry.layouts import cnil
 
@@ -279,14 +280,14 @@ class CnilFiche(IcoRow):
                 continue
             self.draft.entities[("Organisation", org)].setdefault("country", code)
             guarantee = guarantees[index] if index < len(guarantees) else ""
-            parsed = parse_mechanism(guarantee)
+            parsed = parse_mechanisms(guarantee)
             if parsed is None:
                 if guarantee and guarantee != "aucune garantie documentée":
                     self.draft.report(
                         safeguards.where, guarantee, "no transfer mechanism recognised"
                     )
                 continue
-            mechanism, reference = parsed
+            mechanisms, reference = parsed
             self.draft.entities[("Flow", flows[org])]["transfer"] = {
-                "mechanism": mechanism.value
+                "mechanism": written(mechanisms)
             } | ({"reference": reference} if reference else {})

@@ -25,6 +25,12 @@ from registry.layouts import cnil, ico
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{5,}$")
 _COUNTRY_IN_PARENS = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[A-Z]{2})\)$")
+# A system's location: "Name (FR)", or hosted in several, "Name (DE, US)".
+_COUNTRIES_IN_PARENS = re.compile(r"^(?P<name>.*?)\s*\((?P<codes>[A-Z]{2}(?:, [A-Z]{2})*)\)$")
+# The recipient's DPF certification that an export appends to a safeguard (not a mechanism).
+_DPF_CLAUSE = re.compile(
+    "(?:; " + re.escape(wording.DPF_CERTIFIED) + "| ; " + re.escape(cnil.DPF_FR) + r").*$"
+)
 _ROLE = re.compile(
     r"^(?P<name>.*?)\s*\((?P<role>processor|controller|joint controller|recipient)\)$"
 )
@@ -76,15 +82,25 @@ def parse_art9(text: str) -> Art9Condition | None:
     return None
 
 
-def parse_mechanism(text: str) -> tuple[TransferMechanism, str | None] | None:
-    """``standard contractual clauses (Art. 46(2)(c)): reference`` → (sccs, reference)."""
+def _leading_mechanism(text: str) -> tuple[TransferMechanism, str] | None:
+    """The mechanism ``text`` starts with, in the exports' words, and what follows it."""
     for mechanism in TransferMechanism:
         for words in (wording.MECHANISM_WORDS[mechanism], cnil.MECHANISM_FR[mechanism]):
             for prefix in (f"{words} ({mechanism.article})", words):
                 if text.startswith(prefix):
-                    rest = text[len(prefix) :].strip()
-                    reference = re.sub(r"^:\s*", "", rest) or None
-                    return mechanism, reference
+                    return mechanism, text[len(prefix) :]
+    return None
+
+
+def _reference(rest: str) -> str | None:
+    return re.sub(r"^:\s*", "", rest.strip()) or None
+
+
+def parse_mechanism(text: str) -> tuple[TransferMechanism, str | None] | None:
+    """``standard contractual clauses (Art. 46(2)(c)): reference`` → (sccs, reference)."""
+    leading = _leading_mechanism(text)
+    if leading is not None:
+        return leading[0], _reference(leading[1])
     key = match_key(text)
     for mechanism, shorthand in _MECHANISM_SHORT.items():
         if key in shorthand:
@@ -92,10 +108,39 @@ def parse_mechanism(text: str) -> tuple[TransferMechanism, str | None] | None:
     return None
 
 
+def parse_mechanisms(text: str) -> tuple[list[TransferMechanism], str | None] | None:
+    """Several safeguards as the exports write them, ``A (Art. 45) and B (Art. 46(2)(c)):
+    reference`` (``et`` in French), the recipient's DPF certification clause left out."""
+    text = _DPF_CLAUSE.sub("", text)
+    leading = _leading_mechanism(text)
+    if leading is None:
+        single = parse_mechanism(text)
+        return ([single[0]], single[1]) if single else None
+    found, rest = [leading[0]], leading[1]
+    while (joiner := re.match(r" (?:and|et) ", rest)) and (
+        following := _leading_mechanism(rest[joiner.end() :])
+    ):
+        found.append(following[0])
+        rest = following[1]
+    return found, _reference(rest)
+
+
+def written(mechanisms: list[TransferMechanism]) -> str | list[str]:
+    """As the YAML writes them: one value, or the list of several."""
+    values = [m.value for m in mechanisms]
+    return values[0] if len(values) == 1 else values
+
+
 _MECHANISM_SHORT = {
     TransferMechanism.sccs: {"scc", "sccs", "standard contractual clauses", "idta", "uk idta"},
     TransferMechanism.bcr: {"bcr", "bcrs", "binding corporate rules"},
     TransferMechanism.adequacy: {"adequacy", "adequacy decision", "adequacy regulations"},
+    TransferMechanism.dpf: {
+        "dpf",
+        "eu us dpf",
+        "data privacy framework",
+        "eu us data privacy framework",
+    },
 }
 
 _UNITS = {
@@ -466,12 +511,14 @@ class IcoRow(RowReader):
     def _systems(self, location: Cell, security: Cell) -> list[str]:
         systems: list[str] = []
         for line in location.lines:
-            match = _COUNTRY_IN_PARENS.match(line)
-            name, country = (match["name"], match["code"]) if match else (line, None)
+            match = _COUNTRIES_IN_PARENS.match(line)
+            name, codes = (match["name"], match["codes"].split(", ")) if match else (line, [])
             if line.endswith(" (country not documented)"):
                 name = line.removesuffix(" (country not documented)")
             ident = self._system(name, location.where)
-            if country and is_iso_country(country):
+            codes = [c for c in codes if is_iso_country(c)]
+            if codes:
+                country = codes[0] if len(codes) == 1 else codes
                 self.draft.entities[("System", ident)].setdefault("country", country)
             if ident not in systems:
                 systems.append(ident)
@@ -623,7 +670,7 @@ class IcoRow(RowReader):
                 continue
             if text == wording.NO_MECHANISM:
                 continue
-            parsed = parse_mechanism(text)
+            parsed = parse_mechanisms(text)
             if parsed is None:
                 self.draft.report(
                     safeguards.where,
@@ -631,8 +678,8 @@ class IcoRow(RowReader):
                     "no transfer mechanism recognised (SCCs, BCRs, adequacy, a derogation…)",
                 )
                 continue
-            mechanism, reference = parsed
-            transfer = {"mechanism": mechanism.value} | (
+            mechanisms, reference = parsed
+            transfer = {"mechanism": written(mechanisms)} | (
                 {"reference": reference} if reference else {}
             )
             self.draft.entities[("Flow", flows[org])]["transfer"] = transfer

@@ -72,6 +72,7 @@ ART9_FR: dict[Art9Condition, str] = {
 }
 MECHANISM_FR: dict[TransferMechanism, str] = {
     TransferMechanism.adequacy: "décision d'adéquation",
+    TransferMechanism.dpf: "cadre de protection des données UE-États-Unis",
     TransferMechanism.sccs: "clauses contractuelles types",
     TransferMechanism.bcr: "règles d'entreprise contraignantes",
     TransferMechanism.code_of_conduct: "code de conduite",
@@ -92,6 +93,8 @@ MECHANISM_FR: dict[TransferMechanism, str] = {
         "dérogation : intérêts légitimes impérieux"
     ),
 }
+# The recipient's DPF certification after a safeguard (the importer strips this clause).
+DPF_FR = "certification DPF depuis le "
 ROLE_FR = {
     "processor": "Sous-traitants",
     "joint controller": "Responsables conjoints",

@@ -299,11 +299,10 @@ def _risks(old: Record, new: Record, as_of: dt.date) -> Iterator[Risk]:
         if before.encrypted_in_transit is True and after.encrypted_in_transit is not True:
             yield Risk("security", "Flow", ident, f"flow {ident}: encryption in transit off")
         if before.transfer is not None and after.transfer is None:
+            names = ", ".join(before.transfer.mechanisms)
+            what = "mechanisms" if len(before.transfer.mechanisms) > 1 else "mechanism"
             yield Risk(
-                "third-country",
-                "Flow",
-                ident,
-                f"flow {ident}: transfer mechanism {before.transfer.mechanism.value} removed",
+                "third-country", "Flow", ident, f"flow {ident}: transfer {what} {names} removed"
             )
 
 

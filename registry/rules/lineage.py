@@ -53,6 +53,14 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
 
     Anti-pattern: `lis → crm-us` (SCCs) → `analytics-in` (India, no `transfer:`).
     Best practice: the `crm-us → analytics-in` flow names its own SCCs.
+
+    A system hosted in several countries (`country: [DE, US]`) is judged on each:
+    data leaves the EEA from its German part, and reaches the US on it.
+
+    Does not fire when the onward hop declares a mechanism, goes to a country with
+    full adequacy, or moves the data inside one importer (the same operator, into
+    no country it is not already hosted in): Art. 44 asks for a safeguard at each
+    transfer, and there is none within one organisation and country.
     """
     inv = ctx.inventory
     lists = countries()
@@ -60,7 +68,7 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
     # importer passing data on) and a hop with no mechanism; without both there is
     # nothing to walk, and no graph to build.
     if not any(
-        (country := inv.country_of(flow.source)) and lists.is_third_country(country)
+        any(lists.is_third_country(c) for c in inv.countries_of(flow.source))
         for flow in inv.flows.values()
         if flow.source in inv.systems
     ) or not any(_unprotected_hop(inv, flow) for flow in inv.flows.values()):
@@ -81,7 +89,7 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
         target, source = nodes[v], nodes[u]
         if data["transfer"] or not target["needs_mechanism"] or source["kind"] == SUBJECT:
             continue
-        if source["country"] == target["country"] and source["operator"] == target["operator"]:
+        if _within_importer(source["countries"], source["operator"], target):
             continue
         bad_hops.append((u, v, key))
     if not bad_hops:
@@ -91,7 +99,7 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
     exports = sorted(
         (key, u, v, data["categories"])
         for u, v, key, data in graph.edges(keys=True, data=True)
-        if nodes[u]["country"] in eea and nodes[v]["third_country"]
+        if not eea.isdisjoint(nodes[u]["countries"]) and nodes[v]["third_country"]
     )
     found: dict[str, list[tuple[str, list[str], tuple[str, str, str]]]] = {}
     for category in sorted({c for *_, categories in exports for c in categories}):
@@ -132,15 +140,28 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
 def _unprotected_hop(inv: Inventory, flow: Flow) -> bool:
     """A flow with no mechanism into a country without adequacy, between two countries
     or two organisations (the hops TRF-101 looks for, judged without the graph)."""
-    target = inv.country_of(flow.to)
-    if flow.transfer or not target or not countries().needs_mechanism(target):
+    if flow.transfer or flow.source not in inv.systems:
+        return False  # a mechanism, or collected from the data subjects: not a transfer
+    lists = countries()
+    target = {
+        "countries": inv.countries_of(flow.to),
+        "operator": inv.operator_of(flow.to),
+    }
+    if not any(lists.needs_mechanism(c) for c in target["countries"]):
         return False
-    if flow.source not in inv.systems:
-        return False  # collected from the data subjects: not a transfer
-    return (inv.country_of(flow.source), inv.operator_of(flow.source)) != (
-        target,
-        inv.operator_of(flow.to),
-    )
+    return not _within_importer(inv.countries_of(flow.source), inv.operator_of(flow.source), target)
+
+
+def _within_importer(
+    source_countries: tuple[str, ...], source_operator: str | None, target: dict
+) -> bool:
+    """A move inside one importer: the same operator, into no country needing a mechanism
+    that the sender is not already in (not a transfer)."""
+    if source_operator != target["operator"]:
+        return False
+    lists = countries()
+    needing = {c for c in target["countries"] if lists.needs_mechanism(c)}
+    return needing <= set(source_countries)
 
 
 # --- Art. 28(2)/(4): onward sub-processors -------------------------------------------

@@ -132,11 +132,32 @@ def _says(result: CheckResult, code: str, text: str) -> None:
     assert any(text in f.message for f in of_rule(result, code)), of_rule(result, code)
 
 
+# The first importer hosts its dashboards in Germany and the US.
+DE_AND_US = Edit("systems/abroad.yaml", "country: US", "country: [DE, US]")
+
+
+def archive_run_by_the_importer_in(country: str) -> Edit:
+    """The Indian archive replaced by the importer's own archive in ``country``."""
+    return Edit(
+        "systems/abroad.yaml",
+        "operator: in-warehouse\ncountry: IN",
+        f"operator: us-analytics\ncountry: {country}",
+    )
+
+
 TRIGGERS = [
     trigger(
         "TRF-101",
         "onward-transfer-to-india-without-mechanism",
         *ONWARD,
+        entity="Flow:results-to-us",
+        at="flows/abroad.yaml:5:5",
+    ),
+    trigger(
+        "TRF-101",
+        "importer-hosted-in-germany-and-the-us",  # leaves from the German part, on to India
+        *ONWARD,
+        DE_AND_US,
         entity="Flow:results-to-us",
         at="flows/abroad.yaml:5:5",
     ),
@@ -183,6 +204,13 @@ TRIGGERS = [
 ]
 
 NEAR_MISSES = [
+    near_miss(
+        "TRF-101",
+        "onward-move-inside-the-importer",  # its own US archive: not an onward transfer
+        *ONWARD,
+        DE_AND_US,
+        archive_run_by_the_importer_in("US"),
+    ),
     near_miss(
         "TRF-101",
         "onward-transfer-under-its-own-sccs",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from registry.core.inventory import Inventory
-from registry.core.model import Activity, Retention
+from registry.core.model import Activity, Dpf, Retention
 from registry.core.record import ActivityRecord, Record, Transfer
 from registry.core.vocabulary import TransferMechanism, vague_retention
 from registry.core.wording import NO_CONTRACT
@@ -25,6 +25,7 @@ from registry.layouts.cnil import (
     AUTH_FR,
     BASIS_FR,
     CATEGORY_LINES,
+    DPF_FR,
     FICHE_COLUMNS,
     HEADER_COLUMNS,
     INDEFINITE_FR,
@@ -273,11 +274,20 @@ def fiche(record: Record, activity: Activity, org: str) -> list[Line]:
 
 
 def _safeguard_fr(transfer: Transfer) -> str:
-    if not transfer.mechanism:
+    if not transfer.mechanisms:
         return "aucune garantie documentée"
-    mechanism = TransferMechanism(transfer.mechanism)
-    text = f"{MECHANISM_FR[mechanism]} ({mechanism.article})"
-    return text + (f" : {transfer.reference}" if transfer.reference else "")
+    text = " et ".join(
+        f"{MECHANISM_FR[m]} ({m.article})" for m in map(TransferMechanism, transfer.mechanisms)
+    )
+    text += f" : {transfer.reference}" if transfer.reference else ""
+    return text + (f" ; {dpf_fr(transfer.certification)}" if transfer.certification else "")
+
+
+def dpf_fr(dpf: Dpf) -> str:
+    """The recipient's DPF certification, dated (the importer strips this clause)."""
+    text = f"{DPF_FR}{dpf.since}"
+    text += f", vérifiée le {dpf.verified}" if dpf.verified else ""
+    return text + (f", retirée le {dpf.withdrawn}" if dpf.withdrawn else "")
 
 
 def header_block(inv: Inventory, org: str) -> list[list[Cell]]:

@@ -91,8 +91,8 @@ def security_line(system: System) -> str:
 
 
 def location_line(system: System, inv: Inventory) -> str:
-    country = inv.country_of(system.id)
-    return f"{system.name} ({country})" if country else f"{system.name} (country not documented)"
+    where = ", ".join(inv.countries_of(system.id))
+    return f"{system.name} ({where})" if where else f"{system.name} (country not documented)"
 
 
 # --- lawfulness --------------------------------------------------------------------

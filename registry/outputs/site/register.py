@@ -98,7 +98,7 @@ def safeguard_cell(inv: Inventory, transfer: Transfer, page: str) -> str:
     return (
         text(transfer.country_text)
         + " — "
-        + (text(transfer.safeguard) if transfer.mechanism else f"**{text(transfer.safeguard)}**")
+        + (text(transfer.safeguard) if transfer.mechanisms else f"**{text(transfer.safeguard)}**")
         + (" (" + ", ".join(via) + ")" if via else "")
     )
 
