@@ -157,11 +157,11 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
     the processor, give that DPA a `general_authorisation` (the processor's
     published list), or give the receiver a DPA of its own with the controller.
 
-    Does not fire for flows declared under the controller's own activities (judged
-    by DPA-005); for flows to an organisation or system receiving as `controller` or
-    `joint_controller` (disclosures, not sub-processing); for a receiver that holds a
-    DPA with the controller or is named in one of its DPAs; nor for what a processor
-    passes on when the controller's DPA with it gives a general written
+    Does not fire when the flow is declared under the controller's own activities
+    (judged by DPA-005); when it goes to an organisation or system receiving as
+    `controller` or `joint_controller` (a disclosure, not sub-processing); when the
+    receiver holds a DPA with the controller or is named in one of its DPAs; nor when
+    the controller's DPA with the sending processor gives a general written
     authorisation (Art. 28(2): every sub-processor it engages is authorised).
 
     Anti-pattern: lab → vendor's migration server (DPA) → vendor's `support`

@@ -213,8 +213,8 @@ def art28_clauses(ctx: RuleContext) -> Iterator[Finding]:
     security, sub_processors, data_subject_rights, compliance_assistance,
     deletion_or_return and audits as `true` once the contract contains it.
 
-    Does not fire for joint-controller arrangements or SCCs: Art. 28(3) lists what a
-    contract with a processor must contain.
+    Does not fire when the contract is a joint-controller arrangement or SCCs: Art.
+    28(3) lists what a contract with a processor must contain.
     """
     for contract in ctx.inventory.contracts.values():
         if contract.type not in _PROCESSING:
@@ -237,8 +237,8 @@ def contract_in_force(ctx: RuleContext) -> Iterator[Finding]:
     record `signed` (the date it was signed) or `accepted` (the date an online DPA
     was accepted, click-through), and renew it (new `expires`) before it lapses.
 
-    Does not fire for an online DPA with `accepted` and no `signed`: electronic
-    form is writing under Art. 28(9).
+    Does not fire when an online DPA has `accepted` and no `signed`: electronic form
+    is writing under Art. 28(9).
     """
     for contract in ctx.inventory.contracts.values():
         if contract.type not in _PROCESSING:
@@ -307,9 +307,9 @@ def joint_controller_arrangement(ctx: RuleContext) -> Iterator[Finding]:
     finding sits on the activity's `joint_controllers` entry, or on the flow's
     `recipient_role` for a joint controller named only there.
 
-    Does not fire for recipients that are independent controllers
+    Does not fire when the recipient is an independent controller
     (`recipient_role: controller`): each answers for its own processing and no
-    arrangement is required; nor for an arrangement without a signature date (Art. 26
+    arrangement is required; nor when the arrangement has no signature date (Art. 26
     asks for an arrangement, not a signed contract).
     """
     inv = ctx.inventory

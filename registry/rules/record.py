@@ -162,8 +162,8 @@ def processor_record(ctx: RuleContext) -> Iterator[Finding]:
     controllers of the register's activities (a controller that also acts as a
     processor for others).
 
-    Does not fire for the vendors in a controller's register: their Art. 30(2)
-    record is theirs to keep, and Art. 30(1)(d) asks the controller only for the
+    Does not fire when the processor is a vendor in a controller's register: its Art.
+    30(2) record is its own to keep, and Art. 30(1)(d) asks the controller only for the
     categories of recipients (mark the organisation `keeps_record: true` when this
     register is its own record).
     """
