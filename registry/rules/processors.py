@@ -314,8 +314,11 @@ def joint_controller_arrangement(ctx: RuleContext) -> Iterator[Finding]:
     """
     inv = ctx.inventory
     arrangements = _arrangements(inv)
+
     def problem(activity: Activity, partner: str) -> str | None:
         controller = activity.controller
+        if partner not in inv.organisations:
+            return None  # a dangling or invalid organisation: a schema finding
         if inv.invalid_mentions("Contract", "parties", partner):
             return None  # an arrangement with schema errors: reported as such
         found = [
