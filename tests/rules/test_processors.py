@@ -205,6 +205,12 @@ def cloud_host_message(result) -> None:
     )
 
 
+def institute_is_a_recipient(result, role: str) -> None:
+    """Joint and independent controllers are listed among the recipients (Art. 30(1)(d))."""
+    recipients = result.record.activities["lab-testing"].recipients
+    assert ("institute", role) in [(r.organisation, r.role) for r in recipients]
+
+
 def gateway_is_a_controller_recipient(result) -> None:
     for code in ("DPA-001", "DPA-005"):
         assert_no_finding(result, code)
@@ -481,6 +487,7 @@ NEAR_MISSES = [
         JOINT_ACTIVITY,
         Put("flows/results-to-institute.yaml", TO_INSTITUTE.format(role="joint_controller")),
         Put("contracts/jca-institute.yaml", ARRANGEMENT),
+        also=lambda result: institute_is_a_recipient(result, "joint controller"),
     ),
     near_miss(
         "DPA-006",
@@ -494,6 +501,7 @@ NEAR_MISSES = [
         "independent-controller-recipient-needs-no-arrangement",
         INSTITUTE,
         Put("flows/results-to-institute.yaml", TO_INSTITUTE.format(role="controller")),
+        also=lambda result: institute_is_a_recipient(result, "controller"),
     ),
 ]
 
