@@ -214,6 +214,13 @@ NEAR_MISSES = [
     ),
     near_miss(
         "R30-009",
+        "another-organisation-keeps-this-record",  # labs' processing is lis-vendor's record
+        Put(ORG, LAB_NO_CONTACT),
+        Put("activities/vendor-qc.yaml", VENDOR_QC),
+        Edit("organisations/lis-vendor.yaml", "country: FR\n", "country: FR\nkeeps_record: true\n"),
+    ),
+    near_miss(
+        "R30-009",
         "vendor-in-a-controllers-register",  # its Art. 30(2) record is its own to keep
         Edit("organisations/lis-vendor.yaml", "address: 5 avenue des Sciences, 35000 Rennes\n", ""),
     ),
