@@ -154,7 +154,7 @@ def test_contract_removed_expiring_and_unsigned(repo, capsys):
     edit(repo, "organisations.yaml", "signed: 2025-01-15\n", "")
     commit(repo)
     assert risks(json_diff(capsys, "HEAD~1")) == [
-        ("contract", "contract dpa-cloudsafe is no longer signed"),
+        ("contract", "contract dpa-cloudsafe is no longer signed or accepted"),
     ]
     text = (repo / "inventory" / "organisations.yaml").read_text()
     (repo / "inventory" / "organisations.yaml").write_text(

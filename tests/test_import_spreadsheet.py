@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -70,6 +71,40 @@ def test_round_trip_of_our_own_export_is_exact(tmp_path: Path, fmt: str, invento
     result = import_(source, tmp_path / "imported")
     assert result.unplaced == 0, result.report
     assert ico_export(tmp_path / "imported", fmt) == first
+
+
+def test_round_trip_keeps_an_online_dpa_and_its_general_authorisation(tmp_path: Path):
+    """`accepted` and `general_authorisation` are written in the processor's contract
+    line and read back from it, so the register survives export → import → export."""
+    shutil.copytree(ROOT / "inventory", tmp_path / "inventory")
+    dpa = tmp_path / "inventory" / "contracts" / "dpa-kalisto.yaml"
+    dpa.write_text(
+        dpa.read_text("utf-8")
+        .replace("signed: 2025-06-30\n", "accepted: 2025-06-30\n")
+        .replace(
+            "authorised_subprocessors: [hexanet-sante]\n",
+            "general_authorisation: {list: https://kalisto.example/sous-traitants}\n",
+        ),
+        "utf-8",
+    )
+    first = ico_export(tmp_path / "inventory", "csv")
+    assert b"(accepted online on 2025-06-30)" in first
+    assert b"(general authorisation of sub-processors: https://kalisto.example/" in first
+    assert b"/2025-LIS-DPA.pdf, general authorisation)" in first  # Hexanet's line
+    source = tmp_path / "register.csv"
+    source.write_bytes(first)
+    result = import_(source, tmp_path / "imported")
+    assert result.unplaced == 0, result.report
+    assert ico_export(tmp_path / "imported", "csv") == first
+    imported = load_inventory(tmp_path / "imported")
+    (kalisto,) = [
+        c
+        for c in imported.contracts.values()
+        if c.document and c.document.endswith("2025-LIS-DPA.pdf")
+    ]
+    assert kalisto.accepted == dt.date(2025, 6, 30) and kalisto.signed is None
+    assert kalisto.general_authorisation is not None
+    assert kalisto.general_authorisation.published_list == "https://kalisto.example/sous-traitants"
 
 
 # --- what the importer builds -------------------------------------------------------------

@@ -185,7 +185,7 @@ def _art28_errors(result: CheckResult) -> set[tuple[str, str]]:
     return {
         (f.entity_kind, f.entity_id)
         for f in result.findings
-        if f.rule in ("DPA-001", "DPA-002", "SCH-012") and not f.waived_by
+        if f.rule in ("DPA-001", "DPA-002", "DPA-005", "SCH-012") and not f.waived_by
     }
 
 
@@ -203,6 +203,7 @@ def test_no_contract_is_shown_only_where_check_reports_the_art28_error(generated
                 ident = processor.organisation
                 culprits = {("Flow", f.id) for f in entry.flows if inv.is_processor_end(f) == ident}
                 culprits |= {("System", s.id) for s in entry.systems if s.operator == ident}
+                culprits.add(("Organisation", ident))  # DPA-002 sits on the organisation
                 assert culprits & errors, (name, entry.id, processor.organisation)
     assert shown_without > 0  # the generator's courier and the Dedalus vendor have none
 
@@ -213,12 +214,13 @@ def test_a_processor_the_check_finds_uncovered_is_never_shown_as_covered(generat
         for f in result.findings:
             if f.rule != "DPA-002" or f.waived_by:
                 continue
-            system = inv.systems[f.entity_id]
+            # On the organisation, once per controller it runs systems for.
+            controller = f.message.split(" for ")[1].split()[0]
             for entry in result.record.activities.values():
-                if system not in entry.systems:
+                if entry.controller != controller:
                     continue
                 for processor in entry.processors:
-                    if processor.organisation == system.operator:
+                    if processor.organisation == f.entity_id:
                         assert not any(c.in_force for c in processor.covers), (name, f.message)
 
 

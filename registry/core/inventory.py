@@ -58,7 +58,7 @@ from registry.core.schema_rules import (
     UNKNOWN_KIND,
     YAML_UNREADABLE,
 )
-from registry.core.vocabulary import SpecialCategory, countries
+from registry.core.vocabulary import RecipientRole, SpecialCategory, countries
 
 
 @dataclass
@@ -298,13 +298,56 @@ class Inventory:
                 result.setdefault(system, []).append(activity)
         return result
 
+    @cached_property
+    def received_as_controller(self) -> dict[str, set[str]]:
+        """Activity id → systems whose operator receives that activity's data as a
+        controller or joint controller, not as its processor (a payment network's
+        gateway): every flow of the activity into the system says so (`recipient_role`)."""
+        independent: dict[tuple[str, str], bool] = {}
+        for flow in self.flows.values():
+            if flow.to in self.systems:
+                key = (flow.activity, flow.to)
+                independent[key] = independent.get(key, True) and flow.recipient_role in (
+                    RecipientRole.controller,
+                    RecipientRole.joint_controller,
+                )
+        result: dict[str, set[str]] = {}
+        for (activity, system), yes in independent.items():
+            if yes:
+                result.setdefault(activity, set()).add(system)
+        return result
+
+    @cached_property
+    def handed_to(self) -> dict[tuple[str, str], set[str]]:
+        """(controller, processor) → the organisations that hand that processor the
+        controller's data: flows of the controller's activities from a system another
+        organisation runs to a processor end (how a sub-processor shows in the register)."""
+        result: dict[tuple[str, str], set[str]] = {}
+        for flow in self.flows.values():
+            receiver = self.is_processor_end(flow)
+            activity = self.activities.get(flow.activity)
+            if receiver is None or activity is None or flow.source not in self.systems:
+                continue
+            controllers = self.controllers_of(activity)
+            sender = self.systems[flow.source].operator
+            if sender is None or sender in controllers or sender == receiver:
+                continue
+            for controller in controllers:
+                result.setdefault((controller, receiver), set()).add(sender)
+        return result
+
     def is_processor_end(self, flow: Flow) -> str | None:
-        """The processor a flow hands data to, if its receiving side is run by one."""
+        """The processor a flow hands data to, if its receiving side is run by one.
+
+        A system's operator receives as processor unless the flow says it receives as
+        `controller` or `joint_controller` (an independent recipient's own system)."""
         activity = self.activities.get(flow.activity)
         if activity is None:
             return None
         controllers = self.controllers_of(activity)
         if flow.to in self.systems:
+            if flow.recipient_role in (RecipientRole.controller, RecipientRole.joint_controller):
+                return None
             operator = self.systems[flow.to].operator
             if operator and operator not in controllers:
                 return operator

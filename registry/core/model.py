@@ -449,6 +449,19 @@ class Dpf(Part):
         return self.since <= on and (self.withdrawn is None or on < self.withdrawn)
 
 
+class GeneralAuthorisation(Part):
+    """Art. 28(2): the controller's general written authorisation of sub-processors, by
+    reference to the list the processor publishes; it must inform the controller of
+    changes in time to object (``notice``)."""
+
+    published_list: Url = Field(
+        alias="list", description="where the processor publishes its sub-processors"
+    )
+    notice: Duration | None = Field(
+        None, description="advance notice of a new sub-processor, to object (e.g. P30D)"
+    )
+
+
 class Scope(Part):
     activities: list[Id] = Field(default_factory=list)
     data_categories: list[Id] = Field(default_factory=list)
@@ -493,6 +506,9 @@ class Organisation(Entity):
         default_factory=list, description="hostnames or dataset URIs of its services, globs"
     )
     dpf: Dpf | None = Field(None, description="its EU-US Data Privacy Framework certification")
+    keeps_record: StrictBool = Field(
+        False, description="this register is (part of) this organisation's own Art. 30 record"
+    )
 
 
 class DataCategory(Entity):
@@ -604,7 +620,9 @@ class Flow(Entity):
     # DESIGN.md calls this the flow's "kind"; `kind` already names the document type.
     type: FlowKind = FlowKind.continuous
     recipient_role: RecipientRole | None = Field(
-        None, description="when `to` is an organisation: processor, controller or joint_controller"
+        None,
+        description="how the receiving organisation (or the operator of the receiving "
+        "system) stands to the controller: processor, controller or joint_controller",
     )
     contract: Id | None = None
     transfer: Transfer | None = None
@@ -630,10 +648,18 @@ class Contract(Entity):
     processor: Id | None = None
     parties: list[Id] = Field(default_factory=list, description="for joint-controller arrangements")
     signed: StrictDate | None = None
+    accepted: StrictDate | None = Field(
+        None, description="the date an online DPA was accepted (click-through), Art. 28(9)"
+    )
     expires: StrictDate | None = None
     scope: Scope | None = None
     art28_clauses: dict[Art28Clause, StrictBool] = Field(default_factory=dict)
-    authorised_subprocessors: list[Id] = Field(default_factory=list)
+    authorised_subprocessors: list[Id] = Field(
+        default_factory=list, description="specific authorisation of sub-processors"
+    )
+    general_authorisation: GeneralAuthorisation | None = Field(
+        None, description="general authorisation of the sub-processors on a published list"
+    )
     document: Url | None = None
     last_reviewed: Review | None = None
     review_every: Duration | None = None

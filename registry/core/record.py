@@ -45,10 +45,7 @@ class Processor:
     @property
     def engaged_by(self) -> str | None:
         """The processor that engaged this one (a sub-processor), if that is what covers it."""
-        for cover in self.covers:
-            if cover.contract.type is ContractType.sub_processing:
-                return cover.contract.controller
-        return None
+        return next((c.engaged_by for c in self.covers if c.engaged_by), None)
 
 
 @dataclass(frozen=True, order=True)
@@ -201,11 +198,16 @@ class Record:
             )
         )
         controllers = frozenset(inv.controllers_of(activity))
+        # Operators of its systems process for it, unless they receive as controllers.
+        independent = inv.received_as_controller.get(activity.id, set())
         hosting = sorted(
             {
                 s.operator
                 for s in systems
-                if s.operator and s.operator not in controllers and s.operator in inv.organisations
+                if s.operator
+                and s.operator not in controllers
+                and s.operator in inv.organisations
+                and s.id not in independent
             }
         )
         recipients = {r for flow in flows if (r := self._recipient(activity, flow))}

@@ -77,6 +77,11 @@ NO_SECURITY = "security not documented"
 TRANSIENT = "keeps nothing (transient)"  # a system declaring `stores: []`
 NO_CONTRACT = "no contract"
 AUTHORISED_BY = " (authorised by "  # a sub-processing contract: " (authorised by DPA)"
+GENERALLY = "general authorisation"  # of sub-processors (Art. 28(2)), in brackets
+SUB_PROCESSOR_UNDER = "sub-processor under "  # authorised by the DPA of the processor that
+# engaged it, with no contract of its own in the register: "sub-processor under DPA"
+GENERAL_AUTHORISATION = " (general authorisation of sub-processors: "  # + the list + ")"
+ACCEPTED_ONLINE = " (accepted online on "  # an online DPA: " (accepted online on 2025-01-10)"
 NO_MECHANISM = "no safeguard documented"
 DPIA_STATUS_WORDS = {
     "not_required": "not required",

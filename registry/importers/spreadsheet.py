@@ -45,6 +45,24 @@ _ROLES = {
 # --- phrase parsers (ropa's own wording first, then what people type) --------------
 
 
+_CONTRACT_NOTES = re.compile(
+    re.escape(wording.ACCEPTED_ONLINE) + r"(?P<accepted>\d{4}-\d{2}-\d{2})\)"
+    "|" + re.escape(wording.GENERAL_AUTHORISATION) + r"(?P<list>\S+)\)"
+)
+
+
+def parse_contract_phrase(text: str) -> tuple[str, dict[str, Any]]:
+    """``DPA (accepted online on 2025-01-10) (general authorisation of sub-processors:
+    URL)`` → (``DPA``, the fields those notes state)."""
+    stated: dict[str, Any] = {}
+    for match in _CONTRACT_NOTES.finditer(text):
+        if match["accepted"]:
+            stated["accepted"] = match["accepted"]
+        elif match["list"]:
+            stated["general_authorisation"] = {"list": match["list"]}
+    return _CONTRACT_NOTES.sub("", text).strip(), stated
+
+
 def parse_basis(text: str) -> LegalBasis | None:
     match = re.search(r"6\s*\(\s*1\s*\)\s*\(\s*([a-f])\s*\)|6\.1\.([a-f])\b", text, re.I)
     if match:
@@ -609,6 +627,14 @@ class IcoRow(RowReader):
             processor = self.draft.organisation(name, cell.where)
             if text == wording.NO_CONTRACT:
                 continue
+            if text.startswith(wording.SUB_PROCESSOR_UNDER):
+                self.draft.report(
+                    cell.where,
+                    line,
+                    "a sub-processor under another processor's DPA: name it in that DPA's "
+                    "authorised_subprocessors (or give the DPA a general_authorisation)",
+                )
+                continue
             ident = self._contract(processor, text, cell.where)
             if processor in flows:
                 self.draft.entities[("Flow", flows[processor])]["contract"] = ident
@@ -618,6 +644,7 @@ class IcoRow(RowReader):
                 )
 
     def _contract(self, processor: str, text: str, where: str) -> str:
+        text, stated = parse_contract_phrase(text)
         for ident, contract in self.draft.of_kind("Contract").items():
             if (
                 contract.get("processor") == processor
@@ -625,7 +652,7 @@ class IcoRow(RowReader):
                 and (text in (contract.get("document"), contract.get("name")))
             ):
                 return ident
-        data: dict[str, Any] = {"type": "dpa", "processor": processor}
+        data: dict[str, Any] = {"type": "dpa", "processor": processor, **stated}
         if self.controller:
             data["controller"] = self.controller
         if re.match(r"(https?|mailto):|/|\.\.?/", text):

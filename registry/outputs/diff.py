@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from registry.core.contracts import concluded
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import Entity, Retention, Security, duration_days
@@ -243,8 +244,10 @@ def _risks(old: Record, new: Record, as_of: dt.date) -> Iterator[Risk]:
                 f"contract {ident} {when} on {contract.expires} "
                 f"(within {EXPIRY_WARNING_DAYS} days of {as_of})",
             )
-        if before is not None and before.signed is not None and contract.signed is None:
-            yield Risk("contract", "Contract", ident, f"contract {ident} is no longer signed")
+        if before is not None and concluded(before) is not None and concluded(contract) is None:
+            yield Risk(
+                "contract", "Contract", ident, f"contract {ident} is no longer signed or accepted"
+            )
 
     old_keep, new_keep = _retentions(base), _retentions(head)
     for key in sorted(old_keep.keys() & new_keep.keys()):

@@ -175,9 +175,15 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
     organisation it travels to (through flows of the processor's own activities,
     or of no controller's) is a sub-processor the controller must have authorised
     in writing: list it in `authorised_subprocessors` of the controller's DPA with
-    the processor, or give it a DPA of its own with the controller. Flows declared
-    under the controller's own activities are judged by DPA-005; flows to an
-    organisation receiving as `controller` are disclosures, not sub-processing.
+    the processor, give that DPA a `general_authorisation` (the processor's
+    published list), or give the receiver a DPA of its own with the controller.
+
+    Does not fire when the flow is declared under the controller's own activities
+    (judged by DPA-005); when it goes to an organisation or system receiving as
+    `controller` or `joint_controller` (a disclosure, not sub-processing); when the
+    receiver holds a DPA with the controller or is named in one of its DPAs; nor when
+    the controller's DPA with the sending processor gives a general written
+    authorisation (Art. 28(2): every sub-processor it engages is authorised).
 
     Anti-pattern: lab → vendor's migration server (DPA) → vendor's `support`
     activity → a hosting firm the lab's DPA does not name.
@@ -190,7 +196,7 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
 
     import networkx as nx
 
-    from registry.lineage.graph import ORGANISATION, related_categories
+    from registry.lineage.graph import related_categories
 
     graph = _graph(ctx)
     nodes = graph.nodes
@@ -204,13 +210,19 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
     if not seeds:
         return
 
+    # Whom each controller authorised: its processors under a DPA of their own and the
+    # sub-processors its DPAs name; and the processors whose DPA authorises generally,
+    # whose every sub-processor is authorised (Art. 28(2)).
     authorised: dict[str, set[str]] = {}
+    generally: dict[str, set[str]] = {}
     for contract in inv.contracts.values():
         if contract.controller and contract.type in (ContractType.dpa, ContractType.sub_processing):
             allowed = authorised.setdefault(contract.controller, set())
             allowed.update(contract.authorised_subprocessors)
             if contract.type is ContractType.dpa and contract.processor:
                 allowed.add(contract.processor)
+                if contract.general_authorisation is not None:
+                    generally.setdefault(contract.controller, set()).add(contract.processor)
 
     found: dict[tuple[str, str], tuple[set[str], str, str]] = {}
     for controller, category in sorted(seeds):
@@ -229,10 +241,7 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
                     # data; one declared for this controller is DPA-005's.
                     if data["controller"] not in (None, sender):
                         continue
-                    if nodes[v]["kind"] == ORGANISATION and data["recipient_role"] in (
-                        "controller",
-                        "joint_controller",
-                    ):
+                    if data["recipient_role"] in ("controller", "joint_controller"):
                         continue  # a disclosure to a controller, not sub-processing
                     if related.intersection(data["categories"]):
                         yield v, key
@@ -255,6 +264,8 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
                 if not receiver or receiver in (sender, controller):
                     continue
                 if receiver in authorised.get(controller, set()):
+                    continue
+                if sender in generally.get(controller, set()):
                     continue
                 categories, _, _ = found.setdefault(
                     (key, controller), (set(), sender or "?", receiver)

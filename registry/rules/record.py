@@ -159,15 +159,39 @@ def security_description(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("R30-009", "processor-record", E, "Art. 30(2)(a)")
 def processor_record(ctx: RuleContext) -> Iterator[Finding]:
-    """An organisation acting as processor has no contact details for its Art. 30(2) record.
+    """An organisation keeping its processor record here has no contact details.
 
-    A processor's record names the processor, each controller it serves and their
-    contacts. Add an `address` or `contact` to the processor's Organisation.
+    Art. 30(2) is the processor's own record: it names the processor, each
+    controller it acts for and their contacts. Add an `address` or `contact` to the
+    Organisation. The duty falls on the organisation that keeps the record: those
+    marked `keeps_record: true`, or, where no organisation is so marked, the
+    controllers of the register's activities (a controller that also acts as a
+    processor for others).
+
+    Does not fire when the processor is a vendor in a controller's register: its Art.
+    30(2) record is its own to keep, and Art. 30(1)(d) asks the controller only for the
+    categories of recipients (mark the organisation `keeps_record: true` when this
+    register is its own record).
     """
     inv = ctx.inventory
+    keepers = {o.id for o in inv.organisations.values() if o.keeps_record}
+    if not keepers:
+        keepers = {a.controller for a in inv.activities.values() if a.controller}
     processors = {c.processor for c in inv.contracts.values() if c.processor}
     processors |= {p for f in inv.flows.values() if (p := inv.is_processor_end(f))}
-    for ident in sorted(processors):
+    for activity in inv.activities.values():
+        controllers = inv.controllers_of(activity)
+        processors |= {
+            operator
+            for s in inv.systems_of(activity)
+            if (operator := inv.systems[s].operator) and operator not in controllers
+            and s not in inv.received_as_controller.get(activity.id, ())
+        }
+    for ident in sorted(processors & keepers):
         organisation = inv.organisations.get(ident)
         if organisation and not _has_contact(organisation):
-            yield ctx.finding(organisation, f"processor {ident} has no address or contact details")
+            yield ctx.finding(
+                organisation,
+                f"processor {ident} keeps its Art. 30(2) record here and has no address "
+                "or contact details",
+            )

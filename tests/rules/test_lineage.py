@@ -232,6 +232,42 @@ NEAR_MISSES = [
         ),
     ),
     near_miss(
+        "DPA-101",
+        "general-authorisation-in-the-dpa",  # Art. 28(2): the vendor's published list
+        *SUBPROCESSOR,
+        Edit(
+            "contracts/lis-dpa.yaml",
+            "art28_clauses:",
+            "general_authorisation: {list: https://labsoft.example/subprocessors}\nart28_clauses:",
+        ),
+    ),
+    near_miss(
+        "DPA-101",
+        "hosting-firm-holds-its-own-dpa-with-the-controller",
+        *SUBPROCESSOR,
+        Put(
+            "contracts/hosting-dpa.yaml",
+            """
+            kind: Contract
+            id: hosting-dpa
+            type: dpa
+            controller: labs
+            processor: hosting-co
+            signed: 2025-01-01
+            """,
+        ),
+    ),
+    near_miss(
+        "DPA-101",
+        "hosting-firm-system-receives-as-controller",
+        *SUBPROCESSOR,
+        Edit(
+            "flows/lis-backup.yaml",
+            "to: vendor-backup\n",
+            "to: vendor-backup\nrecipient_role: controller\n",
+        ),
+    ),
+    near_miss(
         "RET-101",
         "portal-declares-identity-with-retention",
         Edit(

@@ -43,6 +43,24 @@ PAYROLL_FLOW = """
     encrypted_in_transit: true
 """
 
+# The vendor's own quality-control activity, run on the portal of labs: labs acts as
+# processor for lis-vendor.
+VENDOR_QC = """
+    kind: Activity
+    id: vendor-qc
+    name: Quality control of the vendor's software
+    controller: lis-vendor
+    purposes:
+      - purpose: Check the software's results
+        legal_basis: legitimate_interests
+        legitimate_interests: Software quality
+    data_subjects: [patients]
+    data_categories: [lab-results]
+    retention:
+      - {category: lab-results, period: P1Y}
+    systems: [portal]
+"""
+
 SECURITY = (
     "security:\n  encryption_at_rest: true\n  authentication: individual\n  mfa: true\n"
     "  internet_exposed: {exposed}\n  monitoring: true\n  alert_escalation: true\n"
@@ -115,10 +133,22 @@ TRIGGERS = [
     ),
     trigger(
         "R30-009",
-        "processor-without-contact",
-        Edit("organisations/lis-vendor.yaml", "address: 5 avenue des Sciences, 35000 Rennes\n", ""),
+        "processor-keeping-its-own-record-without-contact",
+        Edit(
+            "organisations/lis-vendor.yaml",
+            "address: 5 avenue des Sciences, 35000 Rennes\n",
+            "keeps_record: true\n",
+        ),
         entity="Organisation:lis-vendor",
         at="organisations/lis-vendor.yaml:1:1",
+    ),
+    trigger(
+        "R30-009",
+        "controller-that-also-acts-as-processor-without-contact",
+        Put(ORG, LAB_NO_CONTACT),
+        Put("activities/vendor-qc.yaml", VENDOR_QC),
+        entity="Organisation:labs",
+        at=f"{ORG}:1:1",
     ),
 ]
 
@@ -179,8 +209,20 @@ NEAR_MISSES = [
         Edit(
             "organisations/lis-vendor.yaml",
             "address: 5 avenue des Sciences, 35000 Rennes\n",
-            "contact:\n  email: dpo@labsoft.example\n",
+            "keeps_record: true\ncontact:\n  email: dpo@labsoft.example\n",
         ),
+    ),
+    near_miss(
+        "R30-009",
+        "another-organisation-keeps-this-record",  # labs' processing is lis-vendor's record
+        Put(ORG, LAB_NO_CONTACT),
+        Put("activities/vendor-qc.yaml", VENDOR_QC),
+        Edit("organisations/lis-vendor.yaml", "country: FR\n", "country: FR\nkeeps_record: true\n"),
+    ),
+    near_miss(
+        "R30-009",
+        "vendor-in-a-controllers-register",  # its Art. 30(2) record is its own to keep
+        Edit("organisations/lis-vendor.yaml", "address: 5 avenue des Sciences, 35000 Rennes\n", ""),
     ),
 ]
 

@@ -64,6 +64,8 @@ class CoverOut(_Out):
     in_force: bool
     problem: str | None
     authorised_by: str | None
+    engaged_by: str | None  # a sub-processor: the processor that engaged it
+    general_authorisation: bool  # authorised as sub-processor under a general authorisation
 
 
 class ProcessorOut(_Out):
@@ -226,6 +228,8 @@ def _activity(inv: Inventory, entry: ActivityRecord) -> dict[str, Any]:
                         "in_force": c.in_force,
                         "problem": c.problem,
                         "authorised_by": c.authorised_by.id if c.authorised_by else None,
+                        "engaged_by": c.engaged_by,
+                        "general_authorisation": c.general,
                     }
                     for c in p.covers
                 ],

@@ -15,8 +15,15 @@ from registry.core.contracts import Cover
 from registry.core.inventory import Inventory
 from registry.core.model import Organisation, System
 from registry.core.record import ActivityRecord, Record, Transfer
-from registry.core.wording import system_text
-from registry.outputs.site.markup import lines, link, source_of, table, text
+from registry.core.wording import (
+    AUTHORISED_BY,
+    GENERAL_AUTHORISATION,
+    GENERALLY,
+    SUB_PROCESSOR_UNDER,
+    system_text,
+)
+from registry.outputs.export.derive import made_text
+from registry.outputs.site.markup import external, lines, link, source_of, table, text
 
 CONTROLLER_COLUMNS = [
     "Activity",
@@ -75,9 +82,26 @@ def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
     two organisations, which is where `ropa check` reports DPA-001 or DPA-002."""
     parts = []
     for cover in found:
-        part = ref(inv, "Contract", cover.contract.id, page)
-        if cover.authorised_by is not None:
-            part += " (authorised by " + ref(inv, "Contract", cover.authorised_by.id, page) + ")"
+        contract = cover.contract
+        linked = ref(inv, "Contract", contract.id, page)
+        if cover.engaged_by and cover.authorised_by is None:
+            # A sub-processor with no contract of its own here: the engaging processor's
+            # DPA authorises it.
+            part = SUB_PROCESSOR_UNDER + linked + (f" ({GENERALLY})" if cover.general else "")
+        else:
+            made = made_text(contract)
+            part = linked + (" " + text(made) if made else "")
+            general = contract.general_authorisation
+            if general is not None:
+                notice = f", notice {text(general.notice)}" if general.notice else ""
+                part += GENERAL_AUTHORISATION + external(general.published_list) + notice + ")"
+            if cover.authorised_by is not None:
+                part += (
+                    AUTHORISED_BY
+                    + ref(inv, "Contract", cover.authorised_by.id, page)
+                    + (f", {GENERALLY}" if cover.general else "")
+                    + ")"
+                )
         if cover.problem:
             part += " — **" + text(cover.problem) + "**"
         parts.append(part)

@@ -25,7 +25,7 @@ from registry.outputs.site.register import category_ref, joined, ref, ref_end
 from registry.outputs.urls import SECTIONS
 
 # Fields that hold a link to a document rather than text.
-_URL_FIELDS = {"document", "procedure", "lia", "website", "link"}
+_URL_FIELDS = {"document", "procedure", "lia", "website", "link", "list"}  # list: sub-processors
 _URL_PATHS = {"dpf.reference"}  # a `reference` elsewhere is free text
 
 
