@@ -76,6 +76,8 @@ NO_SECURITY = "security not documented"
 NO_CONTRACT = "no contract"
 AUTHORISED_BY = " (authorised by "  # a sub-processing contract: " (authorised by DPA)"
 NO_MECHANISM = "no safeguard documented"
+# Between a lawful basis and its Art. 6(3) law: "… legal obligation under Code du travail".
+LAW_JOIN = " under "
 DPIA_STATUS_WORDS = {
     "not_required": "not required",
     "planned": "planned",
@@ -106,8 +108,11 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def basis_text(basis: LegalBasis | None) -> str:
-    return f"{basis.article} {BASIS_WORDS[basis]}" if basis else "not documented"
+def basis_text(basis: LegalBasis | None, law: str | None = None) -> str:
+    """``Art. 6(1)(c) legal obligation under <law>``; the law only follows a basis."""
+    if basis is None:
+        return "not documented"
+    return f"{basis.article} {BASIS_WORDS[basis]}" + (LAW_JOIN + law if law else "")
 
 
 def art9_text(condition: Art9Condition | None) -> str:

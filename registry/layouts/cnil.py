@@ -92,6 +92,9 @@ MECHANISM_FR: dict[TransferMechanism, str] = {
         "dérogation : intérêts légitimes impérieux"
     ),
 }
+# Between a lawful basis and the Art. 6(3) law behind it (the English layouts say " under ").
+LAW_JOIN_FR = " — "
+ART87_LINE = "Loi autorisant le numéro d'identification national (article 87)"
 ROLE_FR = {
     "processor": "Sous-traitants",
     "joint controller": "Responsables conjoints",
