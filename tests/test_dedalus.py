@@ -169,6 +169,7 @@ def test_both_vendor_stores_fail_and_nothing_else_is_reported():
         ("SEC-002", "error"): 1,
         ("SEC-003", "error"): 1,
         ("SEC-007", "warning"): 2,  # internet-exposed special categories without MFA
+        ("DPO-002", "warning"): 15,  # the labs of 10,000+ patients name no DPO (Art. 37(1)(c))
     }
 
 

@@ -18,7 +18,12 @@ from registry.core.record import Record
 from registry.core.vocabulary import LegalBasis, TransferMechanism
 from registry.importers import ImportFailure, import_register
 from registry.importers.draft import organisation_key
-from registry.importers.spreadsheet import parse_basis, parse_mechanism, parse_retention
+from registry.importers.spreadsheet import (
+    parse_basis,
+    parse_mechanism,
+    parse_retention,
+    split_law,
+)
 from registry.layouts import ico
 from registry.outputs.export import export_register
 from registry.pipeline.check import check
@@ -245,6 +250,63 @@ def test_phrase_parsers():
     assert parse_retention("6 years after leaving").period == "P6Y"
     assert parse_retention("10 ans et 6 mois à compter de : la fin").period == "P10Y6M"
     assert parse_retention("forever") is None
+
+
+def test_the_law_behind_a_basis_is_split_off():
+    assert split_law("Art. 6(1)(c) legal obligation under Code du travail art. L.3243-4") == (
+        "Art. 6(1)(c) legal obligation",
+        "Code du travail art. L.3243-4",
+    )
+    assert split_law("obligation légale (Art. 6(1)(c)) — Code du travail — livre III") == (
+        "obligation légale (Art. 6(1)(c))",
+        "Code du travail — livre III",
+    )
+    assert split_law("Public task under Article 6(1)(e)") == ("Public task", None)
+    assert split_law("Consent") == ("Consent", None)
+    # The law's own words never decide the basis.
+    assert parse_basis("Public task under the Contracts Act") is LegalBasis.public_task
+
+
+def test_laws_are_read_from_the_basis_and_schedule_1_columns(tmp_path: Path):
+    source = make_ico(
+        tmp_path / "reg.xlsx",
+        [
+            {
+                "purposes": "Pay staff\nReport to HMRC\nKeep pension records",
+                "legal_basis": "Contract\nLegal obligation under Income Tax (PAYE) Regulations "
+                "2003\nPublic task under Article 6(1)(e)",
+                "schedule1": "Art. 87: Social Security Administration Act 1992 s. 182C",
+                "data_subjects": "Employees",
+            }
+        ],
+    )
+    result = import_(source, tmp_path / "out")
+    assert result.unplaced == 0, result.report
+    [activity] = load_inventory(tmp_path / "out").activities.values()
+    assert [(p.legal_basis, p.law) for p in activity.purposes] == [
+        (LegalBasis.contract, None),
+        (LegalBasis.legal_obligation, "Income Tax (PAYE) Regulations 2003"),
+        (LegalBasis.public_task, None),
+    ]
+    assert activity.national_id_law == "Social Security Administration Act 1992 s. 182C"
+
+
+@pytest.mark.parametrize("template", ["ico", "cnil"])
+def test_example_laws_survive_export_and_import(tmp_path: Path, template: str):
+    example = load_inventory(ROOT / "inventory")
+    source = tmp_path / "register.xlsx"
+    source.write_bytes(export_register(Record(example, AS_OF), fmt="xlsx", template=template))
+    import_(source, tmp_path / "out", template=template)
+    imported = load_inventory(tmp_path / "out")
+
+    def laws(inv):  # the ICO layout names an activity by its first purpose: compare laws only
+        return sorted(
+            (a.national_id_law or "", tuple(p.law or "" for p in a.purposes))
+            for a in inv.activities.values()
+        )
+
+    assert laws(imported) == laws(example)
+    assert any(a.national_id_law for a in imported.activities.values())
 
 
 # --- bad input: one clear message, no partial output ---------------------------------------

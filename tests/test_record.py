@@ -23,6 +23,7 @@ from registry.core.inventory import Inventory, inventory_from_files, load_invent
 from registry.core.record import Record
 from registry.core.wording import NO_CONTRACT
 from registry.layouts import ico as ico_layout
+from registry.layouts.cnil import ART87_LINE
 from registry.outputs.diff import diff
 from registry.outputs.export import cnil, derive, full, ico
 from registry.outputs.site import register
@@ -140,6 +141,22 @@ def _agree(record: Record) -> None:
         # Security and location: the systems the activity uses, in both layouts.
         assert columns["security"] == [derive.security_line(s) for s in entry.systems], where
         assert _linked(site["Security measures (g)"], "systems") == [s.id for s in entry.systems]
+
+        # The law behind each legal obligation or public task (Art. 6(3)), and the one
+        # allowing a national identification number (Art. 87), wherever a basis is shown.
+        purposes = entry.activity.purposes
+        bases = fiche["Finalité(s)"].extra
+        site_bases = html.unescape(site["Legal basis (Art. 6)"]).split("<br>")
+        for index, purpose in enumerate(purposes):
+            if purpose.law and purpose.legal_basis:
+                assert columns["legal_basis"][index].endswith(" under " + purpose.law), where
+                assert bases[index].endswith(" — " + purpose.law), where
+                assert site_bases[index].endswith(" under " + purpose.law), where
+        law = entry.activity.national_id_law
+        assert (("Art. 87: " + law) in columns["schedule1"]) if law else True, where
+        assert fiche[ART87_LINE].content == (law or ""), where
+        conditions = html.unescape(site["Conditions (Art. 9, 10, 87)"])
+        assert (("Art. 87: " + law) in conditions) if law else ("Art. 87" not in conditions)
 
 
 def _diff_from_nothing(result: CheckResult) -> tuple[set[str], set[str]]:

@@ -32,7 +32,7 @@ from tests.conftest import AS_OF, EXAMPLE, ROOT, write_inventory
 LIS = "systems/lis.yaml"
 ACT = "activities/lab-testing.yaml"
 LIS_IDENTITY = "    retention: P10Y\n"  # line 9
-ACT_IDENTITY = "    period: P10Y\n  - category: lab-results"  # line 13
+ACT_IDENTITY = "  - {category: identity, period: P10Y}\n"  # line 13
 
 # (as written, as loaded)
 FORMS: list[tuple[Any, dict[str, Any]]] = [
@@ -74,7 +74,7 @@ def test_each_form_loads_in_a_register(written: Any, loaded: dict[str, Any], che
     result = check_yaml(
         perturb(
             Edit(LIS, LIS_IDENTITY, f"    retention: {_yaml(written)}\n"),
-            Edit(ACT, "  - category: identity\n    period: P10Y\n",
+            Edit(ACT, "  - {category: identity, period: P10Y}\n",
                  f"  - {{category: identity, {entry}}}\n"),
         )
     )  # fmt: skip
@@ -125,9 +125,9 @@ SCHEMA_CASES = [
     ),
     (
         "activity-category-without-any",
-        Edit(ACT, ACT_IDENTITY, "  - category: lab-results"),
+        Edit(ACT, ACT_IDENTITY, "  - {category: identity}\n"),
         "SCH-010",
-        f"{ACT}:12:5",
+        f"{ACT}:13:5",
         ["period: P10Y", "until:", "indefinite: true"],
     ),
     (
@@ -139,11 +139,9 @@ SCHEMA_CASES = [
     ),
     (
         "period-and-indefinite",
-        Edit(
-            ACT, ACT_IDENTITY, "    period: P10Y\n    indefinite: true\n  - category: lab-results"
-        ),
+        Edit(ACT, ACT_IDENTITY, "  - {category: identity, period: P10Y, indefinite: true}\n"),
         "SCH-009",
-        f"{ACT}:12:5",
+        f"{ACT}:13:5",
         ["`period` and `indefinite`", "one of"],
     ),
     (

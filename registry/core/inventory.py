@@ -299,6 +299,16 @@ class Inventory:
         return result
 
     @cached_property
+    def record_keepers(self) -> frozenset[str]:
+        """The organisations whose own record this register is: those marked
+        `keeps_record: true`, or, where none is, the controllers its activities name
+        (not their joint controllers, whose record is their own)."""
+        marked = {o.id for o in self.organisations.values() if o.keeps_record}
+        return frozenset(
+            marked or {a.controller for a in self.activities.values() if a.controller}
+        )
+
+    @cached_property
     def received_as_controller(self) -> dict[str, set[str]]:
         """Activity id → systems whose operator receives that activity's data as a
         controller or joint controller, not as its processor (a payment network's

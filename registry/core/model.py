@@ -401,6 +401,11 @@ class Purpose(Part):
         None, description="the interests pursued, required with legitimate_interests"
     )
     lia: Url | None = Field(None, description="link to the legitimate interests assessment")
+    law: Text | None = Field(
+        None,
+        description="Art. 6(3): the Union or member-state law behind a legal_obligation or "
+        "public_task basis, e.g. 'Code du travail art. L.3243-4'",
+    )
 
 
 class CategoryRetention(Retention):
@@ -509,6 +514,13 @@ class Organisation(Entity):
     keeps_record: StrictBool = Field(
         False, description="this register is (part of) this organisation's own Art. 30 record"
     )
+    public_authority: StrictBool = Field(
+        False,
+        description="a public authority or body: it must designate a DPO (Art. 37(1)(a)) and "
+        "cannot rely on legitimate interests for its tasks (Art. 6(1), last subparagraph). "
+        "Courts acting in their judicial capacity are exempt from the DPO duty: waive that "
+        "finding for a court's judicial activities, giving this reason",
+    )
 
 
 class DataCategory(Entity):
@@ -586,6 +598,12 @@ class Activity(Entity):
     art9_condition: Art9Condition | None = None
     art10_authority: Text | None = Field(
         None, description="Art. 10: the official authority or law authorising criminal data"
+    )
+    national_id_law: Text | None = Field(
+        None, description="Art. 87: the law allowing the national identification number (NIR, BSN)"
+    )
+    systematic_monitoring: StrictBool = Field(
+        False, description="regular and systematic monitoring of data subjects (Art. 37(1)(b))"
     )
     data_subjects: list[Id] = Field(default_factory=list)
     data_categories: list[Id] = Field(default_factory=list)

@@ -83,6 +83,8 @@ SUB_PROCESSOR_UNDER = "sub-processor under "  # authorised by the DPA of the pro
 GENERAL_AUTHORISATION = " (general authorisation of sub-processors: "  # + the list + ")"
 ACCEPTED_ONLINE = " (accepted online on "  # an online DPA: " (accepted online on 2025-01-10)"
 NO_MECHANISM = "no safeguard documented"
+# Between a lawful basis and its Art. 6(3) law: "… legal obligation under Code du travail".
+LAW_JOIN = " under "
 DPIA_STATUS_WORDS = {
     "not_required": "not required",
     "planned": "planned",
@@ -113,8 +115,11 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def basis_text(basis: LegalBasis | None) -> str:
-    return f"{basis.article} {BASIS_WORDS[basis]}" if basis else "not documented"
+def basis_text(basis: LegalBasis | None, law: str | None = None) -> str:
+    """``Art. 6(1)(c) legal obligation under <law>``; the law only follows a basis."""
+    if basis is None:
+        return "not documented"
+    return f"{basis.article} {BASIS_WORDS[basis]}" + (LAW_JOIN + law if law else "")
 
 
 def art9_text(condition: Art9Condition | None) -> str:

@@ -146,6 +146,7 @@ class CnilFiche(IcoRow):
         purposes_cell, bases_cell = take("Finalité(s)")
         purposes = [{"purpose": p} for p in purposes_cell.lines]
         self._aligned(purposes, bases_cell, "legal_basis", parse_basis)
+        self._laws(purposes, bases_cell)
         activity["purposes"] = purposes
         activity["joint_controllers"] = [
             self.organisation_from_contact(line, where)
@@ -179,6 +180,9 @@ class CnilFiche(IcoRow):
         authority = take("Autorité ou loi autorisant (article 10)")[0].text
         if authority:
             activity["art10_authority"] = authority
+        national_id_law = take(cnil.ART87_LINE)[0].text
+        if national_id_law:
+            activity["national_id_law"] = national_id_law
         systems, contracts, transit = self._security(fiche, used)
         activity["systems"] = systems
         ident = draft.add("Activity", activity, where)

@@ -63,7 +63,29 @@ def parse_contract_phrase(text: str) -> tuple[str, dict[str, Any]]:
     return _CONTRACT_NOTES.sub("", text).strip(), stated
 
 
+_LAW_JOINS = (wording.LAW_JOIN, cnil.LAW_JOIN_FR)
+_ONLY_AN_ARTICLE = re.compile(
+    r"(?:art(?:icle)?\.?\s*)?6\s*\(\s*1\s*\)\s*\(\s*[a-f]\s*\)(?:\s+(?:uk\s+)?gdpr)?", re.I
+)
+
+
+def split_law(text: str) -> tuple[str, str | None]:
+    """``Art. 6(1)(c) legal obligation under Code du travail`` → (the basis, the Art. 6(3) law).
+
+    The first separator cuts (the law may contain one); "public task under Art. 6(1)(e)"
+    names no law."""
+    cuts = [(index, join) for join in _LAW_JOINS if (index := text.find(join)) > 0]
+    if not cuts:
+        return text, None
+    index, join = min(cuts)
+    law = text[index + len(join) :].strip()
+    if not law or _ONLY_AN_ARTICLE.fullmatch(law):
+        return text[:index], None
+    return text[:index], law
+
+
 def parse_basis(text: str) -> LegalBasis | None:
+    text = split_law(text)[0]
     match = re.search(r"6\s*\(\s*1\s*\)\s*\(\s*([a-f])\s*\)|6\.1\.([a-f])\b", text, re.I)
     if match:
         return list(LegalBasis)["abcdef".index((match[1] or match[2]).lower())]
@@ -438,6 +460,7 @@ class IcoRow(RowReader):
         if self.controller:
             activity["controller"] = self.controller
         self._aligned(purposes, get("legal_basis"), "legal_basis", parse_basis)
+        self._laws(purposes, get("legal_basis"))
         self._aligned(purposes, get("legitimate_interests"), "legitimate_interests", lambda t: t)
         self._aligned(purposes, get("lia"), "lia", lambda t: t)
         activity["purposes"] = purposes
@@ -471,6 +494,8 @@ class IcoRow(RowReader):
         for line in schedule1.lines:
             if line.startswith(ico.ART10_PREFIX):
                 activity["art10_authority"] = line[len(ico.ART10_PREFIX) :]
+            elif line.startswith(ico.ART87_PREFIX):
+                activity["national_id_law"] = line[len(ico.ART87_PREFIX) :]
             else:
                 draft.report(
                     schedule1.where,
@@ -510,6 +535,19 @@ class IcoRow(RowReader):
                 )
             else:
                 purpose[field_name] = parsed.value if hasattr(parsed, "value") else parsed
+
+    def _laws(self, purposes: list[dict], cell: Cell) -> None:
+        """The Art. 6(3) law written after each basis; lines that cannot be paired with
+        the purposes are reported once, by the basis itself."""
+        values = cell.lines
+        if len(values) == 1 and len(purposes) > 1:
+            values = values * len(purposes)
+        if len(values) != len(purposes):
+            return
+        for purpose, value in zip(purposes, values, strict=True):
+            law = split_law(value)[1]
+            if law and "legal_basis" in purpose:
+                purpose["law"] = law
 
     def _retention(self, cell: Cell, activity: dict) -> list[dict]:
         result = []

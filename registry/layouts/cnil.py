@@ -95,6 +95,9 @@ MECHANISM_FR: dict[TransferMechanism, str] = {
 }
 # The recipient's DPF certification after a safeguard (the importer strips this clause).
 DPF_FR = "certification DPF depuis le "
+# Between a lawful basis and the Art. 6(3) law behind it (the English layouts say " under ").
+LAW_JOIN_FR = " — "
+ART87_LINE = "Loi autorisant le numéro d'identification national (article 87)"
 ROLE_FR = {
     "processor": "Sous-traitants",
     "joint controller": "Responsables conjoints",

@@ -1,11 +1,13 @@
-"""Art. 35 DPIA screening, periodic review, and the waivers themselves."""
+"""Art. 35 DPIA screening, Art. 37 DPO designation, periodic review, and the waivers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from registry.core.findings import Finding, Severity
-from registry.core.model import add_duration
+from registry.core.inventory import Inventory
+from registry.core.model import Organisation, add_duration
+from registry.core.vocabulary import SpecialCategory
 from registry.rules.base import RuleContext, rule
 
 E, W = Severity.error, Severity.warning
@@ -51,6 +53,98 @@ def scale_unknown(ctx: RuleContext) -> Iterator[Finding]:
         )
         if risky:
             yield ctx.finding(activity, f"activity {activity.id} does not estimate how many people")
+
+
+def _has_dpo(organisation: Organisation) -> bool:
+    dpo = organisation.dpo
+    return dpo is not None and any((dpo.name, dpo.email, dpo.phone, dpo.address))
+
+
+def _record_keepers(inv: Inventory) -> list[Organisation]:
+    """Organisations whose DPO this record must name (Art. 30(1)(a), 30(2)(a)): every
+    controller an activity names, and every organisation marked `keeps_record: true`
+    (a public body keeping its processor record here).
+
+    A joint controller named only as such is a partner whose DPO this record need
+    not hold (Art. 30(1)(a) names the controller's own), so it is not judged.
+    """
+    named = {a.controller for a in inv.activities.values() if a.controller}
+    named |= {o.id for o in inv.organisations.values() if o.keeps_record}
+    return [inv.organisations[i] for i in sorted(named) if i in inv.organisations]
+
+
+@rule("DPO-001", "public-authority-dpo", E, "Art. 37(1)(a)")
+def public_authority_dpo(ctx: RuleContext) -> Iterator[Finding]:
+    """A public authority keeping this record names no data protection officer.
+
+    Art. 37(1)(a): a public authority or body must designate a DPO, and Art. 30(1)(a)
+    puts the DPO's contact details in the record. Add `dpo: {name, email}` to the
+    Organisation.
+
+    Does not fire for an organisation not marked `public_authority: true`, nor for
+    one named only as a joint controller or recipient (its DPO belongs to its own
+    record). Courts acting in their judicial capacity are exempt (Art. 37(1)(a)):
+    a court whose activities here are all judicial waives this finding, saying so.
+    """
+    for organisation in _record_keepers(ctx.inventory):
+        if organisation.public_authority and not _has_dpo(organisation):
+            yield ctx.finding(
+                organisation,
+                f"{organisation.id} is a public authority and names no data protection officer",
+                "public_authority",
+            )
+
+
+def _large_scale_reasons(ctx: RuleContext, organisation: Organisation) -> list[str]:
+    inv, threshold = ctx.inventory, ctx.settings.large_scale_subjects
+    reasons = []
+    for activity in sorted(inv.activities.values(), key=lambda a: a.id):
+        if organisation.id not in inv.controllers_of(activity):
+            continue
+        if (activity.estimated_subjects or 0) < threshold:
+            continue
+        kinds = {inv.special_of(c) for c in activity.data_categories}
+        why = []
+        if activity.systematic_monitoring:
+            why.append("monitors people systematically")
+        if any(k is not None and k is not SpecialCategory.national_id for k in kinds):
+            why.append("processes special or criminal data")
+        if why:
+            reasons.append(
+                f"{activity.id} {' and '.join(why)} for {activity.estimated_subjects} people"
+            )
+    return reasons
+
+
+@rule("DPO-002", "large-scale-dpo", W, "Art. 37(1)(b), (c)")
+def large_scale_dpo(ctx: RuleContext) -> Iterator[Finding]:
+    """A controller monitors people or processes special data at large scale with no DPO.
+
+    Art. 37(1)(b) and (c): a DPO is required where the controller's core activities
+    consist of regular and systematic monitoring of data subjects on a large scale
+    (`systematic_monitoring: true` on the activity), or of special categories
+    (Art. 9) or criminal-offence data (Art. 10) on a large scale. Large scale is
+    `estimated_subjects` at or above `large_scale_subjects` (ropa.yaml, default
+    10,000). Add `dpo: {name, email}` to the Organisation; if these activities are
+    not its core activities (a hospital's patient care is, its payroll is not), waive
+    this finding and say so.
+
+    Does not fire below the threshold or without `estimated_subjects`, for national
+    identification numbers alone (not in Art. 37(1)(c)), for an organisation named
+    only as a joint controller, nor for a public authority without a DPO (DPO-001
+    reports that one gap). A warning: whether an activity is "core" is a judgement
+    ropa cannot make.
+    """
+    for organisation in _record_keepers(ctx.inventory):
+        if _has_dpo(organisation) or organisation.public_authority:
+            continue
+        reasons = _large_scale_reasons(ctx, organisation)
+        if reasons:
+            yield ctx.finding(
+                organisation,
+                f"{organisation.id} names no data protection officer although "
+                + "; ".join(reasons),
+            )
 
 
 @rule("REV-001", "review-overdue", W, "Art. 24(1)")

@@ -174,9 +174,7 @@ def processor_record(ctx: RuleContext) -> Iterator[Finding]:
     register is its own record).
     """
     inv = ctx.inventory
-    keepers = {o.id for o in inv.organisations.values() if o.keeps_record}
-    if not keepers:
-        keepers = {a.controller for a in inv.activities.values() if a.controller}
+    keepers = inv.record_keepers
     processors = {c.processor for c in inv.contracts.values() if c.processor}
     processors |= {p for f in inv.flows.values() if (p := inv.is_processor_end(f))}
     for activity in inv.activities.values():

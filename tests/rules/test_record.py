@@ -89,7 +89,7 @@ TRIGGERS = [
         Edit(
             ACT,
             "purposes:\n  - purpose: Analyse the samples that doctors prescribe\n"
-            "    legal_basis: public_task\n",
+            "    legal_basis: public_task\n    law: Code de la santé publique art. L.6211-1\n",
             "",
         ),
         entity="Activity:lab-testing",
@@ -119,9 +119,9 @@ TRIGGERS = [
     trigger(
         "R30-007",
         "category-without-retention",
-        Edit(ACT, "  - category: identity\n    period: P10Y\n", ""),
+        Edit(ACT, "  - {category: identity, period: P10Y}\n", ""),
         entity="Activity:lab-testing",
-        at=f"{ACT}:10:19",  # `identity` in data_categories: [identity, lab-results]
+        at=f"{ACT}:11:19",  # `identity` in data_categories: [identity, lab-results]
     ),
     trigger(
         "R30-008",

@@ -15,7 +15,7 @@ def _message_has(result: CheckResult, code: str, text: str) -> None:
 LIS = "systems/lis.yaml"
 ACT = "activities/lab-testing.yaml"
 LIS_IDENTITY = "    retention: P10Y\n"  # systems/lis.yaml line 9: the identity's retention
-ACT_IDENTITY = "    period: P10Y\n  - category: lab-results"  # activity line 13
+ACT_IDENTITY = "{category: identity, period: P10Y}"  # activity line 13
 LIS_STORES = (
     "stores:\n  - category: identity\n    retention: P10Y\n"
     "  - category: lab-results\n    retention: P10Y after last visit\n"
@@ -97,9 +97,9 @@ TRIGGERS = [
     trigger(
         "RET-004",
         "activity-keeps-a-category-indefinitely-unjustified",
-        Edit(ACT, ACT_IDENTITY, "    indefinite: true\n  - category: lab-results"),
+        Edit(ACT, ACT_IDENTITY, "{category: identity, indefinite: true}"),
         entity="Activity:lab-testing",
-        at=f"{ACT}:13:17",  # `indefinite: true`: the justification belongs beside it
+        at=f"{ACT}:13:38",  # `indefinite: true`: the justification belongs beside it
     ),
     trigger(
         "RET-004",
@@ -127,9 +127,9 @@ TRIGGERS = [
     trigger(
         "RET-005",
         "activity-retention-to-be-defined",
-        Edit(ACT, ACT_IDENTITY, "    until: TBD\n  - category: lab-results"),
+        Edit(ACT, ACT_IDENTITY, "{category: identity, until: TBD}"),
         entity="Activity:lab-testing",
-        at=f"{ACT}:13:12",
+        at=f"{ACT}:13:33",
     ),
     trigger(
         "RET-005",
@@ -193,8 +193,8 @@ NEAR_MISSES = [
         Edit(
             ACT,
             ACT_IDENTITY,
-            "    indefinite: true\n    justification: register of blood donors kept for"
-            " traceability\n  - category: lab-results",
+            "{category: identity, indefinite: true,"
+            " justification: register of blood donors kept for traceability}",
         ),
     ),
     near_miss(
@@ -205,7 +205,7 @@ NEAR_MISSES = [
     near_miss(
         "RET-005",
         "activity-until-unsubscribe",
-        Edit(ACT, ACT_IDENTITY, "    until: unsubscribe\n  - category: lab-results"),
+        Edit(ACT, ACT_IDENTITY, "{category: identity, until: unsubscribe}"),
     ),
     near_miss(
         "RET-005",

@@ -22,6 +22,7 @@ from registry.core.vocabulary import TransferMechanism, vague_retention
 from registry.core.wording import NO_CONTRACT
 from registry.layouts.cnil import (
     ART9_FR,
+    ART87_LINE,
     AUTH_FR,
     BASIS_FR,
     CATEGORY_LINES,
@@ -29,6 +30,7 @@ from registry.layouts.cnil import (
     FICHE_COLUMNS,
     HEADER_COLUMNS,
     INDEFINITE_FR,
+    LAW_JOIN_FR,
     LIST_COLUMNS,
     MECHANISM_FR,
     OTHER_LINE,
@@ -212,6 +214,7 @@ def fiche(record: Record, activity: Activity, org: str) -> list[Line]:
             [p.purpose for p in activity.purposes],
             [
                 f"{BASIS_FR[p.legal_basis]} ({p.legal_basis.article})"
+                + (LAW_JOIN_FR + p.law if p.law else "")
                 if p.legal_basis
                 else "base légale non documentée"
                 for p in activity.purposes
@@ -251,6 +254,7 @@ def fiche(record: Record, activity: Activity, org: str) -> list[Line]:
         )
     )
     result.append(Line("Autorité ou loi autorisant (article 10)", activity.art10_authority or ""))
+    result.append(Line(ART87_LINE, activity.national_id_law or ""))
     result.append(Line("Destinataires", section=True))
     grouped: dict[str, list[str]] = {}
     for recipient in entry.recipients:

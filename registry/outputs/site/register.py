@@ -19,6 +19,7 @@ from registry.core.wording import (
     AUTHORISED_BY,
     GENERAL_AUTHORISATION,
     GENERALLY,
+    LAW_JOIN,
     SUB_PROCESSOR_UNDER,
     system_text,
 )
@@ -29,7 +30,7 @@ CONTROLLER_COLUMNS = [
     "Activity",
     "Purposes (b)",
     "Legal basis (Art. 6)",
-    "Art. 9 condition",
+    "Conditions (Art. 9, 10, 87)",
     "Data subjects (c)",
     "Data categories (c)",
     "Recipients (d)",
@@ -134,14 +135,23 @@ def controller_row(record: Record, entry: ActivityRecord, page: str) -> list[str
         name += f"<br>{text(activity.reference)}"
     purposes = joined(lines(p.purpose) for p in activity.purposes)
     bases = joined(
-        text(f"{words(p.legal_basis)} ({p.legal_basis.article})") if p.legal_basis else "—"
+        text(
+            f"{words(p.legal_basis)} ({p.legal_basis.article})"
+            + (LAW_JOIN + p.law if p.law else "")
+        )
+        if p.legal_basis
+        else "—"
         for p in activity.purposes
     )
-    art9 = (
-        text(f"{words(activity.art9_condition)} ({activity.art9_condition.article})")
-        if activity.art9_condition
-        else ""
-    )
+    conditions = []
+    if activity.art9_condition:
+        condition = activity.art9_condition
+        conditions.append(text(f"{words(condition)} ({condition.article})"))
+    if activity.art10_authority:
+        conditions.append(text(f"Art. 10: {activity.art10_authority}"))
+    if activity.national_id_law:
+        conditions.append(text(f"Art. 87: {activity.national_id_law}"))
+    conditions_cell = joined(conditions)
     subjects = joined(ref(inv, "DataSubject", s, page) for s in activity.data_subjects)
     categories = joined(category_ref(inv, c, page) for c in activity.data_categories)
     recipients = joined(
@@ -165,7 +175,7 @@ def controller_row(record: Record, entry: ActivityRecord, page: str) -> list[str
         name,
         purposes,
         bases,
-        art9,
+        conditions_cell,
         subjects,
         categories,
         recipients,
