@@ -74,6 +74,12 @@ def test_text_is_sorted_by_file_line_column(check_yaml):
                 "address: 5 avenue des Sciences, 35000 Rennes\n",
                 "keeps_record: true\n",
             ),
+            # …in a register that is the lab's own record too (so LAW-001 judges its activity)
+            Edit(
+                "organisations/labs.yaml",
+                "kind: Organisation\n",
+                "kind: Organisation\nkeeps_record: true\n",
+            ),
         )
     )
     lines = to_text(result).splitlines()[:-1]

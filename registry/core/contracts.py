@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from registry.core.inventory import Inventory
-from registry.core.model import Contract
+from registry.core.model import Activity, Contract
 from registry.core.vocabulary import ContractType
 
 PROCESSING = (ContractType.dpa, ContractType.sub_processing)
@@ -172,3 +172,23 @@ def engaged_by(inv: Inventory, controller: str, processor: str) -> list[str]:
     }
     found.discard(processor)
     return sorted(p for p in found if dpas(inv, controller, p))
+
+
+def activity_covers(
+    inv: Inventory, activity: Activity, processor: str, as_of: dt.date, named: Iterable[str] = ()
+) -> tuple[Cover, ...]:
+    """:func:`covers` for every controller of ``activity``: its controller's contracts,
+    then those its joint controllers concluded — Art. 26 lets joint controllers agree
+    which of them binds a processor for the processing they share."""
+    if activity.controller is None:
+        return ()
+    joint = sorted(set(activity.joint_controllers) - {activity.controller})
+    signers = [activity.controller, *joint]
+    found: dict[str, Cover] = {}
+    for signer in signers:
+        for cover in covers(inv, signer, processor, as_of, named if signer == signers[0] else ()):
+            if cover.contract.id not in found or (
+                cover.in_force and not found[cover.contract.id].in_force
+            ):
+                found[cover.contract.id] = cover
+    return tuple(sorted(found.values(), key=lambda c: not c.in_force))

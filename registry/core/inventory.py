@@ -309,6 +309,17 @@ class Inventory:
         )
 
     @cached_property
+    def controller_activities(self) -> tuple[Activity, ...]:
+        """The activities this register records as controller (Art. 30(1)): all of them,
+        except where organisations are marked `keeps_record: true` and none of an
+        activity's controllers is one — that activity is the keeper's processing on a
+        client's behalf (Art. 30(2)), whose lawfulness and DPIA are the client's."""
+        marked = {o.id for o in self.organisations.values() if o.keeps_record}
+        return tuple(
+            a for a in self.activities.values() if not marked or self.controllers_of(a) & marked
+        )
+
+    @cached_property
     def received_as_controller(self) -> dict[str, set[str]]:
         """Activity id → systems whose operator receives that activity's data as a
         controller or joint controller, not as its processor (a payment network's

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from registry.core.contracts import PROCESSING, Cover, covers
+from registry.core.contracts import PROCESSING, Cover, activity_covers, covers
 from registry.core.inventory import Inventory
 from registry.core.model import Activity, Dpf, Flow, System
 from registry.core.vocabulary import ContractType, TransferMechanism, countries
@@ -262,9 +262,7 @@ class Record:
                 Processor(
                     processor,
                     org.name if org else processor,
-                    covers(inv, activity.controller, processor, self.as_of, contracts)
-                    if activity.controller
-                    else (),
+                    activity_covers(inv, activity, processor, self.as_of, contracts),
                 )
             )
         return tuple(sorted(found, key=lambda p: (p.name, p.organisation)))

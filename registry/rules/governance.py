@@ -6,11 +6,20 @@ from collections.abc import Iterator
 
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
-from registry.core.model import Organisation, add_duration
+from registry.core.model import Activity, Organisation, add_duration
 from registry.core.vocabulary import SpecialCategory
 from registry.rules.base import RuleContext, rule
 
 E, W = Severity.error, Severity.warning
+
+
+def _screened(inv: Inventory, activity: Activity) -> bool:
+    """Special categories (Art. 9(1)) or criminal data (Art. 10) — the data Art. 35(3)(b)
+    names, national identifiers not among them — or vulnerable data subjects."""
+    return any(
+        (kind := inv.special_of(c)) is not None and kind is not SpecialCategory.national_id
+        for c in activity.data_categories
+    ) or any(inv.subjects[s].vulnerable for s in activity.data_subjects if s in inv.subjects)
 
 
 @rule("DPIA-001", "dpia-missing", E, "Art. 35(3)(b)")
@@ -20,15 +29,18 @@ def dpia_missing(ctx: RuleContext) -> Iterator[Finding]:
     Above the large-scale threshold (`large_scale_subjects` in ropa.yaml, default
     10,000 data subjects) carry out a data protection impact assessment and record
     its `dpia: {reference, date}`.
+
+    Does not fire for national identification numbers alone (Art. 87 data, not among
+    the categories Art. 35(3)(b) lists; LAW-007 asks for the law allowing them), below
+    the threshold, nor for an activity a processor records for a client (Art. 30(2),
+    see `keeps_record`): the DPIA is the controller's duty (Art. 35(1)).
     """
     inv = ctx.inventory
     threshold = ctx.settings.large_scale_subjects
-    for activity in inv.activities.values():
+    for activity in inv.controller_activities:
         if activity.dpia and activity.dpia.reference:
             continue
-        risky = any(inv.special_of(c) for c in activity.data_categories) or any(
-            inv.subjects[s].vulnerable for s in activity.data_subjects if s in inv.subjects
-        )
+        risky = _screened(inv, activity)
         if risky and (activity.estimated_subjects or 0) >= threshold:
             yield ctx.finding(
                 activity,
@@ -45,12 +57,10 @@ def scale_unknown(ctx: RuleContext) -> Iterator[Finding]:
     Without `estimated_subjects` nobody can tell whether a DPIA is required; add it.
     """
     inv = ctx.inventory
-    for activity in inv.activities.values():
+    for activity in inv.controller_activities:
         if activity.estimated_subjects is not None or (activity.dpia and activity.dpia.reference):
             continue
-        risky = any(inv.special_of(c) for c in activity.data_categories) or any(
-            inv.subjects[s].vulnerable for s in activity.data_subjects if s in inv.subjects
-        )
+        risky = _screened(inv, activity)
         if risky:
             yield ctx.finding(activity, f"activity {activity.id} does not estimate how many people")
 

@@ -1,5 +1,10 @@
 """Art. 6, 9, 10 and 87: a lawful basis for every purpose, with its law where one is needed,
-and a condition for special data and national identification numbers."""
+and a condition for special data and national identification numbers.
+
+These are the controller's duties: an activity a processor records for a client
+(its Art. 30(2) record: organisations are marked `keeps_record: true` and none of the
+activity's controllers is one) is not judged by them — Art. 30(2) asks the processor
+for the categories of processing, not for the client's lawful basis."""
 
 from __future__ import annotations
 
@@ -19,10 +24,11 @@ def legal_basis(ctx: RuleContext) -> Iterator[Finding]:
     Give each purpose a `legal_basis`: consent, contract, legal_obligation,
     vital_interests, public_task or legitimate_interests.
 
-    Does not fire when every purpose names a basis: whether that basis is the right
+    Does not fire for an activity a processor records for a client (see the module
+    docstring), nor when every purpose names a basis: whether that basis is the right
     one is for the other LAW rules and the DPO (Art. 6(1) lets any of the six apply).
     """
-    for activity in ctx.inventory.activities.values():
+    for activity in ctx.inventory.controller_activities:
         for index, purpose in enumerate(activity.purposes):
             if purpose.legal_basis is None:
                 yield ctx.finding(
@@ -45,7 +51,7 @@ def art9_condition(ctx: RuleContext) -> Iterator[Finding]:
     identification numbers (Art. 87, see LAW-007): neither is on the Art. 9(1) list.
     """
     inv = ctx.inventory
-    for activity in inv.activities.values():
+    for activity in inv.controller_activities:
         if activity.art9_condition is not None:
             continue
         special = sorted(
@@ -70,7 +76,7 @@ def art10_authority(ctx: RuleContext) -> Iterator[Finding]:
     instead (LAW-002), nor when `art10_authority` names the authority or law.
     """
     inv = ctx.inventory
-    for activity in inv.activities.values():
+    for activity in inv.controller_activities:
         if activity.art10_authority:
             continue
         if any(inv.special_of(c) is SpecialCategory.criminal for c in activity.data_categories):
@@ -90,7 +96,7 @@ def legitimate_interests(ctx: RuleContext) -> Iterator[Finding]:
     Does not fire on other bases, nor when the interests are stated: the balancing
     test itself is the controller's, and a missing `lia` link alone is not reported.
     """
-    for activity in ctx.inventory.activities.values():
+    for activity in ctx.inventory.controller_activities:
         for index, purpose in enumerate(activity.purposes):
             if purpose.legal_basis is LegalBasis.legitimate_interests and not (
                 purpose.legitimate_interests
@@ -118,7 +124,7 @@ def public_authority_legitimate_interests(ctx: RuleContext) -> Iterator[Finding]
     is the lead controller's, and each joint controller may rely on its own.
     """
     inv = ctx.inventory
-    for activity in inv.activities.values():
+    for activity in inv.controller_activities:
         controller = inv.organisations.get(activity.controller or "")
         if controller is None or not controller.public_authority:
             continue
@@ -149,7 +155,7 @@ def basis_law(ctx: RuleContext) -> Iterator[Finding]:
     which rest on no particular law, nor when `law` is given (ropa cannot judge
     whether that law really imposes the obligation).
     """
-    for activity in ctx.inventory.activities.values():
+    for activity in ctx.inventory.controller_activities:
         for index, purpose in enumerate(activity.purposes):
             if purpose.legal_basis in _NEEDS_LAW and not purpose.law:
                 yield ctx.finding(
@@ -177,7 +183,7 @@ def national_id_law(ctx: RuleContext) -> Iterator[Finding]:
     nor when `national_id_law` is set.
     """
     inv = ctx.inventory
-    for activity in inv.activities.values():
+    for activity in inv.controller_activities:
         if activity.national_id_law:
             continue
         numbers = sorted(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import Flow, Security
-from registry.core.vocabulary import Authentication, ContractType, countries
+from registry.core.vocabulary import Authentication, ContractType, RecipientRole, countries
 from registry.rules.base import RuleContext, rule
 
 if TYPE_CHECKING:
@@ -318,13 +318,16 @@ def arriving_without_retention(ctx: RuleContext) -> Iterator[Finding]:
     a stateless application server or a message relay passes data through and keeps
     none, so it owes no retention (Art. 5(1)(e) limits *storage*); its security is
     still judged (SEC-101). Leaving `stores` out is not the same: an undeclared
-    store is a gap, and this rule reports it.
+    store is a gap, and this rule reports it. Nor does it fire on a flow to a system
+    an independent controller runs (`recipient_role: controller`: a payment network's
+    checkout): what that controller keeps, and for how long, is in its own record
+    (Art. 5(1)(e) and 30(1) bind it), not the sender's.
     """
     inv = ctx.inventory
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
-        if system is None:
-            continue  # an organisation keeps data under its own record
+        if system is None or flow.recipient_role is RecipientRole.controller:
+            continue  # an organisation, or a controller's system, keeps it under its own record
         if system.transient:
             continue  # it keeps nothing
         stored = [s.category for s in system.stores]
@@ -367,12 +370,15 @@ def special_arriving_below_art32(ctx: RuleContext) -> Iterator[Finding]:
     categories is encryption at rest, individual authentication, monitoring and
     alert escalation. Declare the categories in the system's `stores:` and meet
     the bar in its `security:`, or stop sending them there.
+
+    Does not fire on a flow to a system an independent controller runs
+    (`recipient_role: controller`): its Art. 32 measures are its own to take and record.
     """
     inv = ctx.inventory
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
-        if system is None:
-            continue
+        if system is None or flow.recipient_role is RecipientRole.controller:
+            continue  # an independent controller answers for its own security (Art. 24, 32)
         special = sorted({c for c in flow.data_categories if inv.special_of(c)})
         stored = [s.category for s in system.stores]
         undeclared = [c for c in special if not inv.covers(stored, c)]

@@ -9,13 +9,13 @@ from functools import cache
 
 from registry.core.contracts import PROCESSING as _PROCESSING
 from registry.core.contracts import (
+    activity_covers,
     authorises,
     concluded,
     contract_problem,
     covers,
     dpas,
     engaged_by,
-    valid_contracts,
 )
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
@@ -100,6 +100,9 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
     the sub-processing contract (or the controller's DPA with the processor that
     engaged it) that authorises it. This is the first Dedalus finding.
 
+    A DPA that one of the activity's joint controllers concluded with the processor
+    counts (Art. 26: the joint controllers agree which of them binds it).
+
     Does not fire when the receiver runs the system as a controller or joint
     controller (`recipient_role: controller` on the flow: an independent recipient
     owes no Art. 28 contract), nor on a flow where a processor hands the data to an
@@ -110,9 +113,10 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
 
     hops = unauthorised_hops(inv)
 
-    @cache  # many flows share a controller and a processor
-    def in_force(controller: str, processor: str) -> list[Contract]:
-        return valid_contracts(inv, controller, processor, ctx.as_of)
+    @cache  # many flows share an activity and a processor
+    def in_force(activity: str, processor: str) -> list[Contract]:
+        covering = activity_covers(inv, inv.activities[activity], processor, ctx.as_of)
+        return [c.contract for c in covering if c.in_force]
 
     for flow in inv.flows.values():
         processor = inv.is_processor_end(flow)
@@ -136,7 +140,7 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
         problem = contract_problem(contract, ctx.as_of)
         if problem:
             yield ctx.finding(flow, f"flow {flow.id}: {problem}", "contract")
-        elif not any(c is contract for c in in_force(controller, processor)):
+        elif not any(c is contract for c in in_force(activity.id, processor)):
             yield ctx.finding(
                 flow,
                 f"flow {flow.id}: contract {contract.id} is not a DPA between {controller} "
@@ -145,10 +149,10 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
-def processing_systems(inv: Inventory) -> dict[tuple[str, str], set[str]]:
-    """(controller, operator) → the systems the operator runs for that controller's
-    activities as its processor (not as a controller or joint controller)."""
-    found: dict[tuple[str, str], set[str]] = {}
+def processing_systems(inv: Inventory) -> dict[tuple[str, str], dict[str, set[str]]]:
+    """(controller, operator) → activity → the systems the operator runs for that
+    controller's activity as its processor (not as a controller or joint controller)."""
+    found: dict[tuple[str, str], dict[str, set[str]]] = {}
     for system_id, activities in inv.activities_by_system.items():
         operator = inv.systems[system_id].operator
         if operator is None:
@@ -158,7 +162,8 @@ def processing_systems(inv: Inventory) -> dict[tuple[str, str], set[str]]:
                 continue
             if system_id in inv.received_as_controller.get(activity.id, ()):
                 continue
-            found.setdefault((activity.controller, operator), set()).add(system_id)
+            by_activity = found.setdefault((activity.controller, operator), {})
+            by_activity.setdefault(activity.id, set()).add(system_id)
     return found
 
 
@@ -175,19 +180,30 @@ def operator_contract(ctx: RuleContext) -> Iterator[Finding]:
     relationship to fix), naming the systems.
 
     Does not fire when the operator is the controller or a joint controller of the
-    activity, or receives the data as a controller (`recipient_role: controller` or
+    activity, when one of the activity's joint controllers concluded the DPA (Art. 26:
+    joint controllers agree which of them binds a processor for what they share), or
+    receives the data as a controller (`recipient_role: controller` or
     `joint_controller` on every flow of the activity into its system): Art. 28 binds
     processors only.
     """
     inv = ctx.inventory
-    for (controller, operator), systems in sorted(processing_systems(inv).items()):
+    for (controller, operator), by_activity in sorted(processing_systems(inv).items()):
         organisation = inv.organisations.get(operator)
         if organisation is None:
             continue  # a dangling or invalid operator: a schema finding
         if inv.invalid_mentions("Contract", "processor", operator):
             continue  # a contract with schema errors: reported as such, not as missing
-        if valid_contracts(inv, controller, operator, ctx.as_of):
+        uncovered = [
+            ident
+            for ident in sorted(by_activity)
+            if not any(
+                c.in_force
+                for c in activity_covers(inv, inv.activities[ident], operator, ctx.as_of)
+            )
+        ]
+        if not uncovered:
             continue
+        systems = {s for ident in uncovered for s in by_activity[ident]}
         names = ", ".join(sorted(systems))
         runs = f"{operator} runs {'systems' if len(systems) > 1 else 'system'} {names}"
         engaging = engaged_by(inv, controller, operator)

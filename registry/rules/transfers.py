@@ -310,3 +310,54 @@ def _access_covered(ctx: RuleContext, system: System, country: str) -> bool:
         elif TransferMechanism.adequacy in transfer.mechanisms and lists.adequacy_of(country):
             return True
     return False
+
+
+# Derogations the EDPB reads as for occasional transfers only (Guidelines 2/2018, 2.1):
+# Art. 49(1)(b), (c) and (e), and the compelling legitimate interests of the second
+# subparagraph ("not repetitive").
+_OCCASIONAL_ONLY = frozenset(
+    {
+        TransferMechanism.derogation_contract_with_subject,
+        TransferMechanism.derogation_contract_in_subject_interest,
+        TransferMechanism.derogation_legal_claims,
+        TransferMechanism.derogation_compelling_legitimate_interests,
+    }
+)
+
+
+@rule("TRF-007", "derogation-for-regular-transfer", E, "Art. 49(1)")
+def derogation_for_regular_transfer(ctx: RuleContext) -> Iterator[Finding]:
+    """A continuous or batch flow rests only on a derogation meant for occasional transfers.
+
+    Art. 49 derogations are exceptions, to be read restrictively (EDPB Guidelines
+    2/2018): those of Art. 49(1)(b), (c) and (e) apply to occasional transfers, and the
+    compelling legitimate interests of the second subparagraph to non-repetitive ones.
+    A structural, regular transfer — the Dutch DPA's Uber decision of 22 July 2024:
+    all drivers' data to the US on Art. 49(1)(b) and (c) — needs an Art. 45-47 ground:
+    adequacy (the DPF for a certified US recipient), SCCs or BCRs. Add it to
+    `transfer.mechanism`, or, if the flow truly happens only now and then, say so with
+    `type: one-off`.
+
+    Does not fire for a `one-off` or `migration` flow, when another ground is listed
+    beside the derogation (SCCs, BCRs, adequacy, explicit consent, public interest,
+    vital interests, a public register), or when the destination needs no mechanism
+    (the EEA or full adequacy).
+    """
+    inv = ctx.inventory
+    lists = countries()
+    for flow in inv.flows.values():
+        transfer = flow.transfer
+        if transfer is None or flow.type.value not in ("continuous", "batch"):
+            continue
+        if not set(transfer.mechanisms) <= _OCCASIONAL_ONLY:
+            continue
+        if not any(lists.needs_mechanism(c) for c in _destinations(inv, flow)):
+            continue
+        articles = ", ".join(m.article for m in transfer.mechanisms)
+        yield ctx.finding(
+            flow,
+            f"flow {flow.id} is a {flow.type.value} transfer resting only on {articles}: "
+            "derogations for occasional transfers cannot carry a regular one",
+            "transfer",
+            "mechanism",
+        )

@@ -15,6 +15,12 @@ from tests.conftest import write_inventory
 ACT = "activities/lab-testing.yaml"
 LIS = "systems/lis.yaml"
 ORG = "organisations/labs.yaml"
+# The register is the LIS vendor's own: the lab's activity is one it processes for a client.
+VENDOR_KEEPS_RECORD = Edit(
+    "organisations/lis-vendor.yaml",
+    "kind: Organisation\n",
+    "kind: Organisation\nkeeps_record: true\n",
+)
 NO_DPO = Edit(ORG, "dpo:\n  name: Claire Martin\n  email: dpo@biolab.example\n", "")
 PUBLIC = Edit(ORG, "country: FR\n", "country: FR\npublic_authority: true\n")
 # Tracking where customers go: systematic monitoring (Art. 37(1)(b)), no special data.
@@ -176,6 +182,14 @@ TRIGGERS = [
         entity="Waiver:lis-encryption",
         at="waivers/lis-encryption.yaml:4:9",
     ),
+    trigger(
+        "DPIA-001",
+        "keeps-record-marked-on-the-controller-itself",  # its own activity is still judged
+        Edit(ACT, DPIA, ""),
+        Edit(ORG, "kind: Organisation\n", "kind: Organisation\nkeeps_record: true\n"),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:18:21",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -288,6 +302,25 @@ NEAR_MISSES = [
         waiver(WAIVER.replace("2027-01-31", "2026-11-29")),
     ),
     near_miss("WAV-003", "waiver-names-existing-rule-and-entity", NO_ENCRYPTION, waiver()),
+    near_miss(
+        "DPIA-001",
+        "large-scale-national-ids-alone",  # Art. 87 data: not in Art. 35(3)(b)
+        Edit(ACT, DPIA, ""),
+        Edit(ACT, "art9_condition: health_or_social_care\n", ""),
+        Edit(ACT, "data_subjects: [patients]", "data_subjects: [customers]"),
+        Edit(ACT, "[identity, lab-results]", "[identity, national-id]"),
+        Edit(
+            ACT,
+            "estimated_subjects:",
+            "national_id_law: Décret n° 2019-341\nestimated_subjects:",
+        ),
+    ),
+    near_miss(
+        "DPIA-001",
+        "processor-recording-a-clients-activity",  # the DPIA is the client's (Art. 35(1))
+        Edit(ACT, DPIA, ""),
+        VENDOR_KEEPS_RECORD,
+    ),
 ]
 
 

@@ -9,6 +9,12 @@ from tests.builder import Edit, Put, near_miss, perturb, trigger
 
 ACT = "activities/lab-testing.yaml"
 ORG = "organisations/labs.yaml"
+# The register is the LIS vendor's own: the lab's activity is one it processes for a client.
+VENDOR_KEEPS_RECORD = Edit(
+    "organisations/lis-vendor.yaml",
+    "kind: Organisation\n",
+    "kind: Organisation\nkeeps_record: true\n",
+)
 BASIS = "    legal_basis: public_task\n"
 LAW = "    law: Code de la santé publique art. L.6211-1\n"
 # The controller made a ministry: a public authority (Art. 6(1) last subparagraph, 37(1)(a)).
@@ -214,6 +220,12 @@ NEAR_MISSES = [
         "LAW-007",
         "identity-is-no-national-id",  # name and date of birth: no Art. 87 identifier
         Edit(ACT, "[identity, lab-results]", "[identity, contact, lab-results]"),
+    ),
+    near_miss(
+        "LAW-001",
+        "processor-recording-a-clients-activity",  # Art. 30(2) asks no lawful basis
+        Edit(ACT, BASIS, ""),
+        VENDOR_KEEPS_RECORD,
     ),
 ]
 

@@ -286,6 +286,13 @@ NEAR_MISSES = [
         Edit(PORTAL, "encryption_at_rest: true", "encryption_at_rest: false"),
         also=sec001_fires,
     ),
+    near_miss(
+        "RET-101",
+        "independent-controllers-system-keeps-its-own-retention",
+        Edit(PORTAL, "operator: labs", "operator: lis-vendor"),
+        Edit(PORTAL, "  - category: lab-results\n", "  - category: identity\n"),
+        Edit(TO_PORTAL, "encrypted_in_transit: true", "recipient_role: controller"),
+    ),
 ]
 
 

@@ -353,6 +353,14 @@ TRIGGERS = [
         entity="Flow:results-to-institute",
         at="flows/results-to-institute.yaml:6:17",  # `joint_controller`
     ),
+    trigger(
+        "DPA-002",
+        "dpa-signed-by-an-organisation-that-is-not-a-controller-of-the-activity",
+        INSTITUTE,
+        Edit(DPA, "controller: labs", "controller: institute"),
+        entity="Organisation:lis-vendor",
+        at="organisations/lis-vendor.yaml:1:1",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -502,6 +510,14 @@ NEAR_MISSES = [
         INSTITUTE,
         Put("flows/results-to-institute.yaml", TO_INSTITUTE.format(role="controller")),
         also=lambda result: institute_is_a_recipient(result, "controller"),
+    ),
+    near_miss(
+        "DPA-002",
+        "dpa-signed-by-a-joint-controller",  # Art. 26: they agree who binds the processor
+        INSTITUTE,
+        JOINT_ACTIVITY,
+        Edit(DPA, "controller: labs", "controller: institute"),
+        also=lambda result: assert_no_finding(result, "DPA-001"),
     ),
 ]
 

@@ -42,6 +42,9 @@ def intake_transfer(mechanism: str) -> Edit:
     )
 
 
+# Art. 49(1)(b) and (c): the derogations the Dutch DPA found Uber relying on.
+OCCASIONAL_ONLY = "[derogation_contract_with_subject, derogation_contract_in_subject_interest]"
+
 # LabSoft, a US company hosting the LIS in the US (TRF-004's setting).
 US_VENDOR = (lis_in("US"), vendor_in("US"))
 
@@ -232,6 +235,14 @@ TRIGGERS = [
         entity="System:lis",
         at=f"{LIS}:7:16",
     ),
+    trigger(
+        "TRF-007",
+        "continuous-flow-on-occasional-derogations",  # the Uber decision (AP, 2024)
+        lis_in("IN"),
+        intake_transfer(OCCASIONAL_ONLY),
+        entity="Flow:sample-intake",
+        at=f"{INTAKE}:9:23",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -326,6 +337,25 @@ NEAR_MISSES = [
         "TRF-006",
         "controller-reaching-its-own-system",  # no exporter and importer: not a transfer
         Edit(LABS, "country: FR", "country: US"),
+    ),
+    near_miss(
+        "TRF-007",
+        "one-off-flow-on-a-derogation",
+        lis_in("IN"),
+        intake_transfer(OCCASIONAL_ONLY),
+        Edit(INTAKE, "encrypted_in_transit: true", "encrypted_in_transit: true\ntype: one-off"),
+    ),
+    near_miss(
+        "TRF-007",
+        "derogation-beside-sccs",
+        lis_in("IN"),
+        intake_transfer("[derogation_contract_with_subject, sccs]"),
+    ),
+    near_miss(
+        "TRF-007",
+        "derogation-to-a-country-with-full-adequacy",
+        lis_in("CH"),
+        intake_transfer("derogation_contract_with_subject"),
     ),
 ]
 
