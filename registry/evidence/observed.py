@@ -30,7 +30,7 @@ import gzip
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -60,6 +60,9 @@ class Endpoint:
     namespace: str | None = None  # OpenLineage dataset namespace
     name: str | None = None  # OpenLineage dataset name
     job: bool = False  # an OpenLineage job (its namespace and name), not a dataset
+    # Other names of the same dataset (the `symlinks` facet): a Hive table and its
+    # storage location are one endpoint, matched through whichever names it most specifically
+    aliases: tuple[Endpoint, ...] = ()
 
     @property
     def host(self) -> str | None:
@@ -141,8 +144,26 @@ class _TagsFacet(_Lenient):
     tags: list[_Tag] = Field(default_factory=list)
 
 
+class _Symlink(_Lenient):
+    # Spark's Hive tables carry no namespace at times: the name alone is then the table
+    namespace: StrictStr | None = None
+    name: StrictStr = Field(min_length=1)
+
+
+class _SymlinksFacet(_Lenient):
+    identifiers: list[_Symlink] = Field(default_factory=list)
+
+
 class _DatasetFacets(_Lenient):
     tags: _TagsFacet | None = None
+    symlinks: _SymlinksFacet | None = None
+
+
+def _dataset_endpoint(namespace: str | None, name: str) -> Endpoint:
+    if not namespace:
+        return Endpoint(name, None, name)
+    joiner = "" if namespace.endswith("/") or name.startswith("/") else "/"
+    return Endpoint(f"{namespace}{joiner}{name}", namespace, name)
 
 
 class _Dataset(_Lenient):
@@ -151,8 +172,15 @@ class _Dataset(_Lenient):
     facets: _DatasetFacets | None = None
 
     def endpoint(self) -> Endpoint:
-        joiner = "" if self.namespace.endswith("/") or self.name.startswith("/") else "/"
-        return Endpoint(f"{self.namespace}{joiner}{self.name}", self.namespace, self.name)
+        own = _dataset_endpoint(self.namespace, self.name)
+        symlinks = self.facets.symlinks if self.facets is not None else None
+        if symlinks is None:
+            return own
+        aliases = dict.fromkeys(
+            _dataset_endpoint(link.namespace, link.name) for link in symlinks.identifiers
+        )
+        aliases.pop(own, None)
+        return replace(own, aliases=tuple(aliases))
 
     def categories(self) -> list[str]:
         if self.facets is None or self.facets.tags is None:

@@ -76,6 +76,7 @@ class _Seen:
     sample: str = ""
     job: bool = False  # an unknown endpoint that is an OpenLineage job
     dataset: str = ""  # the name of an unknown OpenLineage dataset first seen
+    aliases: tuple[str, ...] = ()  # its other names (symlinks), for LIN-002 to say
 
 
 class _RecentRuns:
@@ -260,11 +261,14 @@ class Matcher:
         return found
 
     def match(self, endpoint: Endpoint) -> Ref | None:
-        """The most specific claim: the exact dataset, else the longest prefix or glob
-        inside its path, else its namespace or host; ties by identifier, then owner."""
+        """The most specific claim on any of the endpoint's names (the dataset and its
+        symlinks): the exact dataset, else the longest prefix or glob inside its path,
+        else its namespace or host; ties by identifier, then owner."""
         if endpoint in self._cache:
             return self._cache[endpoint]
         claims = self.claims(endpoint)
+        for alias in endpoint.aliases:
+            claims += self.claims(alias)
         best = min(claims, key=lambda c: (-c[0], -c[1], c[2], c[3])) if claims else None
         found = best[3] if best else None
         if len(self._cache) >= MAX_MATCH_CACHE:
@@ -328,7 +332,12 @@ class _Reconciler:
                 self.overflow.count += count
                 return Ref("Unknown", "*")
             seen = self.unknown[ref.id] = _Seen(
-                0, pos, sample=endpoint.text, job=endpoint.job, dataset=self._dataset(endpoint)
+                0,
+                pos,
+                sample=endpoint.text,
+                job=endpoint.job,
+                dataset=self._dataset(endpoint),
+                aliases=tuple(alias.text for alias in endpoint.aliases),
             )
         seen.count += count
         return ref
@@ -506,10 +515,11 @@ class _Reconciler:
             if seen.dataset:  # the dataset itself: its namespace may hold declared systems
                 what = f"dataset {seen.dataset} in namespace"
                 narrowest = seen.sample
+            known_as = f", also known as {', '.join(seen.aliases)}," if seen.aliases else ""
             self.findings.append(
                 UNDOCUMENTED_SYSTEM.finding(
-                    f"observed {what} {group} (seen {seen.count} time(s)) matches no system or "
-                    f"organisation: declare it, e.g. {{kind: System, id: {ident}, name: "
+                    f"observed {what} {group}{known_as} (seen {seen.count} time(s)) matches no "
+                    f"system or organisation: declare it, e.g. {{kind: System, id: {ident}, name: "
                     f"{_yaml_scalar(ident)}, identifiers: [{json.dumps(narrowest)}]}}",
                     seen.pos,
                     kind=OBSERVED,
