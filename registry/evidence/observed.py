@@ -159,11 +159,39 @@ class _DatasetFacets(_Lenient):
     symlinks: _SymlinksFacet | None = None
 
 
+def file_uri(text: str) -> str:
+    """One spelling for a local file: ``file:/p``, ``file:///p``, ``file://localhost/p``
+    and the bare absolute path ``/p`` all become ``file:///p`` (Spark, Hadoop and
+    OpenLineage's own naming write all of them). Anything else is returned as it is."""
+    if text.startswith("/") and not text.startswith("//"):
+        path = text
+    elif text[:5].casefold() == "file:":
+        rest = text[5:]
+        if rest.startswith("//"):
+            authority, _, path = rest[2:].partition("/")
+            if authority.casefold() not in ("", "localhost"):
+                return text  # a file on another host: its host matters
+        elif rest.startswith("/"):
+            path = rest
+        else:
+            return text  # a relative path names nothing in particular
+    else:
+        return text
+    path = "/" + path.strip("/")
+    return "file://" + path
+
+
 def _dataset_endpoint(namespace: str | None, name: str) -> Endpoint:
     if not namespace:
-        return Endpoint(name, None, name)
-    joiner = "" if namespace.endswith("/") or name.startswith("/") else "/"
-    return Endpoint(f"{namespace}{joiner}{name}", namespace, name)
+        return Endpoint(file_uri(name), None, name)
+    if "://" in name or name[:5].casefold() == "file:":
+        text = name  # a name that is a URI says it all (file.localhost + file://localhost/x)
+    elif namespace.casefold() in ("file", "file:", "file://"):
+        text = "file:///" + name.lstrip("/")  # OpenLineage's naming: namespace file, name the path
+    else:
+        joiner = "" if namespace.endswith("/") or name.startswith("/") else "/"
+        text = f"{namespace}{joiner}{name}"
+    return Endpoint(file_uri(text), namespace, name)
 
 
 class _Dataset(_Lenient):
@@ -624,7 +652,9 @@ def _csv_row(
         count = int(count_text)
     raw_categories = cells.get("data_categories", "")
     categories = tuple(c.strip() for c in _CATEGORY_SEPARATORS.split(raw_categories) if c.strip())
-    yield Observation(Endpoint(source), Endpoint(target), pos, categories, count)
+    yield Observation(
+        Endpoint(file_uri(source)), Endpoint(file_uri(target)), pos, categories, count
+    )
 
 
 # --- files ------------------------------------------------------------------------

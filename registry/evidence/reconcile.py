@@ -28,6 +28,7 @@ from registry.evidence.observed import (
     EvidenceProblem,
     Observation,
     Tally,
+    file_uri,
     read_evidence,
 )
 from registry.rules.evidence import (
@@ -199,7 +200,8 @@ class Matcher:
     def _add(self, inventory: Inventory, entity, index: int, identifier: str, ref: Ref) -> None:
         if not identifier:
             return
-        key = identifier.casefold()  # hostnames and schemes are case-insensitive
+        # hostnames and schemes are case-insensitive; a local file has one spelling
+        key = file_uri(identifier).casefold()
         if _GLOB.search(identifier):
             regex = re.compile(fnmatch.translate(key), re.IGNORECASE)
             self.globs.append((regex, ref, key, len(_GLOB.sub("", key))))
@@ -233,7 +235,7 @@ class Matcher:
 
     def claims(self, endpoint: Endpoint) -> list[tuple[int, int, str, Ref]]:
         """Every identifier naming ``endpoint``: (tier, specificity, identifier, owner)."""
-        text = endpoint.text.casefold()
+        text = file_uri(endpoint.text).casefold()
         name = endpoint.name.casefold() if endpoint.name else None
         namespace = endpoint.namespace.casefold() if endpoint.namespace else _authority(text)
         host = endpoint.host.casefold() if endpoint.host else None
