@@ -151,7 +151,7 @@ def test_an_input_only_job_of_no_system_is_an_unknown_endpoint_named_after_the_j
     result = reconcile_events(lab, [event("COMPLETE", "r1", [LIS], [], job="email_campaign")])
     (unknown,) = [f for f in result.findings if f.rule == "LIN-002"]
     assert unknown.message.startswith(
-        "observed job airflow://scheduler/email_campaign (seen 1 time(s)) matches no system"
+        "observed job airflow://scheduler/email_campaign (in 1 event(s)) matches no system"
     )
     assert 'identifiers: ["airflow://scheduler/email_campaign"]' in unknown.message
     assert unknown.entity == "Observed:airflow://scheduler/email_campaign"

@@ -92,7 +92,7 @@ def test_lin_002_suggests_the_dataset_not_its_namespace(shared):
     result = reconcile_events(shared, [event([LIS], [WAREHOUSE])])
     (unknown,) = [f for f in result.findings if f.rule == "LIN-002"]
     assert unknown.message.startswith(
-        f"observed dataset dwh.marts.visits in namespace {NAMESPACE} (seen 1 time(s))"
+        f"observed dataset dwh.marts.visits in namespace {NAMESPACE} (in 1 event(s))"
     )
     assert f'identifiers: ["{NAMESPACE}/dwh.marts.visits"]' in unknown.message
     assert f'identifiers: ["{NAMESPACE}"]' not in unknown.message

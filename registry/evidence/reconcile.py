@@ -74,10 +74,26 @@ class _Seen:
     pos: Position
     # each category observed on the movement → (where first seen, how often)
     categories: dict[str, tuple[Position, int]] = field(default_factory=dict)
-    sample: str = ""
-    job: bool = False  # an unknown endpoint that is an OpenLineage job
-    dataset: str = ""  # the name of an unknown OpenLineage dataset first seen
-    aliases: tuple[str, ...] = ()  # its other names (symlinks), for LIN-002 to say
+
+
+@dataclass(slots=True)
+class _Unknown:
+    """An endpoint that matches nothing, as LIN-002 reports it: an OpenLineage dataset
+    or job by its full name, any other endpoint by its host (else its text)."""
+
+    group: str  # what movements to it are reported as (a dataset's namespace)
+    sample: str  # the endpoint's full text
+    pos: Position  # where first seen
+    job: bool  # an OpenLineage job
+    dataset: str  # the name of an OpenLineage dataset, "" otherwise
+    aliases: tuple[str, ...]  # its other names (symlinks), for LIN-002 to say
+    count: int = 0  # records (events, rows by their count) it appears in
+    last: Position | None = None  # the last record counted: an event counts once
+
+    @property
+    def lineage(self) -> bool:
+        """An OpenLineage dataset or job, counted in events (not in connections)."""
+        return self.job or bool(self.dataset)
 
 
 class _RecentRuns:
@@ -295,7 +311,10 @@ class _Reconciler:
         self.matcher = Matcher(inventory)
         self.findings: list[Finding] = list(self.matcher.findings)
         self.movements: dict[tuple[Ref, Ref], _Seen] = {}
-        self.unknown: dict[str, _Seen] = {}
+        # one entry per unknown dataset, job or host (LIN-002), and the first of each
+        # group that movements are reported to (LIN-001)
+        self.unknown: dict[str, _Unknown] = {}
+        self.groups: dict[str, _Unknown] = {}
         self.overflow: _Seen | None = None
         self.unknown_categories: dict[str, _Seen] = {}
         self.internal: set[Ref] = set()
@@ -322,26 +341,32 @@ class _Reconciler:
         ref = self.matcher.match(endpoint)
         return ref if ref is not None else Ref("Unknown", endpoint.group)
 
-    def resolve(self, endpoint: Endpoint, ref: Ref, pos: Position, count: int) -> Ref:
-        """``ref``, counting an unknown endpoint ``count`` more times."""
+    def resolve(self, endpoint: Endpoint, ref: Ref, observation: Observation) -> Ref:
+        """``ref``, counting an unknown endpoint once more for the record of ``observation``
+        (an event with several datasets gives several observations of one record)."""
         if ref.known:
             return ref
-        seen = self.unknown.get(ref.id)
+        dataset = self._dataset(endpoint)
+        key = endpoint.text if dataset else ref.id
+        seen = self.unknown.get(key)
         if seen is None:
             if len(self.unknown) >= MAX_UNKNOWN_ENDPOINTS:
                 if self.overflow is None:
-                    self.overflow = _Seen(0, pos)
-                self.overflow.count += count
-                return Ref("Unknown", "*")
-            seen = self.unknown[ref.id] = _Seen(
-                0,
-                pos,
+                    self.overflow = _Seen(0, observation.pos)
+                self.overflow.count += observation.count
+                return ref if ref.id in self.groups else Ref("Unknown", "*")
+            seen = self.unknown[key] = _Unknown(
+                group=ref.id,
                 sample=endpoint.text,
+                pos=observation.pos,
                 job=endpoint.job,
-                dataset=self._dataset(endpoint),
+                dataset=dataset,
                 aliases=tuple(alias.text for alias in endpoint.aliases),
             )
-        seen.count += count
+            self.groups.setdefault(ref.id, seen)
+        if seen.last != observation.pos:
+            seen.count += observation.count
+            seen.last = observation.pos
         return ref
 
     @staticmethod
@@ -359,8 +384,8 @@ class _Reconciler:
         repeated = run is not None and self.recent_runs.seen(run, *movement)
         count = 0 if repeated else observation.count  # another event of a counted run
         self.observations += count
-        source = self.resolve(observation.source, source, observation.pos, count)
-        target = self.resolve(observation.target, target, observation.pos, count)
+        source = self.resolve(observation.source, source, observation)
+        target = self.resolve(observation.target, target, observation)
         if source == target:
             self.internal.add(source)
             return
@@ -503,29 +528,31 @@ class _Reconciler:
 
     def unknown_host(self, ref: Ref) -> str:
         """What to call the system to declare: a job's name, else the endpoint's host."""
-        seen = self.unknown.get(ref.id)
+        seen = self.groups.get(ref.id)
         if seen is not None and seen.job:  # not the host of the job's namespace
             return seen.sample.rsplit("/", 1)[-1]
         endpoint = Endpoint(seen.sample if seen else ref.id, ref.id if "://" in ref.id else None)
         return endpoint.host or ref.id
 
     def undocumented_systems(self) -> None:
-        for group, seen in self.unknown.items():
-            ident = _slug(self.unknown_host(Ref("Unknown", group)))
-            what = "job" if seen.job else "endpoint"
-            narrowest = group
+        for key, seen in self.unknown.items():
+            ident = _slug(self.unknown_host(Ref("Unknown", seen.group)))
+            what = f"job {key}" if seen.job else f"endpoint {key}"
             if seen.dataset:  # the dataset itself: its namespace may hold declared systems
-                what = f"dataset {seen.dataset} in namespace"
-                narrowest = seen.sample
-            known_as = f", also known as {', '.join(seen.aliases)}," if seen.aliases else ""
+                what = f"dataset {seen.dataset} in namespace {seen.group}"
+            if seen.aliases:
+                what += f", also known as {', '.join(seen.aliases)},"
+            how_often = (
+                f"in {seen.count} event(s)" if seen.lineage else f"seen {seen.count} time(s)"
+            )
             self.findings.append(
                 UNDOCUMENTED_SYSTEM.finding(
-                    f"observed {what} {group}{known_as} (seen {seen.count} time(s)) matches no "
-                    f"system or organisation: declare it, e.g. {{kind: System, id: {ident}, name: "
-                    f"{_yaml_scalar(ident)}, identifiers: [{json.dumps(narrowest)}]}}",
+                    f"observed {what} ({how_often}) matches no system or organisation: "
+                    f"declare it, e.g. {{kind: System, id: {ident}, name: "
+                    f"{_yaml_scalar(ident)}, identifiers: [{json.dumps(key)}]}}",
                     seen.pos,
                     kind=OBSERVED,
-                    ident=group,
+                    ident=key,
                 )
             )
         if self.overflow is not None:
