@@ -11,7 +11,13 @@ import pytest
 
 from registry.core.position import Position
 from registry.evidence import observed
-from registry.evidence.observed import Endpoint, EvidenceProblem, Observation, read_evidence
+from registry.evidence.observed import (
+    Endpoint,
+    EvidenceNote,
+    EvidenceProblem,
+    Observation,
+    read_evidence,
+)
 
 
 def event(inputs, outputs, run="r1", **extra) -> dict:
@@ -120,13 +126,16 @@ def test_bad_lines_are_reported_and_the_rest_is_read(tmp_path):
         ]
     )
     items = read(tmp_path, "e.jsonl", text)
-    assert sum(isinstance(i, Observation) for i in items) == 2
+    # The event without a producer (line 4) is read, with a note (LIN-008).
+    assert sum(isinstance(i, Observation) for i in items) == 3
     assert problems(items) == [
         (2, "not valid JSON: Expecting value"),
         (3, "OpenLineage event: inputs.0.namespace string should have at least 1 character"),
-        (4, "OpenLineage event: producer is missing"),
         (6, "not valid JSON: Unterminated string starting (the last record is truncated)"),
     ]
+    assert [
+        (i.pos.line, i.message.split(":")[0]) for i in items if isinstance(i, EvidenceNote)
+    ] == [(4, "without `producer`")]
 
 
 def test_missing_namespace(tmp_path):

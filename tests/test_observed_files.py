@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,7 @@ def event(inputs: list[dict], outputs: list[dict]) -> dict:
     return {
         "eventType": "COMPLETE",
         "eventTime": "2026-11-20T02:00:00Z",
+        "run": {"runId": str(uuid.uuid4())},
         "producer": "https://github.com/OpenLineage/OpenLineage/tree/1.24.0/integration/spark",
         "job": {"namespace": "spark", "name": "billing_inbox"},
         "inputs": inputs,

@@ -91,10 +91,18 @@ def test_an_unknown_dataset_says_its_other_names(lab):
     assert "also known as hive://other:9083/x.y" in unknown.message
 
 
-def test_a_malformed_symlinks_facet_is_an_unreadable_record_not_a_traceback(lab):
+def test_a_malformed_symlinks_facet_is_skipped_with_a_warning_and_the_movement_kept(lab):
     output = dict(INVOICES, facets={"symlinks": {"identifiers": [{"namespace": HIVE}]}})
-    result = reconcile_events(lab, [event([LIS], [output])])
-    assert {f.rule for f in result.findings} <= {"LIN-004", "LIN-007", "LIN-008"}
+    result = reconcile_events(lab, [event([LIS], [output]), event([LIS], [output])])
+    assert result.coverage.total_observations == 1  # one run, read without its symlinks
+    (note,) = [f for f in result.findings if f.rule == "LIN-008"]
+    assert note.message == (
+        "2 OpenLineage event(s) with a `symlinks` dataset facet that does not follow the spec: "
+        "read without it (the first here)"
+    )
+    assert note.severity.value == "warning" and note.pos.line == 1
+    # Without its symlink the storage location matches nothing: said, not hidden.
+    assert "LIN-002" in {f.rule for f in result.findings}
 
 
 def test_the_most_specific_name_wins_whichever_name_it_is(lab):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,7 @@ def event(inputs: list[tuple[str, str]], outputs: list[tuple[str, str]]) -> dict
     return {
         "eventType": "COMPLETE",
         "eventTime": "2026-11-20T02:00:00Z",
+        "run": {"runId": str(uuid.uuid4())},
         "producer": "https://github.com/dbt-labs/dbt-core/tree/1.8.0",
         "job": {"namespace": "dbt", "name": "run"},
         "inputs": [{"namespace": n, "name": m} for n, m in inputs],

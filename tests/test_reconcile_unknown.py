@@ -4,6 +4,7 @@ events it appears in."""
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 from registry.core.inventory import load_inventory
@@ -19,6 +20,7 @@ def event(inputs: list[tuple[str, str]], outputs: list[tuple[str, str]]) -> dict
     return {
         "eventType": "COMPLETE",
         "eventTime": "2026-11-20T02:00:00Z",
+        "run": {"runId": str(uuid.uuid4())},
         "producer": "https://github.com/apache/airflow/tree/providers-openlineage/1.14.0",
         "job": {"namespace": "airflow://scheduler", "name": "export"},
         "inputs": [{"namespace": n, "name": m} for n, m in inputs],

@@ -32,13 +32,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
 import ijson
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from registry.core.position import Position
+
+_M = TypeVar("_M", bound=BaseModel)
 
 try:  # yajl's C parser when the wheel has it: several times faster than pure Python
     _IJSON = ijson.get_backend("yajl2_c")
@@ -116,7 +118,16 @@ class EvidenceProblem:
     pos: Position
 
 
-Evidence = Observation | EvidenceProblem
+@dataclass(frozen=True, slots=True)
+class EvidenceNote:
+    """Something the evidence lacks that reading did without (LIN-008): ``message`` is
+    the same for every record it concerns, so that a file's notes are counted, not listed."""
+
+    message: str
+    pos: Position
+
+
+Evidence = Observation | EvidenceProblem | EvidenceNote
 
 
 @dataclass(slots=True)
@@ -154,11 +165,6 @@ class _SymlinksFacet(_Lenient):
     identifiers: list[_Symlink] = Field(default_factory=list)
 
 
-class _DatasetFacets(_Lenient):
-    tags: _TagsFacet | None = None
-    symlinks: _SymlinksFacet | None = None
-
-
 def file_uri(text: str) -> str:
     """One spelling for a local file: ``file:/p``, ``file:///p``, ``file://localhost/p``
     and the bare absolute path ``/p`` all become ``file:///p`` (Spark, Hadoop and
@@ -194,26 +200,57 @@ def _dataset_endpoint(namespace: str | None, name: str) -> Endpoint:
     return Endpoint(file_uri(text), namespace, name)
 
 
+_SPEC_NOTES = {
+    "producer": "without `producer`: read, though nothing says which integration wrote them",
+    "eventTime": "without `eventTime`: read, though nothing says when the data moved",
+    "runId": (
+        "of a run without `run.runId`: read, each counted as its own observation "
+        "(a run's START and COMPLETE are then two)"
+    ),
+}
+
+
+def _facet_note(facet: str) -> str:
+    return f"with a `{facet}` dataset facet that does not follow the spec: read without it"
+
+
 class _Dataset(_Lenient):
     namespace: StrictStr = Field(min_length=1)
     name: StrictStr = Field(min_length=1)
-    facets: _DatasetFacets | None = None
+    # Facets are read one by one, so that a malformed one is skipped (with a note)
+    # instead of costing the movement.
+    facets: object = None
 
-    def endpoint(self) -> Endpoint:
+    def read(self, pos: Position) -> tuple[Endpoint, list[str], list[EvidenceNote]]:
+        """The dataset as an endpoint, its data categories, and notes on its facets."""
         own = _dataset_endpoint(self.namespace, self.name)
-        symlinks = self.facets.symlinks if self.facets is not None else None
+        facets = self.facets if isinstance(self.facets, dict) else {}
+        notes: list[EvidenceNote] = []
+        if self.facets is not None and not isinstance(self.facets, dict):
+            notes.append(EvidenceNote(_facet_note("facets"), pos))
+        tags = self._facet(facets, "tags", _TagsFacet, notes, pos)
+        categories = [t.value for t in tags.tags if t.key == "data_category"] if tags else []
+        symlinks = self._facet(facets, "symlinks", _SymlinksFacet, notes, pos)
         if symlinks is None:
-            return own
+            return own, categories, notes
         aliases = dict.fromkeys(
             _dataset_endpoint(link.namespace, link.name) for link in symlinks.identifiers
         )
         aliases.pop(own, None)
-        return replace(own, aliases=tuple(aliases))
+        return replace(own, aliases=tuple(aliases)), categories, notes
 
-    def categories(self) -> list[str]:
-        if self.facets is None or self.facets.tags is None:
-            return []
-        return [t.value for t in self.facets.tags.tags if t.key == "data_category"]
+    @staticmethod
+    def _facet(
+        facets: dict, name: str, model: type[_M], notes: list[EvidenceNote], pos: Position
+    ) -> _M | None:
+        value = facets.get(name)
+        if value is None:
+            return None
+        try:
+            return model.model_validate(value)
+        except ValidationError:
+            notes.append(EvidenceNote(_facet_note(name), pos))
+            return None
 
 
 class _Job(_Lenient):
@@ -225,21 +262,35 @@ class _Job(_Lenient):
         return Endpoint(f"{self.namespace}{joiner}{self.name}", self.namespace, self.name, job=True)
 
 
-class _Run(_Lenient):
-    runId: StrictStr = Field(min_length=1)  # the spec's spelling
-
-
 class _Event(_Lenient):
-    """A RunEvent or a JobEvent (a DatasetEvent carries no movement)."""
+    """A RunEvent or a JobEvent (a DatasetEvent carries no movement).
+
+    Only the job and the datasets are needed to see a movement: the fields the spec
+    requires besides (``eventTime``, ``producer``, a run's ``runId``) are read when
+    there and noted when not (real integrations leave them out), never a reason to
+    drop the movement.
+    """
 
     # START, RUNNING, COMPLETE, FAIL, ABORT (none in a JobEvent); not validated, as before
     eventType: object = None
-    eventTime: StrictStr
-    producer: StrictStr
+    eventTime: object = None
+    producer: object = None
     job: _Job
-    run: _Run | None = None
+    run: object = None
     inputs: list[_Dataset] = Field(default_factory=list)
     outputs: list[_Dataset] = Field(default_factory=list)
+
+    def run_id(self) -> str | None:
+        run_id = self.run.get("runId") if isinstance(self.run, dict) else None
+        return run_id if isinstance(run_id, str) and run_id else None
+
+    def notes(self, pos: Position) -> Iterator[EvidenceNote]:
+        for field in ("producer", "eventTime"):
+            value = getattr(self, field)
+            if not isinstance(value, str) or not value:
+                yield EvidenceNote(_SPEC_NOTES[field], pos)
+        if (self.run is not None or self.eventType is not None) and self.run_id() is None:
+            yield EvidenceNote(_SPEC_NOTES["runId"], pos)  # a RunEvent (a JobEvent has no run)
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -260,21 +311,26 @@ def _event_observations(value: Any, pos: Position) -> Iterator[Evidence]:
     except ValidationError as error:
         yield EvidenceProblem(_validation_message(error), pos)
         return
-    run = event.run.runId if event.run is not None else None
-    for source in event.inputs:
-        for target in event.outputs:
-            categories = tuple(dict.fromkeys(source.categories() + target.categories()))
-            yield Observation(source.endpoint(), target.endpoint(), pos, categories, run=run)
+    yield from event.notes(pos)
+    run = event.run_id()
+    inputs = [dataset.read(pos) for dataset in event.inputs]
+    outputs = [dataset.read(pos) for dataset in event.outputs]
+    for _, _, notes in inputs + outputs:
+        yield from notes
+    for source, source_categories, _ in inputs:
+        for target, target_categories, _ in outputs:
+            categories = tuple(dict.fromkeys(source_categories + target_categories))
+            yield Observation(source, target, pos, categories, run=run)
     unfinished = isinstance(event.eventType, str) and event.eventType.upper() in _UNFINISHED
-    if bool(event.inputs) == bool(event.outputs) or unfinished:
+    if bool(inputs) == bool(outputs) or unfinished:
         return
     # Inputs only: the data moves into the job (Marquez's email_discounts reads
     # customers and writes no dataset); outputs only: out of it.
     job = event.job.endpoint()
-    for dataset in event.inputs:
-        yield Observation(dataset.endpoint(), job, pos, tuple(dataset.categories()), run=run)
-    for dataset in event.outputs:
-        yield Observation(job, dataset.endpoint(), pos, tuple(dataset.categories()), run=run)
+    for dataset, categories, _ in inputs:
+        yield Observation(dataset, job, pos, tuple(categories), run=run)
+    for dataset, categories, _ in outputs:
+        yield Observation(job, dataset, pos, tuple(categories), run=run)
 
 
 # Integrations often emit a run's START with its inputs only and add the outputs at

@@ -25,6 +25,7 @@ from registry.core.loader import resolve_plain
 from registry.core.position import Position
 from registry.evidence.observed import (
     Endpoint,
+    EvidenceNote,
     EvidenceProblem,
     Observation,
     Tally,
@@ -33,6 +34,7 @@ from registry.evidence.observed import (
 )
 from registry.rules.evidence import (
     AMBIGUOUS_IDENTIFIER,
+    EVIDENCE_INCOMPLETE,
     EVIDENCE_UNREADABLE,
     NO_EVIDENCE_READ,
     UNDOCUMENTED_CATEGORIES,
@@ -317,6 +319,8 @@ class _Reconciler:
         self.groups: dict[str, _Unknown] = {}
         self.overflow: _Seen | None = None
         self.unknown_categories: dict[str, _Seen] = {}
+        # (file, what is lacking) → (first record lacking it, how many records)
+        self.notes: dict[tuple[str, str], tuple[Position, int]] = {}
         self.internal: set[Ref] = set()
         self.observations = 0  # runs and rows (by count), each run once
         self.read = 0  # observations read, a run's repeated events included
@@ -413,6 +417,23 @@ class _Reconciler:
                 problem.message, problem.pos, kind=OBSERVED, ident=problem.pos.file
             )
         )
+
+    def note(self, note: EvidenceNote) -> None:
+        """Count a gap in the evidence; said once per file and kind (see incomplete())."""
+        key = (note.pos.file, note.message)
+        first = self.notes.get(key)
+        self.notes[key] = (note.pos, 1) if first is None else (first[0], first[1] + 1)
+
+    def incomplete(self) -> None:
+        for (file, message), (pos, count) in self.notes.items():
+            self.findings.append(
+                EVIDENCE_INCOMPLETE.finding(
+                    f"{count} OpenLineage event(s) {message} (the first here)",
+                    pos,
+                    kind=OBSERVED,
+                    ident=file,
+                )
+            )
 
     def nothing_read(self, display: str, tally: Tally) -> None:
         self.findings.append(
@@ -588,6 +609,8 @@ def reconcile(inventory: Inventory, files: Iterable[tuple[Path, str]]) -> Reconc
         for item in read_evidence(path, display, tally):
             if isinstance(item, EvidenceProblem):
                 reconciler.problem(item)
+            elif isinstance(item, EvidenceNote):
+                reconciler.note(item)
             else:
                 reconciler.add(item)
         if reconciler.read == before:  # configured, yet it proves nothing
@@ -596,6 +619,7 @@ def reconcile(inventory: Inventory, files: Iterable[tuple[Path, str]]) -> Reconc
         total.skipped += tally.skipped
     movements, documented, observations, documented_observations = reconciler.judge()
     reconciler.undocumented_systems()
+    reconciler.incomplete()
     coverage = Coverage(
         files=count,
         movements=movements,

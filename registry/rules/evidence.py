@@ -124,3 +124,23 @@ NO_EVIDENCE_READ = declare(
     files that hold no movement.
     """,
 )
+
+
+EVIDENCE_INCOMPLETE = declare(
+    code="LIN-008",
+    name="evidence-incomplete",
+    severity=W,
+    article="Art. 5(2)",
+    doc="""
+    Evidence records lack something the OpenLineage spec asks for, and were read without it.
+
+    Real integrations leave out fields the spec requires (`producer`, `eventTime`,
+    a run's `runId`) or write facets in their own shape. Only the job and the
+    datasets are needed to see a movement, so such events are reconciled all the
+    same; one warning per file and kind of gap says how many events it concerns and
+    where the first is. Without `runId` a run's START and COMPLETE count as two
+    observations; a malformed `symlinks` or `tags` facet is skipped, so the
+    dataset is matched by its own name only and its categories are not read. Fix
+    the emitter's configuration (or its version) so that the evidence is complete.
+    """,
+)
