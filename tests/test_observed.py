@@ -11,12 +11,12 @@ import pytest
 
 from registry.core.position import Position
 from registry.evidence import observed
+from registry.evidence.files import read_evidence
 from registry.evidence.observed import (
     Endpoint,
     EvidenceNote,
     EvidenceProblem,
     Observation,
-    read_evidence,
 )
 
 

@@ -1,6 +1,6 @@
 """Evidence of real data movements, read as a stream.
 
-Two formats:
+Two formats here:
 
 * OpenLineage events (RunEvent, JobEvent) as JSON lines or as one JSON array, as
   Marquez, Airflow, Spark and dbt emit them: every input dataset of an event moves
@@ -10,8 +10,12 @@ Two formats:
   reconciler counts a run's START, RUNNING and COMPLETE events once.
   ``openlineage-python`` is a producer SDK with no parser, so the few fields
   needed are modelled here after the spec.
-* A CSV exported from connection logs, proxies or VPC flow logs:
+* A CSV exported from connection logs or proxies (and the summaries that
+  ``registry/evidence/sql/summary.sql`` writes):
   ``source,target[,data_categories][,observed_at][,count]``.
+
+Network logs (VPC flow logs, firewall exports) are read by ``network.py``; which
+reader a file needs is told in ``files.py``.
 
 Files are read in bounded memory, whatever their size: JSON lines line by line
 (each line through ``json``), a JSON array or pretty-printed values through
@@ -26,12 +30,11 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
+import ipaddress
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -76,6 +79,8 @@ class Endpoint:
             except ValueError:
                 return None
         head = raw.split("/", 1)[0]
+        if head.startswith("[") and "]" in head:  # [IPv6]:port
+            return head[1 : head.index("]")] or None
         if head.count(":") == 1:  # host:port (an IPv6 address has several colons)
             head = head.split(":", 1)[0]
         return head or None
@@ -100,6 +105,16 @@ class Endpoint:
         return self.host or self.text
 
 
+def ip_address(host: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address ``host`` is, if it is one (a flow log's source or destination)."""
+    if not host or not (host[0].isdigit() or ":" in host):
+        return None
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Observation:
     """Data seen moving from ``source`` to ``target`` (``count`` times)."""
@@ -110,6 +125,9 @@ class Observation:
     categories: tuple[str, ...] = ()
     count: int = 1
     run: str | None = None  # OpenLineage runId: the events of one run are one movement
+    # A network connection (flow logs, firewalls), from the side that opened it: which
+    # way the data went is unknown, so a declared flow either way between the ends explains it
+    connection: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +366,7 @@ class EvidenceError(Exception):
         self.pos = pos
 
 
-class _TextStream:
+class TextStream:
     """Decoded text in chunks, with line counting and exact decode-error lines (CSV)."""
 
     def __init__(self, raw: IO[bytes], file: str) -> None:
@@ -641,7 +659,7 @@ def read_openlineage(
 # --- CSV --------------------------------------------------------------------------
 
 
-def _lines(stream: _TextStream) -> Iterator[str]:
+def text_lines(stream: TextStream) -> Iterator[str]:
     """Lines with their endings, for the csv module, in bounded memory."""
     rest = ""
     while chunk := stream.read():
@@ -659,8 +677,8 @@ def _lines(stream: _TextStream) -> Iterator[str]:
 
 
 def read_csv(raw: IO[bytes], file: str, tally: Tally | None = None) -> Iterator[Evidence]:
-    stream = _TextStream(raw, file)
-    reader = csv.reader(_lines(stream))
+    stream = TextStream(raw, file)
+    reader = csv.reader(text_lines(stream))
     columns: tuple[str, ...] = CSV_COLUMNS
     start = 1  # line where the next record starts
     try:
@@ -711,70 +729,3 @@ def _csv_row(
     yield Observation(
         Endpoint(file_uri(source)), Endpoint(file_uri(target)), pos, categories, count
     )
-
-
-# --- files ------------------------------------------------------------------------
-
-
-def _open(path: Path) -> IO[bytes]:
-    if path.suffix == ".gz":
-        # gzip.open owns the file it opens and closes it with the stream (a GzipFile
-        # wrapped around our own handle would leave that handle open).
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
-
-
-def _suffix(path: Path) -> str:
-    """The suffix that tells the format, under any ``.gz``."""
-    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
-    return suffixes[-1] if suffixes else ""
-
-
-def _is_csv(path: Path) -> bool:
-    suffix = _suffix(path)
-    if suffix in (".csv", ".tsv"):
-        return True
-    if suffix in (".json", ".jsonl", ".ndjson"):
-        return False
-    with _open(path) as raw:  # sniff: JSON starts with '[' or '{'
-        head = raw.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return not head.startswith((b"[", b"{"))
-
-
-def read_evidence(path: Path, display: str, tally: Tally | None = None) -> Iterator[Evidence]:
-    """Every observation (or problem) in one evidence file, streamed; ``tally`` counts
-    the records read and those skipped as unreadable."""
-    tally = tally if tally is not None else Tally()
-    for item in _read_evidence(path, display, tally):
-        if isinstance(item, EvidenceProblem):
-            tally.skipped += 1
-        yield item
-
-
-def _read_evidence(path: Path, display: str, tally: Tally) -> Iterator[Evidence]:
-    problems = 0
-    try:
-        csv_file = _is_csv(path)
-        json_lines = _suffix(path) in (".jsonl", ".ndjson")
-        with _open(path) as raw:
-            items = (
-                read_csv(raw, display, tally)
-                if csv_file
-                else read_openlineage(raw, display, tally, json_lines=json_lines)
-            )
-            for item in items:
-                if isinstance(item, EvidenceProblem):
-                    problems += 1
-                    if problems > MAX_PROBLEMS_PER_FILE:
-                        yield EvidenceProblem(
-                            f"more than {MAX_PROBLEMS_PER_FILE} unreadable records: "
-                            "stopped reading this file",
-                            item.pos,
-                        )
-                        return
-                yield item
-    except OSError as error:  # includes a damaged gzip stream
-        message = error.strerror or str(error)
-        yield EvidenceProblem(f"cannot read the file: {message}", Position(display, 1, 1))
-    except EOFError:
-        yield EvidenceProblem("the compressed file is truncated", Position(display, 1, 1))

@@ -11,6 +11,7 @@ stays bounded by the number of distinct movements, never by the size of the evid
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import json
 import re
 from collections import OrderedDict
@@ -23,6 +24,7 @@ from registry.core.findings import Finding
 from registry.core.inventory import Inventory
 from registry.core.loader import resolve_plain
 from registry.core.position import Position
+from registry.evidence.files import read_evidence
 from registry.evidence.observed import (
     Endpoint,
     EvidenceNote,
@@ -30,7 +32,7 @@ from registry.evidence.observed import (
     Observation,
     Tally,
     file_uri,
-    read_evidence,
+    ip_address,
 )
 from registry.rules.evidence import (
     AMBIGUOUS_IDENTIFIER,
@@ -76,6 +78,7 @@ class _Seen:
     pos: Position
     # each category observed on the movement → (where first seen, how often)
     categories: dict[str, tuple[Position, int]] = field(default_factory=dict)
+    directed: bool = False  # seen as a movement one way, not only as network connections
 
 
 @dataclass(slots=True)
@@ -187,6 +190,20 @@ IN_PATH = 2  # a prefix or glob reaching inside the dataset path
 NAMESPACE_ONLY = 1  # its namespace, host or a pattern on them
 
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _network(identifier: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The address or CIDR block an identifier names (``10.20.0.0/16``, ``10.20.1.7``,
+    ``2001:db8::/32``), None for anything else."""
+    if not identifier or not (identifier[0].isdigit() or ":" in identifier):
+        return None
+    try:
+        return ipaddress.ip_network(identifier, strict=False)  # host bits set: the block
+    except ValueError:
+        return None
+
+
 def _authority(uri: str) -> str:
     """``scheme://host:port`` of a URI, the namespace of a CSV value that has none."""
     start = uri.find("://")
@@ -204,6 +221,9 @@ class Matcher:
         self.hosts: dict[str, Ref] = {}  # hosts of identifiers such as ldap://dc01.internal
         # (pattern, owner, identifier, length of its literal part)
         self.globs: list[tuple[re.Pattern[str], Ref, str, int]] = []
+        # CIDR blocks: (IP version, prefix length) → network address → owner, so that an
+        # address is looked up once per prefix length in use, not once per block
+        self.networks: dict[tuple[int, int], dict[int, Ref]] = {}
         self.findings: list[Finding] = []
         self._cache: dict[Endpoint, Ref | None] = {}
         for kind, entities in (
@@ -220,6 +240,15 @@ class Matcher:
             return
         # hostnames and schemes are case-insensitive; a local file has one spelling
         key = file_uri(identifier).casefold()
+        network = _network(identifier)
+        if network is not None:  # an address or a CIDR block, in one spelling
+            whole = network.prefixlen == network.max_prefixlen
+            key = str(network.network_address) if whole else str(network)
+            if not whole:
+                if self._claim(inventory, entity, index, identifier, key, ref):
+                    block = (network.version, network.prefixlen)
+                    self.networks.setdefault(block, {})[int(network.network_address)] = ref
+                return
         if _GLOB.search(identifier):
             regex = re.compile(fnmatch.translate(key), re.IGNORECASE)
             self.globs.append((regex, ref, key, len(_GLOB.sub("", key))))
@@ -228,6 +257,12 @@ class Matcher:
             parts = urlsplit(key)
             if parts.hostname and parts.path in ("", "/"):
                 self.hosts.setdefault(parts.hostname, ref)
+        self._claim(inventory, entity, index, identifier, key, ref)
+
+    def _claim(
+        self, inventory: Inventory, entity, index: int, identifier: str, key: str, ref: Ref
+    ) -> bool:
+        """Whether ``ref`` owns ``key`` (first by kind and id; LIN-005 otherwise)."""
         owner = self.exact.setdefault(key, ref)
         if owner != ref:
             self.findings.append(
@@ -239,6 +274,7 @@ class Matcher:
                     ident=ref.id,
                 )
             )
+        return owner == ref
 
     def _prefix(self, uri: str) -> tuple[str, Ref] | None:
         """The identifier that is the longest prefix of ``uri`` ending at a '/' or '.':
@@ -270,6 +306,9 @@ class Matcher:
         if prefix is not None:
             within = len(prefix[0]) > len(namespace)
             found.append((IN_PATH if within else NAMESPACE_ONLY, len(prefix[0]), *prefix))
+        address = ip_address(endpoint.host)
+        if address is not None:
+            found += self._address_claims(address)
         for regex, ref, identifier, literal in self.globs:
             if regex.match(text):
                 within = literal > len(namespace)
@@ -278,6 +317,24 @@ class Matcher:
                 found.append((IN_PATH, len(namespace) + 1 + literal, identifier, ref))
             elif any(c and regex.match(c) for c in (namespace, host)):
                 found.append((NAMESPACE_ONLY, literal, identifier, ref))
+        return found
+
+    def _address_claims(self, address: IPAddress) -> list[tuple[int, int, str, Ref]]:
+        """The address itself (exact), and each CIDR block holding it (the longest prefix
+        most specific)."""
+        found: list[tuple[int, int, str, Ref]] = []
+        text = str(address)  # one spelling, whatever the log wrote (IPv6 above all)
+        if text in self.exact:
+            found.append((EXACT, address.max_prefixlen, text, self.exact[text]))
+        number = int(address)
+        for (version, prefix), blocks in self.networks.items():
+            if version != address.version:
+                continue
+            shift = address.max_prefixlen - prefix
+            owner = blocks.get(number >> shift << shift)
+            if owner is not None:
+                network = ipaddress.ip_network((number >> shift << shift, prefix))
+                found.append((IN_PATH, prefix, str(network), owner))
         return found
 
     def match(self, endpoint: Endpoint) -> Ref | None:
@@ -397,6 +454,7 @@ class _Reconciler:
         if seen is None:
             seen = self.movements[(source, target)] = _Seen(0, observation.pos)
         seen.count += count
+        seen.directed |= not observation.connection
         counted: set[str] = set()
         if run is not None and observation.categories:
             counted = self.recent_runs.categories(run, *movement)
@@ -448,19 +506,26 @@ class _Reconciler:
         )
 
     # -- judging -----------------------------------------------------------------
-    def covering_flows(self, source: Ref, target: Ref) -> list[str]:
-        """Declared flows that explain data going from ``source`` to ``target``."""
-        inv = self.inv
-        found = list(self.flows_between.get((source.id, target.id), ()))
-        if target.kind == "System":
-            operator = inv.systems[target.id].operator
-            if operator:  # a flow to the organisation that runs the system
-                found += self.flows_between.get((source.id, operator), ())
-        elif target.kind == "Organisation":
-            for system in inv.systems.values():  # a flow to one of its systems
-                if system.operator == target.id:
-                    found += self.flows_between.get((source.id, system.id), ())
+    def covering_flows(self, source: Ref, target: Ref, *, either_way: bool = False) -> list[str]:
+        """Declared flows that explain data going from the system ``source`` to
+        ``target`` (with ``either_way``, also from ``target`` to ``source``)."""
+        found: list[str] = []
+        for end in self.standing_for(target):
+            found += self.flows_between.get((source.id, end), ())
+            if either_way:
+                found += self.flows_between.get((end, source.id), ())
         return sorted(set(found))
+
+    def standing_for(self, ref: Ref) -> list[str]:
+        """The ids a flow may name for ``ref``: a system or the organisation that runs
+        it, an organisation or one of the systems it runs."""
+        if ref.kind == "System":
+            operator = self.inv.systems[ref.id].operator
+            return [ref.id, operator] if operator else [ref.id]
+        if ref.kind == "Organisation":
+            run = [s.id for s in self.inv.systems.values() if s.operator == ref.id]
+            return [ref.id, *run]
+        return [ref.id]
 
     def categories_of(self, seen: _Seen) -> tuple[dict[str, tuple[Position, int]], list[str]]:
         """Observed category names → (known ids with where and how often, unknown names)."""
@@ -499,7 +564,8 @@ class _Reconciler:
             movements += 1
             observations += seen.count
             entity_id = f"{source.id}->{target.id}"
-            flows = self.covering_flows(source, target)
+            # a connection (network logs only): a flow either way explains it
+            flows = self.covering_flows(source, target, either_way=not seen.directed)
             if not flows:
                 self.findings.append(
                     self.undocumented_flow(source, target, seen, list(known), entity_id)
@@ -538,10 +604,15 @@ class _Reconciler:
         if categories:
             parts.append(f"data_categories: [{', '.join(categories)}]")
         also = "" if target.known else f" (and declare System {to})"
+        what = (
+            f"data moves from {source.id} to {self.label(target)} (seen {seen.count} time(s)) "
+            "and no declared flow explains it"
+            if seen.directed
+            else f"{source.id} connects to {self.label(target)} (seen {seen.count} time(s)) "
+            "and no declared flow between them, either way, explains it"
+        )
         return UNDOCUMENTED_FLOW.finding(
-            f"undocumented flow: data moves from {source.id} to {self.label(target)} (seen "
-            f"{seen.count} time(s)) and no declared flow explains it; add {{{', '.join(parts)}}}"
-            + also,
+            f"undocumented flow: {what}; add {{{', '.join(parts)}}}" + also,
             seen.pos,
             kind=OBSERVED,
             ident=entity_id,
