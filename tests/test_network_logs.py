@@ -128,7 +128,8 @@ def test_an_undocumented_connection_is_lin_001_once_not_once_per_direction(lab):
     (flow,) = [f for f in result.findings if f.rule == "LIN-001"]
     assert flow.message.startswith(
         "undocumented flow: lis connects to unknown endpoint 203.0.113.50 (seen 2 time(s)) "
-        "and no declared flow between them, either way, explains it; add {kind: Flow"
+        "and no declared flow between them, either way, explains it; "
+        "first seen 2024-11-20T02:00:00Z, last seen 2024-11-20T02:01:00Z; add {kind: Flow"
     )
     assert (flow.pos.file, flow.pos.line) == ("vpc.log", 2)
 

@@ -49,6 +49,9 @@ def problems(items: list) -> list[tuple[int, str]]:
     return [(p.pos.line, p.message) for p in items if isinstance(p, EvidenceProblem)]
 
 
+T = "2026-11-20T02:00:00Z"  # the events' eventTime
+
+
 def test_json_lines_give_one_movement_per_input_output_pair(tmp_path):
     text = json.dumps(event([DB], [S3])) + "\n" + json.dumps(event([DB, S3], [DB], "r2")) + "\n"
     items = read(tmp_path, "events.jsonl", text)
@@ -58,18 +61,24 @@ def test_json_lines_give_one_movement_per_input_output_pair(tmp_path):
             Endpoint("s3://exports/2026/results.csv", *S3),
             Position("events.jsonl", 1, 1),
             run="r1",
+            first_seen=T,
+            last_seen=T,
         ),
         Observation(
             Endpoint("postgres://db.internal:5432/lis.public.results", *DB),
             Endpoint("postgres://db.internal:5432/lis.public.results", *DB),
             Position("events.jsonl", 2, 1),
             run="r2",
+            first_seen=T,
+            last_seen=T,
         ),
         Observation(
             Endpoint("s3://exports/2026/results.csv", *S3),
             Endpoint("postgres://db.internal:5432/lis.public.results", *DB),
             Position("events.jsonl", 2, 1),
             run="r2",
+            first_seen=T,
+            last_seen=T,
         ),
     ]
 
@@ -196,6 +205,8 @@ def test_csv_with_header_and_every_column(tmp_path):
             Position("c.csv", 2, 1),
             ("identity", "lab-results"),
             14,
+            first_seen="2026-11-20T02:00:00Z",
+            last_seen="2026-11-20T02:00:00Z",
         ),
         Observation(Endpoint("lis-db.internal"), Endpoint("10.0.0.9:443"), Position("c.csv", 3, 1)),
     ]

@@ -6,7 +6,8 @@ the first bytes: JSON starts with ``[`` or ``{``, a VPC flow log with its header
 a default version 2 record), anything else is CSV. A CSV whose header names a
 ``source`` and a ``target`` is ropa's own layout (connection logs and the summaries
 of ``registry/evidence/sql/summary.sql``); one naming a source and a *destination*
-is a firewall export. Gzipped files (``.gz``) are read the same way.
+is a firewall export. Gzipped files (``.gz``) are read the same way. Parquet
+(``.parquet``) is summarised by DuckDB where it lies (``summary.py``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from registry.evidence.observed import (
     read_csv,
     read_openlineage,
 )
+from registry.evidence.summary import read_parquet
 
 _SNIFF_BYTES = 64 << 10  # enough for any header line
 
@@ -58,8 +60,10 @@ def _first_line(path: Path) -> str:
 
 
 def evidence_format(path: Path) -> str:
-    """``openlineage``, ``vpc``, ``firewall`` or ``csv`` (ropa's own layout)."""
+    """``openlineage``, ``vpc``, ``firewall``, ``parquet`` or ``csv`` (ropa's own layout)."""
     suffix = _suffix(path)
+    if suffix == ".parquet":
+        return "parquet"
     if suffix in (".json", ".jsonl", ".ndjson"):
         return "openlineage"
     first = _first_line(path)
@@ -93,6 +97,9 @@ def _read_evidence(path: Path, display: str, tally: Tally) -> Iterator[Evidence]
     try:
         kind = evidence_format(path)
         json_lines = _suffix(path) in (".jsonl", ".ndjson")
+        if kind == "parquet":  # summarised by DuckDB where it lies, not streamed
+            yield from read_parquet(path, display, tally)
+            return
         with _open(path) as raw:
             if kind == "openlineage":
                 items = read_openlineage(raw, display, tally, json_lines=json_lines)

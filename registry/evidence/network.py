@@ -31,6 +31,7 @@ blocks (``10.20.0.0/16``), addresses or hostnames.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Iterator
 from typing import IO
 
@@ -147,7 +148,26 @@ def _vpc_record(record: dict[str, str], pos: Position) -> Evidence | None:
     source_port, target_port = record.get("srcport", ""), record.get("dstport", "")
     if source_port.isdigit() and target_port.isdigit() and int(source_port) < int(target_port):
         source, target = target, source  # the reply: fold it into its connection
-    return Observation(Endpoint(source), Endpoint(target), pos, connection=True)
+    first, last = _epoch(record.get("start")), _epoch(record.get("end"))
+    return Observation(
+        Endpoint(source),
+        Endpoint(target),
+        pos,
+        connection=True,
+        first_seen=first or last,
+        last_seen=last or first,
+    )
+
+
+def _epoch(value: str | None) -> str:
+    """A flow log's epoch seconds as ISO 8601 UTC ("" when absent)."""
+    if not value or not value.isdigit():
+        return ""
+    try:
+        moment = dt.datetime.fromtimestamp(int(value), dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return ""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _present(value: str | None) -> str | None:
@@ -218,4 +238,7 @@ def _firewall_row(row: list[str], columns: dict[str, int], pos: Position) -> Evi
             return EvidenceProblem(f"bytes {size!r} is not a whole number", pos)
         if int(size) == 0:
             return None
-    return Observation(Endpoint(source), Endpoint(target), pos, connection=True)
+    at = cell("time")
+    return Observation(
+        Endpoint(source), Endpoint(target), pos, connection=True, first_seen=at, last_seen=at
+    )

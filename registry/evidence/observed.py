@@ -33,7 +33,7 @@ import csv
 import ipaddress
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
@@ -53,7 +53,18 @@ except ImportError:
 CHUNK_CHARS = 1 << 20  # read 1 MiB of text at a time
 MAX_RECORD_CHARS = 16 << 20  # one event larger than this is refused, never buffered
 MAX_PROBLEMS_PER_FILE = 20  # then stop reading that file: it is not evidence
-CSV_COLUMNS = ("source", "target", "data_categories", "observed_at", "count")
+CSV_COLUMNS = (
+    "source",
+    "target",
+    "data_categories",
+    "observed_at",
+    "count",
+    # the summaries of sql/summary.sql: when first and last seen, and whether the rows
+    # are network connections (a flow either way explains them)
+    "first_seen",
+    "last_seen",
+    "connection",
+)
 _CATEGORY_SEPARATORS = re.compile(r"[;|]")
 
 
@@ -128,6 +139,10 @@ class Observation:
     # A network connection (flow logs, firewalls), from the side that opened it: which
     # way the data went is unknown, so a declared flow either way between the ends explains it
     connection: bool = False
+    # when, as the evidence writes it (eventTime, observed_at, a summary's first and
+    # last seen): said in LIN-001, "" when the evidence does not say
+    first_seen: str = ""
+    last_seen: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,6 +339,9 @@ def _event_observations(value: Any, pos: Position) -> Iterator[Evidence]:
         return
     if "dataset" in value and "job" not in value:
         return  # a DatasetEvent: metadata about one dataset, no movement
+    if "source" in value and "target" in value and "job" not in value:
+        yield movement_row(value, pos)  # a summary row written as JSON lines
+        return
     try:
         event = _Event.model_validate(value)
     except ValidationError as error:
@@ -331,6 +349,7 @@ def _event_observations(value: Any, pos: Position) -> Iterator[Evidence]:
         return
     yield from event.notes(pos)
     run = event.run_id()
+    at = event.eventTime if isinstance(event.eventTime, str) else ""
     inputs = [dataset.read(pos) for dataset in event.inputs]
     outputs = [dataset.read(pos) for dataset in event.outputs]
     for _, _, notes in inputs + outputs:
@@ -338,7 +357,7 @@ def _event_observations(value: Any, pos: Position) -> Iterator[Evidence]:
     for source, source_categories, _ in inputs:
         for target, target_categories, _ in outputs:
             categories = tuple(dict.fromkeys(source_categories + target_categories))
-            yield Observation(source, target, pos, categories, run=run)
+            yield Observation(source, target, pos, categories, run=run, first_seen=at, last_seen=at)
     unfinished = isinstance(event.eventType, str) and event.eventType.upper() in _UNFINISHED
     if bool(inputs) == bool(outputs) or unfinished:
         return
@@ -346,9 +365,13 @@ def _event_observations(value: Any, pos: Position) -> Iterator[Evidence]:
     # customers and writes no dataset); outputs only: out of it.
     job = event.job.endpoint()
     for dataset, categories, _ in inputs:
-        yield Observation(dataset, job, pos, tuple(categories), run=run)
+        yield Observation(
+            dataset, job, pos, tuple(categories), run=run, first_seen=at, last_seen=at
+        )
     for dataset, categories, _ in outputs:
-        yield Observation(job, dataset, pos, tuple(categories), run=run)
+        yield Observation(
+            job, dataset, pos, tuple(categories), run=run, first_seen=at, last_seen=at
+        )
 
 
 # Integrations often emit a run's START with its inputs only and add the outputs at
@@ -712,20 +735,47 @@ def _csv_row(
     if width > len(columns):
         yield EvidenceProblem(f"{width} columns where {len(columns)} are expected", pos)
         return
-    source, target = cells.get("source", "").strip(), cells.get("target", "").strip()
+    yield movement_row(cells, pos)
+
+
+_TRUE, _FALSE = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0", ""})
+
+
+def _text(value: object) -> str:
+    """A cell as text: CSV gives strings, JSON lines numbers and null too."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def movement_row(cells: Mapping[str, object], pos: Position) -> Evidence:
+    """One row of ropa's own layout (a connection log, or a summary written by
+    ``sql/summary.sql``), from CSV or JSON lines."""
+    source, target = _text(cells.get("source")), _text(cells.get("target"))
     if not source or not target:
         missing = "source" if not source else "target"
-        yield EvidenceProblem(f"the {missing} column is missing or empty", pos)
-        return
-    count_text = cells.get("count", "").strip()
+        return EvidenceProblem(f"the {missing} column is missing or empty", pos)
+    count_text = _text(cells.get("count"))
     count = 1
     if count_text:
         if not count_text.isdigit() or int(count_text) < 1:
-            yield EvidenceProblem(f"count {count_text!r} is not a positive whole number", pos)
-            return
+            return EvidenceProblem(f"count {count_text!r} is not a positive whole number", pos)
         count = int(count_text)
-    raw_categories = cells.get("data_categories", "")
+    connection = _text(cells.get("connection")).lower()
+    if connection not in _TRUE | _FALSE:
+        return EvidenceProblem(f"connection {connection!r} is neither true nor false", pos)
+    raw_categories = _text(cells.get("data_categories"))
     categories = tuple(c.strip() for c in _CATEGORY_SEPARATORS.split(raw_categories) if c.strip())
-    yield Observation(
-        Endpoint(file_uri(source)), Endpoint(file_uri(target)), pos, categories, count
+    at = _text(cells.get("observed_at"))
+    return Observation(
+        Endpoint(file_uri(source)),
+        Endpoint(file_uri(target)),
+        pos,
+        categories,
+        count,
+        connection=connection in _TRUE,
+        first_seen=_text(cells.get("first_seen")) or at,
+        last_seen=_text(cells.get("last_seen")) or at,
     )

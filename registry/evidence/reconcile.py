@@ -79,6 +79,8 @@ class _Seen:
     # each category observed on the movement → (where first seen, how often)
     categories: dict[str, tuple[Position, int]] = field(default_factory=dict)
     directed: bool = False  # seen as a movement one way, not only as network connections
+    first_seen: str = ""  # as the evidence writes times (ISO 8601 sorts as text)
+    last_seen: str = ""
 
 
 @dataclass(slots=True)
@@ -455,6 +457,12 @@ class _Reconciler:
             seen = self.movements[(source, target)] = _Seen(0, observation.pos)
         seen.count += count
         seen.directed |= not observation.connection
+        if observation.first_seen and (
+            not seen.first_seen or observation.first_seen < seen.first_seen
+        ):
+            seen.first_seen = observation.first_seen
+        if observation.last_seen > seen.last_seen:
+            seen.last_seen = observation.last_seen
         counted: set[str] = set()
         if run is not None and observation.categories:
             counted = self.recent_runs.categories(run, *movement)
@@ -611,6 +619,11 @@ class _Reconciler:
             else f"{source.id} connects to {self.label(target)} (seen {seen.count} time(s)) "
             "and no declared flow between them, either way, explains it"
         )
+        if seen.first_seen:  # when, as the evidence writes it
+            if seen.last_seen and seen.last_seen != seen.first_seen:
+                what += f"; first seen {seen.first_seen}, last seen {seen.last_seen}"
+            else:
+                what += f"; seen {seen.first_seen}"
         return UNDOCUMENTED_FLOW.finding(
             f"undocumented flow: {what}; add {{{', '.join(parts)}}}" + also,
             seen.pos,
