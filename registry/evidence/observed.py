@@ -33,6 +33,7 @@ import csv
 import ipaddress
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import IO, Any, TypeVar
@@ -333,7 +334,46 @@ def _validation_message(error: ValidationError) -> str:
     return f"OpenLineage event: {where} {what}" if where else f"OpenLineage event: {what}"
 
 
-def _event_observations(value: Any, pos: Position) -> Iterator[Evidence]:
+_Side = list[tuple[Endpoint, list[str]]]  # datasets with their categories
+
+
+class _PendingRuns:
+    """The datasets that unfinished events (START, RUNNING) named, per run, until the
+    run's last event: Marquez's seed names them all at START and none at COMPLETE,
+    Airflow the inputs at START and the outputs at COMPLETE, so only the finished run
+    says whether its job had inputs only, or outputs only. Bounded: the least recently
+    seen runs are forgotten first (they are then judged on their last event alone)."""
+
+    def __init__(self, runs: int = 4_096, datasets: int = 256) -> None:
+        self.runs, self.datasets = runs, datasets
+        self.sides: OrderedDict[str, tuple[_Side, _Side]] = OrderedDict()
+
+    def keep(self, run: str, inputs: _Side, outputs: _Side) -> None:
+        kept_inputs, kept_outputs = self.sides.pop(run, ([], []))
+        self.sides[run] = (
+            self._merge(kept_inputs, inputs),
+            self._merge(kept_outputs, outputs),
+        )
+        if len(self.sides) > self.runs:
+            self.sides.popitem(last=False)
+
+    def finish(self, run: str, inputs: _Side, outputs: _Side) -> tuple[_Side, _Side]:
+        kept_inputs, kept_outputs = self.sides.pop(run, ([], []))
+        return self._merge(kept_inputs, inputs), self._merge(kept_outputs, outputs)
+
+    def _merge(self, kept: _Side, new: _Side) -> _Side:
+        names = {endpoint for endpoint, _ in kept}
+        merged = list(kept)
+        for endpoint, categories in new:
+            if endpoint not in names and len(merged) < self.datasets:
+                names.add(endpoint)
+                merged.append((endpoint, categories))
+        return merged
+
+
+def _event_observations(
+    value: Any, pos: Position, pending: _PendingRuns | None = None
+) -> Iterator[Evidence]:
     if not isinstance(value, dict):
         yield EvidenceProblem("an OpenLineage event must be a JSON object", pos)
         return
@@ -350,28 +390,42 @@ def _event_observations(value: Any, pos: Position) -> Iterator[Evidence]:
     yield from event.notes(pos)
     run = event.run_id()
     at = event.eventTime if isinstance(event.eventTime, str) else ""
-    inputs = [dataset.read(pos) for dataset in event.inputs]
-    outputs = [dataset.read(pos) for dataset in event.outputs]
-    for _, _, notes in inputs + outputs:
-        yield from notes
-    for source, source_categories, _ in inputs:
-        for target, target_categories, _ in outputs:
-            categories = tuple(dict.fromkeys(source_categories + target_categories))
-            yield Observation(source, target, pos, categories, run=run, first_seen=at, last_seen=at)
+    inputs: _Side = []
+    outputs: _Side = []
+    for datasets, side in ((event.inputs, inputs), (event.outputs, outputs)):
+        for dataset in datasets:
+            endpoint, categories, notes = dataset.read(pos)
+            yield from notes
+            side.append((endpoint, categories))
+
+    def seen(source: Endpoint, target: Endpoint, categories: list[str]) -> Observation:
+        unique = tuple(dict.fromkeys(categories))
+        return Observation(source, target, pos, unique, run=run, first_seen=at, last_seen=at)
+
+    for source, source_categories in inputs:
+        for target, target_categories in outputs:
+            yield seen(source, target, source_categories + target_categories)
     unfinished = isinstance(event.eventType, str) and event.eventType.upper() in _UNFINISHED
+    if run is not None and pending is not None:
+        if unfinished:
+            pending.keep(run, inputs, outputs)
+            return
+        own = len(inputs), len(outputs)
+        inputs, outputs = pending.finish(run, inputs, outputs)
+        if (len(inputs), len(outputs)) != own:  # the run's earlier events named more:
+            # every input of the run to every output (pairs already seen count once)
+            for source, source_categories in inputs:
+                for target, target_categories in outputs:
+                    yield seen(source, target, source_categories + target_categories)
     if bool(inputs) == bool(outputs) or unfinished:
         return
     # Inputs only: the data moves into the job (Marquez's email_discounts reads
     # customers and writes no dataset); outputs only: out of it.
     job = event.job.endpoint()
-    for dataset, categories, _ in inputs:
-        yield Observation(
-            dataset, job, pos, tuple(categories), run=run, first_seen=at, last_seen=at
-        )
-    for dataset, categories, _ in outputs:
-        yield Observation(
-            job, dataset, pos, tuple(categories), run=run, first_seen=at, last_seen=at
-        )
+    for dataset, categories in inputs:
+        yield seen(dataset, job, categories)
+    for dataset, categories in outputs:
+        yield seen(job, dataset, categories)
 
 
 # Integrations often emit a run's START with its inputs only and add the outputs at
@@ -669,11 +723,12 @@ def _json_stream(lines: _Lines, file: str, line: int, *, multiple: bool) -> Json
 def read_openlineage(
     raw: IO[bytes], file: str, tally: Tally | None = None, *, json_lines: bool = False
 ) -> Iterator[Evidence]:
+    pending = _PendingRuns()  # a run's events are read together within one file
     for item in iter_json_values(raw, file, json_lines=json_lines):
         if isinstance(item, EvidenceProblem):
             yield item
             continue
-        found = list(_event_observations(*item))  # one event's movements: bounded
+        found = list(_event_observations(*item, pending))  # one event's movements: bounded
         if tally is not None and not any(isinstance(f, EvidenceProblem) for f in found):
             tally.records += 1
         yield from found
