@@ -150,3 +150,20 @@ def test_without_the_symlink_the_same_event_leaves_the_table_unknown(tmp_path):
         "file:///tmp/warehouse/default.target, (in 1 event(s))"
     )
     assert 'identifiers: ["file:///tmp/warehouse/target"]' in unknown.message
+
+
+def test_a_page_of_marquez_export_is_read_in_the_order_events_happened(tmp_path):
+    # GET /api/v1/events/lineage answers {"events": [...], "totalCount": n}, newest first.
+    events = json.loads(SEED.read_text(encoding="utf-8"))
+    page = tmp_path / "marquez-export.json"
+    page.write_text(
+        json.dumps({"events": events[::-1], "totalCount": len(events)}, indent=2), encoding="utf-8"
+    )
+    inventory = lab(tmp_path, FOOD_DELIVERY + REPORTS, ["food_delivery/email_discounts"])
+    result = check(inventory, page)
+    assert rules(result) == []
+    assert (result.coverage.records, result.coverage.movements, result.coverage.documented) == (
+        26,
+        1,
+        1,
+    )

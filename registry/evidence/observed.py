@@ -728,10 +728,28 @@ def read_openlineage(
         if isinstance(item, EvidenceProblem):
             yield item
             continue
-        found = list(_event_observations(*item, pending))  # one event's movements: bounded
-        if tally is not None and not any(isinstance(f, EvidenceProblem) for f in found):
-            tally.records += 1
-        yield from found
+        value, pos = item
+        for event in _marquez_page(value):
+            found = list(_event_observations(event, pos, pending))  # bounded: one event's
+            if tally is not None and not any(isinstance(f, EvidenceProblem) for f in found):
+                tally.records += 1
+            yield from found
+
+
+def _marquez_page(value: Any) -> list[Any]:
+    """The events of one page of Marquez's export (``GET /api/v1/events/lineage``:
+    ``{"events": [...], "totalCount": n}``, newest first by default) in the order they
+    happened, so that a run's START comes before its COMPLETE; any other value alone."""
+    if not (isinstance(value, dict) and isinstance(value.get("events"), list)):
+        return [value]
+    if "job" in value:
+        return [value]
+
+    def when(event: Any) -> str:
+        moment = event.get("eventTime") if isinstance(event, dict) else None
+        return moment if isinstance(moment, str) else ""
+
+    return sorted(value["events"], key=when)  # ISO 8601 times sort as text; stable
 
 
 # --- CSV --------------------------------------------------------------------------
