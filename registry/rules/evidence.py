@@ -73,8 +73,13 @@ EVIDENCE_UNREADABLE = declare(
     OpenLineage events are JSON (one event a line, or a JSON array) in UTF-8,
     each input and output dataset with a `namespace` and a `name`. Connection
     logs are CSV in UTF-8 with the columns
-    `source,target[,data_categories][,observed_at][,count]`. Fix the record at
-    the line given; the rest of the file is still reconciled where possible.
+    `source,target[,data_categories][,observed_at][,count]` (summaries add
+    `first_seen,last_seen,connection`); VPC flow logs are space-separated with
+    the same number of fields on every line as in their header (or the default
+    version 2 layout); firewall exports are CSV whose header names a source and
+    a destination; Parquet needs DuckDB (`pip install 'ropa-registry[duckdb]'`).
+    Fix the record at the line given; the rest of the file is still reconciled
+    where possible.
     """,
 )
 
