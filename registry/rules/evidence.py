@@ -73,8 +73,13 @@ EVIDENCE_UNREADABLE = declare(
     OpenLineage events are JSON (one event a line, or a JSON array) in UTF-8,
     each input and output dataset with a `namespace` and a `name`. Connection
     logs are CSV in UTF-8 with the columns
-    `source,target[,data_categories][,observed_at][,count]`. Fix the record at
-    the line given; the rest of the file is still reconciled where possible.
+    `source,target[,data_categories][,observed_at][,count]` (summaries add
+    `first_seen,last_seen,connection`); VPC flow logs are space-separated with
+    the same number of fields on every line as in their header (or the default
+    version 2 layout); firewall exports are CSV whose header names a source and
+    a destination; Parquet needs DuckDB (`pip install 'ropa-registry[duckdb]'`).
+    Fix the record at the line given; the rest of the file is still reconciled
+    where possible.
     """,
 )
 
@@ -122,5 +127,25 @@ NO_EVIDENCE_READ = declare(
     (LIN-004 gives each one's line). Point `--observed` (or `observed:` in
     `ropa.yaml`) at the files the pipeline really writes, and fix or remove
     files that hold no movement.
+    """,
+)
+
+
+EVIDENCE_INCOMPLETE = declare(
+    code="LIN-008",
+    name="evidence-incomplete",
+    severity=W,
+    article="Art. 5(2)",
+    doc="""
+    Evidence records lack something the OpenLineage spec asks for, and were read without it.
+
+    Real integrations leave out fields the spec requires (`producer`, `eventTime`,
+    a run's `runId`) or write facets in their own shape. Only the job and the
+    datasets are needed to see a movement, so such events are reconciled all the
+    same; one warning per file and kind of gap says how many events it concerns and
+    where the first is. Without `runId` a run's START and COMPLETE count as two
+    observations; a malformed `symlinks` or `tags` facet is skipped, so the
+    dataset is matched by its own name only and its categories are not read. Fix
+    the emitter's configuration (or its version) so that the evidence is complete.
     """,
 )
