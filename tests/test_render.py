@@ -17,27 +17,13 @@ from registry.core.inventory import load_inventory
 from registry.outputs import render
 from registry.outputs.render import engine
 from registry.outputs.render.labels import country_note
+from tests.diagram_support import flow_text, node_text, structure, tooltips
 from tests.hostile import HOSTILE_NAMES, HOSTILE_TEXTS, hostile_inventory
 from tests.lineage_inventory import base, flow, org, system, to_yaml, with_docs, write
 
 FIXTURE = Path(__file__).parent / "fixtures" / "lineage"
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}href"
-
-
-def structure(svg: str) -> dict[str, set]:
-    """Node titles, edge (from, to) pairs, cluster titles and link targets of an SVG."""
-    root = ET.fromstring(svg)
-    found: dict[str, set] = {"node": set(), "edge": set(), "cluster": set(), "href": set()}
-    for group in root.iter(f"{SVG}g"):
-        kind = group.get("class")
-        title = group.find(f"{SVG}title")
-        if kind in ("node", "cluster") and title is not None:
-            found[kind].add(title.text)
-        elif kind == "edge" and title is not None:
-            found["edge"].add(tuple(title.text.split("->")))
-    found["href"] = {a.get(XLINK) for a in root.iter(f"{SVG}a") if a.get(XLINK)}
-    return found
 
 
 @pytest.fixture(scope="module")
@@ -73,14 +59,14 @@ def test_overview_structure(inv) -> None:
 
 def test_overview_marks_what_an_auditor_looks_for(inv) -> None:
     dot = render.view_dot(inv, "overview")
-    migration = next(
-        line for line in dot.splitlines() if '"System/lis" -> "System/migration' in line
-    )
+    migration = flow_text(dot, "System/lis", "System/migration-server")
     assert f'color="{render.SPECIAL_COLOUR}"' in migration and "penwidth=2.5" in migration
-    onward = next(
-        line for line in dot.splitlines() if '"System/us-crm" -> "System/analytics"' in line
-    )
+    onward = flow_text(dot, "System/us-crm", "System/analytics")
     assert "style=dashed" in onward and "transfer to IN: NO MECHANISM" in onward
+    # names, not ids, and the mechanism in words
+    crm = flow_text(dot, "System/portal", "System/us-crm")
+    assert 'label="Identity (civil status)\\nContact details\\ntransfer to US: standard' in crm
+    assert "sccs" not in crm
     assert "IN, outside the EEA, no adequacy decision" in dot
     assert "processor · FR" in dot and "controller · FR" in dot  # roles on the frames
     assert "rounded,filled,dashed" in dot  # processors' frames are dashed
@@ -98,9 +84,14 @@ def test_edge_labels_abbreviate_past_three_categories(tmp_path: Path) -> None:
         "health",
     ]
     dot = render.view_dot(load_inventory(write(tmp_path / "inv", docs)), "overview")
-    line = next(x for x in dot.splitlines() if "flows/to-cloud/" in x)
-    assert 'label="lab-results, diagnoses, health +2"' in line  # special categories first
-    assert "categories: identity, contact, lab-results, diagnoses, health" in line
+    line = next(x for x in dot.splitlines() if x.strip().startswith('"Flow/to-cloud" ['))
+    # the names, special categories first, one a line
+    names = "Laboratory test results\\nDiagnoses and medical conditions\\nHealth data\\n+2 more"
+    assert f'label="{names}"' in line
+    assert (
+        "categories: Laboratory test results, Diagnoses and medical conditions, Health data, "
+        "Identity (civil status), Contact details" in line
+    )
 
 
 @pytest.mark.parametrize(
@@ -136,7 +127,7 @@ def test_views_select_their_part(inv, view: str, nodes: set[str]) -> None:
     drawn = {
         line.strip().split(" [")[0].strip('"')
         for line in dot.splitlines()
-        if line.strip().startswith('"') and "->" not in line
+        if line.strip().startswith('"') and "->" not in line and "class=flow" not in line
     }
     assert drawn == nodes
 
@@ -193,8 +184,13 @@ def test_hostile_names_render_as_text(tmp_path: Path) -> None:
     }
     assert not any("javascript" in href for href in shape["href"])
     texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
-    assert HOSTILE + " & 'system'" in texts  # the name, verbatim
-    assert HOSTILE in texts
+    assert HOSTILE in texts  # the organisation's name on its frame, verbatim
+    # the system's name over the lines a long name is wrapped into; the flow's in its tooltip
+    assert node_text(svg, "System/cloud-store").startswith(HOSTILE + " & 'system'")
+    # (a backslash in a tooltip shows as "＼": renderers read backslash sequences there)
+    shown = HOSTILE.replace("\\", render.TOOLTIP_BACKSLASH)
+    assert any(t.startswith(shown + " (") for t in tooltips(svg, "Flow/to-cloud"))
+    assert "System cloud-store: " + shown + " & 'system'" in tooltips(svg, "System/cloud-store")
     assert "<script" not in svg
 
 
@@ -271,16 +267,12 @@ def test_a_big_view_is_collapsed_and_says_so(tmp_path: Path) -> None:
     )
     assert ("Organisation/lab", "Organisation/org-000") in shape["edge"]
     # org-000 is in the US and its flows name no mechanism: said on the merged edge.
-    into_us = next(x for x in dot.splitlines() if '-> "Organisation/org-000"' in x)
-    assert "4 leaving the EEA, 4 with NO MECHANISM" in into_us and "style=dashed" in into_us
-    us_inside = next(
-        x for x in dot.splitlines() if '"Organisation/org-000" -> "Organisation/org-000"' in x
-    )
+    into_us = flow_text(dot, "Organisation/lab", "Organisation/org-000")
+    assert "4 leaving the EEA\\n4 with NO MECHANISM" in into_us and "style=dashed" in into_us
+    us_inside = flow_text(dot, "Organisation/org-000", "Organisation/org-000")
     assert "leaving the EEA" not in us_inside and "style=dashed" not in us_inside
-    inside = next(
-        x for x in dot.splitlines() if '"Organisation/org-001" -> "Organisation/org-001"' in x
-    )
-    assert "flows inside: identity" in inside
+    inside = flow_text(dot, "Organisation/org-001", "Organisation/org-001")
+    assert "flows inside:\\nIdentity (civil status)" in inside
 
 
 def test_a_huge_view_keeps_the_busiest_parties_and_says_so(tmp_path: Path) -> None:

@@ -20,16 +20,18 @@ Where things are: :mod:`.views` (which nodes and flows a view shows, collapsing)
 from __future__ import annotations
 
 from registry.outputs.render.canvas import UrlFor, organisation_roles
-from registry.outputs.render.drawing import view_dot
+from registry.outputs.render.drawing import Drawing, view_dot, view_drawing
 from registry.outputs.render.edges import MAX_PARALLEL
 from registry.outputs.render.engine import RenderError, dot_to_svg, find_engine
 from registry.outputs.render.labels import (
     LABEL_CATEGORIES,
+    TOOLTIP_BACKSLASH,
     dot_name,
     dot_text,
     html_text,
     is_transfer,
 )
+from registry.outputs.render.legend import Key, legend_keys
 from registry.outputs.render.style import (
     CONTROLLER_FILL,
     FLOW_COLOUR,
@@ -65,7 +67,10 @@ __all__ = [
     "SPECIAL_COLOUR",
     "SPECIAL_FILL",
     "THIRD_COUNTRY_COLOUR",
+    "TOOLTIP_BACKSLASH",
     "VIEWS",
+    "Drawing",
+    "Key",
     "RenderError",
     "Selection",
     "UrlFor",
@@ -76,8 +81,10 @@ __all__ = [
     "find_engine",
     "html_text",
     "is_transfer",
+    "legend_keys",
     "organisation_roles",
     "parse_view",
     "select",
     "view_dot",
+    "view_drawing",
 ]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from registry.core.vocabulary import countries
 from registry.outputs.render.canvas import Canvas
-from registry.outputs.render.labels import country_note, html_text
+from registry.outputs.render.labels import TOOLTIP_BACKSLASH, country_note, html_text
 from registry.outputs.render.nodes import detailed_node
 from registry.outputs.render.style import (
     CONTROLLER_FILL,
@@ -27,9 +27,12 @@ if TYPE_CHECKING:
     import graphviz
 
 
-def clustered_nodes(canvas: Canvas, dot: graphviz.Digraph, selection: Selection) -> None:
-    """The nodes of a detailed view, each in its frame: data subjects together, systems
-    inside the organisation that runs them, any other node on its own."""
+SUBJECTS_FRAME = "cluster_data_subjects"
+
+
+def frames(canvas: Canvas, selection: Selection) -> dict[str, str | None]:
+    """The frame (cluster name) each node of a detailed view is drawn in: data subjects
+    together, systems inside the organisation that runs them, any other node on its own."""
     graph, inv = canvas.graph, canvas.inv
     # One cluster per organisation running systems in the view; an organisation
     # that only receives data is drawn as a node of its own.
@@ -38,19 +41,27 @@ def clustered_nodes(canvas: Canvas, dot: graphviz.Digraph, selection: Selection)
         for k in selection.nodes
         if graph.nodes[k]["kind"] == "System" and graph.nodes[k]["operator"] in inv.organisations
     }
-    clusters: dict[str, list[str]] = {}
-    subjects: list[str] = []
-    loose: list[str] = []
-    for key in sorted(selection.nodes):
+    found: dict[str, str | None] = {}
+    for key in selection.nodes:
         data = graph.nodes[key]
         if data["kind"] == "DataSubject":
-            subjects.append(key)
+            found[key] = SUBJECTS_FRAME
         elif data["operator"] in runs:
-            clusters.setdefault(data["operator"], []).append(key)
+            found[key] = f"cluster_{data['operator']}"
         else:
-            loose.append(key)
-    if subjects:
-        with dot.subgraph(name="cluster_data_subjects") as cluster:
+            found[key] = None
+    return found
+
+
+def clustered_nodes(
+    canvas: Canvas, dot: graphviz.Digraph, selection: Selection, frame_of: dict[str, str | None]
+) -> None:
+    """The nodes of a detailed view, each in its frame (see :func:`frames`)."""
+    members: dict[str | None, list[str]] = {}
+    for key in sorted(selection.nodes):
+        members.setdefault(frame_of[key], []).append(key)
+    if SUBJECTS_FRAME in members:
+        with dot.subgraph(name=SUBJECTS_FRAME) as cluster:
             cluster.attr(
                 label="Data subjects",
                 labelloc="t",
@@ -59,14 +70,15 @@ def clustered_nodes(canvas: Canvas, dot: graphviz.Digraph, selection: Selection)
                 fontname=FONT,
                 fontsize="11",
             )
-            for key in subjects:
+            for key in members[SUBJECTS_FRAME]:
                 detailed_node(canvas, cluster, key, focused=key in selection.focus)
-    for owner in sorted(clusters):
-        with dot.subgraph(name=f"cluster_{owner}") as cluster:
-            cluster.attr(**organisation_frame(canvas, owner))
-            for key in clusters[owner]:
+    owners = sorted(f for f in members if f is not None and f != SUBJECTS_FRAME)
+    for frame in owners:
+        with dot.subgraph(name=frame) as cluster:
+            cluster.attr(**organisation_frame(canvas, frame[len("cluster_") :]))
+            for key in members[frame]:
                 detailed_node(canvas, cluster, key, focused=key in selection.focus, in_cluster=True)
-    for key in loose:
+    for key in members.get(None, []):
         detailed_node(canvas, dot, key, focused=key in selection.focus)
 
 
@@ -85,7 +97,7 @@ def organisation_frame(canvas: Canvas, ident: str) -> dict[str, str]:
     # The link sits on the frame's label only: a link on the whole frame would lie
     # under its systems' own links.
     href = html_text(canvas.url_for("Organisation", ident))
-    tooltip = html_text(f"{organisation.name} ({role})")
+    tooltip = html_text(f"{organisation.name} ({role})".replace("\\", TOOLTIP_BACKSLASH))
     label = (
         # BGCOLOR draws the label's own area, so the whole of it takes the click.
         f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" HREF="{href}" '

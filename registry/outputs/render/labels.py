@@ -14,6 +14,8 @@ from registry.core.inventory import Inventory
 from registry.core.vocabulary import countries
 
 LABEL_CATEGORIES = 3  # categories written on an edge before "+N more"
+TOOLTIP_BACKSLASH = "\uff3c"  # what a backslash reads as in a tooltip (see tooltip_text)
+WRAP = 34  # characters a label line holds before it wraps (names stay whole words)
 
 
 def dot_text(text: str) -> str:
@@ -32,6 +34,14 @@ def html_text(text: str) -> str:
     # Graphviz reads backslash escapes (\N, \\) in HTML-like labels too: double them.
     escaped = html.escape(flat, quote=True).replace("\\", "\\\\")
     return escaped.replace("\n", '<BR ALIGN="LEFT"/>')
+
+
+def tooltip_text(text: str) -> str:
+    """A text for a tooltip (a quoted DOT string). Renderers expand backslash sequences
+    in tooltips (``\\N``: the node's name) and do not agree on how one is escaped there
+    (graphviz-pure expands an escaped ``\\\\N`` too), so a backslash is shown as the
+    fullwidth reverse solidus: the text stays as written, less one glyph."""
+    return dot_text(text.replace("\\", TOOLTIP_BACKSLASH))
 
 
 def dot_name(key: str) -> str:
@@ -54,18 +64,48 @@ def country_note(country: str | None) -> str:
     return f"{country}, outside the EEA, adequacy decision"
 
 
+def category_name(inv: Inventory, category: str) -> str:
+    """A category's name as people read it; its id only when the inventory has no such
+    category (a broken reference is reported by the checks, not hidden here)."""
+    found = inv.categories.get(category)
+    return found.name if found is not None else category
+
+
 def categories_label(inv: Inventory, categories: list[str]) -> str:
-    """The first few categories, special ones first (what an auditor looks for):
-    Art. 9 categories, then criminal data and national ids, then the others."""
+    """The names of the first few categories, special ones first (what an auditor looks
+    for): Art. 9 categories, then criminal data and national ids, then the others."""
+    names = category_names(inv, categories)
+    return ", ".join(names[:LABEL_CATEGORIES]) + (
+        f" +{len(names) - LABEL_CATEGORIES} more" if len(names) > LABEL_CATEGORIES else ""
+    )
+
+
+def category_names(inv: Inventory, categories: list[str]) -> list[str]:
+    """Every category's name, special ones first, declared order within each group."""
 
     def weight(category: str) -> int:
         special = inv.special_of(category)
         return 2 if special is None else (0 if special.is_art9 else 1)
 
-    categories = sorted(categories, key=weight)  # stable: declared order within each
-    shown = categories[:LABEL_CATEGORIES]
-    more = len(categories) - len(shown)
-    return ", ".join(shown) + (f" +{more}" if more > 0 else "")
+    return [category_name(inv, c) for c in sorted(categories, key=weight)]
+
+
+def category_lines(inv: Inventory, categories: list[str]) -> list[str]:
+    """An edge's label: one category name a line (a narrow label keeps the layout
+    compact), the first few, then how many more the tooltip names."""
+    names = category_names(inv, categories)
+    lines = [line for name in names[:LABEL_CATEGORIES] for line in wrap(name)]
+    if len(names) > LABEL_CATEGORIES:
+        lines.append(f"+{len(names) - LABEL_CATEGORIES} more")
+    return lines or ["no category declared"]
+
+
+def wrap(text: str, width: int = WRAP) -> list[str]:
+    """A long text as lines of at most ``width`` characters, broken between words
+    (a word longer than that keeps its own line: a name is never cut)."""
+    import textwrap
+
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def is_transfer(source: str | None, target: str | None) -> bool:

@@ -1,9 +1,13 @@
 """What frames every diagram: Graphviz's settings, and the caption under the picture
 with the title, notes (the summary, or why the view was collapsed) and the legend.
+
+The legend is data (:func:`legend_keys`): drawn into the picture here for a diagram
+on its own (``ropa graph``), and as HTML beside the picture by the site.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from registry.outputs.render.labels import html_text
@@ -15,6 +19,7 @@ from registry.outputs.render.style import (
     PROCESSOR_FILL,
     SPECIAL_COLOUR,
     SPECIAL_FILL,
+    SUBJECT_FILL,
     THIRD_COUNTRY_COLOUR,
 )
 
@@ -22,31 +27,76 @@ if TYPE_CHECKING:
     import graphviz
 
 
-def new_digraph(title: str, notes: list[str], *, collapsed: bool = False) -> graphviz.Digraph:
-    """An empty diagram: left to right, captioned with its title, notes and legend."""
+def new_digraph(title: str, notes: list[str], keys: list[Key] | None) -> graphviz.Digraph:
+    """An empty diagram, left to right, captioned with its title, notes and legend
+    ``keys``; with no keys, uncaptioned (a page says all that around the picture)."""
     import graphviz
 
+    graph_attr = {"rankdir": "LR", "fontname": FONT, "fontsize": "12"}
+    if keys is not None:
+        # Title, notes and legend sit in the graph's own label: outside the layout.
+        graph_attr.update(label=caption(title, notes, keys), labelloc="b", labeljust="l")
     return graphviz.Digraph(
         name="lineage",
         graph_attr={
-            "rankdir": "LR",
-            "fontname": FONT,
-            "fontsize": "12",
-            # Title, notes and legend sit in the graph's own label: outside the layout.
-            "label": caption(title, notes, collapsed),
-            "labelloc": "b",
-            "labeljust": "l",
-            "nodesep": "0.35",
-            "ranksep": "0.7",
+            **graph_attr,
+            "nodesep": "0.3",
+            "ranksep": "0.5",
             "newrank": "true",
         },
         node_attr={"fontname": FONT, "fontsize": "11"},
-        # decorate: a line ties each label to its edge when dot places it away.
-        edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.7", "decorate": "true"},
+        edge_attr={"fontname": FONT, "fontsize": "9", "arrowsize": "0.7"},
     )
 
 
-def caption(title: str, notes: list[str], collapsed: bool) -> str:
+@dataclass(frozen=True)
+class Key:
+    """One line of the legend: a sample drawn as the diagram draws it, and what it means.
+
+    ``sample`` is ``line`` or ``dashed`` (a flow, ``width`` thick), ``frame`` (a box
+    outlined ``style``: rounded, dashed or bold), ``box3d`` or ``oval`` (a node's shape).
+    """
+
+    sample: str
+    text: str
+    colour: str = FRAME_COLOUR
+    fill: str = "white"
+    style: str = "rounded"
+    width: int = 1
+
+
+def legend_keys(*, collapsed: bool, focused: bool = False) -> list[Key]:
+    """What a diagram's legend explains: every colour, line and shape it may use."""
+    keys = [
+        Key(
+            "line",
+            "flow carrying special categories (Art. 9, criminal data, national ids)",
+            SPECIAL_COLOUR,
+            width=4,
+        ),
+        Key("line", "other flow, labelled with the names of its categories", FLOW_COLOUR),
+        Key("dashed", "transfer outside the EEA, labelled with its mechanism", FLOW_COLOUR),
+        Key("frame", "organisation acting as controller", fill=CONTROLLER_FILL),
+        Key("frame", "organisation acting as processor", fill=PROCESSOR_FILL, style="dashed"),
+        Key(
+            "frame",
+            "red frame: outside the EEA (country and adequacy written)",
+            THIRD_COUNTRY_COLOUR,
+        ),
+    ]
+    if not collapsed:
+        keys += [
+            Key("frame", "system storing special categories", fill=SPECIAL_FILL),
+            Key("frame", "system"),
+            Key("box3d", "organisation receiving data, drawn on its own"),
+            Key("oval", "data subjects the data is collected from", fill=SUBJECT_FILL),
+        ]
+    if focused:
+        keys.append(Key("frame", "thick outline: what this page is about", style="bold", width=3))
+    return keys
+
+
+def caption(title: str, notes: list[str], keys: list[Key]) -> str:
     """Title, notes and legend as one HTML-like table (ASCII samples: renderers
     measure other glyphs badly)."""
 
@@ -57,42 +107,29 @@ def caption(title: str, notes: list[str], collapsed: bool) -> str:
             "</TR></TABLE>"
         )
 
-    def frame(style: str, fill: str, colour: str = FRAME_COLOUR) -> str:
+    def frame(key: Key) -> str:
+        style = "dashed" if key.style == "dashed" else "rounded"
         return (
             '<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>'
-            f'<TD BORDER="1" STYLE="{style}" COLOR="{colour}" BGCOLOR="{fill}" '
-            'WIDTH="36" HEIGHT="12" FIXEDSIZE="TRUE"></TD></TR></TABLE>'
+            f'<TD BORDER="{key.width}" STYLE="{style}" COLOR="{key.colour}" '
+            f'BGCOLOR="{key.fill}" WIDTH="36" HEIGHT="12" FIXEDSIZE="TRUE"></TD></TR></TABLE>'
         )
 
-    rows = [
-        (
-            bar(SPECIAL_COLOUR, 4),
-            "flow carrying special categories (Art. 9, criminal data, national ids)",
-        ),
-        (bar(FLOW_COLOUR, 1), "other flow, labelled with its categories"),
-        (
-            f'<FONT COLOR="{FLOW_COLOUR}">- - - -</FONT>',
-            "transfer outside the EEA, labelled with its mechanism",
-        ),
-        (frame("rounded", CONTROLLER_FILL), "organisation acting as controller"),
-        (frame("dashed", PROCESSOR_FILL), "organisation acting as processor"),
-        (
-            frame("rounded", "white", THIRD_COUNTRY_COLOUR),
-            "red frame: outside the EEA (country and adequacy written)",
-        ),
-    ]
-    if not collapsed:
-        rows += [
-            (frame("rounded", SPECIAL_FILL), "system storing special categories"),
-            ("box", "system; 3-D box: organisation receiving data"),
-            ("oval", "data subjects the data is collected from"),
-        ]
+    def sample(key: Key) -> str:
+        if key.sample == "line":
+            return bar(key.colour, key.width)
+        if key.sample == "dashed":
+            return f'<FONT COLOR="{key.colour}">- - - -</FONT>'
+        if key.sample == "frame":
+            return frame(key)
+        return {"box3d": "3-D box", "oval": "oval"}[key.sample]
+
     small = '<FONT POINT-SIZE="10">{}</FONT>'
     sample_cell = '<TD ALIGN="CENTER" WIDTH="44" HEIGHT="14" FIXEDSIZE="TRUE">{}</TD>'
     legend = "".join(
-        f"<TR>{sample_cell.format(small.format(sample))}"
-        f'<TD ALIGN="LEFT">{small.format(html_text(text))}</TD></TR>'
-        for sample, text in rows
+        f"<TR>{sample_cell.format(small.format(sample(key)))}"
+        f'<TD ALIGN="LEFT">{small.format(html_text(key.text))}</TD></TR>'
+        for key in keys
     )
     left = '<BR ALIGN="LEFT"/>'
     heading = f'<FONT POINT-SIZE="14"><B>{html_text(title)}</B></FONT>{left}' + "".join(

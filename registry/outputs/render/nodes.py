@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 from registry.core.vocabulary import countries
 from registry.outputs.render.canvas import Canvas
 from registry.outputs.render.labels import (
+    WRAP,
     categories_label,
     counted,
     country_note,
     dot_name,
-    dot_text,
     html_text,
+    tooltip_text,
+    wrap,
 )
 from registry.outputs.render.style import (
     CONTROLLER_FILL,
@@ -41,7 +43,8 @@ def detailed_node(
     checks about it: its country, special categories stored, encryption, deletion."""
     data = canvas.graph.nodes[key]
     kind, ident = data["kind"], data["id"]
-    lines = [] if kind == "DataSubject" else [html_text(ident)]
+    # Names, not ids: the id is in the tooltip and the linked page.
+    lines: list[str] = []
     warn = f'<FONT COLOR="{THIRD_COUNTRY_COLOUR}">{{}}</FONT>'
     attrs: dict[str, str] = {}
     country = data["country"]
@@ -57,7 +60,8 @@ def detailed_node(
         attrs.update(shape="box", style="rounded,filled", fillcolor="white")
         if data["special"]:
             attrs["fillcolor"] = SPECIAL_FILL
-            lines.append(html_text("stores " + categories_label(canvas.inv, data["special"])))
+            stores = "stores " + categories_label(canvas.inv, data["special"])
+            lines += [html_text(line) for line in wrap(stores, WRAP + 8)]
             if not (data["security"] or {}).get("encryption_at_rest"):
                 lines.append(warn.format("not encrypted at rest"))
         if data["temporary"]:
@@ -78,7 +82,8 @@ def detailed_node(
     if data["third_country"]:
         attrs.update(color=THIRD_COUNTRY_COLOUR, penwidth="2")
     if focused:
-        attrs["penwidth"] = "3"
+        # the class lets the site's script open a small screen on what the page is about
+        attrs.update(penwidth="3", **{"class": "focus"})
     draw_node(canvas, dot, key, data["name"], "<BR/>".join(lines), attrs)
 
 
@@ -112,7 +117,7 @@ def party_node(canvas: Canvas, dot: graphviz.Digraph, key: str, system_count: in
     else:
         data = canvas.graph.nodes[key]
         name = data["name"]
-        lines = [] if kind == "DataSubject" else [ident]
+        lines = []
         third = data["third_country"]
         attrs = {
             "shape": "oval" if kind == "DataSubject" else "box",
@@ -141,11 +146,12 @@ def draw_node(
 
     kind, ident = split_key(key)
     font_colour = f' COLOR="{colour}"' if colour else ""
+    title = "<BR/>".join(html_text(line) for line in wrap(name, WRAP + 4))
     attrs["label"] = (
-        f"<<B>{html_text(name)}</B>"
+        f"<<B>{title}</B>"
         + (f'<BR/><FONT POINT-SIZE="9"{font_colour}>{detail}</FONT>' if detail else "")
         + ">"
     )
     attrs["URL"] = canvas.url(kind, ident)
-    attrs["tooltip"] = dot_text(f"{kind} {ident}: {name}")
+    attrs["tooltip"] = tooltip_text(f"{kind} {ident}: {name}")
     dot.node(dot_name(key), **attrs)
