@@ -194,9 +194,54 @@ def test_hostile_names_render_as_text(tmp_path: Path) -> None:
     assert "<script" not in svg
 
 
+def test_names_with_markup_characters_stay_text(inv) -> None:
+    """'<', '>' and '&' in names (allowed by the model or not, escaping is the defence):
+    each shows as written, in labels and tooltips, and adds no element to the SVG."""
+    names = {
+        "organisation": "Cloud<Co> & <b>Sons</b>",
+        "system": "<script>alert(1)</script> & LIS",
+        "category": "Labs <i>&amp;</i> > results",
+        "subjects": "Patients <&>",
+        "flow": "Backup <!-- x --> & copy",
+        "activity": "Testing </title><svg onload=alert(1)>",
+    }
+    inv = load_inventory(FIXTURE)  # a copy of its own: names are changed below
+    inv.organisations["cloudco"].name = names["organisation"]
+    inv.systems["lis"].name = names["system"]
+    inv.categories["lab-results"].name = names["category"]
+    inv.subjects["patients"].name = names["subjects"]
+    inv.flows["nightly-backup"].name = names["flow"]
+    inv.activities["lab-testing"].name = names["activity"]
+    for view in ("overview", "system:lis", "category:lab-results", "organisation:cloudco"):
+        svg = render.dot_to_svg(render.view_dot(inv, view))
+        root = ET.fromstring(svg)
+        tags = {e.tag.split("}")[1] for e in root.iter()}
+        assert tags <= {"svg", "g", "title", "a", "text", "path", "polygon", "ellipse", "polyline"}
+        assert not [k for e in root.iter() for k in e.attrib if k.startswith("on")]
+        assert "<script" not in svg and "<b>" not in svg and "<!-- x" not in svg
+    svg = render.dot_to_svg(render.view_dot(inv, "overview"))
+    texts = ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert names["organisation"] in texts and names["category"] in texts
+    assert node_text(svg, "System/lis").startswith(names["system"])
+    assert node_text(svg, "DataSubject/patients").startswith(names["subjects"])
+    tips = tooltips(svg, "Flow/nightly-backup")
+    assert any(names["flow"] in t and names["activity"] in t for t in tips)
+
+
 @pytest.mark.parametrize(
     "text",
-    ['"', "\\", '\\\\"', "{}|<>", "a\nb", "<B>bold</B>", "]]>", "x\\", '\\"; a -> b ["'],
+    [
+        '"',
+        "\\",
+        '\\\\"',
+        "{}|<>",
+        "a\nb",
+        "<B>bold</B>",
+        "]]>",
+        "x\\",
+        '\\"; a -> b ["',
+        "&amp; &#60; &lt;b&gt; & &;",
+    ],
 )
 def test_escaping_round_trips_through_graphviz(text: str) -> None:
     import graphviz

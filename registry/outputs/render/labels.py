@@ -19,11 +19,13 @@ WRAP = 34  # characters a label line holds before it wraps (names stay whole wor
 
 
 def dot_text(text: str) -> str:
-    """A text for a quoted DOT string: backslashes and quotes made literal, no HTML,
-    line breaks as DOT's ``\\n``."""
+    """A text for a quoted DOT string: backslashes, quotes and entities made literal, no
+    HTML, line breaks as DOT's ``\\n``."""
     import graphviz
 
     flat = text.replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\")
+    # Graphviz decodes HTML entities in quoted labels and tooltips: "&amp;" would show "&".
+    flat = flat.replace("&", "&amp;")
     # nohtml: a text that happens to look like <...> must not become an HTML-like label.
     return graphviz.nohtml(flat.replace("\n", "\\n"))
 

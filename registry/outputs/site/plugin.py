@@ -25,7 +25,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from registry.outputs.site.pages import CONTENT_END, CONTENT_START, NAV
 
-ASSETS = ("assets/ropa/ropa.css", "assets/ropa/ropa.js")
+ASSETS = (
+    "assets/ropa/ropa.css",
+    "assets/ropa/ropa.js",
+    "assets/ropa/ropa-diagrams.css",
+    "assets/ropa/ropa-diagrams.js",
+)
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 
 
