@@ -447,3 +447,17 @@ def test_country_notes_distinguish_full_partial_and_no_adequacy() -> None:
     assert country_note("CH") == "CH, outside the EEA, adequacy decision"
     assert country_note("US") == "US, outside the EEA, partial adequacy decision"
     assert country_note("IN") == "IN, outside the EEA, no adequacy decision"
+
+
+def test_views_share_what_they_look_up_across_the_inventory(monkeypatch) -> None:
+    """A site draws a view per system, activity and organisation: the organisations'
+    roles and the flows' index are built once per inventory, not once per view."""
+    from registry.outputs.render import canvas
+
+    calls = []
+    real = canvas.organisation_roles
+    monkeypatch.setattr(canvas, "organisation_roles", lambda inv: calls.append(1) or real(inv))
+    inv = load_inventory(FIXTURE)  # a fresh one: nothing cached yet
+    for view in ("overview", "system:lis", "activity:lab-testing", "organisation:cloudco"):
+        render.view_dot(inv, view)
+    assert len(calls) == 1

@@ -13,12 +13,14 @@ Where things are: :mod:`.views` (which nodes and flows a view shows, collapsing)
 :mod:`.drawing` (a view drawn, detailed or collapsed), :mod:`.nodes`,
 :mod:`.edges` and :mod:`.clusters` (what each part looks like), :mod:`.legend`
 (caption and legend), :mod:`.labels` (texts and escaping), :mod:`.style` (palette),
-:mod:`.canvas` (what a drawing shares, organisation roles) and :mod:`.engine`
-(DOT → SVG). graphviz and networkx are imported only when a diagram is drawn.
+:mod:`.canvas` (what a drawing shares, organisation roles), :mod:`.engine`
+(DOT → SVG) and :mod:`.cache` (SVG kept by the hash of the DOT). graphviz and
+networkx are imported only when a diagram is drawn.
 """
 
 from __future__ import annotations
 
+from registry.outputs.render.cache import SvgCache
 from registry.outputs.render.canvas import UrlFor, organisation_roles
 from registry.outputs.render.drawing import Drawing, view_dot, view_drawing
 from registry.outputs.render.edges import MAX_PARALLEL
@@ -73,6 +75,7 @@ __all__ = [
     "Key",
     "RenderError",
     "Selection",
+    "SvgCache",
     "UrlFor",
     "ViewError",
     "dot_name",

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 UrlFor = Callable[[str, str], str]
+_ROLES = "_ropa_organisation_roles"  # where an inventory keeps its organisations' roles
 
 
 def organisation_roles(inv: Inventory) -> dict[str, str]:
@@ -58,7 +59,10 @@ class Canvas:
     roles: dict[str, str] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.roles = organisation_roles(self.inv)
+        # Shared by every drawing of this inventory: a site draws thousands of views.
+        self.roles = vars(self.inv).get(_ROLES)
+        if self.roles is None:
+            self.roles = vars(self.inv)[_ROLES] = organisation_roles(self.inv)
 
     def url(self, kind: str, ident: str) -> str:
         """The link of an entity's page, as a quoted DOT string."""

@@ -2,7 +2,8 @@
 
 The engine is ``ROPA_DOT`` when set, else a system Graphviz `dot`, else
 `graphviz-pure` (a pip-installed port of Graphviz that ropa depends on). Layout
-runs in a subprocess so a view too big to draw ends in a clear error, not a hang.
+runs in a subprocess so a view too big to draw ends in a clear error, not a hang;
+a :class:`~.cache.SvgCache` skips it for a DOT drawn before.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 from pathlib import Path
 
 from registry.core.errors import CannotRun
+from registry.outputs.render.cache import SvgCache
 
 
 class RenderError(CannotRun, RuntimeError):
@@ -47,9 +49,20 @@ def find_engine() -> list[str]:
     )
 
 
-def dot_to_svg(dot: str, *, timeout: float = 60) -> str:
-    """Lay out and draw DOT as SVG with Graphviz's `dot` engine, within ``timeout`` seconds."""
+def dot_to_svg(dot: str, *, timeout: float = 60, cache: SvgCache | None = None) -> str:
+    """Lay out and draw DOT as SVG with Graphviz's `dot` engine, within ``timeout`` seconds;
+    with a ``cache``, the SVG drawn before for the same DOT and engine, else kept there."""
     command = [*find_engine(), "-Kdot", "-Tsvg"]
+    key = cache.key(command, dot) if cache is not None else ""
+    if cache is not None and (kept := cache.get(key)) is not None:
+        return kept
+    svg = _draw(command, dot, timeout)
+    if cache is not None:
+        cache.put(key, svg)
+    return svg
+
+
+def _draw(command: list[str], dot: str, timeout: float) -> str:
     try:
         done = subprocess.run(
             command, input=dot.encode("utf-8"), capture_output=True, timeout=timeout, check=False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from functools import lru_cache
 
 from registry.core.inventory import Inventory
 from registry.core.vocabulary import countries
@@ -105,9 +106,15 @@ def category_lines(inv: Inventory, categories: list[str]) -> list[str]:
 def wrap(text: str, width: int = WRAP) -> list[str]:
     """A long text as lines of at most ``width`` characters, broken between words
     (a word longer than that keeps its own line: a name is never cut)."""
+    return list(_wrapped(text, width))
+
+
+@lru_cache(maxsize=4096)  # the same names recur on every view of a site
+def _wrapped(text: str, width: int) -> tuple[str, ...]:
     import textwrap
 
-    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return tuple(lines) or ("",)
 
 
 def is_transfer(source: str | None, target: str | None) -> bool:

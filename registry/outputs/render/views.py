@@ -27,6 +27,7 @@ MAX_NODES = 60
 MAX_EDGES = 120
 # Past this, even the collapsed view keeps only the busiest parties (and says so).
 MAX_COLLAPSED_NODES = 120
+_INDEX = "ropa_view_index"  # where a lineage graph keeps its Index (graph.graph)
 
 
 class ViewError(CannotRun, ValueError):
@@ -72,17 +73,56 @@ def _require(inv: Inventory, kind: str, ident: str) -> None:
     )
 
 
+@dataclass
+class Index:
+    """What every view of one graph looks up, built once per graph: the flows in id
+    order, by activity and by node, and each operator's nodes. A site draws a view per
+    system, activity and organisation: scanning every flow for each would make a
+    build quadratic in the inventory."""
+
+    edges: list[tuple[str, str, str]]  # every flow (from, to, id), in id order
+    by_activity: dict[str, list[tuple[str, str, str]]]
+    operated: dict[str, set[str]]  # operator -> its nodes (systems and itself), no subjects
+
+
+def index(graph: nx.MultiDiGraph) -> Index:
+    found = graph.graph.get(_INDEX)
+    if found is None:
+        edges = sorted(graph.edges(keys=True), key=lambda e: e[2])
+        by_activity: dict[str, list[tuple[str, str, str]]] = {}
+        for edge in edges:
+            by_activity.setdefault(graph.edges[edge]["activity"], []).append(edge)
+        operated: dict[str, set[str]] = {}
+        for node, data in graph.nodes(data=True):
+            if data["operator"] is not None and data["kind"] != "DataSubject":
+                operated.setdefault(data["operator"], set()).add(node)
+        found = graph.graph[_INDEX] = Index(edges, by_activity, operated)
+    return found
+
+
+def _touching(graph: nx.MultiDiGraph, nodes: set[str], *, both: bool) -> list[tuple[str, str, str]]:
+    """The flows with both ends in ``nodes`` (``both``) or at least one, in id order."""
+    found = set()
+    for node in nodes:
+        for u, v, key in graph.in_edges(node, keys=True):
+            if not both or u in nodes:
+                found.add((u, v, key))
+        if not both:
+            found.update(graph.out_edges(node, keys=True))
+    return sorted(found, key=lambda e: e[2])
+
+
 def select(inv: Inventory, graph: nx.MultiDiGraph, view: str) -> Selection:
     """What ``view`` shows of ``graph``, its flows in id order; :class:`ViewError` names
     an unknown view or id (with the closest id, when one is close)."""
     from registry.lineage import graph as lineage
 
     name, ident = parse_view(view)
-    all_edges = sorted(graph.edges(keys=True), key=lambda e: e[2])
+    found = index(graph)
     if name == "overview":
-        return Selection("Lineage overview", set(graph.nodes), all_edges)
+        return Selection("Lineage overview", set(graph.nodes), list(found.edges))
     if name == "transfers":
-        edges = [e for e in all_edges if graph.nodes[e[1]]["third_country"]]
+        edges = [e for e in found.edges if graph.nodes[e[1]]["third_country"]]
         return Selection("Transfers outside the EEA", _ends(edges), edges)
     assert ident is not None
     if name == "category":
@@ -92,24 +132,24 @@ def select(inv: Inventory, graph: nx.MultiDiGraph, view: str) -> Selection:
         return Selection(f"Where {label} goes", _ends(edges), edges)
     if name == "activity":
         _require(inv, "Activity", ident)
-        edges = [e for e in all_edges if graph.edges[e]["activity"] == ident]
+        edges = list(found.by_activity.get(ident, []))
         return Selection(f"Activity: {inv.activities[ident].name}", _ends(edges), edges)
     if name == "system":
         _require(inv, "System", ident)
         key = lineage.node_key(lineage.SYSTEM, ident)
         before = lineage.upstream(graph, key) | {key}
         after = lineage.downstream(graph, key) | {key}
-        edges = [e for e in all_edges if {e[0], e[1]} <= before or {e[0], e[1]} <= after]
+        # flows among what feeds the system, and among what it feeds
+        edges = sorted(
+            set(_touching(graph, before, both=True)) | set(_touching(graph, after, both=True)),
+            key=lambda e: e[2],
+        )
         return Selection(
             f"Lineage of {inv.systems[ident].name}", _ends(edges) | {key}, edges, {key}
         )
     _require(inv, "Organisation", ident)
-    own = {
-        n
-        for n, data in graph.nodes(data=True)
-        if data["operator"] == ident and data["kind"] != "DataSubject"
-    }
-    edges = [e for e in all_edges if e[0] in own or e[1] in own]
+    own = set(found.operated.get(ident, ()))
+    edges = _touching(graph, own, both=False)
     return Selection(
         f"Organisation: {inv.organisations[ident].name}", _ends(edges) | own, edges, own
     )

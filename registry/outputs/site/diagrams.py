@@ -19,13 +19,14 @@ import os
 import posixpath
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from registry.core.inventory import Inventory
 from registry.outputs.urls import entity_path
 
 if TYPE_CHECKING:
-    from registry.outputs.render import Drawing, Key
+    from registry.outputs.render import Drawing, Key, SvgCache
 
 DiagramFunction = Callable[[Inventory, str, str], str]
 
@@ -68,8 +69,9 @@ def dot_for(inventory: Inventory, view: str, page: str) -> Drawing | str:
         return note(f"Diagram unavailable: {error}")
 
 
-def svg_for(drawing: Drawing | str) -> str:
-    """A drawing → the diagram's HTML (notes pass through)."""
+def svg_for(drawing: Drawing | str, cache: SvgCache | None = None) -> str:
+    """A drawing → the diagram's HTML (notes pass through); drawn by Graphviz unless
+    ``cache`` has the SVG of the same DOT."""
     if isinstance(drawing, str):
         return drawing
     if drawing.empty:
@@ -77,7 +79,7 @@ def svg_for(drawing: Drawing | str) -> str:
     from registry.outputs.render import RenderError, dot_to_svg
 
     try:
-        return figure(drawing, embed(dot_to_svg(drawing.dot)))
+        return figure(drawing, embed(dot_to_svg(drawing.dot, cache=cache)))
     except RenderError as error:
         return note(f"Diagram unavailable: {error}")
 
@@ -164,11 +166,14 @@ class DiagramBatch:
 
     Graphviz runs as one subprocess per diagram: drawing from a thread pool uses
     every core, and a large inventory has thousands of pages with a diagram. The
-    DOT is made first, in this thread (it reads the inventory's caches).
+    DOT is made first, in this thread (it reads the inventory's caches); with a
+    cache folder, only a diagram whose DOT changed since the last build is drawn.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, cache_dir: Path | None = None) -> None:
         self.jobs: list[tuple[str, str]] = []  # (view, page)
+        self.cache_dir = cache_dir  # SVG kept by content hash between builds (None: none)
+        self.cache: SvgCache | None = None
 
     def placeholder(self, inventory: Inventory, view: str, page: str) -> str:
         self.jobs.append((view, page))
@@ -183,5 +188,12 @@ class DiagramBatch:
         except ImportError:
             unavailable = note("Lineage diagrams are not available in this version of ropa.")
             return [unavailable] * len(self.jobs)
+        if self.cache_dir is not None:
+            from registry.outputs.render import SvgCache
+
+            self.cache = SvgCache(self.cache_dir)
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            return list(pool.map(svg_for, drawings))
+            drawn = list(pool.map(lambda d: svg_for(d, self.cache), drawings))
+        if self.cache is not None:
+            self.cache.prune()  # every diagram was asked for: the rest no page shows
+        return drawn

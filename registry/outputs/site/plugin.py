@@ -39,6 +39,8 @@ class RopaConfig(Config):
     as_of = c.Optional(c.Type((str, dt.date)))
     observed = c.ListOfItems(c.Type(str), default=[])
     site_name = c.Optional(c.Type(str))
+    # Diagrams kept by content hash between builds, relative to mkdocs.yml; "" for none.
+    diagram_cache = c.Type(str, default=".cache/ropa/diagrams")
 
 
 class RopaPlugin(BasePlugin[RopaConfig]):
@@ -94,8 +96,12 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             raise PluginError(f"ropa: {error}") from None
         last_change = _last_change(self.inventory_path)
         self.stamp = last_change or self.as_of.isoformat()
+        cache = self.config.diagram_cache
         return build_site(
-            result, site_name=self.config.site_name or config.site_name, last_change=last_change
+            result,
+            site_name=self.config.site_name or config.site_name,
+            last_change=last_change,
+            diagram_cache=(self.base / cache).resolve() if cache else None,
         )
 
     def _evidence(self, settings: Any) -> list[Path]:

@@ -22,6 +22,8 @@ except that :mod:`.entities` reuses the findings table of :mod:`.findings`.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from registry.core.model import KINDS
 from registry.outputs.site.diagrams import DiagramBatch, DiagramFunction
 from registry.outputs.site.pages.context import (
@@ -88,11 +90,13 @@ def build_site(
     site_name: str = "Register of processing activities",
     last_change: str | None = None,
     draw: DiagramFunction | None = None,
+    diagram_cache: Path | None = None,
 ) -> SiteContent:
-    """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn."""
+    """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn
+    (those drawn before taken from ``diagram_cache``, a folder, when given)."""
     if draw is not None:
         return _fill(Context(result, site_name, last_change, draw))
-    batch = DiagramBatch()
+    batch = DiagramBatch(diagram_cache)
     site = _fill(Context(result, site_name, last_change, batch.placeholder))
     drawn = batch.draw_all(result.inventory)
     for index, (_, path) in enumerate(batch.jobs):
