@@ -41,7 +41,7 @@
     var zoomOut = button("\u2212", "Zoom out", function () { zoomBy(1 / STEP); });
     var zoomIn = button("+", "Zoom in", function () { zoomBy(STEP); });
     var whole = button("Fit", "Show the whole diagram", function () { reset(false); });
-    button("1:1", "Natural size", function () { view.z = PT; show(); });
+    var natural = button("1:1", "Natural size", function () { view.z = PT; show(); });
     var hint = document.createElement("span");
     hint.className = "ropa-diagram-hint";
     hint.textContent = "Drag to move; zoom with + and \u2212, Ctrl + wheel or a pinch.";
@@ -76,6 +76,7 @@
       zoomOut.disabled = view.z <= fit * 1.001;
       zoomIn.disabled = view.z >= MOST * PT * 0.999;
       whole.disabled = !zoomed;
+      natural.disabled = Math.abs(view.z - PT) < 0.001 || fit >= PT;
     }
 
     // Where a point of the frame (px from its top left) lies in the picture's units.
@@ -212,7 +213,8 @@
 
     var lastWidth = -1;
     function resized() {
-      if (frame.clientWidth === lastWidth) return;
+      // hidden (no width yet): wait for the frame to be shown
+      if (!frame.clientWidth || frame.clientWidth === lastWidth) return;
       lastWidth = frame.clientWidth;
       if (!touched) { reset(true); return; }
       measure();
