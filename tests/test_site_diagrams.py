@@ -1,5 +1,5 @@
 """How the site embeds a diagram: a responsive SVG in a frame, its caption and legend as
-HTML, the zoom script local and inside the CSP. (In a browser: test_site_diagrams_browser.py.)"""
+HTML, the zoom script local and inside the CSP. (In a browser: test_site_browser.py.)"""
 
 from __future__ import annotations
 
