@@ -41,6 +41,8 @@ class Provenance:
     as_of: dt.date
     at: str | None = None  # the date or revision asked for (`at:`), if any
     inventory_modified: bool = False  # uncommitted changes were built, not the commit
+    # What else shapes the bytes, for a rebuild: MkDocs, the theme, the diagram engine
+    built_with: dict[str, str] = field(default_factory=dict)
 
     def footer(self) -> str:
         """One line for the site's footer (plain text: themes insert it as HTML)."""
@@ -89,6 +91,7 @@ def manifest(folder: Path, provenance: Provenance, exports: list[str]) -> bytes:
         "inventory_modified": provenance.inventory_modified,
         "at": provenance.at,
         "as_of": provenance.as_of.isoformat(),
+        "built_with": dict(sorted(provenance.built_with.items())),
         "exports": {name: files[name] for name in sorted(exports) if name in files},
         "files": files,
     }

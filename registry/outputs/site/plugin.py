@@ -11,13 +11,15 @@ beside the pages. ``at:`` builds the register as it stood on a date or at a revi
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import os
 import re
 import subprocess
-from importlib import resources
+from dataclasses import replace
+from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,7 +114,10 @@ class RopaPlugin(BasePlugin[RopaConfig]):
                     snapshot=snapshot,
                 )
             ).result
-            self.provenance = _provenance(self.inventory_path, result.as_of, snapshot)
+            self.provenance = replace(
+                _provenance(self.inventory_path, result.as_of, snapshot),
+                built_with=_tools(config),
+            )
         except CannotRun as error:
             raise PluginError(f"ropa: {error}") from None
         if snapshot is not None:
@@ -179,15 +184,11 @@ class RopaPlugin(BasePlugin[RopaConfig]):
 
 
 def _versioned(config: Any) -> None:
-    """Built by `mike deploy`: Material's own version selector (in the header), and
-    not also mike's (its plugin adds one for other themes; one selector is enough).
-    Only then, so that a plain build fetches no versions.json that is not there."""
-    if config.theme.name != "material":
-        return
-    config.extra.setdefault("version", {"provider": "mike"})
-    mike = config.plugins.get("mike")
-    if mike is not None:
-        mike.config["version_selector"] = False
+    """Built by `mike deploy`: Material's version selector in the header (other themes
+    get mike's own). Only then: a plain build must not fetch a versions.json that is
+    not there."""
+    if config.theme.name == "material":
+        config.extra.setdefault("version", {"provider": "mike"})
 
 
 def _provenance(inventory: Path, as_of: dt.date, snapshot: Snapshot | None) -> Provenance:
@@ -211,6 +212,27 @@ def _provenance(inventory: Path, as_of: dt.date, snapshot: Snapshot | None) -> P
     except (GitError, ValueError):
         return Provenance(None, None, inventory.name, as_of)
     return Provenance(head.sha, head.date, where, as_of, inventory_modified=changed)
+
+
+def _tools(config: Any) -> dict[str, str]:
+    """The versions of what turns the register into these bytes besides ropa."""
+    tools = {}
+    for package in ("mkdocs", f"mkdocs-{config.theme.name}"):
+        # a theme shipped inside MkDocs (mkdocs, readthedocs) has no package of its own
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            tools[package] = metadata.version(package)
+    try:
+        from registry.outputs.render.engine import RenderError, find_engine
+
+        engine = find_engine()
+        done = subprocess.run(
+            [*engine, "-V"], capture_output=True, text=True, timeout=10, check=False
+        )
+        said = (done.stderr or done.stdout).strip().splitlines()
+        tools["diagrams"] = said[0] if said else Path(engine[0]).name
+    except (RenderError, OSError, subprocess.SubprocessError):
+        pass
+    return tools
 
 
 def _at_last_change(snapshot: Snapshot) -> str | None:
