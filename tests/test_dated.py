@@ -172,6 +172,19 @@ def test_outside_a_repository_and_a_file_path_are_clear_errors(
     assert code == 2 and "there is no inventory (YAML files) at 'nowhere'" in err
 
 
+def test_an_inventory_named_from_outside_its_repository(
+    dated: DatedRepo, checkouts: list[Path], capsys, monkeypatch, tmp_path: Path
+) -> None:
+    inventory = str(dated.path / "inventory")
+    code, out, err = ropa(capsys, tmp_path, monkeypatch, "export", inventory, "--at", "2026-02-11")
+    assert code == 0 and f"at commit {dated.commits[1]} " in err
+    _, expected, _ = ropa(
+        capsys, tmp_path, monkeypatch,
+        "export", str(checkouts[1] / "inventory"), "--as-of", "2026-02-11",
+    )  # fmt: skip
+    assert out == expected
+
+
 def test_the_work_tree_is_never_read_nor_touched(
     dated: DatedRepo, checkouts: list[Path], capsys, monkeypatch, tmp_path: Path
 ) -> None:

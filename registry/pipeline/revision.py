@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from registry.core.config import CONFIG_NAME, Config, parse_config
+from registry.core.config import CONFIG_NAME, Config, load_config, parse_config
 from registry.core.errors import CannotRun
 from registry.core.git import (
     Commit,
@@ -89,29 +89,30 @@ def read_snapshot(at: str | dt.date, path: Path | None, directory: Path) -> Snap
     directory), None for ``ropa.yaml``'s; ``directory`` is where ``ropa.yaml`` lives.
     """
     wanted = parse_at(at)
-    root = repository_root(directory)
+    directory = directory.resolve()
+    given = None if path is None else Path(os.path.normpath(Path.cwd() / path))
+    # The repository that holds the inventory named, else the one ropa.yaml is in.
+    root = repository_root(_existing(given) if given is not None else directory)
     if isinstance(wanted, dt.date):
         commit = commit_on_or_before(wanted, root)
         day: dt.date | None = wanted
     else:
         commit = commit_info(resolve(wanted, root), root)
         day = None
-    directory = directory.resolve()
-    settings = read_file(commit.sha, _inside(directory / CONFIG_NAME, root), root)
-    if settings is None:
-        config = Config(directory=directory)
-    else:
+    if directory.is_relative_to(root.resolve()):
+        settings = read_file(commit.sha, _inside(directory / CONFIG_NAME, root), root)
         try:
-            config = parse_config(settings.decode("utf-8"), directory)
+            config = (
+                Config(directory=directory)
+                if settings is None
+                else parse_config(settings.decode("utf-8"), directory)
+            )
         except UnicodeDecodeError:
             raise CannotRun(f"{CONFIG_NAME} at {commit.sha[:12]} is not UTF-8") from None
-    if path is None:
-        folder = directory / config.inventory
-        shown = config.inventory
-    else:
-        folder = path if path.is_absolute() else Path.cwd() / path
-        shown = str(path)
-    folder = Path(os.path.normpath(folder))
+    else:  # ropa.yaml is not part of that repository: as on a checkout, the one here
+        config = load_config(directory)
+    folder = Path(os.path.normpath(directory / config.inventory)) if given is None else given
+    shown = config.inventory if path is None else str(path)
     inside = _inside(folder, root)
     own = path is None or folder == Path(os.path.normpath(directory / config.inventory))
     files = read_inventory_files(commit.sha, inside, root)
@@ -142,6 +143,14 @@ def read_snapshot(at: str | dt.date, path: Path | None, directory: Path) -> Snap
         config=config,
         baseline=known,
     )
+
+
+def _existing(path: Path) -> Path:
+    """``path``, or its nearest ancestor that exists (a folder removed since is read
+    from git all the same)."""
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path if path.is_dir() else path.parent
 
 
 def _inside(path: Path, root: Path) -> str:
