@@ -14,7 +14,7 @@ import yaml
 
 from registry.cli import main
 from registry.outputs.manifest import MANIFEST_NAME
-from tests.dated_repo import git, make_dated_repo
+from tests.dated_repo import DatedRepo, git, make_dated_repo
 from tests.site_support import ROOT, site_config
 
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
@@ -64,10 +64,10 @@ def test_the_readme_gitlab_example_publishes_a_verified_site() -> None:
     assert job["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
 
 
-def test_mike_keeps_one_verified_snapshot_per_release_and_month(
-    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    pytest.importorskip("mike")
+def deploy_versions(tmp_path: Path) -> tuple[DatedRepo, Path]:
+    """The dated repository with snapshots v1.0 (step 2), v1.1 (step 3, `latest`) and
+    2026-01 (the last commit of January) deployed by mike as the workflow does, and
+    the gh-pages tree unpacked as Pages would serve it."""
     dated = make_dated_repo(tmp_path / "repo")
     repo = dated.path
     site_config(repo, repo / "inventory")  # mkdocs.yml and docs/, left uncommitted
@@ -100,8 +100,21 @@ def test_mike_keeps_one_verified_snapshot_per_release_and_month(
     git(repo, "checkout", "-q", "main")
     mike("deploy", "2026-01", ROPA_AT="2026-01-31")
     mike("set-default", "v1.1")
-
     assert git(repo, "rev-parse", "gh-pages:v1.0") == v10_tree  # a snapshot is never rebuilt
+
+    published = tmp_path / "published"
+    published.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", "gh-pages"], cwd=repo, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(published)], input=archive, check=True)
+    return dated, published
+
+
+def test_mike_keeps_one_verified_snapshot_per_release_and_month(tmp_path: Path, capsys) -> None:
+    pytest.importorskip("mike")
+    dated, published = deploy_versions(tmp_path)
+    repo = dated.path
     versions = json.loads(git(repo, "show", "gh-pages:versions.json"))
     assert {v["version"]: v["aliases"] for v in versions} == {
         "v1.1": ["latest"],
@@ -117,12 +130,6 @@ def test_mike_keeps_one_verified_snapshot_per_release_and_month(
         assert '"version": {"provider": "mike"}' in index
     assert json.loads(git(repo, "show", f"gh-pages:2026-01/{MANIFEST_NAME}"))["at"] == "2026-01-31"
 
-    published = tmp_path / "published"
-    published.mkdir()
-    archive = subprocess.run(
-        ["git", "archive", "gh-pages"], cwd=repo, capture_output=True, check=True
-    ).stdout
-    subprocess.run(["tar", "-x", "-C", str(published)], input=archive, check=True)
     assert (published / "latest").resolve() == (published / "v1.1").resolve()
     assert main(["verify", str(published)]) == 0
     out = capsys.readouterr().out
