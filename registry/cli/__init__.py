@@ -56,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
             help="judge dates (expiries, deadlines, reviews) as of DATE (default: today)",
         )
 
+    def at_argument(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--at",
+            default=None,
+            metavar="DATE|REVISION",
+            help="the register as it stood on DATE (the last commit on or before it) or at "
+            "a git REVISION, read from git without touching the work tree; dates are "
+            "judged as of that day unless --as-of says otherwise",
+        )
+
     def timeout_argument(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--timeout",
@@ -80,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default=None, metavar="FILE", help="write the report to FILE")
     as_of_argument(p)
+    at_argument(p)
 
     command("rules", "list the rule catalogue")
     p = command("explain", "print one rule's documentation")
@@ -95,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["dot", "svg"], default="dot")
     p.add_argument("--out", default=None, metavar="FILE")
     timeout_argument(p)
+    at_argument(p)
 
     p = command("trace", "every route a data category takes, to its last recipient")
     p.add_argument("category", metavar="CATEGORY")
@@ -102,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json", "dot", "svg"], default="text")
     p.add_argument("--out", default=None, metavar="FILE")
     timeout_argument(p)
+    at_argument(p)
 
     p = command("impact", "breach impact of one system (Art. 33/34)")
     p.add_argument("system", metavar="SYSTEM")
@@ -109,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
     p.add_argument("--out", default=None, metavar="FILE")
     as_of_argument(p)
+    at_argument(p)
 
     p = command("export", "the register as CSV, XLSX or JSON (ICO, CNIL, full)")
     path_argument(p)
@@ -118,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", default=None, metavar="ID", help="only this organisation's record")
     p.add_argument("--out", default=None, metavar="FILE")
     as_of_argument(p)
+    at_argument(p)
 
     p = command("import", "read an existing register (spreadsheet or Fides) into YAML")
     p.add_argument("source", choices=["spreadsheet", "fides"])
@@ -133,6 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
     as_of_argument(p)
 
     command("schema", "print the JSON Schema of the inventory, for editors")
+
+    p = command(
+        "verify",
+        "check a built site, one of its files or an export against ropa-manifest.json",
+    )
+    p.add_argument("target", metavar="SITE_DIR_OR_FILE")
+    p.add_argument(
+        "--manifest",
+        default=None,
+        metavar="FILE",
+        help="the manifest to check against (default: the site's own, beside or above)",
+    )
 
     p = command(
         "summarise",
@@ -193,4 +220,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def entry() -> None:
     sys.exit(main())
-

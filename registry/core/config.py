@@ -37,11 +37,17 @@ def load_config(directory: Path | None = None) -> Config:
     path = directory / CONFIG_NAME
     if not path.is_file():
         return Config(directory=directory)
-    result = LoadResult()
     try:
-        load_text(path.read_text("utf-8"), CONFIG_NAME, result)
+        text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
+    return parse_config(text, directory)
+
+
+def parse_config(text: str, directory: Path) -> Config:
+    """The settings ``text`` (a ropa.yaml) gives, relative to ``directory``."""
+    result = LoadResult()
+    load_text(text, CONFIG_NAME, result)
     if result.problems:
         problem = result.problems[0]
         raise ConfigError(f"{problem.pos}: {problem.message}")

@@ -6,7 +6,8 @@ gives the same findings and the same record everywhere. The steps, in order:
 
 1. settings: ``ropa.yaml`` (found in ``Request.directory``) and the caller's options;
 2. load: the inventory folder, one file of it (checked in context, only its own
-   findings kept), or the files of a git revision;
+   findings kept), or the files of a git revision (``ropa diff``; ``--at``, with
+   that commit's ``ropa.yaml`` and baseline: :mod:`registry.pipeline.revision`);
 3. judge: the rule catalogue, then waivers (:mod:`registry.pipeline.check`) — skipped
    (``Request.judge``) by outputs that show the register and no finding;
 4. evidence: observed movements reconciled with the declared flows;
@@ -32,6 +33,7 @@ from registry.core.loader import discover, display_name
 from registry.evidence.reconcile import reconcile
 from registry.pipeline import baseline
 from registry.pipeline.check import CheckResult, check
+from registry.pipeline.revision import Snapshot
 from registry.rules.base import Settings
 
 EVIDENCE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".log", ".parquet")
@@ -54,6 +56,9 @@ class Request:
     # inventory's path inside the repository, and the revision's name for messages.
     files: tuple[tuple[str, bytes | None], ...] | None = None
     root: str = ""
+    # The register at a date or revision (`--at`): its files, settings and baseline;
+    # expiries are judged on its date unless ``as_of`` says otherwise.
+    snapshot: Snapshot | None = None
 
 
 @dataclass
@@ -67,11 +72,15 @@ class Outcome:
 
 def run(request: Request) -> Outcome:
     """Load, judge, reconcile and apply the baseline, as :class:`Request` says."""
-    config = load_config(request.directory)
-    as_of = request.as_of or dt.date.today()
+    snapshot = request.snapshot
+    config = snapshot.config if snapshot else load_config(request.directory)
+    as_of = request.as_of or (snapshot.as_of if snapshot else dt.date.today())
     rule_settings = Settings(large_scale_subjects=config.large_scale_subjects)
     only_file: str | None = None
-    if request.files is not None:
+    if snapshot is not None:
+        inventory = inventory_from_files(snapshot.files, snapshot.root)
+        own = False  # ropa.yaml's evidence describes today's movements (see revision.py)
+    elif request.files is not None:
         inventory = inventory_from_files(request.files, request.root)
         own = True
     else:
@@ -98,7 +107,11 @@ def run(request: Request) -> Outcome:
         result = with_evidence(result, evidence)
     outcome = Outcome(result)
     path = baseline_path(request, config, own) if request.use_baseline else None
-    if path is not None:
+    at_baseline = snapshot.baseline if snapshot is not None and request.use_baseline else None
+    if path is None and at_baseline is not None:
+        # That commit's baseline; its stale entries were that day's business.
+        result.findings = at_baseline.apply(result.findings)
+    elif path is not None:
         known = baseline.load(path)
         result.findings = known.apply(result.findings)
         outcome.stale_baseline = known.stale(result.findings)
@@ -108,8 +121,11 @@ def run(request: Request) -> Outcome:
 
 def load(request: Request) -> Inventory:
     """Only the inventory (for commands that draw it): the same path rules as :func:`run`."""
-    config = load_config(request.directory)
-    inventory = load_inventory(inventory_path(request, config))
+    if request.snapshot is not None:
+        inventory = inventory_from_files(request.snapshot.files, request.snapshot.root)
+    else:
+        config = load_config(request.directory)
+        inventory = load_inventory(inventory_path(request, config))
     gc.freeze()  # see run()
     return inventory
 

@@ -12,6 +12,7 @@ from registry.core.inventory import Inventory
 from registry.pipeline import Request, run
 from registry.pipeline import load as load_inventory
 from registry.pipeline.check import CheckResult
+from registry.pipeline.revision import read_snapshot
 
 
 def request(args: argparse.Namespace, *, use_baseline: bool = True, judge: bool = True) -> Request:
@@ -19,6 +20,14 @@ def request(args: argparse.Namespace, *, use_baseline: bool = True, judge: bool 
     path = getattr(args, "path", None)
     observed = getattr(args, "observed", None)
     baseline = getattr(args, "baseline", None)
+    at = getattr(args, "at", None)
+    snapshot = None
+    if at is not None:
+        from registry.outputs.report import terminal_safe
+
+        snapshot = read_snapshot(at, Path(path) if path is not None else None, Path.cwd())
+        # stderr, so that stdout stays exactly the report (JSON, SARIF) a checkout gives
+        print(f"ropa: read {terminal_safe(snapshot.describe())}", file=sys.stderr)
     return Request(
         path=Path(path) if path is not None else None,
         as_of=getattr(args, "as_of", None),
@@ -26,6 +35,7 @@ def request(args: argparse.Namespace, *, use_baseline: bool = True, judge: bool 
         baseline=Path(baseline) if baseline else None,
         use_baseline=use_baseline,
         judge=judge,
+        snapshot=snapshot,
     )
 
 

@@ -3,19 +3,25 @@
 Everything about what the pages say lives in :mod:`registry.outputs.site.pages`; this
 module only maps it onto MkDocs 1.x hooks (files, navigation, serve-time watching)
 and adds what a browser needs around it: the site's stylesheet and script and a
-Content-Security-Policy on every page.
+Content-Security-Policy on every page. It also says where the register came from:
+the commit in the footer, and ``ropa-manifest.json`` (:mod:`registry.outputs.manifest`)
+beside the pages. ``at:`` builds the register as it stood on a date or at a revision.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
+import logging
+import os
 import re
 import subprocess
-from importlib import resources
+from dataclasses import replace
+from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -23,7 +29,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from registry.outputs.manifest import Provenance, write_manifest
 from registry.outputs.site.pages import CONTENT_END, CONTENT_START, NAV
+
+if TYPE_CHECKING:
+    from registry.pipeline.revision import Snapshot
+
+log = logging.getLogger("mkdocs.plugins.ropa")
 
 ASSETS = ("assets/ropa/ropa.css", "assets/ropa/ropa.js")
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
@@ -32,6 +44,7 @@ _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.
 class RopaConfig(Config):
     inventory = c.Type(str, default="inventory")
     as_of = c.Optional(c.Type((str, dt.date)))
+    at = c.Optional(c.Type((str, dt.date)))  # a date or a git revision, as `--at`
     observed = c.ListOfItems(c.Type(str), default=[])
     site_name = c.Optional(c.Type(str))
 
@@ -40,15 +53,19 @@ class RopaPlugin(BasePlugin[RopaConfig]):
     def on_config(self, config: Any) -> Any:
         base = Path(config.config_file_path or ".").resolve().parent
         self.inventory_path = (base / self.config.inventory).resolve()
-        if not self.inventory_path.exists():
+        # Read from git with `at:`: a folder since removed still has a past.
+        if self.config.at == "":
+            self.config.at = None  # `at: !ENV ROPA_AT` with ROPA_AT set but empty
+        if not self.inventory_path.exists() and self.config.at is None:
             raise PluginError(f"ropa: inventory path {self.config.inventory!r} does not exist")
         self.base = base
         try:
             raw = self.config.as_of
             if isinstance(raw, dt.date):
-                self.as_of = raw
+                self.as_of: dt.date | None = raw
             else:
-                self.as_of = dt.date.fromisoformat(raw) if raw else dt.date.today()
+                # None: today, or with `at:` the day the register is read as of
+                self.as_of = dt.date.fromisoformat(raw) if raw else None
         except ValueError:
             raise PluginError(
                 f"ropa: as_of {self.config.as_of!r} is not a date YYYY-MM-DD"
@@ -63,7 +80,11 @@ class RopaPlugin(BasePlugin[RopaConfig]):
                 target.append(asset)
         if config.nav is None:
             config.nav = _mkdocs_nav(NAV)
+        if os.environ.get("MIKE_DOCS_VERSION"):
+            _versioned(config)
+        self.copyright = config.copyright  # the footer line is added to it per build
         self.content = None
+        self.provenance: Provenance | None = None
         return config
 
     def _build_content(self, config: Any) -> Any:
@@ -71,24 +92,41 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         from registry.core.errors import CannotRun
         from registry.outputs.site.pages import build_site
         from registry.pipeline import Request, run
+        from registry.pipeline.revision import read_snapshot
 
         # The same pipeline as `ropa check`: ropa.yaml's settings and baseline, the
         # evidence (the plugin's own `observed` globs, else ropa.yaml's), waivers.
         try:
             settings = load_config(self.inventory_path.parent)
             observed = self._evidence(settings)
+            snapshot = None
+            if self.config.at is not None:
+                snapshot = read_snapshot(
+                    self.config.at, self.inventory_path, self.inventory_path.parent
+                )
+                log.info("ropa: read %s", snapshot.describe())
             result = run(
                 Request(
                     path=self.inventory_path,
                     as_of=self.as_of,
                     observed=tuple(observed) if observed else None,
                     directory=settings.directory,
+                    snapshot=snapshot,
                 )
             ).result
+            self.provenance = replace(
+                _provenance(self.inventory_path, result.as_of, snapshot),
+                built_with=_tools(config),
+            )
         except CannotRun as error:
             raise PluginError(f"ropa: {error}") from None
-        last_change = _last_change(self.inventory_path)
-        self.stamp = last_change or self.as_of.isoformat()
+        if snapshot is not None:
+            last_change = _at_last_change(snapshot)
+        else:
+            last_change = _last_change(self.inventory_path)
+        self.stamp = last_change or result.as_of.isoformat()
+        footer = self.provenance.footer()
+        config.copyright = f"{self.copyright} · {footer}" if self.copyright else footer
         return build_site(
             result, site_name=self.config.site_name or config.site_name, last_change=last_change
         )
@@ -134,9 +172,77 @@ class RopaPlugin(BasePlugin[RopaConfig]):
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         return with_csp(output)
 
+    def on_post_build(self, *, config: Any) -> None:
+        # After every page and file is written: the manifest hashes them as published.
+        if self.content is not None and self.provenance is not None:
+            write_manifest(Path(config.site_dir), self.provenance, list(self.content.downloads))
+
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        server.watch(str(self.inventory_path))
+        if self.inventory_path.exists():  # with `at:` it may be gone from the work tree
+            server.watch(str(self.inventory_path))
         return server
+
+
+def _versioned(config: Any) -> None:
+    """Built by `mike deploy`: Material's version selector in the header (other themes
+    get mike's own). Only then: a plain build must not fetch a versions.json that is
+    not there."""
+    if config.theme.name == "material":
+        config.extra.setdefault("version", {"provider": "mike"})
+
+
+def _provenance(inventory: Path, as_of: dt.date, snapshot: Snapshot | None) -> Provenance:
+    """The commit the register was read from: ``at:``'s, else the one checked out
+    (noting uncommitted changes to the inventory); none outside git."""
+    from registry.core.git import GitError, commit_info, modified, repository_root
+
+    if snapshot is not None:
+        return Provenance(
+            commit=snapshot.commit.sha,
+            commit_date=snapshot.commit.date,
+            inventory=snapshot.path,
+            as_of=as_of,
+            at=snapshot.asked,
+        )
+    try:
+        root = repository_root(inventory if inventory.is_dir() else inventory.parent)
+        head = commit_info("HEAD", root)
+        changed = modified(inventory, root)
+        where = inventory.relative_to(root).as_posix()
+    except (GitError, ValueError):
+        return Provenance(None, None, inventory.name, as_of)
+    return Provenance(head.sha, head.date, where, as_of, inventory_modified=changed)
+
+
+def _tools(config: Any) -> dict[str, str]:
+    """The versions of what turns the register into these bytes besides ropa."""
+    tools = {}
+    for package in ("mkdocs", f"mkdocs-{config.theme.name}"):
+        # a theme shipped inside MkDocs (mkdocs, readthedocs) has no package of its own
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            tools[package] = metadata.version(package)
+    try:
+        from registry.outputs.render.engine import RenderError, find_engine
+
+        engine = find_engine()
+        done = subprocess.run(
+            [*engine, "-V"], capture_output=True, text=True, timeout=10, check=False
+        )
+        said = (done.stderr or done.stdout).strip().splitlines()
+        tools["diagrams"] = said[0] if said else Path(engine[0]).name
+    except (RenderError, OSError, subprocess.SubprocessError):
+        pass
+    return tools
+
+
+def _at_last_change(snapshot: Snapshot) -> str | None:
+    from registry.core.git import GitError, last_change
+
+    try:
+        day = last_change(snapshot.commit.sha, snapshot.path, snapshot.repository)
+    except GitError:
+        return None
+    return day.isoformat() if day else None
 
 
 def _replace(files: Files, file: File) -> None:
