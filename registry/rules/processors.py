@@ -125,6 +125,8 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if flow.id in hops:
             continue  # DPA-005 reports this flow
+        if processor not in inv.organisations:
+            continue  # an operator that names no organisation: SCH-012's finding
         controller = activity.controller
         if flow.contract is None:
             yield ctx.finding(

@@ -540,3 +540,12 @@ def test_contract_judged_as_of_the_given_date(check_yaml):
     assert_no_finding(before, "DPA-004")
     assert [f.entity for f in after.findings if f.rule == "DPA-004"] == ["Contract:lis-dpa"]
     assert before.failed is False and after.failed is True
+
+
+def test_a_dangling_operator_is_reported_once(check_yaml):
+    """An operator naming no organisation is SCH-012's finding, not also a missing DPA."""
+    result = check_yaml(
+        perturb(Edit("systems/lis.yaml", "operator: lis-vendor", "operator: nobody"))
+    )
+    assert [f.rule for f in result.findings if f.rule == "SCH-012"] == ["SCH-012"]
+    assert_no_finding(result, "DPA-001")
