@@ -283,7 +283,8 @@ def test_extra_sheets_are_noted(tmp_path: Path):
 
 
 def test_invalid_value_names_its_row(tmp_path: Path):
-    source = make_ico(tmp_path / "reg.xlsx", [{"purposes": "A", "data_subjects": "<script>"}])
+    # Markup is a legitimate name (escaped by every output); a bidi override is not.
+    source = make_ico(tmp_path / "reg.xlsx", [{"purposes": "A", "data_subjects": "rtl\u202eo"}])
     assert_refused(tmp_path, source, "sheet 'Controller' row 7 column D", "names may not contain")
 
 

@@ -19,13 +19,14 @@ import pytest
 
 from registry.core.inventory import load_inventory
 from registry.core.record import Record
+from registry.layouts.cells import restore
 from registry.lineage.impact import impact
 from registry.lineage.trace import trace
 from registry.outputs.export import export_register
 from registry.outputs.lineage_text import trace_text
 from registry.outputs.render import dot_to_svg, view_dot
 from tests.conftest import AS_OF
-from tests.hostile import HOSTILE_TEXTS, hostile_inventory
+from tests.hostile import HOSTILE_NAMES, HOSTILE_TEXTS, hostile_inventory
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -96,3 +97,28 @@ def test_the_hostile_strings_really_reach_the_outputs(tmp_path: Path) -> None:
     inventory = load_inventory(hostile_inventory(tmp_path / "inv", HOSTILE_TEXTS.index("-2+3")))
     data = export_register(Record(inventory, AS_OF), fmt="csv", template="ico", org="lab")
     assert "'-2+3" in data.decode("utf-8-sig")
+
+
+@pytest.fixture(scope="module", params=range(len(HOSTILE_NAMES)))
+def named(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """An inventory whose every name is one hostile name: (inventory, the name)."""
+    directory = hostile_inventory(tmp_path_factory.mktemp("named") / "inv", request.param)
+    loaded = load_inventory(directory)
+    assert not loaded.problems, loaded.problems  # accepted, not refused
+    return loaded, HOSTILE_NAMES[request.param]
+
+
+def test_names_are_accepted_and_shown_as_written(named) -> None:
+    """Issue 16: a name with markup is a name; every output shows it, inert, as written."""
+    inventory, name = named
+    assert inventory.systems["lis"].name == name
+    svg = ET.fromstring(dot_to_svg(view_dot(inventory, "overview"), timeout=120).encode("utf-8"))
+    assert name in [t.text for t in svg.iter(f"{SVG}text")]
+    record = Record(inventory, AS_OF)
+    full = json.loads(export_register(record, fmt="json", template="full"))
+    assert {s["name"] for s in full["systems"]} == {name}
+    data = export_register(record, fmt="csv", template="ico", org="lab")
+    cells = [c for row in csv.reader(io.StringIO(data.decode("utf-8-sig"))) for c in row]
+    assert restore(cells[cells.index("Controller") + 1]) == name
+    assert name in trace_text(trace(inventory, "special-results"))
+    assert impact(record, "lis")["system"]["name"] == name

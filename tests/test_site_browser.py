@@ -248,16 +248,18 @@ def test_clicking_a_diagram_node_opens_its_page(visit) -> None:
 
 # --- hostile text ------------------------------------------------------------------------
 
-# What the model admits in names (no '<' or '>') and in free text (anything printable).
+# What the model admits in names (anything printable on one line) and in free text
+# (line breaks too).
 HOSTILE_NAME = (
-    "Evil ](javascript:alert(1)) [x](javascript:alert(2)) {{ 7*7 }} {% macro m() %}x{% endmacro %}"
-    " | a | b | *b* _i_ `c` ~~s~~ &lt;script&gt;alert(3)&lt;/script&gt; "
-    "&lt;/title&gt;&lt;img src=x onerror=alert(4)&gt; &amp; &#60;b&#62; :smile: $x$"
+    "Evil [x](javascript:alert(2)) {{ 7*7 }} {% raw %} | a | *b* `c`"
+    " &lt;script&gt;alert(3)&lt;/script&gt; &#60;b&#62; :smile: $x$"
+    " <img src=x onerror=alert(5)> <script>alert(6)</script> <a href=javascript:alert(7)>a</a>"
+    ' <!-- c --> Evil" ]; x -> y; "z <b>&amp; {} \\ <TABLE> </title>'
 )
 HOSTILE_TEXT = (
-    HOSTILE_NAME
-    + " <img src=x onerror=alert(5)> <script>alert(6)</script> <iframe src=https://evil.example/>"
-    " ![p](https://evil.example/p.png) <a href=javascript:alert(7)>a</a> <!-- c -->\n"
+    HOSTILE_NAME + " ](javascript:alert(1)) {% macro m() %}x{% endmacro %} _i_ ~~s~~"
+    " &lt;/title&gt;&lt;img src=x onerror=alert(4)&gt;"
+    " <iframe src=https://evil.example/> ![p](https://evil.example/p.png)\n"
     "# heading\n    code\n- item\n\n<svg onload=alert(8)>\n" + "long text " * 300
 )
 HOSTILE_URL = 'https://evil.example/"onmouseover=alert(9) x=(y)[z]'

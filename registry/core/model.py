@@ -42,9 +42,12 @@ from registry.core.vocabulary import (
 # --- constrained scalar types ---------------------------------------------------
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-# Display names reach HTML, DOT and terminals: refuse markup, control characters
-# (C0, DEL, C1) and bidi overrides/isolates outright (defence in depth for the site).
-_UNSAFE_NAME = re.compile(r"[<>\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Names are any printable text ("R&D", "ETL -> DWH", "Backups <prod>"): every output
+# escapes for its medium. Refused: control characters (C0, DEL, C1), line separators
+# and bidi marks, overrides and isolates, which make a name read as something else.
+_UNSAFE_NAME = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 # Free text may span lines but never carries control or bidi-override characters.
 _UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _DURATION = re.compile(
@@ -65,8 +68,8 @@ def _check_name(value: str) -> str:
     bad = _UNSAFE_NAME.search(value)
     if bad:
         raise ValueError(
-            f"names may not contain {bad.group()!r} (U+{ord(bad.group()):04X}): "
-            "no '<', '>', control or bidirectional-override characters"
+            f"names may not contain U+{ord(bad.group()):04X}: "
+            "no control, line-separator or bidirectional-override characters"
         )
     if not value.strip():
         raise ValueError("name is empty")
@@ -463,8 +466,8 @@ class Contract(Entity):
 
 class Waiver(Entity):
     kind: Literal["Waiver"]
-    rule: str
-    entity: str = Field(description="the entity waived, as kind:id, e.g. System:old-lis")
+    rule: Text
+    entity: Text = Field(description="the entity waived, as kind:id, e.g. System:old-lis")
     reason: Text | None = None
     approved_by: Name | None = None
     expires: StrictDate | None = None
