@@ -8,6 +8,7 @@ ROPA_FUZZ_EXAMPLES (e.g. 5000) for the long one.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -126,3 +127,77 @@ def test_mutated_example_inventory_never_crashes_the_checker(data: st.DataObject
             content = bytearray(b"\n".join(lines))
     files[name] = bytes(content)
     check_texts(files)
+
+
+# --- numbers (issue 16) ------------------------------------------------------------------
+
+_digits = st.text("0123456789", min_size=1, max_size=6000)
+huge_numbers = st.one_of(
+    # decimal integers past 2**53, up to past Python's 4,300-digit limit, any sign
+    st.tuples(st.sampled_from(["", "-", "+"]), st.sampled_from("123456789"), _digits).map(
+        lambda t: t[0] + t[1] + "9" * 16 + t[2]
+    ),
+    st.text("0123456789abcdef", min_size=20, max_size=6000).map(lambda t: "0x1" + t),
+    st.integers(min_value=2**53, max_value=2**400).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+    st.sampled_from([".nan", ".NaN", ".inf", "-.Inf", "1e999", "-0.0", "12.5", "1e16"]),
+)
+SEED = """\
+kind: System
+id: lis
+name: LIS
+stores:
+  - category: identity
+---
+kind: Activity
+id: care
+name: Care
+controller: lab
+systems: [lis]
+data_categories: [identity]
+purposes: [{purpose: Care, legal_basis: contract}]
+---
+kind: Organisation
+id: lab
+name: Lab
+"""
+# Where a number goes: (the line written, the document it is appended to).
+PLACES = [
+    ("estimated_subjects: {}", 1),
+    ("name: {}", 2),
+    ("{}: x", 0),
+    ("review_every: P{}Y", 0),
+    ("data_subjects: [{}]", 1),
+    ("security: {{mfa: {}}}", 0),
+    ("country: {}", 2),
+]
+
+
+@FUZZ
+@given(huge_numbers, st.sampled_from(PLACES))
+def test_huge_numbers_anywhere_are_findings_at_their_line(number: str, place) -> None:
+    from registry.core.record import Record
+    from registry.lineage.trace import trace
+    from registry.outputs.export import export_register
+    from registry.outputs.render import view_dot
+
+    line_text, document = place
+    if line_text.startswith("review_every"):  # its digits, as a period past 10,000 years
+        number = "99999" + re.sub(r"\D", "", number)
+    docs = SEED.split("---\n")
+    before = sum(d.count("\n") + 1 for d in docs[:document])  # each "---" is a line
+    line = before + docs[document].count("\n") + 1
+    docs[document] += line_text.format(number) + "\n"
+    with tempfile.TemporaryDirectory() as raw:
+        directory = Path(raw)
+        (directory / "n.yaml").write_text("---\n".join(docs), "utf-8")
+        inventory = load_inventory(directory)
+        result = check(inventory, AS_OF)
+        at_line = [f for f in result.findings if f.pos.line == line and f.rule.startswith("SCH")]
+        assert at_line, (line, [(f.rule, f.pos.line, f.message) for f in result.findings])
+        assert all(len(f.message) < 300 for f in result.findings)
+        # and every output still runs
+        record = Record(inventory, AS_OF)
+        export_register(record, fmt="json", template="full")
+        view_dot(inventory, "overview")
+        trace(inventory, "identity")

@@ -224,10 +224,19 @@ TRIGGERS = [
     ),
     trigger(
         "SCH-009",
-        "script-in-name",
-        Edit(PORTAL, "name: Patient portal", 'name: "Portal <script>alert(1)</script>"'),
-        entity="System:portal",
-        at=f"{PORTAL}:3:7",
+        "5000-digit-count",  # past Python's int-string limit: a finding, not a traceback
+        Edit(ACT, "estimated_subjects: 50000", "estimated_subjects: " + "9" * 5000),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:18:21",
+        also=lambda r: _message_has(r, "SCH-009", "(5000 digits) is out of range"),
+    ),
+    trigger(
+        "SCH-009",
+        "decimal-count",
+        Edit(ACT, "estimated_subjects: 50000", "estimated_subjects: 50000.5"),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:18:21",
+        also=lambda r: _message_has(r, "SCH-009", "50000.5 is not a whole number"),
     ),
     trigger(
         "SCH-009",
@@ -349,6 +358,16 @@ NEAR_MISSES = [
     near_miss("SCH-009", "norway-stays-a-string", Edit(LIS, "country: FR", "country: NO")),
     near_miss(
         "SCH-009", "composite-duration", Edit(LIS, "review_every: P1Y", "review_every: P1Y6M")
+    ),
+    near_miss(
+        "SCH-009",
+        "markup-in-name",  # issue 16: a name is any printable text, escaped by every output
+        Edit(PORTAL, "name: Patient portal", 'name: "Portal <script>alert(1)</script> -> R&D"'),
+    ),
+    near_miss(
+        "SCH-009",
+        "count-of-2-53-minus-1",  # the largest integer a double holds exactly
+        Edit(ACT, "estimated_subjects: 50000", "estimated_subjects: 9007199254740991"),
     ),
     near_miss(
         "SCH-009",

@@ -9,6 +9,7 @@ References between entities are resolved here; a dangling one is a finding with 
 from __future__ import annotations
 
 import difflib
+import math
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,11 +23,13 @@ from pydantic import ValidationError
 from registry.core.findings import Finding
 from registry.core.loader import (
     MAX_FILE_BYTES,
+    MAX_INTEGER,
     Document,
     LoadProblem,
     LoadResult,
     LocatedList,
     LocatedMap,
+    OutOfRange,
     decode_yaml,
     gc_paused,
     load_path,
@@ -291,6 +294,25 @@ def _walk(node: Any, loc: tuple, *, at_key: bool = False) -> tuple[Position, boo
     return pos, True
 
 
+def _error_position(body: LocatedMap, error: dict) -> Position:
+    """Where a validation error is written: at the key for a field that should not be
+    there (its name is wrong, not its value), else at the value."""
+    loc = error["loc"]
+    if error["type"] == "invalid_key":
+        # pydantic spells a key that is not a string as text in ``loc``: find the key itself.
+        pos, found = _walk(body, loc[:-1])
+        node: Any = body
+        for step in loc[:-1] if found else ():
+            node = node[step]
+        key = error.get("input")
+        if isinstance(node, LocatedMap):
+            for candidate in node:
+                if candidate is key or candidate == key:
+                    return node.key_positions[candidate]
+        return pos
+    return _walk(body, loc, at_key=error["type"] == "extra_forbidden")[0]
+
+
 def _message(error: dict) -> tuple[Rule, str]:
     """Pydantic error → (schema rule, message naming the field)."""
     loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
@@ -299,6 +321,23 @@ def _message(error: dict) -> tuple[Rule, str]:
         return UNKNOWN_FIELD, f"unknown field {loc!r}"
     if kind == "missing":
         return MISSING_FIELD, f"required field {loc!r} is missing"
+    value = error.get("input")
+    if kind == "invalid_key":  # a number (or true, null) written where a field name goes
+        where = loc.rpartition(".")[0]
+        return UNKNOWN_FIELD, f"{where + ': ' if where else ''}{value} is not a field name"
+    if isinstance(value, OutOfRange):
+        return INVALID_VALUE, (
+            f"{loc}: the number {value} is out of range (at most {MAX_INTEGER:,}); "
+            "quote it if it is text"
+        )
+    if isinstance(value, float) and kind == "int_type":
+        if math.isnan(value):
+            what = ".nan is not a number"
+        elif math.isinf(value):
+            what = f"{'-' if value < 0 else ''}.inf is infinite"
+        else:
+            what = f"{value!r} is not a whole number"
+        return INVALID_VALUE, f"{loc}: {what}; write a whole number"
     text = error["msg"]
     if text.startswith("Value error, "):
         text = text[len("Value error, ") :]
@@ -340,9 +379,9 @@ class _Builder:
         try:
             entity = KINDS[kind].model_validate(body)
         except ValidationError as error:
-            for item in error.errors(include_url=False, include_input=False):
+            for item in error.errors(include_url=False):
                 rule, message = _message(item)
-                pos, _ = _walk(body, item["loc"], at_key=item["type"] == "extra_forbidden")
+                pos = _error_position(body, item)
                 inv.problems.append(rule.finding(message, pos, kind=kind, ident=label))
             if label:
                 inv.invalid.add((kind, label))

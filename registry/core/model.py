@@ -93,8 +93,13 @@ def _check_country(value: str) -> str:
 
 
 def _check_duration(value: str) -> str:
-    if not _DURATION.match(value):
-        raise ValueError(f"{value!r} is not an ISO 8601 duration such as P10Y, P6M, P30D or PT24H")
+    shown = repr(value) if len(value) <= 40 else repr(value[:30] + "…")
+    match = _DURATION.match(value)
+    if not match:
+        raise ValueError(f"{shown} is not an ISO 8601 duration such as P10Y, P6M, P30D or PT24H")
+    # No period of a register runs past the calendar: beyond that, dates cannot be added.
+    if any(len(n) > 9 for n in match.groupdict().values() if n) or duration_days(value) > 3652500:
+        raise ValueError(f"{shown} is longer than 10,000 years")
     return value
 
 
@@ -126,7 +131,10 @@ def duration_days(value: str) -> float:
 
 
 def add_duration(start: dt.date, value: str) -> dt.date:
-    return start + dt.timedelta(days=round(duration_days(value)))
+    try:
+        return start + dt.timedelta(days=round(duration_days(value)))
+    except OverflowError:  # past 9999-12-31: as good as never
+        return dt.date.max
 
 
 # The JSON Schema patterns (for editors) say in ECMA-262 what the validators check.
