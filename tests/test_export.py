@@ -77,8 +77,12 @@ def test_ico_header_block_names_controller_dpo_representative(inventory):
         "Biolab Analyses SAS",
         "12 rue des Lilas, 69003 Lyon, France",
         "contact@biolab.example",
-        "'+33 4 00 00 00 00",  # a leading '+' is a formula trigger: neutralised
+        "'+33 4 00 00 00 00",  # a leading '+' is a formula trigger: neutralised in CSV
     ]
+    # The XLSX holds the number as written, in a cell typed as text (issue 16).
+    sheet = openpyxl.load_workbook(io.BytesIO(export(inventory, "xlsx"))).active
+    phone = sheet.cell(2, 5)
+    assert (phone.value, phone.data_type, phone.quotePrefix) == ("+33 4 00 00 00 00", "s", True)
     assert head[2] == ["Data Protection Officer", "Claire Martin", "", "dpo@biolab.example", ""]
     assert head[3] == ["Representative", "", "", "", ""]
 
@@ -300,11 +304,12 @@ def test_no_formula_reaches_a_spreadsheet(tmp_path: Path, template: str):
     inv = load_inventory(write_inventory(tmp_path, {"evil.yaml": HOSTILE}))
     assert inv.problems == []
     cells = [c for c in _cells(export(inv, "xlsx", template)) if c.value is not None]
-    assert any("HYPERLINK" in str(c.value) for c in cells)  # the text is there…
-    for cell in cells:  # …but never as a formula
-        assert cell.data_type != "f", cell.coordinate
-        for line in str(cell.value).split("\n"):
-            assert not line.startswith(("=", "+", "-", "@", "\t", "\r")), (cell.coordinate, line)
+    # The text is there as written (issue 16: no quote added to an XLSX value)…
+    assert any(str(c.value).startswith("=HYPERLINK") for c in cells)
+    for cell in cells:  # …typed as text, never a formula; Excel's quote prefix on triggers
+        assert cell.data_type == "s", cell.coordinate
+        if str(cell.value).startswith(("=", "+", "-", "@", "\t", "\r")):
+            assert cell.quotePrefix, cell.coordinate
     for row in read_csv(export(inv, "csv", template)):
         for value in row:
             for line in value.split("\n"):

@@ -74,9 +74,13 @@ def test_xlsx_has_no_formula_cell(inventory, template: str) -> None:
     data = export_register(Record(inventory, AS_OF), fmt="xlsx", template=template)
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     cells = [c for sheet in workbook.worksheets for row in sheet.iter_rows() for c in row]
-    assert not [c.coordinate for c in cells if c.data_type == "f"]
-    texts = [c.value for c in cells if isinstance(c.value, str)]
-    assert not [t for t in texts if t.startswith(FORMULA_START)]
+    assert not [c.coordinate for c in cells if c.value is not None and c.data_type != "s"]
+    # The text as written, typed as text; Excel's quote prefix where it would start a formula.
+    assert not [
+        c.coordinate for c in cells if str(c.value).startswith(FORMULA_START) and not c.quotePrefix
+    ]
+    texts = {c.value for c in cells}
+    assert inventory.organisations["lab"].name in texts
 
 
 def test_json_exports_parse(inventory) -> None:
@@ -93,10 +97,16 @@ def test_trace_and_impact_keep_terminals_safe(inventory) -> None:
 
 
 def test_the_hostile_strings_really_reach_the_outputs(tmp_path: Path) -> None:
-    """Guard against a vacuous suite: the hostile text is in the exports, neutralised."""
+    """Guard against a vacuous suite: the hostile text is in the exports, neutralised in
+    the CSV, as written in the XLSX (a cell typed as text)."""
+    import openpyxl
+
     inventory = load_inventory(hostile_inventory(tmp_path / "inv", HOSTILE_TEXTS.index("-2+3")))
     data = export_register(Record(inventory, AS_OF), fmt="csv", template="ico", org="lab")
     assert "'-2+3" in data.decode("utf-8-sig")
+    data = export_register(Record(inventory, AS_OF), fmt="xlsx", template="ico", org="lab")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert "-2+3" in {c.value for row in sheet.iter_rows() for c in row}
 
 
 @pytest.fixture(scope="module", params=range(len(HOSTILE_NAMES)))
