@@ -425,15 +425,25 @@ def test_invalid_entity_is_not_also_a_dangling_reference(check_yaml):
     assert_no_finding(result, "SCH-012")
 
 
-def test_references_inside_an_invalid_entity_are_not_resolved(check_yaml):
-    """An entity that failed validation reports its own error only, not its references."""
+def test_references_kept_in_an_invalid_entity_are_resolved(check_yaml):
+    """An entity kept in part (issue 16) is shown by every output with what validated:
+    a reference it keeps is resolved like any other, and a dangling one is SCH-012."""
     result = check_yaml(
         perturb(
             Edit(INTAKE, "to: lis\n", "to: lsi\nfrequency: daily\n"),
         )
     )
     assert_finding(result, "SCH-008", "Flow:sample-intake", f"{INTAKE}:6:1")
-    assert [f.rule for f in result.findings if f.entity == "Flow:sample-intake"] == ["SCH-008"]
+    rules = sorted(f.rule for f in result.findings if f.entity == "Flow:sample-intake")
+    assert rules == ["SCH-008", "SCH-012"]
+    assert "did you mean 'lis'?" in next(f.message for f in result.findings if f.rule == "SCH-012")
+
+
+def test_a_reference_set_aside_is_reported_once(check_yaml):
+    """A reference that is itself invalid is SCH-009, never also a dangling SCH-012."""
+    result = check_yaml(perturb(Edit(ACT, "data_subjects: [patients]", "data_subjects: [Pat]")))
+    rules = [f.rule for f in result.findings if f.entity == "Activity:lab-testing"]
+    assert rules == ["SCH-009"]
 
 
 def test_rules_do_not_judge_an_entity_that_failed_validation(check_yaml):

@@ -2,8 +2,11 @@
 
 Validation errors from pydantic are mapped back onto the YAML tree (their ``loc``
 is a path into it) so each one carries the file:line:col of the value to fix.
-References between entities are resolved here; a dangling one is a finding with a
-"did you mean" suggestion.
+An entity with such errors is kept with the fields that did validate
+(:mod:`registry.core.salvage` says how and when): the outputs show it, marked
+invalid; the rules judge :meth:`Inventory.judged`, the entities that validated
+whole. References between entities are resolved here; a dangling one is a
+finding with a "did you mean" suggestion.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import difflib
 import math
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -20,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from registry.core.findings import Finding
+from registry.core.findings import Finding, Severity
 from registry.core.loader import (
     MAX_FILE_BYTES,
     MAX_INTEGER,
@@ -49,6 +52,7 @@ from registry.core.model import (
 )
 from registry.core.position import Position
 from registry.core.rulebook import Rule
+from registry.core.salvage import SetAside, salvage
 from registry.core.schema_rules import (
     DANGLING_REFERENCE,
     DUPLICATE_ID,
@@ -77,7 +81,39 @@ class Inventory:
     # cascade into "dangling reference" findings.
     invalid: set[tuple[str, str]] = field(default_factory=set)
     invalid_nodes: dict[tuple[str, str], LocatedMap] = field(default_factory=dict)
+    # Those of them kept in ``by_kind`` with what validated, and what was set aside.
+    set_aside: dict[tuple[str, str], SetAside] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
+
+    def judged(self) -> Inventory:
+        """The inventory the rules judge: the entities that validated whole.
+
+        Entities kept in part are left out, as the rules have always seen them: a
+        value set aside must not come back as a second finding ("no lawful basis"
+        where the basis was misspelt), and a rule that judges by absence asks
+        :meth:`invalid_mentions`.
+        """
+        if not self.set_aside:
+            return self
+        by_kind = {
+            kind: {i: e for i, e in entities.items() if (kind, i) not in self.set_aside}
+            for kind, entities in self.by_kind.items()
+        }
+        return replace(self, by_kind=by_kind)
+
+    @cached_property
+    def schema_errors(self) -> dict[tuple[str, str], list[Finding]]:
+        """Each entity's schema findings (SCH-…, errors all): the outputs mark it invalid
+        and link them. An entity kept in part has some; so has one whose reference dangles."""
+        found: dict[tuple[str, str], list[Finding]] = {}
+        for problem in self.problems:
+            if problem.entity_id and problem.severity is Severity.error:
+                found.setdefault((problem.entity_kind, problem.entity_id), []).append(problem)
+        return found
+
+    def is_invalid(self, kind: str, ident: str) -> bool:
+        """True if the entity has a schema error (outputs show it marked invalid)."""
+        return (kind, ident) in self.schema_errors
 
     # -- typed views ------------------------------------------------------------
     @property
@@ -376,6 +412,7 @@ class _Builder:
             return
         ident = body.get("id")
         label = str(ident) if isinstance(ident, str) else ""
+        kept: SetAside | None = None
         try:
             entity = KINDS[kind].model_validate(body)
         except ValidationError as error:
@@ -383,10 +420,14 @@ class _Builder:
                 rule, message = _message(item)
                 pos = _error_position(body, item)
                 inv.problems.append(rule.finding(message, pos, kind=kind, ident=label))
-            if label:
-                inv.invalid.add((kind, label))
-                inv.invalid_nodes[(kind, label)] = body
-            return
+            if not label:
+                return
+            inv.invalid.add((kind, label))
+            inv.invalid_nodes[(kind, label)] = body
+            salvaged = salvage(KINDS[kind], body, error)
+            if salvaged is None:
+                return
+            entity, kept = salvaged
         existing = inv.by_kind[kind].get(entity.id)
         key = (kind, entity.id)
         if existing is not None and key not in inv.builtin:
@@ -404,6 +445,8 @@ class _Builder:
         inv.builtin.discard(key)  # an inventory may redefine a default taxonomy entry
         inv.by_kind[kind][entity.id] = entity
         inv.nodes[key] = body
+        if kept is not None:
+            inv.set_aside[key] = kept
         if builtin:
             inv.builtin.add(key)
 
@@ -451,8 +494,17 @@ class _Builder:
                 if all(i in ids for i in values if isinstance(i, str)):
                     continue
                 targets = entity.references[field_path]
+                # Of an entity kept in part, only what was kept: a value set aside
+                # already has its finding.
+                kept = (
+                    set(_dumped_values(entity.model_dump(by_alias=True), path))
+                    if (entity.kind, entity.id) in inv.set_aside
+                    else None
+                )
                 for ident, pos in _values_at(node, path):
                     if not isinstance(ident, str) or ident in ids:
+                        continue
+                    if kept is not None and ident not in kept:
                         continue
                     names = [i for t in targets for i in inv.by_kind[t]]
                     hint = difflib.get_close_matches(ident, names, n=1, cutoff=0.6)
@@ -463,6 +515,20 @@ class _Builder:
                     inv.problems.append(
                         DANGLING_REFERENCE.finding(message, pos, kind=entity.kind, ident=entity.id)
                     )
+
+
+def _dumped_values(data: Any, path: list[str]) -> Iterator[Any]:
+    """The scalars at a dotted field path of a dumped entity, through any lists."""
+    if isinstance(data, list):
+        for item in data:
+            yield from _dumped_values(item, path)
+    elif path and isinstance(data, dict) and path[0] in data:
+        if len(path) > 1:
+            yield from _dumped_values(data[path[0]], path[1:])
+        elif isinstance(data[path[0]], list):
+            yield from data[path[0]]
+        else:
+            yield data[path[0]]
 
 
 def _scalars_at(node: Any, path: list[str]) -> list[Any]:

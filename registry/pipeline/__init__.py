@@ -116,7 +116,8 @@ def load(request: Request) -> Inventory:
 
 def with_evidence(result: CheckResult, files: Iterable[tuple[Path, str]]) -> CheckResult:
     """``result`` with the evidence's findings merged in and its coverage set."""
-    reconciliation = reconcile(result.inventory, files)
+    # Judged like the rules: on the entities that validated whole.
+    reconciliation = reconcile(result.inventory.judged(), files)
     findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)
     return replace(result, findings=findings, coverage=reconciliation.coverage)
 
