@@ -439,7 +439,21 @@ def test_cli_export(tmp_path: Path, capsys):
     assert "give --out FILE" in capsys.readouterr().err
     assert main(["export", str(FIXTURE), "--format", "csv", "--record", "processor"]) == 2
     assert "choose one with --org" in capsys.readouterr().err
+    # An export that cannot be made says where the schema errors are…
     broken = write_inventory(tmp_path / "broken", {"a.yaml": "kind: Activity\nid: x\nnme: y\n"})
     assert main(["export", str(broken), "--format", "csv"]) == 2
     err = capsys.readouterr().err
-    assert "a.yaml:" in err and "run `ropa check`" in err and "Traceback" not in err
+    assert "no organisation has a controller record" in err and "run `ropa check`" in err
+    # …and one that can is made (issue 16): the invalid entry written with what validated,
+    # marked in a last column, the exit code left to `ropa check`.
+    text = "kind: Organisation\nid: lab\nname: Lab\n---\nkind: Activity\nid: x\nname: X\n"
+    invalid = write_inventory(tmp_path / "invalid", {"a.yaml": text + "controller: lab\nnme: y\n"})
+    assert main(["export", str(invalid), "--format", "csv", "--template", "ico"]) == 0
+    out, err = capsys.readouterr()
+    assert "a.yaml:9:1" in err and "marked invalid" in err and "Traceback" not in err
+    _, rows = ico_table(out.encode("utf-8"))
+    note = rows[0]["Schema errors (ropa check)"]
+    assert note.startswith("Activity x: SCH-008 at ") and note.endswith(
+        "a.yaml:9:1: unknown field 'nme'"
+    )
+    assert rows[0]["Purpose of processing"] == ""  # the row is there, with what validated

@@ -115,6 +115,11 @@ class Inventory:
         """True if the entity has a schema error (outputs show it marked invalid)."""
         return (kind, ident) in self.schema_errors
 
+    def schema_error_refs(self, kind: str, ident: str) -> list[str]:
+        """Each schema finding of an entity as ``SCH-009 at file:line:col``, for outputs
+        that mark it invalid and point at what to fix."""
+        return [f"{f.rule} at {f.pos}" for f in self.schema_errors.get((kind, ident), ())]
+
     # -- typed views ------------------------------------------------------------
     @property
     def organisations(self) -> dict[str, Organisation]:
