@@ -374,6 +374,18 @@ def hostile_inventory(directory: Path) -> Path:
             "document": HOSTILE_URL,
         },
         {
+            # Issue 16: an entry with schema errors is shown with what validated; what
+            # was set aside (a hostile key among it) is named on its page, inert.
+            "kind": "System",
+            "id": "evil-invalid",
+            "name": "Invalid " + n,
+            "operator": "evil-processor",
+            "country": "France",
+            "description": t,
+            "<script>alert(11)</script>": n,
+            "security": {"mfa": "yes <img src=x onerror=alert(12)>"},
+        },
+        {
             "kind": "Waiver",
             "id": "evil-waiver",
             "rule": n,
@@ -413,7 +425,8 @@ def hostile_site(tmp_path_factory) -> Path:
     inventory = hostile_inventory(tmp_path_factory.mktemp("hostile-inventory") / "inventory")
     # and the project's shared hostile inventory, with the DOT-breaking name (index 3)
     shared_hostile_inventory(inventory / "shared", index=3)
-    assert not [p for p in load_inventory(inventory).problems if p.rule.startswith("SCH-00")]
+    problems = load_inventory(inventory).problems
+    assert {p.entity for p in problems} == {"System:evil-invalid"}, problems
     return _built(tmp_path_factory, "hostile-site", inventory)
 
 
