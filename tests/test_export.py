@@ -321,8 +321,12 @@ def test_neutralise_and_restore():
     assert neutralise("ok\n-1\n@x") == "ok\n'-1\n'@x"
     assert neutralise("'quoted") == "''quoted"
     assert neutralise("a-b") == "a-b"
-    for text in ["=1+1", "ok\n-1", "'quoted", "''x", "plain", "\tx", ""]:
+    for text in ["=1+1", "ok\n-1", "'quoted", "''x", "plain", "\tx", "", "'s-Hertogenbosch"]:
         assert restore(neutralise(text)) == text
+    # A quote the export did not add (it adds one only before a trigger or a quote) stays.
+    assert restore("'s-Hertogenbosch") == "'s-Hertogenbosch"
+    assert restore("'") == "'"
+    assert restore("'=1+1\n''x") == "=1+1\n'x"
 
 
 # --- XLSX form and determinism ------------------------------------------------------

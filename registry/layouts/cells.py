@@ -28,6 +28,13 @@ def neutralise(text: str) -> str:
 
 
 def restore(text: str) -> str:
-    """Undo :func:`neutralise` when reading our own export back."""
+    """Undo :func:`neutralise` when reading a CSV back: exactly what it added.
+
+    It only ever puts a quote before a trigger or a quote, so a line that starts with a
+    quote followed by anything else was written so (``'s-Hertogenbosch``): kept.
+    """
     lines = text.split("\n")
-    return "\n".join(line[1:] if line.startswith("'") else line for line in lines)
+    return "\n".join(
+        line[1:] if line.startswith("'") and line[1:2] and line[1] in _QUOTED else line
+        for line in lines
+    )

@@ -87,7 +87,8 @@ def run(request: Request) -> Outcome:
     # collector from rescanning its millions of objects while the rules run.
     gc.freeze()
     if not request.judge:
-        # Only what loading found (schema errors), which an export must refuse on.
+        # Only what loading found (schema errors): an export names them, and marks the
+        # entries concerned.
         problems = sorted(inventory.problems, key=Finding.sort_key)
         return Outcome(CheckResult(inventory, problems, as_of))
     result = check(inventory, as_of, rule_settings)
