@@ -206,6 +206,12 @@ def test_the_full_json_writes_it_with_an_invalid_object(valid, broken) -> None:
     entry = next(e for e in found if "invalid" in e)
     assert entry["invalid"]["errors"][0]["rule"].startswith("SCH-")
     assert re.search(r":\d+:\d+$", entry["invalid"]["errors"][0]["at"])
+    # the shipped schema describes it (an entity kept in part is still a valid entity)
+    import jsonschema
+
+    from registry.outputs.export.full import schema_text
+
+    jsonschema.Draft202012Validator(json.loads(schema_text())).validate(document)
 
 
 def test_trace_and_impact_show_it_marked(valid, broken) -> None:
