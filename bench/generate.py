@@ -183,6 +183,8 @@ class Template:
     art10: str | None = None
     scale: int = 5_000
     to_authority: bool = False
+    law: str | None = None  # Art. 6(3): behind its legal_obligation / public_task purposes
+    national_id_law: str | None = None  # Art. 87, where it processes national-id
 
 
 TEMPLATES = [
@@ -203,6 +205,8 @@ TEMPLATES = [
         "essential.service",
         art9="health_or_social_care",
         scale=60_000,
+        law="Public health code (hospital care)",
+        national_id_law="Public health code (national health identifier)",
     ),
     Template(
         "lab-analysis",
@@ -218,6 +222,7 @@ TEMPLATES = [
         "essential.service",
         art9="health_or_social_care",
         scale=25_000,
+        law="Public health code (medical biology)",
     ),
     Template(
         "payroll",
@@ -234,6 +239,8 @@ TEMPLATES = [
         "employment",
         scale=2_000,
         to_authority=True,
+        law="Tax and social security codes (payroll reporting)",
+        national_id_law="Social security code (employers' declarations)",
     ),
     Template(
         "recruitment",
@@ -265,6 +272,7 @@ TEMPLATES = [
         "employment",
         art9="employment_social_protection",
         scale=2_000,
+        law="Labour code (occupational medicine)",
     ),
     Template(
         "background-checks",
@@ -276,6 +284,7 @@ TEMPLATES = [
         "employment.recruitment",
         art10="Code de la sécurité intérieure, art. L114-1",
         scale=500,
+        law="Code de la sécurité intérieure, art. L114-1",
     ),
     Template(
         "customer-accounts",
@@ -704,6 +713,7 @@ class Organisation:
             (("Results of analyses for the former laboratories", "public_task"),),
             "essential.service",
             scale=28_000,
+            law="Public health code (medical biology)",
         )
         migration = Template(
             "lis-migration",
@@ -715,6 +725,7 @@ class Organisation:
             "essential.service.upgrades",
             art9="health_or_social_care",
             scale=491_939,
+            law="Public health code (medical biology)",
         )
         lab = ActivitySpec("legacy-lab-results", template, sub.id, -1)
         move = ActivitySpec("lis-migration", migration, sub.id, -2)
@@ -921,6 +932,8 @@ class Organisation:
         ]
         for purpose, basis in t.purposes:
             lines += [f"  - purpose: {q(purpose)}", f"    legal_basis: {basis}"]
+            if basis in ("legal_obligation", "public_task") and t.law:
+                lines.append(f"    law: {q(t.law)}")
             if basis == "legitimate_interests":
                 lines += [
                     "    legitimate_interests: Keeping in touch with our customers and premises",
@@ -930,6 +943,8 @@ class Organisation:
             lines.append(f"art9_condition: {t.art9}")
         if t.art10:
             lines.append(f"art10_authority: {q(t.art10)}")
+        if t.national_id_law:
+            lines.append(f"national_id_law: {q(t.national_id_law)}")
         lines.append(f"data_subjects: {seq(t.subjects)}")
         lines.append(f"data_categories: {seq(c for c, _ in t.categories)}")
         lines.append("retention:")

@@ -130,6 +130,8 @@ purposes:
     legitimate_interests: {text}
   - purpose: {text}
     legal_basis: public_task
+    law: {text}
+national_id_law: {text}
 art9_condition: health_or_social_care
 data_subjects: [walk-in-patients]
 data_categories: [special-results, identity]

@@ -70,8 +70,8 @@ def test_the_fixture_is_the_case():
 # on the reference laboratory and the vendor's systems.
 CNIL_FINDINGS = [
     ("no written contract", "DPA-001", "Art. 28(3)", LAB, 56, 5, "Flow:lbm-quimper-extract"),
-    ("no written contract", "DPA-002", "Art. 28(1)", VENDOR, 34, 11,
-     "System:dedalus-migration-server"),
+    ("no written contract", "DPA-002", "Art. 28(1)", VENDOR, 13, 1,
+     "Organisation:dedalus-biologie"),
     ("more data than instructed", "SCP-001", "Art. 5(1)(c), 29", LAB, 59, 42,
      "Flow:lbm-quimper-extract"),
     ("no migration procedure", "SEC-005", "Art. 32(1)(d)", LAB, 61, 7,
@@ -131,12 +131,16 @@ def test_every_laboratory_is_caught_not_only_the_reference_one():
         assert len(found("DPA-001", lab, 69)) == 1, lab  # copy to the public area
         assert len(found("SEC-005", lab, 61)) == 1, lab
         assert len(found("SCP-001", lab, 59)) == 5, lab
-    # The processor's systems hold every laboratory's data without a contract.
-    for system, line in (("dedalus-migration-server", 34), ("dedalus-public-area", 59)):
-        controllers = {
-            f.message.split(" for ")[1].split()[0] for f in found("DPA-002", VENDOR, line)
-        }
-        assert controllers == {a.controller for a in inventory().activities.values()}, system
+    # The processor holds every laboratory's data without a contract: one finding per
+    # laboratory, on the vendor (the relationship to fix), naming both of its systems.
+    vendor = found("DPA-002", VENDOR, 13)
+    controllers = {f.message.split(" for ")[1].split()[0] for f in vendor}
+    assert controllers == {a.controller for a in inventory().activities.values()}
+    assert len(vendor) == 28
+    assert all(
+        "runs systems dedalus-migration-server, dedalus-public-area for" in f.message
+        for f in vendor
+    )
 
 
 def test_both_vendor_stores_fail_and_nothing_else_is_reported():
@@ -155,7 +159,7 @@ def test_both_vendor_stores_fail_and_nothing_else_is_reported():
     by_rule = Counter((f.rule, f.severity.value) for f in result().findings)
     assert by_rule == {
         ("DPA-001", "error"): 56,  # 28 extracts + 28 public copies
-        ("DPA-002", "error"): 56,  # 2 vendor systems x 28 controllers
+        ("DPA-002", "error"): 28,  # the vendor, once per controller
         ("SCP-001", "error"): 280,  # 5 extra categories x 56 flows
         ("SCP-002", "error"): 56,  # the prescribing doctors on 56 flows
         ("SEC-005", "error"): 28,
@@ -165,6 +169,7 @@ def test_both_vendor_stores_fail_and_nothing_else_is_reported():
         ("SEC-002", "error"): 1,
         ("SEC-003", "error"): 1,
         ("SEC-007", "warning"): 2,  # internet-exposed special categories without MFA
+        ("DPO-002", "warning"): 15,  # the labs of 10,000+ patients name no DPO (Art. 37(1)(c))
     }
 
 
@@ -207,4 +212,4 @@ def test_cli_reports_the_case_as_json_and_fails():
             "Art. 32(1)(b)",
         )
     ]
-    assert report["summary"]["error"] >= 484
+    assert report["summary"]["error"] >= 456

@@ -154,7 +154,7 @@ def test_contract_removed_expiring_and_unsigned(repo, capsys):
     edit(repo, "organisations.yaml", "signed: 2025-01-15\n", "")
     commit(repo)
     assert risks(json_diff(capsys, "HEAD~1")) == [
-        ("contract", "contract dpa-cloudsafe is no longer signed"),
+        ("contract", "contract dpa-cloudsafe is no longer signed or accepted"),
     ]
     text = (repo / "inventory" / "organisations.yaml").read_text()
     (repo / "inventory" / "organisations.yaml").write_text(
@@ -209,6 +209,39 @@ def test_retention_lengthened_and_removed(repo, capsys):
     ]  # fmt: skip  (shortening the activity's retention is no risk)
 
 
+def test_retention_forms_compared(repo, capsys):
+    """An event or indefinite retention has no length: a move to one is a risk unless the
+    old one was no shorter (indefinite), and a move back to a period is none."""
+    edit(repo, "systems.yaml", "  - {category: identity, retention: P5Y}",
+         "  - {category: identity, retention: until account deletion}")
+    edit(repo, "systems.yaml", "  - {category: identity, retention: P1Y}",
+         "  - {category: identity, retention: indefinite}")
+    edit(repo, "activities.yaml", "  - {category: identity, period: P10Y}",
+         "  - {category: identity, indefinite: true, justification: archives}")
+    commit(repo)
+    assert risks(json_diff(capsys, "HEAD~1")) == [
+        ("retention", "retention lengthened for activity lab-testing, identity: P10Y → "
+                      "indefinite: archives"),
+        ("retention", "retention lengthened for system backup, identity: P1Y → indefinite"),
+        ("retention", "retention changed for system lis, identity: P5Y → until account "
+                      "deletion (no longer a fixed period)"),
+    ]  # fmt: skip
+    edit(repo, "systems.yaml", "  - {category: identity, retention: until account deletion}",
+         "  - {category: identity, retention: P2Y}")
+    edit(repo, "systems.yaml", "  - {category: identity, retention: indefinite}",
+         "  - {category: identity, retention: until account deletion}")
+    commit(repo)
+    assert risks(json_diff(capsys, "HEAD~1")) == []
+
+
+def test_authentication_weakened_by_a_second_mode(repo, capsys):
+    edit(repo, "systems.yaml", "authentication: individual", "authentication: [individual, none]")
+    commit(repo)
+    assert risks(json_diff(capsys, "HEAD~1")) == [
+        ("security", "system lis: authentication individual → individual, none"),
+    ]
+
+
 def test_security_switched_off(repo, capsys):
     lis_security = "security: {encryption_at_rest: true, authentication: individual, mfa: true, internet_exposed: false, monitoring: true, alert_escalation: true}\nlast_reviewed: {date: 2026-06-01, by: Claire Martin}\nreview_every: P1Y\n---\nkind: System\nid: billing"  # noqa: E501
     edit(repo, "systems.yaml", lis_security, lis_security.replace(
@@ -239,6 +272,30 @@ def test_transfer_mechanism_removed(repo, capsys):
     commit(repo)
     assert risks(json_diff(capsys, "HEAD~1")) == [
         ("third-country", "flow lis-to-backup: transfer mechanism sccs removed"),
+    ]
+
+
+def test_transfer_mechanisms_removed(repo, capsys):
+    edit(repo, "activities.yaml", "contract: dpa-cloudsafe\n",
+         "contract: dpa-cloudsafe\ntransfer: {mechanism: [dpf, sccs]}\n")  # fmt: skip
+    commit(repo)
+    edit(repo, "activities.yaml", "transfer: {mechanism: [dpf, sccs]}\n", "")
+    commit(repo)
+    assert risks(json_diff(capsys, "HEAD~1")) == [
+        ("third-country", "flow lis-to-backup: transfer mechanisms dpf, sccs removed"),
+    ]
+
+
+def test_access_from_a_third_country_is_a_new_country(repo, capsys):
+    """The German backup is now supported from India: data reaches India."""
+    edit(repo, "systems.yaml", "country: DE\n", "country: DE\naccessed_from: [IN]\n")
+    commit(repo)
+    assert risks(json_diff(capsys, "HEAD~1")) == [
+        (
+            "third-country",
+            "data now reaches IN, outside the EEA, without a full adequacy decision "
+            "(system backup)",
+        ),
     ]
 
 

@@ -118,7 +118,12 @@ def test_ico_derived_columns(inventory):
         "-cmd|' /C calc'!A0"
     )
     assert lab[col["location"]] == "Laboratory information system (FR)\nResults mailer (US)"
-    assert lab[col["legal_basis"]] == "Art. 6(1)(e) public task\nArt. 6(1)(f) legitimate interests"
+    # The Art. 6(3) law follows the basis it lays down.
+    assert lab[col["legal_basis"]] == (
+        "Art. 6(1)(e) public task under Code de la santé publique art. L.6211-1\n"
+        "Art. 6(1)(f) legitimate interests"
+    )
+    assert lab[col["schedule1"]] == ""
     assert lab[col["legitimate_interests"]] == "—\nPatients get their results quickly"
     assert lab[col["art9_condition"]] == "Art. 9(2)(h) health or social care"
     # public task + legitimate interests: no portability, object applies, erasure (f) applies.
@@ -135,6 +140,9 @@ def test_ico_derived_columns(inventory):
     payroll = rows[1]
     assert payroll[col["recipients"]] == "Labsoft SA (processor)"
     assert payroll[col["purposes"]] == "Pay employees\n'@SUM(1+1) declare social contributions"
+    assert payroll[col["schedule1"]] == (
+        "Art. 87: Décret n° 2019-341 (décret cadre NIR): employers' social declarations"
+    )
 
 
 def test_ico_org_filter_and_joint_controller(inventory):
@@ -226,8 +234,14 @@ def test_cnil_csv_one_row_per_activity(inventory):
         "National identification number"
     )
     assert body[0]["Finalité(s) — base légale"] == (
-        "mission d'intérêt public (Art. 6(1)(e))\nintérêt légitime (Art. 6(1)(f))"
+        "mission d'intérêt public (Art. 6(1)(e)) — Code de la santé publique art. L.6211-1\n"
+        "intérêt légitime (Art. 6(1)(f))"
     )
+    article_87 = "Loi autorisant le numéro d'identification national (article 87)"
+    assert [r[article_87] for r in body] == [
+        "",
+        "Décret n° 2019-341 (décret cadre NIR): employers' social declarations",
+    ]
 
 
 # --- full JSON ------------------------------------------------------------------------
@@ -247,6 +261,7 @@ def test_full_json_validates_against_the_shipped_schema(inventory):
     assert flows["results-mail"]["derived"] == {
         "from_country": "FR",
         "to_country": "US",
+        "to_countries": ["US"],
         "processor": "cloudsend",
         "third_country": True,
     }

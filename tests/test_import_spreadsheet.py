@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -17,7 +18,12 @@ from registry.core.record import Record
 from registry.core.vocabulary import LegalBasis, TransferMechanism
 from registry.importers import ImportFailure, import_register
 from registry.importers.draft import organisation_key
-from registry.importers.spreadsheet import parse_basis, parse_mechanism, parse_retention
+from registry.importers.spreadsheet import (
+    parse_basis,
+    parse_mechanism,
+    parse_retention,
+    split_law,
+)
 from registry.layouts import ico
 from registry.outputs.export import export_register
 from registry.pipeline.check import check
@@ -70,6 +76,40 @@ def test_round_trip_of_our_own_export_is_exact(tmp_path: Path, fmt: str, invento
     result = import_(source, tmp_path / "imported")
     assert result.unplaced == 0, result.report
     assert ico_export(tmp_path / "imported", fmt) == first
+
+
+def test_round_trip_keeps_an_online_dpa_and_its_general_authorisation(tmp_path: Path):
+    """`accepted` and `general_authorisation` are written in the processor's contract
+    line and read back from it, so the register survives export → import → export."""
+    shutil.copytree(ROOT / "inventory", tmp_path / "inventory")
+    dpa = tmp_path / "inventory" / "contracts" / "dpa-kalisto.yaml"
+    dpa.write_text(
+        dpa.read_text("utf-8")
+        .replace("signed: 2025-06-30\n", "accepted: 2025-06-30\n")
+        .replace(
+            "authorised_subprocessors: [hexanet-sante]\n",
+            "general_authorisation: {list: https://kalisto.example/sous-traitants}\n",
+        ),
+        "utf-8",
+    )
+    first = ico_export(tmp_path / "inventory", "csv")
+    assert b"(accepted online on 2025-06-30)" in first
+    assert b"(general authorisation of sub-processors: https://kalisto.example/" in first
+    assert b"/2025-LIS-DPA.pdf, general authorisation)" in first  # Hexanet's line
+    source = tmp_path / "register.csv"
+    source.write_bytes(first)
+    result = import_(source, tmp_path / "imported")
+    assert result.unplaced == 0, result.report
+    assert ico_export(tmp_path / "imported", "csv") == first
+    imported = load_inventory(tmp_path / "imported")
+    (kalisto,) = [
+        c
+        for c in imported.contracts.values()
+        if c.document and c.document.endswith("2025-LIS-DPA.pdf")
+    ]
+    assert kalisto.accepted == dt.date(2025, 6, 30) and kalisto.signed is None
+    assert kalisto.general_authorisation is not None
+    assert kalisto.general_authorisation.published_list == "https://kalisto.example/sous-traitants"
 
 
 # --- what the importer builds -------------------------------------------------------------
@@ -212,6 +252,63 @@ def test_phrase_parsers():
     assert parse_retention("forever") is None
 
 
+def test_the_law_behind_a_basis_is_split_off():
+    assert split_law("Art. 6(1)(c) legal obligation under Code du travail art. L.3243-4") == (
+        "Art. 6(1)(c) legal obligation",
+        "Code du travail art. L.3243-4",
+    )
+    assert split_law("obligation légale (Art. 6(1)(c)) — Code du travail — livre III") == (
+        "obligation légale (Art. 6(1)(c))",
+        "Code du travail — livre III",
+    )
+    assert split_law("Public task under Article 6(1)(e)") == ("Public task", None)
+    assert split_law("Consent") == ("Consent", None)
+    # The law's own words never decide the basis.
+    assert parse_basis("Public task under the Contracts Act") is LegalBasis.public_task
+
+
+def test_laws_are_read_from_the_basis_and_schedule_1_columns(tmp_path: Path):
+    source = make_ico(
+        tmp_path / "reg.xlsx",
+        [
+            {
+                "purposes": "Pay staff\nReport to HMRC\nKeep pension records",
+                "legal_basis": "Contract\nLegal obligation under Income Tax (PAYE) Regulations "
+                "2003\nPublic task under Article 6(1)(e)",
+                "schedule1": "Art. 87: Social Security Administration Act 1992 s. 182C",
+                "data_subjects": "Employees",
+            }
+        ],
+    )
+    result = import_(source, tmp_path / "out")
+    assert result.unplaced == 0, result.report
+    [activity] = load_inventory(tmp_path / "out").activities.values()
+    assert [(p.legal_basis, p.law) for p in activity.purposes] == [
+        (LegalBasis.contract, None),
+        (LegalBasis.legal_obligation, "Income Tax (PAYE) Regulations 2003"),
+        (LegalBasis.public_task, None),
+    ]
+    assert activity.national_id_law == "Social Security Administration Act 1992 s. 182C"
+
+
+@pytest.mark.parametrize("template", ["ico", "cnil"])
+def test_example_laws_survive_export_and_import(tmp_path: Path, template: str):
+    example = load_inventory(ROOT / "inventory")
+    source = tmp_path / "register.xlsx"
+    source.write_bytes(export_register(Record(example, AS_OF), fmt="xlsx", template=template))
+    import_(source, tmp_path / "out", template=template)
+    imported = load_inventory(tmp_path / "out")
+
+    def laws(inv):  # the ICO layout names an activity by its first purpose: compare laws only
+        return sorted(
+            (a.national_id_law or "", tuple(p.law or "" for p in a.purposes))
+            for a in inv.activities.values()
+        )
+
+    assert laws(imported) == laws(example)
+    assert any(a.national_id_law for a in imported.activities.values())
+
+
 # --- bad input: one clear message, no partial output ---------------------------------------
 
 
@@ -307,6 +404,16 @@ def _unique(strategy, size, key=lambda x: x.casefold()):
     return st.lists(strategy, min_size=size[0], max_size=size[1], unique_by=key)
 
 
+# Every form of a retention (issue 12): a period (from an event), an event, indefinite.
+_retentions = st.one_of(
+    st.fixed_dictionaries(
+        {"period": st.sampled_from(["P1Y", "P6M", "P10Y"])}, optional={"after": _phrase}
+    ),
+    st.fixed_dictionaries({"until": st.sampled_from(["account deletion", "provider default"])}),
+    st.fixed_dictionaries({"indefinite": st.just(True)}, optional={"justification": _phrase}),
+)
+
+
 @st.composite
 def inventories(draw) -> dict[str, str]:
     """A YAML inventory in the shape an ICO sheet can carry (flows to organisations)."""
@@ -369,7 +476,9 @@ def inventories(draw) -> dict[str, str]:
                     optional={
                         "encryption_at_rest": st.booleans(),
                         "mfa": st.booleans(),
-                        "authentication": st.sampled_from(["individual", "shared", "none"]),
+                        "authentication": st.sampled_from(
+                            ["individual", "shared", "none", ["none", "shared"]]
+                        ),
                         "backups": st.booleans(),
                         "measures": st.lists(_phrase.map(lambda p: "Custom " + p), max_size=2),
                     },
@@ -423,10 +532,7 @@ def inventories(draw) -> dict[str, str]:
                 st.lists(st.sampled_from(org_ids[len(orgs) :]), unique=True, max_size=2)
             ),
             "retention": [
-                {"category": c, "period": draw(st.sampled_from(["P1Y", "P6M", "P10Y"]))}
-                | ({"after": draw(_phrase)} if draw(st.booleans()) else {})
-                for c in categories
-                if draw(st.booleans())
+                {"category": c} | draw(_retentions) for c in categories if draw(st.booleans())
             ],
         }
         if draw(st.booleans()):

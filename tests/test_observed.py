@@ -11,7 +11,13 @@ import pytest
 
 from registry.core.position import Position
 from registry.evidence import observed
-from registry.evidence.observed import Endpoint, EvidenceProblem, Observation, read_evidence
+from registry.evidence.files import read_evidence
+from registry.evidence.observed import (
+    Endpoint,
+    EvidenceNote,
+    EvidenceProblem,
+    Observation,
+)
 
 
 def event(inputs, outputs, run="r1", **extra) -> dict:
@@ -43,6 +49,9 @@ def problems(items: list) -> list[tuple[int, str]]:
     return [(p.pos.line, p.message) for p in items if isinstance(p, EvidenceProblem)]
 
 
+T = "2026-11-20T02:00:00Z"  # the events' eventTime
+
+
 def test_json_lines_give_one_movement_per_input_output_pair(tmp_path):
     text = json.dumps(event([DB], [S3])) + "\n" + json.dumps(event([DB, S3], [DB], "r2")) + "\n"
     items = read(tmp_path, "events.jsonl", text)
@@ -52,18 +61,24 @@ def test_json_lines_give_one_movement_per_input_output_pair(tmp_path):
             Endpoint("s3://exports/2026/results.csv", *S3),
             Position("events.jsonl", 1, 1),
             run="r1",
+            first_seen=T,
+            last_seen=T,
         ),
         Observation(
             Endpoint("postgres://db.internal:5432/lis.public.results", *DB),
             Endpoint("postgres://db.internal:5432/lis.public.results", *DB),
             Position("events.jsonl", 2, 1),
             run="r2",
+            first_seen=T,
+            last_seen=T,
         ),
         Observation(
             Endpoint("s3://exports/2026/results.csv", *S3),
             Endpoint("postgres://db.internal:5432/lis.public.results", *DB),
             Position("events.jsonl", 2, 1),
             run="r2",
+            first_seen=T,
+            last_seen=T,
         ),
     ]
 
@@ -120,13 +135,16 @@ def test_bad_lines_are_reported_and_the_rest_is_read(tmp_path):
         ]
     )
     items = read(tmp_path, "e.jsonl", text)
-    assert sum(isinstance(i, Observation) for i in items) == 2
+    # The event without a producer (line 4) is read, with a note (LIN-008).
+    assert sum(isinstance(i, Observation) for i in items) == 3
     assert problems(items) == [
         (2, "not valid JSON: Expecting value"),
         (3, "OpenLineage event: inputs.0.namespace string should have at least 1 character"),
-        (4, "OpenLineage event: producer is missing"),
         (6, "not valid JSON: Unterminated string starting (the last record is truncated)"),
     ]
+    assert [
+        (i.pos.line, i.message.split(":")[0]) for i in items if isinstance(i, EvidenceNote)
+    ] == [(4, "without `producer`")]
 
 
 def test_missing_namespace(tmp_path):
@@ -187,6 +205,8 @@ def test_csv_with_header_and_every_column(tmp_path):
             Position("c.csv", 2, 1),
             ("identity", "lab-results"),
             14,
+            first_seen="2026-11-20T02:00:00Z",
+            last_seen="2026-11-20T02:00:00Z",
         ),
         Observation(Endpoint("lis-db.internal"), Endpoint("10.0.0.9:443"), Position("c.csv", 3, 1)),
     ]

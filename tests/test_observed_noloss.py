@@ -13,7 +13,8 @@ import pytest
 
 from registry.cli import main
 from registry.evidence import observed
-from registry.evidence.observed import EvidenceProblem, Observation, read_evidence
+from registry.evidence.files import read_evidence
+from registry.evidence.observed import EvidenceProblem, Observation
 from tests.test_observed import DB, S3, event
 from tests.test_reconcile import lab, run_check  # noqa: F401  (the lab fixture)
 
@@ -117,6 +118,8 @@ def test_a_broken_record_in_an_array_is_reported_at_its_line(tmp_path, monkeypat
     items = read(path)
     assert [line for line, _ in problems(items)] == [broken + 1]
     assert len(observations(items)) == movements(values[:3])  # an array cannot resume
+
+
 def test_pretty_printed_values_in_a_row_resume_after_a_broken_one(tmp_path):
     values = events(5)
     blocks = [json.dumps(v, indent=2) for v in values]

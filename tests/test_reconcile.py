@@ -182,7 +182,7 @@ def test_one_undocumented_movement_turns_the_check_red(lab, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == (
         "observed/events.jsonl:6:1: LIN-001 error undocumented flow: data moves from billing to "
-        "lis (seen 1 time(s)) and no declared flow explains it; add {kind: Flow, id: "
+        "lis (seen 1 time(s)) and no declared flow explains it; seen t; add {kind: Flow, id: "
         "billing-to-lis, activity: lab-testing, from: billing, to: lis} [Art. 30(1)(d), 5(2)]"
     )
     assert lines[-1] == (

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,7 @@ def event(inputs: list[tuple[str, str]], outputs: list[tuple[str, str]]) -> dict
     return {
         "eventType": "COMPLETE",
         "eventTime": "2026-11-20T02:00:00Z",
+        "run": {"runId": str(uuid.uuid4())},
         "producer": "https://github.com/dbt-labs/dbt-core/tree/1.8.0",
         "job": {"namespace": "dbt", "name": "run"},
         "inputs": [{"namespace": n, "name": m} for n, m in inputs],
@@ -92,7 +94,7 @@ def test_lin_002_suggests_the_dataset_not_its_namespace(shared):
     result = reconcile_events(shared, [event([LIS], [WAREHOUSE])])
     (unknown,) = [f for f in result.findings if f.rule == "LIN-002"]
     assert unknown.message.startswith(
-        f"observed dataset dwh.marts.visits in namespace {NAMESPACE} (seen 1 time(s))"
+        f"observed dataset dwh.marts.visits in namespace {NAMESPACE} (in 1 event(s))"
     )
     assert f'identifiers: ["{NAMESPACE}/dwh.marts.visits"]' in unknown.message
     assert f'identifiers: ["{NAMESPACE}"]' not in unknown.message

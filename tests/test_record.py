@@ -23,6 +23,7 @@ from registry.core.inventory import Inventory, inventory_from_files, load_invent
 from registry.core.record import Record
 from registry.core.wording import NO_CONTRACT
 from registry.layouts import ico as ico_layout
+from registry.layouts.cnil import ART87_LINE
 from registry.outputs.diff import diff
 from registry.outputs.export import cnil, derive, full, ico
 from registry.outputs.site import register
@@ -141,6 +142,22 @@ def _agree(record: Record) -> None:
         assert columns["security"] == [derive.security_line(s) for s in entry.systems], where
         assert _linked(site["Security measures (g)"], "systems") == [s.id for s in entry.systems]
 
+        # The law behind each legal obligation or public task (Art. 6(3)), and the one
+        # allowing a national identification number (Art. 87), wherever a basis is shown.
+        purposes = entry.activity.purposes
+        bases = fiche["Finalité(s)"].extra
+        site_bases = html.unescape(site["Legal basis (Art. 6)"]).split("<br>")
+        for index, purpose in enumerate(purposes):
+            if purpose.law and purpose.legal_basis:
+                assert columns["legal_basis"][index].endswith(" under " + purpose.law), where
+                assert bases[index].endswith(" — " + purpose.law), where
+                assert site_bases[index].endswith(" under " + purpose.law), where
+        law = entry.activity.national_id_law
+        assert (("Art. 87: " + law) in columns["schedule1"]) if law else True, where
+        assert fiche[ART87_LINE].content == (law or ""), where
+        conditions = html.unescape(site["Conditions (Art. 9, 10, 87)"])
+        assert (("Art. 87: " + law) in conditions) if law else ("Art. 87" not in conditions)
+
 
 def _diff_from_nothing(result: CheckResult) -> tuple[set[str], set[str]]:
     """What `ropa diff` reports when the whole register is new: processors, countries."""
@@ -185,7 +202,7 @@ def _art28_errors(result: CheckResult) -> set[tuple[str, str]]:
     return {
         (f.entity_kind, f.entity_id)
         for f in result.findings
-        if f.rule in ("DPA-001", "DPA-002", "SCH-012") and not f.waived_by
+        if f.rule in ("DPA-001", "DPA-002", "DPA-005", "SCH-012") and not f.waived_by
     }
 
 
@@ -203,6 +220,7 @@ def test_no_contract_is_shown_only_where_check_reports_the_art28_error(generated
                 ident = processor.organisation
                 culprits = {("Flow", f.id) for f in entry.flows if inv.is_processor_end(f) == ident}
                 culprits |= {("System", s.id) for s in entry.systems if s.operator == ident}
+                culprits.add(("Organisation", ident))  # DPA-002 sits on the organisation
                 assert culprits & errors, (name, entry.id, processor.organisation)
     assert shown_without > 0  # the generator's courier and the Dedalus vendor have none
 
@@ -213,12 +231,13 @@ def test_a_processor_the_check_finds_uncovered_is_never_shown_as_covered(generat
         for f in result.findings:
             if f.rule != "DPA-002" or f.waived_by:
                 continue
-            system = inv.systems[f.entity_id]
+            # On the organisation, once per controller it runs systems for.
+            controller = f.message.split(" for ")[1].split()[0]
             for entry in result.record.activities.values():
-                if system not in entry.systems:
+                if entry.controller != controller:
                     continue
                 for processor in entry.processors:
-                    if processor.organisation == system.operator:
+                    if processor.organisation == f.entity_id:
                         assert not any(c.in_force for c in processor.covers), (name, f.message)
 
 

@@ -69,10 +69,16 @@ def test_text_is_sorted_by_file_line_column(check_yaml):
         perturb(
             Edit("activities/lab-testing.yaml", "    legal_basis: public_task\n", ""),
             Edit("systems/portal.yaml", "mfa: true", "mfa: false"),
-            Edit(
+            Edit(  # R30-009: a processor keeping its own record, with no contact details
                 "organisations/lis-vendor.yaml",
                 "address: 5 avenue des Sciences, 35000 Rennes\n",
-                "",
+                "keeps_record: true\n",
+            ),
+            # …in a register that is the lab's own record too (so LAW-001 judges its activity)
+            Edit(
+                "organisations/labs.yaml",
+                "kind: Organisation\n",
+                "kind: Organisation\nkeeps_record: true\n",
             ),
         )
     )

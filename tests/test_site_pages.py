@@ -259,3 +259,36 @@ def test_hostile_names_add_no_tag_and_no_page_path(tmp_path: Path) -> None:
         assert page.title == name
         decoded = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), page.body)
         assert f"# {name}\n" in decoded
+
+
+def test_register_shows_online_acceptance_and_general_authorisation(tmp_path: Path) -> None:
+    """Where the processors and their contracts are shown: an online DPA says it was
+    accepted, a general authorisation links the processor's published list, and a
+    sub-processor it covers says under which DPA it processes."""
+    cases = Path(__file__).parent / "fixtures" / "processors"
+    register = (cases / "saas.yaml").read_text("utf-8")
+    register = register.replace(
+        "controller: taskly\nprocessor: hostco\nsigned: 2025-01-10\n",
+        "controller: taskly\nprocessor: hostco\naccepted: 2025-01-10\n"
+        "general_authorisation: {list: https://hostco.example/subprocessors, notice: P30D}\n",
+    )
+    documents = register.split("\n---\n")
+    register = "\n---\n".join(d for d in documents if "id: dpa-dataco\n" not in d)
+    register = register.replace("contract: dpa-dataco\n", "contract: dpa-hostco\n")
+    (tmp_path / "inv").mkdir()
+    (tmp_path / "inv" / "saas.yaml").write_text(register, "utf-8")
+    result = check(load_inventory(tmp_path / "inv"), AS_OF)
+    assert result.findings == []
+    built = build_site(result, last_change="2026-11-28", draw=lambda inv, view, page: "")
+    row = next(
+        line for line in built.pages["register.md"].body.splitlines() if "service-provision" in line
+    )
+    assert "contracts/dpa-hostco.md" in row
+    assert markup.text("(accepted online on 2025-01-10)") in row
+    assert "general authorisation of sub-processors: [" in row
+    assert "(https://hostco.example/subprocessors), notice P30D)" in row
+    assert "sub-processor under [" in row  # Dataco, covered by Hostco's DPA
+    # Mailco holds its own DPA: Hostco handing it data does not make it a sub-processor.
+    assert "[Mailco Ltd](organisations/mailco.md): [dpa-mailco](contracts/dpa-mailco.md) | " in row
+    processors = built.pages["processors.md"].body
+    assert "## Dataco SAS" in processors

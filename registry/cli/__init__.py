@@ -134,6 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("schema", "print the JSON Schema of the inventory, for editors")
 
+    p = command(
+        "summarise",
+        "summarise Parquet or CSV flow logs with DuckDB into evidence for `check --observed`",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="Parquet or CSV (with a header)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the summary to write")
+    p.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    p.add_argument(
+        "--memory-limit", default=None, metavar="SIZE", help="DuckDB's memory limit, e.g. 2GB"
+    )
+    p.add_argument("--print-sql", action="store_true", help="print the portable SQL and stop")
+
     p = command("init", "write a small starter inventory")
     p.add_argument("directory", metavar="DIR")
 

@@ -3,7 +3,7 @@
 inventory: inventory          # where the YAML lives
 observed: [observed/*.jsonl]  # evidence of real data movements (globs)
 baseline: .ropa-baseline.json # known findings that do not fail the check
-large_scale_subjects: 10000   # Art. 35 screening threshold
+large_scale_subjects: 10000   # Art. 35 DPIA and Art. 37 DPO "large scale" threshold
 """
 
 from __future__ import annotations

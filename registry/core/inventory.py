@@ -40,6 +40,8 @@ from registry.core.loader import (
 )
 from registry.core.model import (
     KINDS,
+    ONE,
+    SEVERAL,
     Activity,
     Contract,
     DataCategory,
@@ -63,7 +65,7 @@ from registry.core.schema_rules import (
     UNKNOWN_KIND,
     YAML_UNREADABLE,
 )
-from registry.core.vocabulary import SpecialCategory
+from registry.core.vocabulary import RecipientRole, SpecialCategory, countries
 
 
 @dataclass
@@ -253,17 +255,65 @@ class Inventory:
             return ident
         return None
 
-    def country_of(self, ident: str) -> str | None:
-        """Where a flow end is: the system's hosting country, else its operator's."""
+    def countries_of(self, ident: str) -> tuple[str, ...]:
+        """Where a flow end is: every hosting country of a system (else its operator's
+        country), an organisation's country; empty when not known."""
         if ident in self.systems:
             system = self.systems[ident]
             if system.country:
-                return system.country
+                return system.countries
             operator = self.organisations.get(system.operator or "")
-            return operator.country if operator else None
+            return (operator.country,) if operator and operator.country else ()
         if ident in self.organisations:
-            return self.organisations[ident].country
+            country = self.organisations[ident].country
+            return (country,) if country else ()
+        return ()
+
+    def country_of(self, ident: str) -> str | None:
+        """Where a flow end is: the first of :meth:`countries_of`, the one written first."""
+        found = self.countries_of(ident)
+        return found[0] if found else None
+
+    def access_countries(self, ident: str, activity: Activity | None = None) -> tuple[str, ...]:
+        """Third countries a system's data is reached from without being hosted there.
+
+        Its `accessed_from`, and the country of its operator when that operator is
+        established outside the EEA and acts for another controller (EDPB guidelines
+        05/2021: a processor's access from its home country is a transfer; a controller
+        reaching its own system is not one) — for ``activity`` if given, else for any
+        activity using the system. Sorted; hosting countries left out (flows into them
+        are judged as transfers already).
+        """
+        system = self.systems.get(ident)
+        if system is None:
+            return ()
+        found = set(system.accessed_from)
+        operator = self.organisations.get(system.operator or "")
+        users = (activity,) if activity is not None else self.activities_by_system.get(ident, ())
+        if (
+            operator is not None
+            and operator.country
+            and any(operator.id not in self.controllers_of(a) for a in users)
+        ):
+            found.add(operator.country)
+        lists = countries()
+        hosting = self.countries_of(ident)
+        return tuple(sorted(c for c in found if lists.is_third_country(c) and c not in hosting))
+
+    def transfer_into(self, ident: str, country: str) -> Flow | None:
+        """The first flow (by id) into ``ident`` whose `transfer:` applies to ``country``
+        (it names that country, or none)."""
+        for flow in sorted(self.flows_into.get(ident, ()), key=lambda f: f.id):
+            if flow.transfer is not None and flow.transfer.country in (None, country):
+                return flow
         return None
+
+    @cached_property
+    def flows_into(self) -> dict[str, list[Flow]]:
+        result: dict[str, list[Flow]] = {}
+        for flow in self.flows.values():
+            result.setdefault(flow.to, []).append(flow)
+        return result
 
     def controllers_of(self, activity: Activity) -> set[str]:
         result = set(activity.joint_controllers)
@@ -292,13 +342,77 @@ class Inventory:
                 result.setdefault(system, []).append(activity)
         return result
 
+    @cached_property
+    def record_keepers(self) -> frozenset[str]:
+        """The organisations whose own record this register is: those marked
+        `keeps_record: true`, or, where none is, the controllers its activities name
+        (not their joint controllers, whose record is their own)."""
+        marked = {o.id for o in self.organisations.values() if o.keeps_record}
+        return frozenset(
+            marked or {a.controller for a in self.activities.values() if a.controller}
+        )
+
+    @cached_property
+    def controller_activities(self) -> tuple[Activity, ...]:
+        """The activities this register records as controller (Art. 30(1)): all of them,
+        except where organisations are marked `keeps_record: true` and none of an
+        activity's controllers is one — that activity is the keeper's processing on a
+        client's behalf (Art. 30(2)), whose lawfulness and DPIA are the client's."""
+        marked = {o.id for o in self.organisations.values() if o.keeps_record}
+        return tuple(
+            a for a in self.activities.values() if not marked or self.controllers_of(a) & marked
+        )
+
+    @cached_property
+    def received_as_controller(self) -> dict[str, set[str]]:
+        """Activity id → systems whose operator receives that activity's data as a
+        controller or joint controller, not as its processor (a payment network's
+        gateway): every flow of the activity into the system says so (`recipient_role`)."""
+        independent: dict[tuple[str, str], bool] = {}
+        for flow in self.flows.values():
+            if flow.to in self.systems:
+                key = (flow.activity, flow.to)
+                independent[key] = independent.get(key, True) and flow.recipient_role in (
+                    RecipientRole.controller,
+                    RecipientRole.joint_controller,
+                )
+        result: dict[str, set[str]] = {}
+        for (activity, system), yes in independent.items():
+            if yes:
+                result.setdefault(activity, set()).add(system)
+        return result
+
+    @cached_property
+    def handed_to(self) -> dict[tuple[str, str], set[str]]:
+        """(controller, processor) → the organisations that hand that processor the
+        controller's data: flows of the controller's activities from a system another
+        organisation runs to a processor end (how a sub-processor shows in the register)."""
+        result: dict[tuple[str, str], set[str]] = {}
+        for flow in self.flows.values():
+            receiver = self.is_processor_end(flow)
+            activity = self.activities.get(flow.activity)
+            if receiver is None or activity is None or flow.source not in self.systems:
+                continue
+            controllers = self.controllers_of(activity)
+            sender = self.systems[flow.source].operator
+            if sender is None or sender in controllers or sender == receiver:
+                continue
+            for controller in controllers:
+                result.setdefault((controller, receiver), set()).add(sender)
+        return result
+
     def is_processor_end(self, flow: Flow) -> str | None:
-        """The processor a flow hands data to, if its receiving side is run by one."""
+        """The processor a flow hands data to, if its receiving side is run by one.
+
+        A system's operator receives as processor unless the flow says it receives as
+        `controller` or `joint_controller` (an independent recipient's own system)."""
         activity = self.activities.get(flow.activity)
         if activity is None:
             return None
         controllers = self.controllers_of(activity)
         if flow.to in self.systems:
+            if flow.recipient_role in (RecipientRole.controller, RecipientRole.joint_controller):
+                return None
             operator = self.systems[flow.to].operator
             if operator and operator not in controllers:
                 return operator
@@ -335,6 +449,11 @@ def _walk(node: Any, loc: tuple, *, at_key: bool = False) -> tuple[Position, boo
     return pos, True
 
 
+def _field_path(loc: tuple) -> tuple:
+    """A pydantic error location as a path into the YAML (union tags left out)."""
+    return tuple(p for p in loc if p not in (ONE, SEVERAL))
+
+
 def _error_position(body: LocatedMap, error: dict) -> Position:
     """Where a validation error is written: at the key for a field that should not be
     there (its name is wrong, not its value), else at the value."""
@@ -361,6 +480,8 @@ def _message(error: dict) -> tuple[Rule, str]:
     if kind == "extra_forbidden":
         return UNKNOWN_FIELD, f"unknown field {loc!r}"
     if kind == "missing":
+        if error["msg"] != "Field required":  # a model's own message says what to write
+            return MISSING_FIELD, f"{loc}: {error['msg']}"
         return MISSING_FIELD, f"required field {loc!r} is missing"
     value = error.get("input")
     if kind == "invalid_key":  # a number (or true, null) written where a field name goes
@@ -422,6 +543,7 @@ class _Builder:
             entity = KINDS[kind].model_validate(body)
         except ValidationError as error:
             for item in error.errors(include_url=False):
+                item["loc"] = _field_path(item["loc"])
                 rule, message = _message(item)
                 pos = _error_position(body, item)
                 inv.problems.append(rule.finding(message, pos, kind=kind, ident=label))

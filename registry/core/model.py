@@ -19,12 +19,17 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PlainSerializer,
     StrictBool,
     StrictInt,
+    Tag,
+    ValidationError,
+    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from registry.core.vocabulary import (
     Art9Condition,
@@ -37,6 +42,7 @@ from registry.core.vocabulary import (
     SpecialCategory,
     TransferMechanism,
     is_iso_country,
+    vague_retention,
 )
 
 # --- constrained scalar types ---------------------------------------------------
@@ -154,6 +160,36 @@ Duration = Annotated[
 ]
 Url = Annotated[str, Field(max_length=2_000), AfterValidator(_check_url)]
 Email = Annotated[str, Field(max_length=320, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")]
+
+
+def _distinct(values: list[Any]) -> list[Any]:
+    repeated = sorted({str(v) for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} listed more than once")
+    return values
+
+
+# Union tags of a field written as one value or a list: the YAML's shape picks the branch,
+# so an error names only the form written (the loader leaves the tags out of locations).
+ONE, SEVERAL = "one", "several"
+
+
+def _one_or_several(item: Any) -> Any:
+    """One value, or a non-empty list of distinct values."""
+    return Annotated[
+        Annotated[item, Tag(ONE)]
+        | Annotated[
+            list[item],
+            Field(min_length=1, json_schema_extra={"uniqueItems": True}),
+            AfterValidator(_distinct),
+            Tag(SEVERAL),
+        ],
+        Discriminator(lambda value: SEVERAL if isinstance(value, list) else ONE),
+    ]
+
+
+Countries = _one_or_several(Country)
+Mechanisms = _one_or_several(TransferMechanism)
 StrictDate = Annotated[
     dt.date,
     BeforeValidator(lambda v: _date_from_yaml(v)),
@@ -212,30 +248,105 @@ class Review(Part):
 
 
 class Retention(Part):
-    """How long data is kept: an ISO 8601 period, optionally counted from an event.
+    """How long data is kept: exactly one of an ISO 8601 `period` (optionally counted
+    `after` an event), `until` the event that ends it, or `indefinite: true` with its
+    `justification`; plus the `source` (the law or policy that sets it).
 
-    Written as a mapping, or as the short form ``P10Y`` / ``P3Y after end of contract``.
+    Short forms: ``P10Y``, ``P3Y after end of contract``, ``until account deletion``,
+    ``indefinite`` (a vague phrase such as ``provider default`` is read as ``until`` and
+    flagged by RET-005).
     """
 
-    period: Duration
+    period: Duration | None = None
     after: Text | None = Field(None, description="event the period runs from, e.g. 'end of care'")
+    until: Text | None = Field(
+        None, description="the event that ends it, e.g. 'account deletion', 'unsubscribe'"
+    )
+    indefinite: StrictBool | None = Field(
+        None, description="kept with no end: say why in `justification`"
+    )
+    justification: Text | None = Field(None, description="why it is kept indefinitely")
     source: Text | None = Field(None, description="legal source of the period")
 
     @model_validator(mode="before")
     @classmethod
     def _short_form(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            period, _, after = value.strip().partition(" after ")
-            return (
-                {"period": period.strip(), "after": after.strip() or None}
-                if after
-                else {"period": period.strip()}
+        return retention_fields(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Retention:
+        given = [name for name in _RETENTION_FORMS if getattr(self, name) not in (None, False)]
+        if not given:
+            raise PydanticCustomError("missing", f"no retention given: {_RETENTION_HELP}")
+        if len(given) > 1:
+            hint = (
+                f" (to count a period from an event, write `period: …` with `after: {self.until}`)"
+                if given == ["period", "until"]
+                else ""
             )
-        return value
+            raise ValueError(
+                f"retention gives both `{given[0]}` and `{given[1]}`; keep one of `period`, "
+                f"`until` and `indefinite`{hint}"
+            )
+        if self.after is not None and self.period is None:
+            raise ValueError(
+                "`after` is the event a `period` runs from: add the `period`, or write "
+                f"`until: {self.after}` if the event ends the retention"
+            )
+        if self.justification is not None and not self.indefinite:
+            raise ValueError(
+                "`justification` explains an `indefinite` retention; cite the law or policy "
+                "behind a period or an event in `source`"
+            )
+        return self
+
+    @property
+    def vague(self) -> bool:
+        """Words that give neither a period nor an event (RET-005)."""
+        return any(text is not None and vague_retention(text) for text in (self.until, self.after))
 
     def __str__(self) -> str:
-        text = self.period + (f" after {self.after}" if self.after else "")
+        if self.period is not None:
+            text = self.period + (f" after {self.after}" if self.after else "")
+        elif self.until is not None:
+            text = self.until if vague_retention(self.until) else f"until {self.until}"
+        else:
+            text = "indefinite" + (f": {self.justification}" if self.justification else "")
         return text + (f" ({self.source})" if self.source else "")
+
+
+_RETENTION_FORMS = ("period", "until", "indefinite")
+_RETENTION_HELP = (
+    "write `period: P10Y` (with `after: <event>` if it runs from one), `until: <the event "
+    "that ends it>` (e.g. `until: account deletion`) or `indefinite: true` with its "
+    "`justification`"
+)
+
+
+def retention_fields(text: str) -> dict[str, Any]:
+    """The short form of a retention as its fields: ``P10Y``, ``P3Y after end of contract``,
+    ``until account deletion``, ``indefinite`` or ``indefinite: <justification>``.
+
+    A vague phrase (``provider default``) is kept as ``until`` so that it loads and RET-005
+    can warn; other words are refused with what to write.
+    """
+    text = text.strip()
+    lowered = text.casefold()
+    head, colon, rest = text.partition(":")
+    if head.strip().casefold() in ("indefinite", "indefinitely"):
+        return {"indefinite": True} | ({"justification": rest.strip()} if colon else {})
+    if lowered.startswith("until "):
+        return {"until": text[len("until ") :].strip()}
+    if re.match(r"P[0-9T]", text):
+        period, _, after = text.partition(" after ")
+        return {"period": period.strip()} | ({"after": after.strip()} if after.strip() else {})
+    if vague_retention(text):
+        return {"until": text}
+    raise ValueError(
+        f"{text!r} is not a retention: write an ISO 8601 period (`P10Y`, `P3Y after end "
+        "of contract`), `until <event>` (`until account deletion`) or `indefinite` with "
+        "its justification (`{indefinite: true, justification: …}`)"
+    )
 
 
 class Stored(Part):
@@ -250,7 +361,13 @@ class Security(Part):
     """The Art. 32 measures of a system. Unset means 'not documented'."""
 
     encryption_at_rest: StrictBool | None = None
-    authentication: Authentication | None = None
+    authentication: Authentication | Annotated[list[Authentication], Field(min_length=1)] | None = (
+        Field(
+            None,
+            description="individual, shared or none; a list where several apply (an "
+            "unauthenticated public area beside shared accounts: [none, shared])",
+        )
+    )
     mfa: StrictBool | None = None
     internet_exposed: StrictBool | None = None
     monitoring: StrictBool | None = None
@@ -258,6 +375,32 @@ class Security(Part):
     backups: StrictBool | None = None
     access_logging: StrictBool | None = None
     measures: list[Text] = Field(default_factory=list, description="other measures, in words")
+
+    @field_validator("authentication", mode="wrap")
+    @classmethod
+    def _one_error(cls, value: Any, handler: Any) -> Any:
+        # One message for a bad value, not one per member of the union (value or list).
+        try:
+            return handler(value)
+        except ValidationError:
+            allowed = ", ".join(a.value for a in Authentication)
+            if value == []:
+                raise ValueError(f"name at least one of {allowed}, or leave it out") from None
+            values = value if isinstance(value, list) else [value]
+            wrong = [v for v in values if v not in list(Authentication)]
+            shown = repr(wrong[0]) if wrong else repr(value)
+            raise ValueError(f"{shown} is not one of {allowed} (or a list of them)") from None
+
+    @property
+    def authentications(self) -> tuple[Authentication, ...]:
+        """Every way in, as written (one value or a list)."""
+        value = self.authentication
+        return () if value is None else tuple(value) if isinstance(value, list) else (value,)
+
+    @property
+    def weakest_authentication(self) -> Authentication | None:
+        """The way in the rules judge: a system is as open as its weakest entrance."""
+        return min(self.authentications, key=lambda a: a.strength, default=None)
 
 
 class Purpose(Part):
@@ -269,6 +412,11 @@ class Purpose(Part):
         None, description="the interests pursued, required with legitimate_interests"
     )
     lia: Url | None = Field(None, description="link to the legitimate interests assessment")
+    law: Text | None = Field(
+        None,
+        description="Art. 6(3): the Union or member-state law behind a legal_obligation or "
+        "public_task basis, e.g. 'Code du travail art. L.3243-4'",
+    )
 
 
 class CategoryRetention(Retention):
@@ -290,9 +438,44 @@ class Dpia(Part):
 
 
 class Transfer(Part):
-    mechanism: TransferMechanism
+    """The Chapter V ground of a flow leaving the EEA: one mechanism, or several relied on
+    together (``[dpf, sccs]``: DPF certification, with SCCs signed as well)."""
+
+    mechanism: Mechanisms
     reference: Text | None = None
     country: Country | None = None
+
+    @property
+    def mechanisms(self) -> tuple[TransferMechanism, ...]:
+        """Every mechanism written, in the order written."""
+        return tuple(self.mechanism) if isinstance(self.mechanism, list) else (self.mechanism,)
+
+
+class Dpf(Part):
+    """Certification under the EU-US Data Privacy Framework (Commission decision (EU)
+    2023/1795), as read on the DPF List: the US adequacy decision covers only certified
+    organisations, from their certification until they leave the List."""
+
+    since: StrictDate = Field(description="date of (original) certification on the DPF List")
+    verified: StrictDate | None = Field(None, description="when the DPF List was last checked")
+    withdrawn: StrictDate | None = Field(None, description="when it left the DPF List")
+    reference: Url = Field(description="its entry on the DPF List")
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.since <= on and (self.withdrawn is None or on < self.withdrawn)
+
+
+class GeneralAuthorisation(Part):
+    """Art. 28(2): the controller's general written authorisation of sub-processors, by
+    reference to the list the processor publishes; it must inform the controller of
+    changes in time to object (``notice``)."""
+
+    published_list: Url = Field(
+        alias="list", description="where the processor publishes its sub-processors"
+    )
+    notice: Duration | None = Field(
+        None, description="advance notice of a new sub-processor, to object (e.g. P30D)"
+    )
 
 
 class Scope(Part):
@@ -338,6 +521,17 @@ class Organisation(Entity):
     identifiers: list[Text] = Field(
         default_factory=list, description="hostnames or dataset URIs of its services, globs"
     )
+    dpf: Dpf | None = Field(None, description="its EU-US Data Privacy Framework certification")
+    keeps_record: StrictBool = Field(
+        False, description="this register is (part of) this organisation's own Art. 30 record"
+    )
+    public_authority: StrictBool = Field(
+        False,
+        description="a public authority or body: it must designate a DPO (Art. 37(1)(a)) and "
+        "cannot rely on legitimate interests for its tasks (Art. 6(1), last subparagraph). "
+        "Courts acting in their judicial capacity are exempt from the DPO duty: waive that "
+        "finding for a court's judicial activities, giving this reason",
+    )
 
 
 class DataCategory(Entity):
@@ -365,7 +559,15 @@ class System(Entity):
     operator: Id | None = Field(
         None, description="the organisation that runs it: a processor if not the controller"
     )
-    country: Country | None = Field(None, description="hosting country")
+    country: Countries | None = Field(
+        None, description="hosting country, or every country it is hosted in"
+    )
+    regions: list[Text] = Field(default_factory=list, description="cloud regions, for the reader")
+    accessed_from: list[Country] = Field(
+        default_factory=list,
+        description="countries it is reached from without being hosted there "
+        "(remote support, administration)",
+    )
     stores: list[Stored] = Field(default_factory=list)
     security: Security | None = None
     temporary: StrictBool = False
@@ -381,6 +583,19 @@ class System(Entity):
         "stores.subjects": ("DataSubject",),
     }
 
+    @property
+    def transient(self) -> bool:
+        """Declared to keep nothing (`stores: []`): data only passes through it. Leaving
+        `stores` out means not documented, which is not the same."""
+        return not self.stores and "stores" in self.model_fields_set
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """The hosting countries written (none when it has no `country`)."""
+        if isinstance(self.country, list):
+            return tuple(self.country)
+        return (self.country,) if self.country else ()
+
 
 class Activity(Entity):
     kind: Literal["Activity"]
@@ -394,6 +609,12 @@ class Activity(Entity):
     art9_condition: Art9Condition | None = None
     art10_authority: Text | None = Field(
         None, description="Art. 10: the official authority or law authorising criminal data"
+    )
+    national_id_law: Text | None = Field(
+        None, description="Art. 87: the law allowing the national identification number (NIR, BSN)"
+    )
+    systematic_monitoring: StrictBool = Field(
+        False, description="regular and systematic monitoring of data subjects (Art. 37(1)(b))"
     )
     data_subjects: list[Id] = Field(default_factory=list)
     data_categories: list[Id] = Field(default_factory=list)
@@ -428,7 +649,9 @@ class Flow(Entity):
     # DESIGN.md calls this the flow's "kind"; `kind` already names the document type.
     type: FlowKind = FlowKind.continuous
     recipient_role: RecipientRole | None = Field(
-        None, description="when `to` is an organisation: processor, controller or joint_controller"
+        None,
+        description="how the receiving organisation (or the operator of the receiving "
+        "system) stands to the controller: processor, controller or joint_controller",
     )
     contract: Id | None = None
     transfer: Transfer | None = None
@@ -454,10 +677,18 @@ class Contract(Entity):
     processor: Id | None = None
     parties: list[Id] = Field(default_factory=list, description="for joint-controller arrangements")
     signed: StrictDate | None = None
+    accepted: StrictDate | None = Field(
+        None, description="the date an online DPA was accepted (click-through), Art. 28(9)"
+    )
     expires: StrictDate | None = None
     scope: Scope | None = None
     art28_clauses: dict[Art28Clause, StrictBool] = Field(default_factory=dict)
-    authorised_subprocessors: list[Id] = Field(default_factory=list)
+    authorised_subprocessors: list[Id] = Field(
+        default_factory=list, description="specific authorisation of sub-processors"
+    )
+    general_authorisation: GeneralAuthorisation | None = Field(
+        None, description="general authorisation of the sub-processors on a published list"
+    )
     document: Url | None = None
     last_reviewed: Review | None = None
     review_every: Duration | None = None

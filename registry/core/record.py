@@ -5,7 +5,8 @@ Everything the controller record (Art. 30(1)) and the processor record
 else: recipients (from the activity's flows and the processors running its
 systems), processors and sub-processors with the contract that covers each
 (:mod:`registry.core.contracts`, the same judgement as the Art. 28 rules),
-transfers outside the EEA with their safeguard, the systems whose security and
+transfers outside the EEA with their safeguards (by flows, by systems hosted or
+reached from abroad), the systems whose security and
 location describe the activity, the rights its lawful bases give. The site, every
 export, ``ropa diff`` and ``ropa impact`` read a :class:`Record`; they only choose
 words and layout.
@@ -17,11 +18,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from registry.core.contracts import PROCESSING, Cover, covers
+from registry.core.contracts import PROCESSING, Cover, activity_covers, covers
 from registry.core.inventory import Inventory
-from registry.core.model import Activity, Flow, System
+from registry.core.model import Activity, Dpf, Flow, System
 from registry.core.vocabulary import ContractType, TransferMechanism, countries
-from registry.core.wording import NO_MECHANISM, country_name, mechanism_text, rights
+from registry.core.wording import NO_MECHANISM, country_name, dpf_text, mechanism_text, rights
 
 
 @dataclass(frozen=True, order=True)
@@ -44,23 +45,22 @@ class Processor:
     @property
     def engaged_by(self) -> str | None:
         """The processor that engaged this one (a sub-processor), if that is what covers it."""
-        for cover in self.covers:
-            if cover.contract.type is ContractType.sub_processing:
-                return cover.contract.controller
-        return None
+        return next((c.engaged_by for c in self.covers if c.engaged_by), None)
 
 
 @dataclass(frozen=True, order=True)
 class Transfer:
-    """Data reaching a country outside the EEA: where, to whom, on which safeguard."""
+    """Data reaching a country outside the EEA: where, to whom, on which safeguards."""
 
     country: str  # ISO 3166-1 alpha-2
     recipient: str  # the receiving organisation's name (or the end's, if it has none)
-    mechanism: str  # a TransferMechanism value, or "" when none is documented
+    mechanisms: tuple[str, ...]  # TransferMechanism values as written; () when none documented
     reference: str = ""
     organisation: str = field(default="", compare=False)  # the receiving organisation's id
     flows: tuple[str, ...] = field(default=(), compare=False)  # flows that make it
-    systems: tuple[str, ...] = field(default=(), compare=False)  # systems hosted there
+    systems: tuple[str, ...] = field(default=(), compare=False)  # systems hosted or reached there
+    # The recipient's DPF certification, where the transfer relies on the US adequacy decision.
+    certification: Dpf | None = field(default=None, compare=False)
 
     @property
     def country_text(self) -> str:
@@ -68,10 +68,11 @@ class Transfer:
 
     @property
     def safeguard(self) -> str:
-        if not self.mechanism:
+        if not self.mechanisms:
             return NO_MECHANISM
-        text = mechanism_text(TransferMechanism(self.mechanism))
-        return text + (f": {self.reference}" if self.reference else "")
+        text = " and ".join(mechanism_text(TransferMechanism(m)) for m in self.mechanisms)
+        text += f": {self.reference}" if self.reference else ""
+        return text + (f"; {dpf_text(self.certification)}" if self.certification else "")
 
     @property
     def safeguard_text(self) -> str:
@@ -197,11 +198,16 @@ class Record:
             )
         )
         controllers = frozenset(inv.controllers_of(activity))
+        # Operators of its systems process for it, unless they receive as controllers.
+        independent = inv.received_as_controller.get(activity.id, set())
         hosting = sorted(
             {
                 s.operator
                 for s in systems
-                if s.operator and s.operator not in controllers and s.operator in inv.organisations
+                if s.operator
+                and s.operator not in controllers
+                and s.operator in inv.organisations
+                and s.id not in independent
             }
         )
         recipients = {r for flow in flows if (r := self._recipient(activity, flow))}
@@ -256,9 +262,7 @@ class Record:
                 Processor(
                     processor,
                     org.name if org else processor,
-                    covers(inv, activity.controller, processor, self.as_of, contracts)
-                    if activity.controller
-                    else (),
+                    activity_covers(inv, activity, processor, self.as_of, contracts),
                 )
             )
         return tuple(sorted(found, key=lambda p: (p.name, p.organisation)))
@@ -285,27 +289,34 @@ class Record:
                 via[1].add(system)
 
         for flow in flows:
-            country = (flow.transfer.country if flow.transfer else None) or inv.country_of(flow.to)
-            add(self._transfer(country, flow.to, flow), flow.id, None)
+            if flow.transfer is not None and flow.transfer.country:
+                where: tuple[str, ...] = (flow.transfer.country,)
+            else:
+                where = inv.countries_of(flow.to)
+            for country in where:
+                add(self._transfer(country, flow.to, flow), flow.id, None)
         reached = {f.to for f in flows}
         for system in systems:
+            # Reached from abroad (remote access, an operator established there): a
+            # transfer on the mechanism declared for it, if any.
+            for country in inv.access_countries(system.id, activity):
+                line = self._transfer(country, system.id, inv.transfer_into(system.id, country))
+                add(line, None, system.id)
             if system.id in reached or not system.operator or system.operator in controllers:
                 continue
-            into = sorted(
-                (f for f in inv.flows.values() if f.to == system.id and f.transfer is not None),
-                key=lambda f: f.id,
-            )
-            line = self._transfer(inv.country_of(system.id), system.id, into[0] if into else None)
-            add(line, None, system.id)
+            for country in inv.countries_of(system.id):
+                line = self._transfer(country, system.id, inv.transfer_into(system.id, country))
+                add(line, None, system.id)
         return tuple(
             Transfer(
                 t.country,
                 t.recipient,
-                t.mechanism,
+                t.mechanisms,
                 t.reference,
                 t.organisation,
                 tuple(sorted(flow_ids)),
                 tuple(sorted(system_ids)),
+                t.certification,
             )
             for t, (flow_ids, system_ids) in sorted(found.items())
         )
@@ -323,16 +334,22 @@ class Record:
             entity = inv.endpoint(end)
             name = entity.label if entity is not None else end
         if flow is not None and flow.transfer is not None:
+            mechanisms = flow.transfer.mechanisms
+            # The US decision covers certified organisations only: say whether this one is.
+            relies = country == "US" and {TransferMechanism.adequacy, TransferMechanism.dpf} & set(
+                mechanisms
+            )
             return Transfer(
                 country,
                 name,
-                flow.transfer.mechanism.value,
+                tuple(m.value for m in mechanisms),
                 flow.transfer.reference or "",
                 receiver,
+                certification=org.dpf if relies and org is not None else None,
             )
         if lists.adequacy_of(country) is not None and not lists.needs_mechanism(country):
-            return Transfer(country, name, TransferMechanism.adequacy.value, "", receiver)
-        return Transfer(country, name, "", "", receiver)
+            return Transfer(country, name, (TransferMechanism.adequacy.value,), "", receiver)
+        return Transfer(country, name, (), "", receiver)
 
     # --- one processor ------------------------------------------------------------
 

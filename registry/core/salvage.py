@@ -32,7 +32,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from registry.core.model import Entity
+from registry.core.model import ONE, SEVERAL, Entity
 
 Path = tuple[Any, ...]  # keys and list indexes into the document, as written
 _PASSES = 8  # removals only ever shrink the document: a few passes always settle
@@ -119,6 +119,8 @@ def _origin(document: dict, removed: set[Path], loc: tuple) -> Path:
     """
     node, path = document, ()
     for step in loc:
+        if step in (ONE, SEVERAL):  # the branch of a field written one way or as a list
+            continue
         found = None
         if isinstance(node, dict):
             for key, value in _children(node, path, removed):

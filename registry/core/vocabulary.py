@@ -7,6 +7,7 @@ provision it stands for, so reports can cite it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -78,6 +79,7 @@ class TransferMechanism(StrEnum):
     """Art. 45-49 grounds for a transfer outside the EEA."""
 
     adequacy = "adequacy"
+    dpf = "dpf"  # the EU-US Data Privacy Framework: the US adequacy decision, certified only
     sccs = "sccs"
     bcr = "bcr"
     code_of_conduct = "code_of_conduct"
@@ -99,6 +101,7 @@ class TransferMechanism(StrEnum):
 
 _TRANSFER_ARTICLES = {
     TransferMechanism.adequacy: "Art. 45",
+    TransferMechanism.dpf: "Art. 45",
     TransferMechanism.sccs: "Art. 46(2)(c)",
     TransferMechanism.bcr: "Art. 47",
     TransferMechanism.code_of_conduct: "Art. 46(2)(e)",
@@ -150,6 +153,40 @@ class Authentication(StrEnum):
     individual = "individual"
     shared = "shared"
     none = "none"
+
+    @property
+    def strength(self) -> int:
+        """Weakest first: no authentication, shared accounts, individual accounts."""
+        return {"none": 0, "shared": 1, "individual": 2}[self.value]
+
+
+# Retention that names no period and no event: the words of a register not yet written
+# ("TBD"), and of storage limitation restated rather than applied ("as long as necessary"
+# is Art. 5(1)(e) itself, not a time limit under Art. 30(1)(f)).
+_VAGUE_WHOLE = re.compile(
+    r"(?:unknown|unclear|not known|tbd|tbc|tba|n/?a|nc|various|varies|variable|default|"
+    r"undefined|unspecified|to be (?:defined|determined|confirmed|decided|agreed)|"
+    r"not (?:yet )?(?:defined|determined|decided|set|specified|documented)|"
+    r"inconnue?|[àa] (?:d[ée]finir|d[ée]terminer|pr[ée]ciser)|"
+    r"non (?:d[ée]finie?|d[ée]termin[ée]e?|pr[ée]cis[ée]e?)|\?+|-+|…)"
+)
+_VAGUE_PART = re.compile(
+    r"as long as (?:is |it is |they are )?(?:necessary|needed|required|useful|appropriate|"
+    r"relevant)(?!\s+(?:by|under)\b)"
+    r"|no longer (?:necessary|needed|required|useful|relevant)"
+    r"|\b(?:provider|vendor|supplier|platform|processor|service|tool)(?:'s|s'|s)?\s+default"
+    r"|\bdefault\s+(?:settings?|retention|period|policy|configuration|duration|values?)\b"
+    r"|no (?:retention|erasure)(?: or erasure)? policy"  # Fides's default dataset text
+    r"|tant que (?:n[ée]cessaire|utile|besoin)"
+    r"|par d[ée]faut"
+)
+
+
+def vague_retention(text: str) -> bool:
+    """True if a retention's words give neither a period nor an event that ends it."""
+    words = " ".join(text.replace("\u2019", "'").casefold().split()).strip(" .!")
+    words = re.sub(r"^(?:until|the|jusqu'[àa] :?)\s+", "", words)
+    return not words or bool(_VAGUE_WHOLE.fullmatch(words) or _VAGUE_PART.search(words))
 
 
 class RecipientRole(StrEnum):

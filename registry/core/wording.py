@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from functools import cache
 
-from registry.core.model import Activity, Security
+from registry.core.model import Activity, Dpf, Security, System
 from registry.core.vocabulary import Art9Condition, LegalBasis, TransferMechanism
 
 MECHANISM_WORDS: dict[TransferMechanism, str] = {
     TransferMechanism.adequacy: "adequacy decision",
+    TransferMechanism.dpf: "EU-US Data Privacy Framework",
     TransferMechanism.sccs: "standard contractual clauses",
     TransferMechanism.bcr: "binding corporate rules",
     TransferMechanism.code_of_conduct: "approved code of conduct",
@@ -73,9 +74,17 @@ AUTHENTICATION_PHRASES = {
     "none": "no authentication",
 }
 NO_SECURITY = "security not documented"
+TRANSIENT = "keeps nothing (transient)"  # a system declaring `stores: []`
 NO_CONTRACT = "no contract"
 AUTHORISED_BY = " (authorised by "  # a sub-processing contract: " (authorised by DPA)"
+GENERALLY = "general authorisation"  # of sub-processors (Art. 28(2)), in brackets
+SUB_PROCESSOR_UNDER = "sub-processor under "  # authorised by the DPA of the processor that
+# engaged it, with no contract of its own in the register: "sub-processor under DPA"
+GENERAL_AUTHORISATION = " (general authorisation of sub-processors: "  # + the list + ")"
+ACCEPTED_ONLINE = " (accepted online on "  # an online DPA: " (accepted online on 2025-01-10)"
 NO_MECHANISM = "no safeguard documented"
+# Between a lawful basis and its Art. 6(3) law: "… legal obligation under Code du travail".
+LAW_JOIN = " under "
 DPIA_STATUS_WORDS = {
     "not_required": "not required",
     "planned": "planned",
@@ -106,8 +115,11 @@ def country_name(code: str) -> str:
     return getattr(country, "common_name", None) or (country.name if country else code)
 
 
-def basis_text(basis: LegalBasis | None) -> str:
-    return f"{basis.article} {BASIS_WORDS[basis]}" if basis else "not documented"
+def basis_text(basis: LegalBasis | None, law: str | None = None) -> str:
+    """``Art. 6(1)(c) legal obligation under <law>``; the law only follows a basis."""
+    if basis is None:
+        return "not documented"
+    return f"{basis.article} {BASIS_WORDS[basis]}" + (LAW_JOIN + law if law else "")
 
 
 def art9_text(condition: Art9Condition | None) -> str:
@@ -118,6 +130,19 @@ def mechanism_text(mechanism: TransferMechanism) -> str:
     return f"{MECHANISM_WORDS[mechanism]} ({mechanism.article})"
 
 
+DPF_CERTIFIED = "DPF certification since "  # the importer strips this clause from a safeguard
+
+
+def dpf_text(dpf: Dpf) -> str:
+    """An organisation's DPF certification as a dated fact: since, last verified, withdrawn."""
+    text = f"{DPF_CERTIFIED}{dpf.since}"
+    if dpf.verified:
+        text += f", verified {dpf.verified}"
+    if dpf.withdrawn:
+        text += f", withdrawn {dpf.withdrawn}"
+    return text
+
+
 def security_phrases(security: Security | None) -> list[str]:
     if security is None:
         return []
@@ -126,8 +151,8 @@ def security_phrases(security: Security | None) -> list[str]:
         value = getattr(security, name)
         if value is not None:
             phrases.append(yes if value else no)
-    if security.authentication is not None:
-        phrases.append(AUTHENTICATION_PHRASES[security.authentication.value])
+    # Every way in, as written: [none, shared] is a public area and shared accounts.
+    phrases += [AUTHENTICATION_PHRASES[a.value] for a in security.authentications]
     for name, yes, no in SECURITY_PHRASES[1:]:
         value = getattr(security, name)
         if value is not None:
@@ -135,10 +160,16 @@ def security_phrases(security: Security | None) -> list[str]:
     return phrases + list(security.measures)
 
 
-
 def security_text(security: Security | None) -> str:
     """A system's Art. 32 measures in one line, the same on the site and in the exports."""
     return "; ".join(security_phrases(security)) or NO_SECURITY
+
+
+def system_text(system: System) -> str:
+    """What the record says of a system: its measures, after "keeps nothing" if transient."""
+    measures = security_text(system.security)
+    return f"{TRANSIENT}; {measures}" if system.transient else measures
+
 
 def rights(activity: Activity) -> list[str]:
     """The data subjects' rights the activity's lawful bases give (Art. 15-22)."""

@@ -1,6 +1,6 @@
 """Evidence of real data movements, read as a stream.
 
-Two formats:
+Two formats here:
 
 * OpenLineage events (RunEvent, JobEvent) as JSON lines or as one JSON array, as
   Marquez, Airflow, Spark and dbt emit them: every input dataset of an event moves
@@ -10,8 +10,12 @@ Two formats:
   reconciler counts a run's START, RUNNING and COMPLETE events once.
   ``openlineage-python`` is a producer SDK with no parser, so the few fields
   needed are modelled here after the spec.
-* A CSV exported from connection logs, proxies or VPC flow logs:
+* A CSV exported from connection logs or proxies (and the summaries that
+  ``registry/evidence/sql/summary.sql`` writes):
   ``source,target[,data_categories][,observed_at][,count]``.
+
+Network logs (VPC flow logs, firewall exports) are read by ``network.py``; which
+reader a file needs is told in ``files.py``.
 
 Files are read in bounded memory, whatever their size: JSON lines line by line
 (each line through ``json``), a JSON array or pretty-printed values through
@@ -26,20 +30,22 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
+import ipaddress
 import json
 import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, Any
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import IO, Any, TypeVar
 from urllib.parse import urlsplit
 
 import ijson
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
 from registry.core.position import Position
+
+_M = TypeVar("_M", bound=BaseModel)
 
 try:  # yajl's C parser when the wheel has it: several times faster than pure Python
     _IJSON = ijson.get_backend("yajl2_c")
@@ -49,7 +55,18 @@ except ImportError:
 CHUNK_CHARS = 1 << 20  # read 1 MiB of text at a time
 MAX_RECORD_CHARS = 16 << 20  # one event larger than this is refused, never buffered
 MAX_PROBLEMS_PER_FILE = 20  # then stop reading that file: it is not evidence
-CSV_COLUMNS = ("source", "target", "data_categories", "observed_at", "count")
+CSV_COLUMNS = (
+    "source",
+    "target",
+    "data_categories",
+    "observed_at",
+    "count",
+    # the summaries of sql/summary.sql: when first and last seen, and whether the rows
+    # are network connections (a flow either way explains them)
+    "first_seen",
+    "last_seen",
+    "connection",
+)
 _CATEGORY_SEPARATORS = re.compile(r"[;|]")
 
 
@@ -61,6 +78,9 @@ class Endpoint:
     namespace: str | None = None  # OpenLineage dataset namespace
     name: str | None = None  # OpenLineage dataset name
     job: bool = False  # an OpenLineage job (its namespace and name), not a dataset
+    # Other names of the same dataset (the `symlinks` facet): a Hive table and its
+    # storage location are one endpoint, matched through whichever names it most specifically
+    aliases: tuple[Endpoint, ...] = ()
 
     @property
     def host(self) -> str | None:
@@ -72,6 +92,8 @@ class Endpoint:
             except ValueError:
                 return None
         head = raw.split("/", 1)[0]
+        if head.startswith("[") and "]" in head:  # [IPv6]:port
+            return head[1 : head.index("]")] or None
         if head.count(":") == 1:  # host:port (an IPv6 address has several colons)
             head = head.split(":", 1)[0]
         return head or None
@@ -96,6 +118,16 @@ class Endpoint:
         return self.host or self.text
 
 
+def ip_address(host: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address ``host`` is, if it is one (a flow log's source or destination)."""
+    if not host or not (host[0].isdigit() or ":" in host):
+        return None
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class Observation:
     """Data seen moving from ``source`` to ``target`` (``count`` times)."""
@@ -106,6 +138,13 @@ class Observation:
     categories: tuple[str, ...] = ()
     count: int = 1
     run: str | None = None  # OpenLineage runId: the events of one run are one movement
+    # A network connection (flow logs, firewalls), from the side that opened it: which
+    # way the data went is unknown, so a declared flow either way between the ends explains it
+    connection: bool = False
+    # when, as the evidence writes it (eventTime, observed_at, a summary's first and
+    # last seen): said in LIN-001, "" when the evidence does not say
+    first_seen: str = ""
+    last_seen: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +153,16 @@ class EvidenceProblem:
     pos: Position
 
 
-Evidence = Observation | EvidenceProblem
+@dataclass(frozen=True, slots=True)
+class EvidenceNote:
+    """Something the evidence lacks that reading did without (LIN-008): ``message`` is
+    the same for every record it concerns, so that a file's notes are counted, not listed."""
+
+    message: str
+    pos: Position
+
+
+Evidence = Observation | EvidenceProblem | EvidenceNote
 
 
 @dataclass(slots=True)
@@ -142,23 +190,102 @@ class _TagsFacet(_Lenient):
     tags: list[_Tag] = Field(default_factory=list)
 
 
-class _DatasetFacets(_Lenient):
-    tags: _TagsFacet | None = None
+class _Symlink(_Lenient):
+    # Spark's Hive tables carry no namespace at times: the name alone is then the table
+    namespace: StrictStr | None = None
+    name: StrictStr = Field(min_length=1)
+
+
+class _SymlinksFacet(_Lenient):
+    identifiers: list[_Symlink] = Field(default_factory=list)
+
+
+def file_uri(text: str) -> str:
+    """One spelling for a local file: ``file:/p``, ``file:///p``, ``file://localhost/p``
+    and the bare absolute path ``/p`` all become ``file:///p`` (Spark, Hadoop and
+    OpenLineage's own naming write all of them). Anything else is returned as it is."""
+    if text.startswith("/") and not text.startswith("//"):
+        path = text
+    elif text[:5].casefold() == "file:":
+        rest = text[5:]
+        if rest.startswith("//"):
+            authority, _, path = rest[2:].partition("/")
+            if authority.casefold() not in ("", "localhost"):
+                return text  # a file on another host: its host matters
+        elif rest.startswith("/"):
+            path = rest
+        else:
+            return text  # a relative path names nothing in particular
+    else:
+        return text
+    path = "/" + path.strip("/")
+    return "file://" + path
+
+
+def _dataset_endpoint(namespace: str | None, name: str) -> Endpoint:
+    if not namespace:
+        return Endpoint(file_uri(name), None, name)
+    if "://" in name or name[:5].casefold() == "file:":
+        text = name  # a name that is a URI says it all (file.localhost + file://localhost/x)
+    elif namespace.casefold() in ("file", "file:", "file://"):
+        text = "file:///" + name.lstrip("/")  # OpenLineage's naming: namespace file, name the path
+    else:
+        joiner = "" if namespace.endswith("/") or name.startswith("/") else "/"
+        text = f"{namespace}{joiner}{name}"
+    return Endpoint(file_uri(text), namespace, name)
+
+
+_SPEC_NOTES = {
+    "producer": "without `producer`: read, though nothing says which integration wrote them",
+    "eventTime": "without `eventTime`: read, though nothing says when the data moved",
+    "runId": (
+        "of a run without `run.runId`: read, each counted as its own observation "
+        "(a run's START and COMPLETE are then two)"
+    ),
+}
+
+
+def _facet_note(facet: str) -> str:
+    return f"with a `{facet}` dataset facet that does not follow the spec: read without it"
 
 
 class _Dataset(_Lenient):
     namespace: StrictStr = Field(min_length=1)
     name: StrictStr = Field(min_length=1)
-    facets: _DatasetFacets | None = None
+    # Facets are read one by one, so that a malformed one is skipped (with a note)
+    # instead of costing the movement.
+    facets: object = None
 
-    def endpoint(self) -> Endpoint:
-        joiner = "" if self.namespace.endswith("/") or self.name.startswith("/") else "/"
-        return Endpoint(f"{self.namespace}{joiner}{self.name}", self.namespace, self.name)
+    def read(self, pos: Position) -> tuple[Endpoint, list[str], list[EvidenceNote]]:
+        """The dataset as an endpoint, its data categories, and notes on its facets."""
+        own = _dataset_endpoint(self.namespace, self.name)
+        facets = self.facets if isinstance(self.facets, dict) else {}
+        notes: list[EvidenceNote] = []
+        if self.facets is not None and not isinstance(self.facets, dict):
+            notes.append(EvidenceNote(_facet_note("facets"), pos))
+        tags = self._facet(facets, "tags", _TagsFacet, notes, pos)
+        categories = [t.value for t in tags.tags if t.key == "data_category"] if tags else []
+        symlinks = self._facet(facets, "symlinks", _SymlinksFacet, notes, pos)
+        if symlinks is None:
+            return own, categories, notes
+        aliases = dict.fromkeys(
+            _dataset_endpoint(link.namespace, link.name) for link in symlinks.identifiers
+        )
+        aliases.pop(own, None)
+        return replace(own, aliases=tuple(aliases)), categories, notes
 
-    def categories(self) -> list[str]:
-        if self.facets is None or self.facets.tags is None:
-            return []
-        return [t.value for t in self.facets.tags.tags if t.key == "data_category"]
+    @staticmethod
+    def _facet(
+        facets: dict, name: str, model: type[_M], notes: list[EvidenceNote], pos: Position
+    ) -> _M | None:
+        value = facets.get(name)
+        if value is None:
+            return None
+        try:
+            return model.model_validate(value)
+        except ValidationError:
+            notes.append(EvidenceNote(_facet_note(name), pos))
+            return None
 
 
 class _Job(_Lenient):
@@ -170,21 +297,35 @@ class _Job(_Lenient):
         return Endpoint(f"{self.namespace}{joiner}{self.name}", self.namespace, self.name, job=True)
 
 
-class _Run(_Lenient):
-    runId: StrictStr = Field(min_length=1)  # the spec's spelling
-
-
 class _Event(_Lenient):
-    """A RunEvent or a JobEvent (a DatasetEvent carries no movement)."""
+    """A RunEvent or a JobEvent (a DatasetEvent carries no movement).
+
+    Only the job and the datasets are needed to see a movement: the fields the spec
+    requires besides (``eventTime``, ``producer``, a run's ``runId``) are read when
+    there and noted when not (real integrations leave them out), never a reason to
+    drop the movement.
+    """
 
     # START, RUNNING, COMPLETE, FAIL, ABORT (none in a JobEvent); not validated, as before
     eventType: object = None
-    eventTime: StrictStr
-    producer: StrictStr
+    eventTime: object = None
+    producer: object = None
     job: _Job
-    run: _Run | None = None
+    run: object = None
     inputs: list[_Dataset] = Field(default_factory=list)
     outputs: list[_Dataset] = Field(default_factory=list)
+
+    def run_id(self) -> str | None:
+        run_id = self.run.get("runId") if isinstance(self.run, dict) else None
+        return run_id if isinstance(run_id, str) and run_id else None
+
+    def notes(self, pos: Position) -> Iterator[EvidenceNote]:
+        for field in ("producer", "eventTime"):
+            value = getattr(self, field)
+            if not isinstance(value, str) or not value:
+                yield EvidenceNote(_SPEC_NOTES[field], pos)
+        if (self.run is not None or self.eventType is not None) and self.run_id() is None:
+            yield EvidenceNote(_SPEC_NOTES["runId"], pos)  # a RunEvent (a JobEvent has no run)
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -194,32 +335,98 @@ def _validation_message(error: ValidationError) -> str:
     return f"OpenLineage event: {where} {what}" if where else f"OpenLineage event: {what}"
 
 
-def _event_observations(value: Any, pos: Position) -> Iterator[Evidence]:
+_Side = list[tuple[Endpoint, list[str]]]  # datasets with their categories
+
+
+class _PendingRuns:
+    """The datasets that unfinished events (START, RUNNING) named, per run, until the
+    run's last event: Marquez's seed names them all at START and none at COMPLETE,
+    Airflow the inputs at START and the outputs at COMPLETE, so only the finished run
+    says whether its job had inputs only, or outputs only. Bounded: the least recently
+    seen runs are forgotten first (they are then judged on their last event alone)."""
+
+    def __init__(self, runs: int = 4_096, datasets: int = 256) -> None:
+        self.runs, self.datasets = runs, datasets
+        self.sides: OrderedDict[str, tuple[_Side, _Side]] = OrderedDict()
+
+    def keep(self, run: str, inputs: _Side, outputs: _Side) -> None:
+        kept_inputs, kept_outputs = self.sides.pop(run, ([], []))
+        self.sides[run] = (
+            self._merge(kept_inputs, inputs),
+            self._merge(kept_outputs, outputs),
+        )
+        if len(self.sides) > self.runs:
+            self.sides.popitem(last=False)
+
+    def finish(self, run: str, inputs: _Side, outputs: _Side) -> tuple[_Side, _Side]:
+        kept_inputs, kept_outputs = self.sides.pop(run, ([], []))
+        return self._merge(kept_inputs, inputs), self._merge(kept_outputs, outputs)
+
+    def _merge(self, kept: _Side, new: _Side) -> _Side:
+        names = {endpoint for endpoint, _ in kept}
+        merged = list(kept)
+        for endpoint, categories in new:
+            if endpoint not in names and len(merged) < self.datasets:
+                names.add(endpoint)
+                merged.append((endpoint, categories))
+        return merged
+
+
+def _event_observations(
+    value: Any, pos: Position, pending: _PendingRuns | None = None
+) -> Iterator[Evidence]:
     if not isinstance(value, dict):
         yield EvidenceProblem("an OpenLineage event must be a JSON object", pos)
         return
     if "dataset" in value and "job" not in value:
         return  # a DatasetEvent: metadata about one dataset, no movement
+    if "source" in value and "target" in value and "job" not in value:
+        yield movement_row(value, pos)  # a summary row written as JSON lines
+        return
     try:
         event = _Event.model_validate(value)
     except ValidationError as error:
         yield EvidenceProblem(_validation_message(error), pos)
         return
-    run = event.run.runId if event.run is not None else None
-    for source in event.inputs:
-        for target in event.outputs:
-            categories = tuple(dict.fromkeys(source.categories() + target.categories()))
-            yield Observation(source.endpoint(), target.endpoint(), pos, categories, run=run)
+    yield from event.notes(pos)
+    run = event.run_id()
+    at = event.eventTime if isinstance(event.eventTime, str) else ""
+    inputs: _Side = []
+    outputs: _Side = []
+    for datasets, side in ((event.inputs, inputs), (event.outputs, outputs)):
+        for dataset in datasets:
+            endpoint, categories, notes = dataset.read(pos)
+            yield from notes
+            side.append((endpoint, categories))
+
+    def seen(source: Endpoint, target: Endpoint, categories: list[str]) -> Observation:
+        unique = tuple(dict.fromkeys(categories))
+        return Observation(source, target, pos, unique, run=run, first_seen=at, last_seen=at)
+
+    for source, source_categories in inputs:
+        for target, target_categories in outputs:
+            yield seen(source, target, source_categories + target_categories)
     unfinished = isinstance(event.eventType, str) and event.eventType.upper() in _UNFINISHED
-    if bool(event.inputs) == bool(event.outputs) or unfinished:
+    if run is not None and pending is not None:
+        if unfinished:
+            pending.keep(run, inputs, outputs)
+            return
+        own = len(inputs), len(outputs)
+        inputs, outputs = pending.finish(run, inputs, outputs)
+        if (len(inputs), len(outputs)) != own:  # the run's earlier events named more:
+            # every input of the run to every output (pairs already seen count once)
+            for source, source_categories in inputs:
+                for target, target_categories in outputs:
+                    yield seen(source, target, source_categories + target_categories)
+    if bool(inputs) == bool(outputs) or unfinished:
         return
     # Inputs only: the data moves into the job (Marquez's email_discounts reads
     # customers and writes no dataset); outputs only: out of it.
     job = event.job.endpoint()
-    for dataset in event.inputs:
-        yield Observation(dataset.endpoint(), job, pos, tuple(dataset.categories()), run=run)
-    for dataset in event.outputs:
-        yield Observation(job, dataset.endpoint(), pos, tuple(dataset.categories()), run=run)
+    for dataset, categories in inputs:
+        yield seen(dataset, job, categories)
+    for dataset, categories in outputs:
+        yield seen(job, dataset, categories)
 
 
 # Integrations often emit a run's START with its inputs only and add the outputs at
@@ -237,7 +444,7 @@ class EvidenceError(Exception):
         self.pos = pos
 
 
-class _TextStream:
+class TextStream:
     """Decoded text in chunks, with line counting and exact decode-error lines (CSV)."""
 
     def __init__(self, raw: IO[bytes], file: str) -> None:
@@ -603,20 +810,39 @@ def _json_stream(lines: _Lines, file: str, line: int, *, multiple: bool) -> Json
 def read_openlineage(
     raw: IO[bytes], file: str, tally: Tally | None = None, *, json_lines: bool = False
 ) -> Iterator[Evidence]:
+    pending = _PendingRuns()  # a run's events are read together within one file
     for item in iter_json_values(raw, file, json_lines=json_lines):
         if isinstance(item, EvidenceProblem):
             yield item
             continue
-        found = list(_event_observations(*item))  # one event's movements: bounded
-        if tally is not None and not any(isinstance(f, EvidenceProblem) for f in found):
-            tally.records += 1
-        yield from found
+        value, pos = item
+        for event in _marquez_page(value):
+            found = list(_event_observations(event, pos, pending))  # bounded: one event's
+            if tally is not None and not any(isinstance(f, EvidenceProblem) for f in found):
+                tally.records += 1
+            yield from found
+
+
+def _marquez_page(value: Any) -> list[Any]:
+    """The events of one page of Marquez's export (``GET /api/v1/events/lineage``:
+    ``{"events": [...], "totalCount": n}``, newest first by default) in the order they
+    happened, so that a run's START comes before its COMPLETE; any other value alone."""
+    if not (isinstance(value, dict) and isinstance(value.get("events"), list)):
+        return [value]
+    if "job" in value:
+        return [value]
+
+    def when(event: Any) -> str:
+        moment = event.get("eventTime") if isinstance(event, dict) else None
+        return moment if isinstance(moment, str) else ""
+
+    return sorted(value["events"], key=when)  # ISO 8601 times sort as text; stable
 
 
 # --- CSV --------------------------------------------------------------------------
 
 
-def _lines(stream: _TextStream) -> Iterator[str]:
+def text_lines(stream: TextStream) -> Iterator[str]:
     """Lines with their endings, for the csv module, in bounded memory."""
     rest = ""
     while chunk := stream.read():
@@ -634,8 +860,8 @@ def _lines(stream: _TextStream) -> Iterator[str]:
 
 
 def read_csv(raw: IO[bytes], file: str, tally: Tally | None = None) -> Iterator[Evidence]:
-    stream = _TextStream(raw, file)
-    reader = csv.reader(_lines(stream))
+    stream = TextStream(raw, file)
+    reader = csv.reader(text_lines(stream))
     columns: tuple[str, ...] = CSV_COLUMNS
     start = 1  # line where the next record starts
     try:
@@ -669,85 +895,47 @@ def _csv_row(
     if width > len(columns):
         yield EvidenceProblem(f"{width} columns where {len(columns)} are expected", pos)
         return
-    source, target = cells.get("source", "").strip(), cells.get("target", "").strip()
+    yield movement_row(cells, pos)
+
+
+_TRUE, _FALSE = frozenset({"true", "yes", "1"}), frozenset({"false", "no", "0", ""})
+
+
+def _text(value: object) -> str:
+    """A cell as text: CSV gives strings, JSON lines numbers and null too."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def movement_row(cells: Mapping[str, object], pos: Position) -> Evidence:
+    """One row of ropa's own layout (a connection log, or a summary written by
+    ``sql/summary.sql``), from CSV or JSON lines."""
+    source, target = _text(cells.get("source")), _text(cells.get("target"))
     if not source or not target:
         missing = "source" if not source else "target"
-        yield EvidenceProblem(f"the {missing} column is missing or empty", pos)
-        return
-    count_text = cells.get("count", "").strip()
+        return EvidenceProblem(f"the {missing} column is missing or empty", pos)
+    count_text = _text(cells.get("count"))
     count = 1
     if count_text:
         if not count_text.isdigit() or int(count_text) < 1:
-            yield EvidenceProblem(f"count {count_text!r} is not a positive whole number", pos)
-            return
+            return EvidenceProblem(f"count {count_text!r} is not a positive whole number", pos)
         count = int(count_text)
-    raw_categories = cells.get("data_categories", "")
+    connection = _text(cells.get("connection")).lower()
+    if connection not in _TRUE | _FALSE:
+        return EvidenceProblem(f"connection {connection!r} is neither true nor false", pos)
+    raw_categories = _text(cells.get("data_categories"))
     categories = tuple(c.strip() for c in _CATEGORY_SEPARATORS.split(raw_categories) if c.strip())
-    yield Observation(Endpoint(source), Endpoint(target), pos, categories, count)
-
-
-# --- files ------------------------------------------------------------------------
-
-
-def _open(path: Path) -> IO[bytes]:
-    if path.suffix == ".gz":
-        # gzip.open owns the file it opens and closes it with the stream (a GzipFile
-        # wrapped around our own handle would leave that handle open).
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
-
-
-def _suffix(path: Path) -> str:
-    """The suffix that tells the format, under any ``.gz``."""
-    suffixes = [s.lower() for s in path.suffixes if s.lower() != ".gz"]
-    return suffixes[-1] if suffixes else ""
-
-
-def _is_csv(path: Path) -> bool:
-    suffix = _suffix(path)
-    if suffix in (".csv", ".tsv"):
-        return True
-    if suffix in (".json", ".jsonl", ".ndjson"):
-        return False
-    with _open(path) as raw:  # sniff: JSON starts with '[' or '{'
-        head = raw.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
-    return not head.startswith((b"[", b"{"))
-
-
-def read_evidence(path: Path, display: str, tally: Tally | None = None) -> Iterator[Evidence]:
-    """Every observation (or problem) in one evidence file, streamed; ``tally`` counts
-    the records read and those skipped as unreadable."""
-    tally = tally if tally is not None else Tally()
-    for item in _read_evidence(path, display, tally):
-        if isinstance(item, EvidenceProblem):
-            tally.skipped += 1
-        yield item
-
-
-def _read_evidence(path: Path, display: str, tally: Tally) -> Iterator[Evidence]:
-    problems = 0
-    try:
-        csv_file = _is_csv(path)
-        json_lines = _suffix(path) in (".jsonl", ".ndjson")
-        with _open(path) as raw:
-            items = (
-                read_csv(raw, display, tally)
-                if csv_file
-                else read_openlineage(raw, display, tally, json_lines=json_lines)
-            )
-            for item in items:
-                if isinstance(item, EvidenceProblem):
-                    problems += 1
-                    if problems > MAX_PROBLEMS_PER_FILE:
-                        yield EvidenceProblem(
-                            f"more than {MAX_PROBLEMS_PER_FILE} unreadable records: "
-                            "stopped reading this file",
-                            item.pos,
-                        )
-                        return
-                yield item
-    except OSError as error:  # includes a damaged gzip stream
-        message = error.strerror or str(error)
-        yield EvidenceProblem(f"cannot read the file: {message}", Position(display, 1, 1))
-    except EOFError:
-        yield EvidenceProblem("the compressed file is truncated", Position(display, 1, 1))
+    at = _text(cells.get("observed_at"))
+    return Observation(
+        Endpoint(file_uri(source)),
+        Endpoint(file_uri(target)),
+        pos,
+        categories,
+        count,
+        connection=connection in _TRUE,
+        first_seen=_text(cells.get("first_seen")) or at,
+        last_seen=_text(cells.get("last_seen")) or at,
+    )

@@ -11,6 +11,7 @@ stays bounded by the number of distinct movements, never by the size of the evid
 from __future__ import annotations
 
 import fnmatch
+import ipaddress
 import json
 import re
 from collections import OrderedDict
@@ -23,15 +24,19 @@ from registry.core.findings import Finding
 from registry.core.inventory import Inventory
 from registry.core.loader import resolve_plain
 from registry.core.position import Position
+from registry.evidence.files import read_evidence
 from registry.evidence.observed import (
     Endpoint,
+    EvidenceNote,
     EvidenceProblem,
     Observation,
     Tally,
-    read_evidence,
+    file_uri,
+    ip_address,
 )
 from registry.rules.evidence import (
     AMBIGUOUS_IDENTIFIER,
+    EVIDENCE_INCOMPLETE,
     EVIDENCE_UNREADABLE,
     NO_EVIDENCE_READ,
     UNDOCUMENTED_CATEGORIES,
@@ -73,9 +78,29 @@ class _Seen:
     pos: Position
     # each category observed on the movement → (where first seen, how often)
     categories: dict[str, tuple[Position, int]] = field(default_factory=dict)
-    sample: str = ""
-    job: bool = False  # an unknown endpoint that is an OpenLineage job
-    dataset: str = ""  # the name of an unknown OpenLineage dataset first seen
+    directed: bool = False  # seen as a movement one way, not only as network connections
+    first_seen: str = ""  # as the evidence writes times (ISO 8601 sorts as text)
+    last_seen: str = ""
+
+
+@dataclass(slots=True)
+class _Unknown:
+    """An endpoint that matches nothing, as LIN-002 reports it: an OpenLineage dataset
+    or job by its full name, any other endpoint by its host (else its text)."""
+
+    group: str  # what movements to it are reported as (a dataset's namespace)
+    sample: str  # the endpoint's full text
+    pos: Position  # where first seen
+    job: bool  # an OpenLineage job
+    dataset: str  # the name of an OpenLineage dataset, "" otherwise
+    aliases: tuple[str, ...]  # its other names (symlinks), for LIN-002 to say
+    count: int = 0  # records (events, rows by their count) it appears in
+    last: Position | None = None  # the last record counted: an event counts once
+
+    @property
+    def lineage(self) -> bool:
+        """An OpenLineage dataset or job, counted in events (not in connections)."""
+        return self.job or bool(self.dataset)
 
 
 class _RecentRuns:
@@ -167,6 +192,20 @@ IN_PATH = 2  # a prefix or glob reaching inside the dataset path
 NAMESPACE_ONLY = 1  # its namespace, host or a pattern on them
 
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _network(identifier: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """The address or CIDR block an identifier names (``10.20.0.0/16``, ``10.20.1.7``,
+    ``2001:db8::/32``), None for anything else."""
+    if not identifier or not (identifier[0].isdigit() or ":" in identifier):
+        return None
+    try:
+        return ipaddress.ip_network(identifier, strict=False)  # host bits set: the block
+    except ValueError:
+        return None
+
+
 def _authority(uri: str) -> str:
     """``scheme://host:port`` of a URI, the namespace of a CSV value that has none."""
     start = uri.find("://")
@@ -184,6 +223,9 @@ class Matcher:
         self.hosts: dict[str, Ref] = {}  # hosts of identifiers such as ldap://dc01.internal
         # (pattern, owner, identifier, length of its literal part)
         self.globs: list[tuple[re.Pattern[str], Ref, str, int]] = []
+        # CIDR blocks: (IP version, prefix length) → network address → owner, so that an
+        # address is looked up once per prefix length in use, not once per block
+        self.networks: dict[tuple[int, int], dict[int, Ref]] = {}
         self.findings: list[Finding] = []
         self._cache: dict[Endpoint, Ref | None] = {}
         for kind, entities in (
@@ -198,7 +240,17 @@ class Matcher:
     def _add(self, inventory: Inventory, entity, index: int, identifier: str, ref: Ref) -> None:
         if not identifier:
             return
-        key = identifier.casefold()  # hostnames and schemes are case-insensitive
+        # hostnames and schemes are case-insensitive; a local file has one spelling
+        key = file_uri(identifier).casefold()
+        network = _network(identifier)
+        if network is not None:  # an address or a CIDR block, in one spelling
+            whole = network.prefixlen == network.max_prefixlen
+            key = str(network.network_address) if whole else str(network)
+            if not whole:
+                if self._claim(inventory, entity, index, identifier, key, ref):
+                    block = (network.version, network.prefixlen)
+                    self.networks.setdefault(block, {})[int(network.network_address)] = ref
+                return
         if _GLOB.search(identifier):
             regex = re.compile(fnmatch.translate(key), re.IGNORECASE)
             self.globs.append((regex, ref, key, len(_GLOB.sub("", key))))
@@ -207,6 +259,12 @@ class Matcher:
             parts = urlsplit(key)
             if parts.hostname and parts.path in ("", "/"):
                 self.hosts.setdefault(parts.hostname, ref)
+        self._claim(inventory, entity, index, identifier, key, ref)
+
+    def _claim(
+        self, inventory: Inventory, entity, index: int, identifier: str, key: str, ref: Ref
+    ) -> bool:
+        """Whether ``ref`` owns ``key`` (first by kind and id; LIN-005 otherwise)."""
         owner = self.exact.setdefault(key, ref)
         if owner != ref:
             self.findings.append(
@@ -218,6 +276,7 @@ class Matcher:
                     ident=ref.id,
                 )
             )
+        return owner == ref
 
     def _prefix(self, uri: str) -> tuple[str, Ref] | None:
         """The identifier that is the longest prefix of ``uri`` ending at a '/' or '.':
@@ -232,7 +291,7 @@ class Matcher:
 
     def claims(self, endpoint: Endpoint) -> list[tuple[int, int, str, Ref]]:
         """Every identifier naming ``endpoint``: (tier, specificity, identifier, owner)."""
-        text = endpoint.text.casefold()
+        text = file_uri(endpoint.text).casefold()
         name = endpoint.name.casefold() if endpoint.name else None
         namespace = endpoint.namespace.casefold() if endpoint.namespace else _authority(text)
         host = endpoint.host.casefold() if endpoint.host else None
@@ -249,6 +308,9 @@ class Matcher:
         if prefix is not None:
             within = len(prefix[0]) > len(namespace)
             found.append((IN_PATH if within else NAMESPACE_ONLY, len(prefix[0]), *prefix))
+        address = ip_address(endpoint.host)
+        if address is not None:
+            found += self._address_claims(address)
         for regex, ref, identifier, literal in self.globs:
             if regex.match(text):
                 within = literal > len(namespace)
@@ -259,12 +321,33 @@ class Matcher:
                 found.append((NAMESPACE_ONLY, literal, identifier, ref))
         return found
 
+    def _address_claims(self, address: IPAddress) -> list[tuple[int, int, str, Ref]]:
+        """The address itself (exact), and each CIDR block holding it (the longest prefix
+        most specific)."""
+        found: list[tuple[int, int, str, Ref]] = []
+        text = str(address)  # one spelling, whatever the log wrote (IPv6 above all)
+        if text in self.exact:
+            found.append((EXACT, address.max_prefixlen, text, self.exact[text]))
+        number = int(address)
+        for (version, prefix), blocks in self.networks.items():
+            if version != address.version:
+                continue
+            shift = address.max_prefixlen - prefix
+            owner = blocks.get(number >> shift << shift)
+            if owner is not None:
+                network = ipaddress.ip_network((number >> shift << shift, prefix))
+                found.append((IN_PATH, prefix, str(network), owner))
+        return found
+
     def match(self, endpoint: Endpoint) -> Ref | None:
-        """The most specific claim: the exact dataset, else the longest prefix or glob
-        inside its path, else its namespace or host; ties by identifier, then owner."""
+        """The most specific claim on any of the endpoint's names (the dataset and its
+        symlinks): the exact dataset, else the longest prefix or glob inside its path,
+        else its namespace or host; ties by identifier, then owner."""
         if endpoint in self._cache:
             return self._cache[endpoint]
         claims = self.claims(endpoint)
+        for alias in endpoint.aliases:
+            claims += self.claims(alias)
         best = min(claims, key=lambda c: (-c[0], -c[1], c[2], c[3])) if claims else None
         found = best[3] if best else None
         if len(self._cache) >= MAX_MATCH_CACHE:
@@ -289,9 +372,14 @@ class _Reconciler:
         self.matcher = Matcher(inventory)
         self.findings: list[Finding] = list(self.matcher.findings)
         self.movements: dict[tuple[Ref, Ref], _Seen] = {}
-        self.unknown: dict[str, _Seen] = {}
+        # one entry per unknown dataset, job or host (LIN-002), and the first of each
+        # group that movements are reported to (LIN-001)
+        self.unknown: dict[str, _Unknown] = {}
+        self.groups: dict[str, _Unknown] = {}
         self.overflow: _Seen | None = None
         self.unknown_categories: dict[str, _Seen] = {}
+        # (file, what is lacking) → (first record lacking it, how many records)
+        self.notes: dict[tuple[str, str], tuple[Position, int]] = {}
         self.internal: set[Ref] = set()
         self.observations = 0  # runs and rows (by count), each run once
         self.read = 0  # observations read, a run's repeated events included
@@ -316,21 +404,32 @@ class _Reconciler:
         ref = self.matcher.match(endpoint)
         return ref if ref is not None else Ref("Unknown", endpoint.group)
 
-    def resolve(self, endpoint: Endpoint, ref: Ref, pos: Position, count: int) -> Ref:
-        """``ref``, counting an unknown endpoint ``count`` more times."""
+    def resolve(self, endpoint: Endpoint, ref: Ref, observation: Observation) -> Ref:
+        """``ref``, counting an unknown endpoint once more for the record of ``observation``
+        (an event with several datasets gives several observations of one record)."""
         if ref.known:
             return ref
-        seen = self.unknown.get(ref.id)
+        dataset = self._dataset(endpoint)
+        key = endpoint.text if dataset else ref.id
+        seen = self.unknown.get(key)
         if seen is None:
             if len(self.unknown) >= MAX_UNKNOWN_ENDPOINTS:
                 if self.overflow is None:
-                    self.overflow = _Seen(0, pos)
-                self.overflow.count += count
-                return Ref("Unknown", "*")
-            seen = self.unknown[ref.id] = _Seen(
-                0, pos, sample=endpoint.text, job=endpoint.job, dataset=self._dataset(endpoint)
+                    self.overflow = _Seen(0, observation.pos)
+                self.overflow.count += observation.count
+                return ref if ref.id in self.groups else Ref("Unknown", "*")
+            seen = self.unknown[key] = _Unknown(
+                group=ref.id,
+                sample=endpoint.text,
+                pos=observation.pos,
+                job=endpoint.job,
+                dataset=dataset,
+                aliases=tuple(alias.text for alias in endpoint.aliases),
             )
-        seen.count += count
+            self.groups.setdefault(ref.id, seen)
+        if seen.last != observation.pos:
+            seen.count += observation.count
+            seen.last = observation.pos
         return ref
 
     @staticmethod
@@ -348,8 +447,8 @@ class _Reconciler:
         repeated = run is not None and self.recent_runs.seen(run, *movement)
         count = 0 if repeated else observation.count  # another event of a counted run
         self.observations += count
-        source = self.resolve(observation.source, source, observation.pos, count)
-        target = self.resolve(observation.target, target, observation.pos, count)
+        source = self.resolve(observation.source, source, observation)
+        target = self.resolve(observation.target, target, observation)
         if source == target:
             self.internal.add(source)
             return
@@ -357,6 +456,13 @@ class _Reconciler:
         if seen is None:
             seen = self.movements[(source, target)] = _Seen(0, observation.pos)
         seen.count += count
+        seen.directed |= not observation.connection
+        if observation.first_seen and (
+            not seen.first_seen or observation.first_seen < seen.first_seen
+        ):
+            seen.first_seen = observation.first_seen
+        if observation.last_seen > seen.last_seen:
+            seen.last_seen = observation.last_seen
         counted: set[str] = set()
         if run is not None and observation.categories:
             counted = self.recent_runs.categories(run, *movement)
@@ -378,6 +484,23 @@ class _Reconciler:
             )
         )
 
+    def note(self, note: EvidenceNote) -> None:
+        """Count a gap in the evidence; said once per file and kind (see incomplete())."""
+        key = (note.pos.file, note.message)
+        first = self.notes.get(key)
+        self.notes[key] = (note.pos, 1) if first is None else (first[0], first[1] + 1)
+
+    def incomplete(self) -> None:
+        for (file, message), (pos, count) in self.notes.items():
+            self.findings.append(
+                EVIDENCE_INCOMPLETE.finding(
+                    f"{count} OpenLineage event(s) {message} (the first here)",
+                    pos,
+                    kind=OBSERVED,
+                    ident=file,
+                )
+            )
+
     def nothing_read(self, display: str, tally: Tally) -> None:
         self.findings.append(
             NO_EVIDENCE_READ.finding(
@@ -391,19 +514,26 @@ class _Reconciler:
         )
 
     # -- judging -----------------------------------------------------------------
-    def covering_flows(self, source: Ref, target: Ref) -> list[str]:
-        """Declared flows that explain data going from ``source`` to ``target``."""
-        inv = self.inv
-        found = list(self.flows_between.get((source.id, target.id), ()))
-        if target.kind == "System":
-            operator = inv.systems[target.id].operator
-            if operator:  # a flow to the organisation that runs the system
-                found += self.flows_between.get((source.id, operator), ())
-        elif target.kind == "Organisation":
-            for system in inv.systems.values():  # a flow to one of its systems
-                if system.operator == target.id:
-                    found += self.flows_between.get((source.id, system.id), ())
+    def covering_flows(self, source: Ref, target: Ref, *, either_way: bool = False) -> list[str]:
+        """Declared flows that explain data going from the system ``source`` to
+        ``target`` (with ``either_way``, also from ``target`` to ``source``)."""
+        found: list[str] = []
+        for end in self.standing_for(target):
+            found += self.flows_between.get((source.id, end), ())
+            if either_way:
+                found += self.flows_between.get((end, source.id), ())
         return sorted(set(found))
+
+    def standing_for(self, ref: Ref) -> list[str]:
+        """The ids a flow may name for ``ref``: a system or the organisation that runs
+        it, an organisation or one of the systems it runs."""
+        if ref.kind == "System":
+            operator = self.inv.systems[ref.id].operator
+            return [ref.id, operator] if operator else [ref.id]
+        if ref.kind == "Organisation":
+            run = [s.id for s in self.inv.systems.values() if s.operator == ref.id]
+            return [ref.id, *run]
+        return [ref.id]
 
     def categories_of(self, seen: _Seen) -> tuple[dict[str, tuple[Position, int]], list[str]]:
         """Observed category names → (known ids with where and how often, unknown names)."""
@@ -442,7 +572,8 @@ class _Reconciler:
             movements += 1
             observations += seen.count
             entity_id = f"{source.id}->{target.id}"
-            flows = self.covering_flows(source, target)
+            # a connection (network logs only): a flow either way explains it
+            flows = self.covering_flows(source, target, either_way=not seen.directed)
             if not flows:
                 self.findings.append(
                     self.undocumented_flow(source, target, seen, list(known), entity_id)
@@ -481,10 +612,20 @@ class _Reconciler:
         if categories:
             parts.append(f"data_categories: [{', '.join(categories)}]")
         also = "" if target.known else f" (and declare System {to})"
+        what = (
+            f"data moves from {source.id} to {self.label(target)} (seen {seen.count} time(s)) "
+            "and no declared flow explains it"
+            if seen.directed
+            else f"{source.id} connects to {self.label(target)} (seen {seen.count} time(s)) "
+            "and no declared flow between them, either way, explains it"
+        )
+        if seen.first_seen:  # when, as the evidence writes it
+            if seen.last_seen and seen.last_seen != seen.first_seen:
+                what += f"; first seen {seen.first_seen}, last seen {seen.last_seen}"
+            else:
+                what += f"; seen {seen.first_seen}"
         return UNDOCUMENTED_FLOW.finding(
-            f"undocumented flow: data moves from {source.id} to {self.label(target)} (seen "
-            f"{seen.count} time(s)) and no declared flow explains it; add {{{', '.join(parts)}}}"
-            + also,
+            f"undocumented flow: {what}; add {{{', '.join(parts)}}}" + also,
             seen.pos,
             kind=OBSERVED,
             ident=entity_id,
@@ -492,28 +633,31 @@ class _Reconciler:
 
     def unknown_host(self, ref: Ref) -> str:
         """What to call the system to declare: a job's name, else the endpoint's host."""
-        seen = self.unknown.get(ref.id)
+        seen = self.groups.get(ref.id)
         if seen is not None and seen.job:  # not the host of the job's namespace
             return seen.sample.rsplit("/", 1)[-1]
         endpoint = Endpoint(seen.sample if seen else ref.id, ref.id if "://" in ref.id else None)
         return endpoint.host or ref.id
 
     def undocumented_systems(self) -> None:
-        for group, seen in self.unknown.items():
-            ident = _slug(self.unknown_host(Ref("Unknown", group)))
-            what = "job" if seen.job else "endpoint"
-            narrowest = group
+        for key, seen in self.unknown.items():
+            ident = _slug(self.unknown_host(Ref("Unknown", seen.group)))
+            what = f"job {key}" if seen.job else f"endpoint {key}"
             if seen.dataset:  # the dataset itself: its namespace may hold declared systems
-                what = f"dataset {seen.dataset} in namespace"
-                narrowest = seen.sample
+                what = f"dataset {seen.dataset} in namespace {seen.group}"
+            if seen.aliases:
+                what += f", also known as {', '.join(seen.aliases)},"
+            how_often = (
+                f"in {seen.count} event(s)" if seen.lineage else f"seen {seen.count} time(s)"
+            )
             self.findings.append(
                 UNDOCUMENTED_SYSTEM.finding(
-                    f"observed {what} {group} (seen {seen.count} time(s)) matches no system or "
-                    f"organisation: declare it, e.g. {{kind: System, id: {ident}, name: "
-                    f"{_yaml_scalar(ident)}, identifiers: [{json.dumps(narrowest)}]}}",
+                    f"observed {what} ({how_often}) matches no system or organisation: "
+                    f"declare it, e.g. {{kind: System, id: {ident}, name: "
+                    f"{_yaml_scalar(ident)}, identifiers: [{json.dumps(key)}]}}",
                     seen.pos,
                     kind=OBSERVED,
-                    ident=group,
+                    ident=key,
                 )
             )
         if self.overflow is not None:
@@ -549,6 +693,8 @@ def reconcile(inventory: Inventory, files: Iterable[tuple[Path, str]]) -> Reconc
         for item in read_evidence(path, display, tally):
             if isinstance(item, EvidenceProblem):
                 reconciler.problem(item)
+            elif isinstance(item, EvidenceNote):
+                reconciler.note(item)
             else:
                 reconciler.add(item)
         if reconciler.read == before:  # configured, yet it proves nothing
@@ -557,6 +703,7 @@ def reconcile(inventory: Inventory, files: Iterable[tuple[Path, str]]) -> Reconc
         total.skipped += tally.skipped
     movements, documented, observations, documented_observations = reconciler.judge()
     reconciler.undocumented_systems()
+    reconciler.incomplete()
     coverage = Coverage(
         files=count,
         movements=movements,

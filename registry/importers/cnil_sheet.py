@@ -21,8 +21,9 @@ from registry.importers.spreadsheet import (
     parse_art9,
     parse_basis,
     parse_contact,
-    parse_mechanism,
+    parse_mechanisms,
     parse_retention,
+    written,
 )
 from registry.layouts import cnil
 
@@ -145,6 +146,7 @@ class CnilFiche(IcoRow):
         purposes_cell, bases_cell = take("Finalité(s)")
         purposes = [{"purpose": p} for p in purposes_cell.lines]
         self._aligned(purposes, bases_cell, "legal_basis", parse_basis)
+        self._laws(purposes, bases_cell)
         activity["purposes"] = purposes
         activity["joint_controllers"] = [
             self.organisation_from_contact(line, where)
@@ -178,6 +180,9 @@ class CnilFiche(IcoRow):
         authority = take("Autorité ou loi autorisant (article 10)")[0].text
         if authority:
             activity["art10_authority"] = authority
+        national_id_law = take(cnil.ART87_LINE)[0].text
+        if national_id_law:
+            activity["national_id_law"] = national_id_law
         systems, contracts, transit = self._security(fiche, used)
         activity["systems"] = systems
         ident = draft.add("Activity", activity, where)
@@ -237,6 +242,9 @@ class CnilFiche(IcoRow):
                 found = measures.setdefault(ident, {})
                 if text == "mesures non documentées":
                     continue
+                if index == 6 and text == cnil.TRANSIENT_FR:  # it keeps nothing
+                    self.draft.entities[("System", ident)]["stores"] = []
+                    continue
                 if index == 6:  # one measure in words per line
                     found.setdefault("measures", []).append(text)
                     continue
@@ -245,7 +253,12 @@ class CnilFiche(IcoRow):
                         key, value = _SECURITY_FR[phrase]
                         found[key] = value
                     elif phrase in _AUTH_FR:
-                        found["authentication"] = _AUTH_FR[phrase]
+                        # Several modes are written one after another: keep them all.
+                        modes = found.get("authentication", [])
+                        modes = [modes] if isinstance(modes, str) else modes
+                        if _AUTH_FR[phrase] not in modes:
+                            modes = [*modes, _AUTH_FR[phrase]]
+                        found["authentication"] = modes[0] if len(modes) == 1 else modes
                     else:
                         self.draft.report(
                             cell.where, phrase, f"not a recognised measure of {label!r}"
@@ -271,14 +284,14 @@ class CnilFiche(IcoRow):
                 continue
             self.draft.entities[("Organisation", org)].setdefault("country", code)
             guarantee = guarantees[index] if index < len(guarantees) else ""
-            parsed = parse_mechanism(guarantee)
+            parsed = parse_mechanisms(guarantee)
             if parsed is None:
                 if guarantee and guarantee != "aucune garantie documentée":
                     self.draft.report(
                         safeguards.where, guarantee, "no transfer mechanism recognised"
                     )
                 continue
-            mechanism, reference = parsed
+            mechanisms, reference = parsed
             self.draft.entities[("Flow", flows[org])]["transfer"] = {
-                "mechanism": mechanism.value
+                "mechanism": written(mechanisms)
             } | ({"reference": reference} if reference else {})

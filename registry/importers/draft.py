@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from registry.core.errors import CannotRun
 from registry.core.inventory import build
 from registry.core.loader import LoadResult, resolve_plain
-from registry.core.model import KINDS, Entity
+from registry.core.model import KINDS, Entity, System
 
 FOLDERS = {
     "Organisation": "organisations",
@@ -224,6 +224,10 @@ class Draft:
                 folder = staging / FOLDERS[entity.kind]
                 folder.mkdir(exist_ok=True)
                 data = entity.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+                if isinstance(entity, System) and entity.transient:
+                    # `stores: []` says "keeps nothing"; left out it would say "not documented".
+                    fields = [k for k in System.model_fields if k in data or k == "stores"]
+                    data = {k: data.get(k, []) for k in fields}
                 data = {"kind": entity.kind, "id": entity.id} | data
                 (folder / f"{entity.id}.yaml").write_text(dump_yaml(data), encoding="utf-8")
             (staging / "IMPORT-REPORT.txt").write_text(report_text, encoding="utf-8")

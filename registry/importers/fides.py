@@ -425,7 +425,7 @@ class FidesImport:
                 self.draft.report(
                     _where(node, "retention"),
                     node["retention"],
-                    "not a retention period ropa can read",
+                    "not a retention ropa can read (P10Y, until <event>, indefinite)",
                 )
         stores = entry.setdefault("stores", [])
         for category in self._dataset_categories(node):
@@ -509,7 +509,7 @@ class FidesImport:
                 self.draft.report(
                     _where(node, "retention_period"),
                     node["retention_period"],
-                    "not a retention period ropa can read",
+                    "not a retention ropa can read (P10Y, until <event>, indefinite)",
                 )
             else:
                 activity["retention"] = [

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from registry.core import wording
-from registry.core.model import Activity, Retention
+from registry.core.model import Activity, Retention, retention_fields
 from registry.core.vocabulary import Art9Condition, LegalBasis, TransferMechanism, is_iso_country
 from registry.importers.draft import Draft, ImportFailure, match_key, organisation_key
 from registry.importers.grid import Grid, cell_text, lines, parse_date, read_grids
@@ -25,6 +25,12 @@ from registry.layouts import cnil, ico
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _PHONE = re.compile(r"^\+?[\d\s().\-/]{5,}$")
 _COUNTRY_IN_PARENS = re.compile(r"^(?P<name>.*?)\s*\((?P<code>[A-Z]{2})\)$")
+# A system's location: "Name (FR)", or hosted in several, "Name (DE, US)".
+_COUNTRIES_IN_PARENS = re.compile(r"^(?P<name>.*?)\s*\((?P<codes>[A-Z]{2}(?:, [A-Z]{2})*)\)$")
+# The recipient's DPF certification that an export appends to a safeguard (not a mechanism).
+_DPF_CLAUSE = re.compile(
+    "(?:; " + re.escape(wording.DPF_CERTIFIED) + "| ; " + re.escape(cnil.DPF_FR) + r").*$"
+)
 _ROLE = re.compile(
     r"^(?P<name>.*?)\s*\((?P<role>processor|controller|joint controller|recipient)\)$"
 )
@@ -39,7 +45,47 @@ _ROLES = {
 # --- phrase parsers (ropa's own wording first, then what people type) --------------
 
 
+_CONTRACT_NOTES = re.compile(
+    re.escape(wording.ACCEPTED_ONLINE) + r"(?P<accepted>\d{4}-\d{2}-\d{2})\)"
+    "|" + re.escape(wording.GENERAL_AUTHORISATION) + r"(?P<list>\S+)\)"
+)
+
+
+def parse_contract_phrase(text: str) -> tuple[str, dict[str, Any]]:
+    """``DPA (accepted online on 2025-01-10) (general authorisation of sub-processors:
+    URL)`` → (``DPA``, the fields those notes state)."""
+    stated: dict[str, Any] = {}
+    for match in _CONTRACT_NOTES.finditer(text):
+        if match["accepted"]:
+            stated["accepted"] = match["accepted"]
+        elif match["list"]:
+            stated["general_authorisation"] = {"list": match["list"]}
+    return _CONTRACT_NOTES.sub("", text).strip(), stated
+
+
+_LAW_JOINS = (wording.LAW_JOIN, cnil.LAW_JOIN_FR)
+_ONLY_AN_ARTICLE = re.compile(
+    r"(?:art(?:icle)?\.?\s*)?6\s*\(\s*1\s*\)\s*\(\s*[a-f]\s*\)(?:\s+(?:uk\s+)?gdpr)?", re.I
+)
+
+
+def split_law(text: str) -> tuple[str, str | None]:
+    """``Art. 6(1)(c) legal obligation under Code du travail`` → (the basis, the Art. 6(3) law).
+
+    The first separator cuts (the law may contain one); "public task under Art. 6(1)(e)"
+    names no law."""
+    cuts = [(index, join) for join in _LAW_JOINS if (index := text.find(join)) > 0]
+    if not cuts:
+        return text, None
+    index, join = min(cuts)
+    law = text[index + len(join) :].strip()
+    if not law or _ONLY_AN_ARTICLE.fullmatch(law):
+        return text[:index], None
+    return text[:index], law
+
+
 def parse_basis(text: str) -> LegalBasis | None:
+    text = split_law(text)[0]
     match = re.search(r"6\s*\(\s*1\s*\)\s*\(\s*([a-f])\s*\)|6\.1\.([a-f])\b", text, re.I)
     if match:
         return list(LegalBasis)["abcdef".index((match[1] or match[2]).lower())]
@@ -76,15 +122,25 @@ def parse_art9(text: str) -> Art9Condition | None:
     return None
 
 
-def parse_mechanism(text: str) -> tuple[TransferMechanism, str | None] | None:
-    """``standard contractual clauses (Art. 46(2)(c)): reference`` → (sccs, reference)."""
+def _leading_mechanism(text: str) -> tuple[TransferMechanism, str] | None:
+    """The mechanism ``text`` starts with, in the exports' words, and what follows it."""
     for mechanism in TransferMechanism:
         for words in (wording.MECHANISM_WORDS[mechanism], cnil.MECHANISM_FR[mechanism]):
             for prefix in (f"{words} ({mechanism.article})", words):
                 if text.startswith(prefix):
-                    rest = text[len(prefix) :].strip()
-                    reference = re.sub(r"^:\s*", "", rest) or None
-                    return mechanism, reference
+                    return mechanism, text[len(prefix) :]
+    return None
+
+
+def _reference(rest: str) -> str | None:
+    return re.sub(r"^:\s*", "", rest.strip()) or None
+
+
+def parse_mechanism(text: str) -> tuple[TransferMechanism, str | None] | None:
+    """``standard contractual clauses (Art. 46(2)(c)): reference`` → (sccs, reference)."""
+    leading = _leading_mechanism(text)
+    if leading is not None:
+        return leading[0], _reference(leading[1])
     key = match_key(text)
     for mechanism, shorthand in _MECHANISM_SHORT.items():
         if key in shorthand:
@@ -92,10 +148,39 @@ def parse_mechanism(text: str) -> tuple[TransferMechanism, str | None] | None:
     return None
 
 
+def parse_mechanisms(text: str) -> tuple[list[TransferMechanism], str | None] | None:
+    """Several safeguards as the exports write them, ``A (Art. 45) and B (Art. 46(2)(c)):
+    reference`` (``et`` in French), the recipient's DPF certification clause left out."""
+    text = _DPF_CLAUSE.sub("", text)
+    leading = _leading_mechanism(text)
+    if leading is None:
+        single = parse_mechanism(text)
+        return ([single[0]], single[1]) if single else None
+    found, rest = [leading[0]], leading[1]
+    while (joiner := re.match(r" (?:and|et) ", rest)) and (
+        following := _leading_mechanism(rest[joiner.end() :])
+    ):
+        found.append(following[0])
+        rest = following[1]
+    return found, _reference(rest)
+
+
+def written(mechanisms: list[TransferMechanism]) -> str | list[str]:
+    """As the YAML writes them: one value, or the list of several."""
+    values = [m.value for m in mechanisms]
+    return values[0] if len(values) == 1 else values
+
+
 _MECHANISM_SHORT = {
     TransferMechanism.sccs: {"scc", "sccs", "standard contractual clauses", "idta", "uk idta"},
     TransferMechanism.bcr: {"bcr", "bcrs", "binding corporate rules"},
     TransferMechanism.adequacy: {"adequacy", "adequacy decision", "adequacy regulations"},
+    TransferMechanism.dpf: {
+        "dpf",
+        "eu us dpf",
+        "data privacy framework",
+        "eu us data privacy framework",
+    },
 }
 
 _UNITS = {
@@ -121,15 +206,43 @@ def _split_source(text: str) -> tuple[str, str | None]:
 
 
 def parse_retention(text: str) -> Retention | None:
-    """``P10Y after end of care (source)``, or ``10 years``, or ``10 ans à compter de : x``."""
+    """``P10Y after end of care (source)``, ``until account deletion``, ``indefinite: why``
+    or a vague phrase (``provider default``, kept for RET-005 to warn about) as ropa writes
+    them; ``10 years``; the CNIL's ``10 ans à compter de : x``, ``jusqu'à : x`` and
+    ``durée illimitée : raison``. None for anything else (reported by the caller)."""
     rest, source = _split_source(text.strip())
-    match = re.fullmatch(r"(P[0-9YMWDTHS]+)(?: after (.+))?", rest)
-    if match:
+    fields = _french_retention(rest)
+    if fields is None:
         try:
-            return Retention(period=match[1], after=match[2], source=source)
+            fields = retention_fields(rest)
         except ValueError:
-            return None
-    match = re.fullmatch(r"(?P<periods>.+?)(?: (?:after|à compter de :?) (?P<after>.+))?", rest)
+            fields = _retention_in_words(rest)
+    if fields is None:
+        return None
+    try:
+        return Retention.model_validate(fields | ({"source": source} if source else {}))
+    except ValueError:
+        return None
+
+
+def _french_retention(text: str) -> dict[str, Any] | None:
+    until = re.fullmatch(r"jusqu['’](?:à|a)\s*:?\s*(.+)", text, re.IGNORECASE)
+    if until:
+        return {"until": until[1].strip()}
+    endless = re.fullmatch(
+        r"(?:(?:durée|conservation) illimitée|sans limitation de durée|indéfiniment)"
+        r"(?:\s*:\s*(.+))?",
+        text,
+        re.IGNORECASE,
+    )
+    if endless:
+        return {"indefinite": True} | ({"justification": endless[1]} if endless[1] else {})
+    return None
+
+
+def _retention_in_words(text: str) -> dict[str, Any] | None:
+    """``10 years after leaving``, ``10 ans et 6 mois à compter de : la fin``."""
+    match = re.fullmatch(r"(?P<periods>.+?)(?: (?:after|à compter de :?) (?P<after>.+))?", text)
     if not match:
         return None
     period = ""
@@ -141,10 +254,7 @@ def parse_retention(text: str) -> Retention | None:
         if unit is None:
             return None
         period += f"{amount[1]}{unit}"
-    try:
-        return Retention(period="P" + period, after=match["after"], source=source)
-    except ValueError:
-        return None
+    return {"period": "P" + period} | ({"after": match["after"]} if match["after"] else {})
 
 
 def parse_contact(line: str) -> dict[str, Any]:
@@ -350,6 +460,7 @@ class IcoRow(RowReader):
         if self.controller:
             activity["controller"] = self.controller
         self._aligned(purposes, get("legal_basis"), "legal_basis", parse_basis)
+        self._laws(purposes, get("legal_basis"))
         self._aligned(purposes, get("legitimate_interests"), "legitimate_interests", lambda t: t)
         self._aligned(purposes, get("lia"), "lia", lambda t: t)
         activity["purposes"] = purposes
@@ -383,6 +494,8 @@ class IcoRow(RowReader):
         for line in schedule1.lines:
             if line.startswith(ico.ART10_PREFIX):
                 activity["art10_authority"] = line[len(ico.ART10_PREFIX) :]
+            elif line.startswith(ico.ART87_PREFIX):
+                activity["national_id_law"] = line[len(ico.ART87_PREFIX) :]
             else:
                 draft.report(
                     schedule1.where,
@@ -423,6 +536,19 @@ class IcoRow(RowReader):
             else:
                 purpose[field_name] = parsed.value if hasattr(parsed, "value") else parsed
 
+    def _laws(self, purposes: list[dict], cell: Cell) -> None:
+        """The Art. 6(3) law written after each basis; lines that cannot be paired with
+        the purposes are reported once, by the basis itself."""
+        values = cell.lines
+        if len(values) == 1 and len(purposes) > 1:
+            values = values * len(purposes)
+        if len(values) != len(purposes):
+            return
+        for purpose, value in zip(purposes, values, strict=True):
+            law = split_law(value)[1]
+            if law and "legal_basis" in purpose:
+                purpose["law"] = law
+
     def _retention(self, cell: Cell, activity: dict) -> list[dict]:
         result = []
         for line in cell.lines:
@@ -441,12 +567,14 @@ class IcoRow(RowReader):
     def _systems(self, location: Cell, security: Cell) -> list[str]:
         systems: list[str] = []
         for line in location.lines:
-            match = _COUNTRY_IN_PARENS.match(line)
-            name, country = (match["name"], match["code"]) if match else (line, None)
+            match = _COUNTRIES_IN_PARENS.match(line)
+            name, codes = (match["name"], match["codes"].split(", ")) if match else (line, [])
             if line.endswith(" (country not documented)"):
                 name = line.removesuffix(" (country not documented)")
             ident = self._system(name, location.where)
-            if country and is_iso_country(country):
+            codes = [c for c in codes if is_iso_country(c)]
+            if codes:
+                country = codes[0] if len(codes) == 1 else codes
                 self.draft.entities[("System", ident)].setdefault("country", country)
             if ident not in systems:
                 systems.append(ident)
@@ -458,8 +586,11 @@ class IcoRow(RowReader):
             ident = self._system(name, security.where)
             if ident not in systems:
                 systems.append(ident)
-            parsed = _parse_security(rest)
             system = self.draft.entities[("System", ident)]
+            if rest == wording.TRANSIENT or rest.startswith(wording.TRANSIENT + "; "):
+                system["stores"] = []  # the record's "keeps nothing": a transient system
+                rest = rest.removeprefix(wording.TRANSIENT).removeprefix("; ")
+            parsed = _parse_security(rest) if rest else None
             if parsed is not None and system.get("security", parsed) != parsed:
                 self.draft.report(
                     security.where, line, f"conflicts with {name}'s measures given earlier"
@@ -534,6 +665,14 @@ class IcoRow(RowReader):
             processor = self.draft.organisation(name, cell.where)
             if text == wording.NO_CONTRACT:
                 continue
+            if text.startswith(wording.SUB_PROCESSOR_UNDER):
+                self.draft.report(
+                    cell.where,
+                    line,
+                    "a sub-processor under another processor's DPA: name it in that DPA's "
+                    "authorised_subprocessors (or give the DPA a general_authorisation)",
+                )
+                continue
             ident = self._contract(processor, text, cell.where)
             if processor in flows:
                 self.draft.entities[("Flow", flows[processor])]["contract"] = ident
@@ -543,6 +682,7 @@ class IcoRow(RowReader):
                 )
 
     def _contract(self, processor: str, text: str, where: str) -> str:
+        text, stated = parse_contract_phrase(text)
         for ident, contract in self.draft.of_kind("Contract").items():
             if (
                 contract.get("processor") == processor
@@ -550,7 +690,7 @@ class IcoRow(RowReader):
                 and (text in (contract.get("document"), contract.get("name")))
             ):
                 return ident
-        data: dict[str, Any] = {"type": "dpa", "processor": processor}
+        data: dict[str, Any] = {"type": "dpa", "processor": processor, **stated}
         if self.controller:
             data["controller"] = self.controller
         if re.match(r"(https?|mailto):|/|\.\.?/", text):
@@ -595,7 +735,7 @@ class IcoRow(RowReader):
                 continue
             if text == wording.NO_MECHANISM:
                 continue
-            parsed = parse_mechanism(text)
+            parsed = parse_mechanisms(text)
             if parsed is None:
                 self.draft.report(
                     safeguards.where,
@@ -603,8 +743,8 @@ class IcoRow(RowReader):
                     "no transfer mechanism recognised (SCCs, BCRs, adequacy, a derogation…)",
                 )
                 continue
-            mechanism, reference = parsed
-            transfer = {"mechanism": mechanism.value} | (
+            mechanisms, reference = parsed
+            transfer = {"mechanism": written(mechanisms)} | (
                 {"reference": reference} if reference else {}
             )
             self.draft.entities[("Flow", flows[org])]["transfer"] = transfer
@@ -640,13 +780,16 @@ def _parse_security(text: str) -> dict[str, Any] | None:
     auth = {v: k for k, v in wording.AUTHENTICATION_PHRASES.items()}
     result: dict[str, Any] = {}
     measures = []
+    modes: list[str] = []
     for phrase in (p.strip() for p in text.split("; ")):
         if phrase in phrases and phrases[phrase][0] not in result:
             result[phrases[phrase][0]] = phrases[phrase][1]
-        elif phrase in auth and "authentication" not in result:
-            result["authentication"] = auth[phrase]
+        elif phrase in auth and auth[phrase] not in modes:
+            modes.append(auth[phrase])
         elif phrase:
             measures.append(phrase)
+    if modes:  # one mode as a value, several as the list ropa writes them from
+        result["authentication"] = modes[0] if len(modes) == 1 else modes
     if measures:
         result["measures"] = measures
     return result

@@ -72,6 +72,7 @@ ART9_FR: dict[Art9Condition, str] = {
 }
 MECHANISM_FR: dict[TransferMechanism, str] = {
     TransferMechanism.adequacy: "décision d'adéquation",
+    TransferMechanism.dpf: "cadre de protection des données UE-États-Unis",
     TransferMechanism.sccs: "clauses contractuelles types",
     TransferMechanism.bcr: "règles d'entreprise contraignantes",
     TransferMechanism.code_of_conduct: "code de conduite",
@@ -92,6 +93,11 @@ MECHANISM_FR: dict[TransferMechanism, str] = {
         "dérogation : intérêts légitimes impérieux"
     ),
 }
+# The recipient's DPF certification after a safeguard (the importer strips this clause).
+DPF_FR = "certification DPF depuis le "
+# Between a lawful basis and the Art. 6(3) law behind it (the English layouts say " under ").
+LAW_JOIN_FR = " — "
+ART87_LINE = "Loi autorisant le numéro d'identification national (article 87)"
 ROLE_FR = {
     "processor": "Sous-traitants",
     "joint controller": "Responsables conjoints",
@@ -122,6 +128,10 @@ AUTH_FR = {
     "shared": "comptes partagés",
     "none": "aucune authentification",
 }
+# Retention written as an event or with no end, and a system that keeps nothing.
+UNTIL_FR = "jusqu'à :"
+INDEFINITE_FR = "durée illimitée"
+TRANSIENT_FR = "ne conserve aucune donnée (transitoire)"
 HEADER_COLUMNS = ["", "Nom", "Adresse", "Courriel", "Téléphone"]
 LIST_COLUMNS = [
     "N° / Référence",

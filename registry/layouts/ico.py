@@ -78,3 +78,4 @@ WIDTHS += [14, 30, 36, 14, 20, 30, 24, 20, 30]
 HEADER_COLUMNS = ["", "Name", "Address", "Email", "Telephone"]
 HEADER_ROLES = ("Controller", "Data Protection Officer", "Representative")
 ART10_PREFIX = "Art. 10: "
+ART87_PREFIX = "Art. 87: "  # the law allowing a national identification number

@@ -4,8 +4,8 @@ Nodes are systems, organisations that receive flows and the data-subject sources
 flows collect from, keyed ``"System:lis"``, ``"Organisation:acme"``,
 ``"DataSubject:patients"``. Every flow is one edge (keyed by the flow id) of a
 :class:`networkx.MultiDiGraph`, carrying its categories, subjects, activity,
-contract and transfer mechanism; every node carries its operator, country,
-stored categories and security.
+contract and transfer mechanisms; every node carries its operator, countries (and
+the one that matters for transfers as ``country``), stored categories and security.
 
 networkx is imported here and nowhere else at module level: the rest of
 ``registry`` imports this module lazily, so `ropa check` on an inventory without
@@ -56,10 +56,8 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
     """The lineage graph of a resolved inventory (flows with dangling ends are left out:
     SCH-012 reports them)."""
     inv = inventory
-    lists = countries()
     graph = nx.MultiDiGraph()
     for system in sorted(inv.systems.values(), key=lambda s: s.id):
-        country = inv.country_of(system.id)
         security = system.security.model_dump(exclude_none=True) if system.security else None
         graph.add_node(
             node_key(SYSTEM, system.id),
@@ -67,10 +65,9 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
             id=system.id,
             name=system.name,
             operator=system.operator,
-            country=country,
-            third_country=bool(country and lists.is_third_country(country)),
-            needs_mechanism=bool(country and lists.needs_mechanism(country)),
+            **location(inv.countries_of(system.id)),
             stores={s.category: (str(s.retention) if s.retention else None) for s in system.stores},
+            transient=system.transient,
             special=sorted({s.category for s in system.stores if inv.special_of(s.category)}),
             security=security,
             temporary=system.temporary,
@@ -96,7 +93,7 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
             subjects=tuple(flow.data_subjects),
             special=tuple(sorted({c for c in flow.data_categories if inv.special_of(c)})),
             contract=flow.contract,
-            transfer=flow.transfer.mechanism.value if flow.transfer else None,
+            transfer=", ".join(flow.transfer.mechanisms) if flow.transfer else None,
             type=flow.type.value,
             encrypted_in_transit=flow.encrypted_in_transit,
             recipient_role=flow.recipient_role.value if flow.recipient_role else None,
@@ -107,25 +104,19 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
 def _add_party(graph: nx.MultiDiGraph, inv: Inventory, key: str) -> None:
     """An organisation receiving a flow, or a data-subject source: no stores, no security."""
     kind, ident = split_key(key)
-    lists = countries()
     if kind == ORGANISATION:
         organisation = inv.organisations[ident]
-        country = organisation.country
         own = {
             "name": organisation.name,
             "operator": ident,
-            "country": country,
-            "third_country": bool(country and lists.is_third_country(country)),
-            "needs_mechanism": bool(country and lists.needs_mechanism(country)),
+            **location(inv.countries_of(ident)),
         }
     else:
         subject = inv.subjects[ident]
         own = {
             "name": subject.name,
             "operator": None,
-            "country": None,
-            "third_country": False,
-            "needs_mechanism": False,
+            **location(()),
             "vulnerable": subject.vulnerable,
         }
     graph.add_node(
@@ -139,6 +130,20 @@ def _add_party(graph: nx.MultiDiGraph, inv: Inventory, key: str) -> None:
         delete_by=None,
         **own,
     )
+
+
+def location(found: tuple[str, ...]) -> dict[str, object]:
+    """A node's countries, and the one a reader is shown: for a system hosted in several,
+    the first that needs a transfer mechanism, else the first outside the EEA."""
+    lists = countries()
+    needing = [c for c in found if lists.needs_mechanism(c)]
+    third = [c for c in found if lists.is_third_country(c)]
+    return {
+        "country": (needing or third or [*found, None])[0],
+        "countries": found,
+        "third_country": bool(third),
+        "needs_mechanism": bool(needing),
+    }
 
 
 def lineage_graph(inventory: Inventory) -> nx.MultiDiGraph:

@@ -11,6 +11,7 @@ from typing import Any
 
 from registry.core.inventory import Inventory
 from registry.core.record import Record
+from registry.core.wording import TRANSIENT
 from registry.lineage.trace import invalid, require
 
 
@@ -71,7 +72,8 @@ def impact(record: Record, system_id: str) -> dict[str, Any]:
         item = _category_entry(inv, category)
         item.update(
             declared_in_stores=entry["stored"],
-            retention=entry.get("retention"),
+            # A transient system says what happens to what passes through: nothing is kept.
+            retention=TRANSIENT if system.transient else entry.get("retention"),
             arrives_by=sorted(set(entry["flows"])),
         )
         categories.append(item)

@@ -11,6 +11,7 @@ from typing import Any
 
 from registry.core.errors import CannotRun
 from registry.core.inventory import Inventory
+from registry.core.wording import TRANSIENT
 
 ROUTE_LIMIT = 1_000
 
@@ -38,6 +39,8 @@ def _retention_here(inv: Inventory, node: dict[str, Any], category: str) -> list
 
     if node["kind"] != "System":
         return None
+    if node.get("transient"):
+        return [TRANSIENT]  # data passes through: no retention is owed
     related = related_categories(inv, category)
     return [
         f"{stored}: {retention or 'no retention'}"

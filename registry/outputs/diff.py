@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from registry.core.contracts import concluded
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
-from registry.core.model import Entity, duration_days
+from registry.core.model import Entity, Retention, Security, duration_days
 from registry.core.record import Record
-from registry.core.vocabulary import Authentication, countries
+from registry.core.vocabulary import countries
 from registry.outputs.report import finding_dict
 from registry.pipeline.check import CheckResult
 
@@ -46,7 +47,6 @@ _PROTECTIONS = (
     "backups",
     "access_logging",
 )
-_AUTH_STRENGTH = {Authentication.individual: 2, Authentication.shared: 1, Authentication.none: 0}
 
 
 @dataclass(frozen=True, order=True)
@@ -148,22 +148,38 @@ def _third_countries(record: Record) -> dict[str, str]:
     return {country: min(places)[2] for country, places in via.items() if places}
 
 
-def _retentions(inv: Inventory) -> dict[tuple[str, str, str], tuple[float, str] | None]:
-    """(kind, id, category) → (days, as written); None where retention is missing."""
-    found: dict[tuple[str, str, str], tuple[float, str] | None] = {}
+def _retentions(inv: Inventory) -> dict[tuple[str, str, str], Retention | None]:
+    """(kind, id, category) → its retention; None where retention is missing."""
+    found: dict[tuple[str, str, str], Retention | None] = {}
     for system in inv.systems.values():
         for stored in system.stores:
-            retention = stored.retention
-            found[("System", system.id, stored.category)] = (
-                (duration_days(retention.period), str(retention)) if retention else None
-            )
+            found[("System", system.id, stored.category)] = stored.retention
     for activity in inv.activities.values():
         for retention in activity.retention:
-            found[("Activity", activity.id, retention.category)] = (
-                duration_days(retention.period),
-                str(retention),
-            )
+            found[("Activity", activity.id, retention.category)] = retention
     return found
+
+
+def _modes(security: Security | None) -> str:
+    return ", ".join(a.value for a in security.authentications) if security else ""
+
+
+def _days(retention: Retention) -> float | None:
+    """Its length in days: infinite if indefinite, None for an event (no fixed length)."""
+    if retention.indefinite:
+        return float("inf")
+    return duration_days(retention.period) if retention.period else None
+
+
+def _retention_risk(before: Retention, after: Retention) -> str | None:
+    """How the new retention may keep data longer than the old one, if it may."""
+    old, new = _days(before), _days(after)
+    if new is None:  # an event: longer unless the same event, or no end before
+        same = before.until == after.until or old == float("inf")
+        return None if same else "changed"
+    if old is None:  # from an event to a period or indefinite: only indefinite is surely longer
+        return "lengthened" if new == float("inf") else None
+    return "lengthened" if new > old else None
 
 
 # --- risks --------------------------------------------------------------------------
@@ -228,8 +244,10 @@ def _risks(old: Record, new: Record, as_of: dt.date) -> Iterator[Risk]:
                 f"contract {ident} {when} on {contract.expires} "
                 f"(within {EXPIRY_WARNING_DAYS} days of {as_of})",
             )
-        if before is not None and before.signed is not None and contract.signed is None:
-            yield Risk("contract", "Contract", ident, f"contract {ident} is no longer signed")
+        if before is not None and concluded(before) is not None and concluded(contract) is None:
+            yield Risk(
+                "contract", "Contract", ident, f"contract {ident} is no longer signed or accepted"
+            )
 
     old_keep, new_keep = _retentions(base), _retentions(head)
     for key in sorted(old_keep.keys() & new_keep.keys()):
@@ -238,13 +256,16 @@ def _risks(old: Record, new: Record, as_of: dt.date) -> Iterator[Risk]:
         subject = f"{kind.lower()} {ident}, {category}"
         if before is not None and after is None:
             yield Risk("retention", kind, ident, f"retention removed for {subject}")
-        elif before is not None and after is not None and after[0] > before[0]:
-            yield Risk(
-                "retention",
-                kind,
-                ident,
-                f"retention lengthened for {subject}: {before[1]} → {after[1]}",
-            )
+        elif before is not None and after is not None:
+            how = _retention_risk(before, after)
+            if how is not None:
+                note = " (no longer a fixed period)" if how == "changed" else ""
+                yield Risk(
+                    "retention",
+                    kind,
+                    ident,
+                    f"retention {how} for {subject}: {before} → {after}{note}",
+                )
 
     for ident in sorted(base.systems.keys() & head.systems.keys()):
         old_security, new_security = base.systems[ident].security, head.systems[ident].security
@@ -265,28 +286,26 @@ def _risks(old: Record, new: Record, as_of: dt.date) -> Iterator[Risk]:
             yield Risk(
                 "security", "System", ident, f"system {ident} is now exposed to the internet"
             )
-        old_auth = old_security.authentication if old_security else None
-        new_auth = new_security.authentication if new_security else None
-        if old_auth is not None and (
-            new_auth is None or _AUTH_STRENGTH[new_auth] < _AUTH_STRENGTH[old_auth]
-        ):
+        # Judged by the weakest way in, as the SEC rules judge; said with every mode.
+        old_auth = old_security.weakest_authentication if old_security else None
+        new_auth = new_security.weakest_authentication if new_security else None
+        if old_auth is not None and (new_auth is None or new_auth.strength < old_auth.strength):
             yield Risk(
                 "security",
                 "System",
                 ident,
-                f"system {ident}: authentication {old_auth.value} → "
-                f"{new_auth.value if new_auth else 'not documented'}",
+                f"system {ident}: authentication {_modes(old_security)} → "
+                f"{_modes(new_security) or 'not documented'}",
             )
     for ident in sorted(base.flows.keys() & head.flows.keys()):
         before, after = base.flows[ident], head.flows[ident]
         if before.encrypted_in_transit is True and after.encrypted_in_transit is not True:
             yield Risk("security", "Flow", ident, f"flow {ident}: encryption in transit off")
         if before.transfer is not None and after.transfer is None:
+            names = ", ".join(before.transfer.mechanisms)
+            what = "mechanisms" if len(before.transfer.mechanisms) > 1 else "mechanism"
             yield Risk(
-                "third-country",
-                "Flow",
-                ident,
-                f"flow {ident}: transfer mechanism {before.transfer.mechanism.value} removed",
+                "third-country", "Flow", ident, f"flow {ident}: transfer {what} {names} removed"
             )
 
 

@@ -22,7 +22,15 @@ def inventory_schema() -> dict[str, Any]:
     document_type = Annotated[Union[tuple(KINDS.values())], Field(discriminator="kind")]  # noqa: UP007
     schema = TypeAdapter(document_type).json_schema()
     definitions = schema["$defs"]
-    # A retention is also written short: `P10Y` or `P3Y after end of contract`.
+    # A retention says exactly one of period, until and indefinite (the model's check).
+    for name in ("Retention", "CategoryRetention"):
+        definitions[name]["oneOf"] = [
+            {"required": ["period"]},
+            {"required": ["until"]},
+            {"required": ["indefinite"], "properties": {"indefinite": {"const": True}}},
+        ]
+    # It is also written short: `P10Y`, `P3Y after end of contract`, `until account
+    # deletion`, `indefinite`. (A vague phrase loads too, with a warning: not offered here.)
     retention = definitions["Retention"]
     definitions["Retention"] = {
         "title": retention.pop("title"),
@@ -32,6 +40,16 @@ def inventory_schema() -> dict[str, Any]:
                 "type": "string",
                 "pattern": DURATION_PATTERN.removesuffix("$") + "( after .+)?$",
                 "description": "short form: an ISO 8601 period, optionally `after` an event",
+            },
+            {
+                "type": "string",
+                "pattern": "^[Uu]ntil .+$",
+                "description": "short form: `until` the event that ends it",
+            },
+            {
+                "type": "string",
+                "pattern": "^[Ii]ndefinite(ly)?(: .+)?$",
+                "description": "short form: kept indefinitely (`indefinite: <justification>`)",
             },
             retention,
         ],

@@ -34,7 +34,7 @@ from registry.pipeline import baseline
 from registry.pipeline.check import CheckResult, check
 from registry.rules.base import Settings
 
-EVIDENCE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
+EVIDENCE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".log", ".parquet")
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from registry.core.rulebook import Rule, declare
 class Settings:
     """Tunable thresholds (from ``ropa.yaml`` where present)."""
 
-    large_scale_subjects: int = 10_000  # Art. 35: "large scale" for DPIA screening
+    large_scale_subjects: int = 10_000  # "large scale": DPIA screening (Art. 35), DPO (Art. 37)
 
 
 @dataclass

@@ -1,14 +1,25 @@
-"""Art. 35 DPIA screening, periodic review, and the waivers themselves."""
+"""Art. 35 DPIA screening, Art. 37 DPO designation, periodic review, and the waivers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from registry.core.findings import Finding, Severity
-from registry.core.model import add_duration
+from registry.core.inventory import Inventory
+from registry.core.model import Activity, Organisation, add_duration
+from registry.core.vocabulary import SpecialCategory
 from registry.rules.base import RuleContext, rule
 
 E, W = Severity.error, Severity.warning
+
+
+def _screened(inv: Inventory, activity: Activity) -> bool:
+    """Special categories (Art. 9(1)) or criminal data (Art. 10) — the data Art. 35(3)(b)
+    names, national identifiers not among them — or vulnerable data subjects."""
+    return any(
+        (kind := inv.special_of(c)) is not None and kind is not SpecialCategory.national_id
+        for c in activity.data_categories
+    ) or any(inv.subjects[s].vulnerable for s in activity.data_subjects if s in inv.subjects)
 
 
 @rule("DPIA-001", "dpia-missing", E, "Art. 35(3)(b)")
@@ -18,15 +29,18 @@ def dpia_missing(ctx: RuleContext) -> Iterator[Finding]:
     Above the large-scale threshold (`large_scale_subjects` in ropa.yaml, default
     10,000 data subjects) carry out a data protection impact assessment and record
     its `dpia: {reference, date}`.
+
+    Does not fire for national identification numbers alone (Art. 87 data, not among
+    the categories Art. 35(3)(b) lists; LAW-007 asks for the law allowing them), below
+    the threshold, nor for an activity a processor records for a client (Art. 30(2),
+    see `keeps_record`): the DPIA is the controller's duty (Art. 35(1)).
     """
     inv = ctx.inventory
     threshold = ctx.settings.large_scale_subjects
-    for activity in inv.activities.values():
+    for activity in inv.controller_activities:
         if activity.dpia and activity.dpia.reference:
             continue
-        risky = any(inv.special_of(c) for c in activity.data_categories) or any(
-            inv.subjects[s].vulnerable for s in activity.data_subjects if s in inv.subjects
-        )
+        risky = _screened(inv, activity)
         if risky and (activity.estimated_subjects or 0) >= threshold:
             yield ctx.finding(
                 activity,
@@ -41,16 +55,117 @@ def scale_unknown(ctx: RuleContext) -> Iterator[Finding]:
     """An activity with special categories or vulnerable subjects does not estimate its scale.
 
     Without `estimated_subjects` nobody can tell whether a DPIA is required; add it.
+
+    Does not fire when `estimated_subjects` is given, whatever the number (DPIA-001
+    judges it against the threshold), nor when the activity records a DPIA
+    `reference`: the assessment is done, so the scale no longer decides whether one
+    is needed. A `dpia:` without a reference (`status: not_required` alone) does not
+    stop it: the screening that concluded so rests on the scale, which the record
+    should state. Nor does it fire for national identification numbers alone (Art. 87
+    data, not among the categories Art. 35(3)(b) lists), for ordinary data about
+    subjects not marked `vulnerable`, nor for an activity a processor records for a
+    client (Art. 30(2), see `keeps_record`): the DPIA, and so its screening, is the
+    controller's duty (Art. 35(1)).
     """
     inv = ctx.inventory
-    for activity in inv.activities.values():
+    for activity in inv.controller_activities:
         if activity.estimated_subjects is not None or (activity.dpia and activity.dpia.reference):
             continue
-        risky = any(inv.special_of(c) for c in activity.data_categories) or any(
-            inv.subjects[s].vulnerable for s in activity.data_subjects if s in inv.subjects
-        )
+        risky = _screened(inv, activity)
         if risky:
             yield ctx.finding(activity, f"activity {activity.id} does not estimate how many people")
+
+
+def _has_dpo(organisation: Organisation) -> bool:
+    dpo = organisation.dpo
+    return dpo is not None and any((dpo.name, dpo.email, dpo.phone, dpo.address))
+
+
+def _record_keepers(inv: Inventory) -> list[Organisation]:
+    """Organisations whose DPO this record must name (Art. 30(1)(a), 30(2)(a)): every
+    controller an activity names, and every organisation marked `keeps_record: true`
+    (a public body keeping its processor record here).
+
+    A joint controller named only as such is a partner whose DPO this record need
+    not hold (Art. 30(1)(a) names the controller's own), so it is not judged.
+    """
+    named = {a.controller for a in inv.activities.values() if a.controller}
+    named |= {o.id for o in inv.organisations.values() if o.keeps_record}
+    return [inv.organisations[i] for i in sorted(named) if i in inv.organisations]
+
+
+@rule("DPO-001", "public-authority-dpo", E, "Art. 37(1)(a)")
+def public_authority_dpo(ctx: RuleContext) -> Iterator[Finding]:
+    """A public authority keeping this record names no data protection officer.
+
+    Art. 37(1)(a): a public authority or body must designate a DPO, and Art. 30(1)(a)
+    puts the DPO's contact details in the record. Add `dpo: {name, email}` to the
+    Organisation.
+
+    Does not fire for an organisation not marked `public_authority: true`, nor for
+    one named only as a joint controller or recipient (its DPO belongs to its own
+    record). Courts acting in their judicial capacity are exempt (Art. 37(1)(a)):
+    a court whose activities here are all judicial waives this finding, saying so.
+    """
+    for organisation in _record_keepers(ctx.inventory):
+        if organisation.public_authority and not _has_dpo(organisation):
+            yield ctx.finding(
+                organisation,
+                f"{organisation.id} is a public authority and names no data protection officer",
+                "public_authority",
+            )
+
+
+def _large_scale_reasons(ctx: RuleContext, organisation: Organisation) -> list[str]:
+    inv, threshold = ctx.inventory, ctx.settings.large_scale_subjects
+    reasons = []
+    for activity in sorted(inv.activities.values(), key=lambda a: a.id):
+        if organisation.id not in inv.controllers_of(activity):
+            continue
+        if (activity.estimated_subjects or 0) < threshold:
+            continue
+        kinds = {inv.special_of(c) for c in activity.data_categories}
+        why = []
+        if activity.systematic_monitoring:
+            why.append("monitors people systematically")
+        if any(k is not None and k is not SpecialCategory.national_id for k in kinds):
+            why.append("processes special or criminal data")
+        if why:
+            reasons.append(
+                f"{activity.id} {' and '.join(why)} for {activity.estimated_subjects} people"
+            )
+    return reasons
+
+
+@rule("DPO-002", "large-scale-dpo", W, "Art. 37(1)(b), (c)")
+def large_scale_dpo(ctx: RuleContext) -> Iterator[Finding]:
+    """A controller monitors people or processes special data at large scale with no DPO.
+
+    Art. 37(1)(b) and (c): a DPO is required where the controller's core activities
+    consist of regular and systematic monitoring of data subjects on a large scale
+    (`systematic_monitoring: true` on the activity), or of special categories
+    (Art. 9) or criminal-offence data (Art. 10) on a large scale. Large scale is
+    `estimated_subjects` at or above `large_scale_subjects` (ropa.yaml, default
+    10,000). Add `dpo: {name, email}` to the Organisation; if these activities are
+    not its core activities (a hospital's patient care is, its payroll is not), waive
+    this finding and say so.
+
+    Does not fire below the threshold or without `estimated_subjects`, for national
+    identification numbers alone (not in Art. 37(1)(c)), for an organisation named
+    only as a joint controller, nor for a public authority without a DPO (DPO-001
+    reports that one gap). A warning: whether an activity is "core" is a judgement
+    ropa cannot make.
+    """
+    for organisation in _record_keepers(ctx.inventory):
+        if _has_dpo(organisation) or organisation.public_authority:
+            continue
+        reasons = _large_scale_reasons(ctx, organisation)
+        if reasons:
+            yield ctx.finding(
+                organisation,
+                f"{organisation.id} names no data protection officer although "
+                + "; ".join(reasons),
+            )
 
 
 @rule("REV-001", "review-overdue", W, "Art. 24(1)")
@@ -59,6 +174,13 @@ def review_overdue(ctx: RuleContext) -> Iterator[Finding]:
 
     Measures must be "reviewed and updated where necessary" (Art. 24(1)). Review
     the entry and update `last_reviewed: {date, by}`.
+
+    Does not fire while `last_reviewed.date` plus `review_every` is on or after the
+    date checked (a review due today is not yet overdue), nor when either field is
+    missing (REV-002 reports that instead, once). Only activities, systems and
+    contracts carry review dates: organisations, data categories, data subjects and
+    flows are re-read through the activities and systems that name them, and a
+    waiver lapses on its own `expires` (WAV-002).
     """
     inv = ctx.inventory
     for entity in [*inv.activities.values(), *inv.systems.values(), *inv.contracts.values()]:
@@ -77,6 +199,12 @@ def review_undeclared(ctx: RuleContext) -> Iterator[Finding]:
 
     Registers rot when nobody re-reads them: record who last reviewed the entry
     and how often it must be reviewed (e.g. `review_every: P1Y`).
+
+    Does not fire when the entry has both fields, however long ago the review was
+    (REV-001 judges whether it is overdue). Only activities, systems and contracts
+    are asked: organisations, data categories, data subjects and flows have no
+    review fields (they are re-read with the activities and systems that name them),
+    and a waiver's `expires` is its review date.
     """
     inv = ctx.inventory
     for entity in [*inv.activities.values(), *inv.systems.values(), *inv.contracts.values()]:
@@ -90,6 +218,12 @@ def waiver_incomplete(ctx: RuleContext) -> Iterator[Finding]:
 
     An accepted risk must be accountable (Art. 5(2)): say why, who approved it
     and until when. A waiver without all three waives nothing.
+
+    Does not fire when `reason`, `approved_by` and `expires` are all given, whatever
+    their content; an expired waiver with all three is WAV-002's. No waiver can be
+    open-ended, not even one for a lasting legal exemption (a court's judicial
+    activities, DPO-001): an expiry makes someone confirm, in time, that the reason
+    still holds.
     """
     for waiver in ctx.inventory.waivers.values():
         missing = [n for n in ("reason", "approved_by", "expires") if not getattr(waiver, n)]
@@ -102,6 +236,12 @@ def waiver_expired(ctx: RuleContext) -> Iterator[Finding]:
     """A waiver has expired: the finding it covered is an error again.
 
     Fix the underlying finding, or have the risk re-approved with a new `expires`.
+
+    Does not fire on the `expires` date itself: a waiver covers its finding up to
+    and including that day and lapses the day after. Nor for a waiver without
+    `expires` (WAV-001: it never waived anything). It fires whether or not the
+    finding it covered is still there: once that finding is fixed, delete the
+    waiver.
     """
     for waiver in ctx.inventory.waivers.values():
         if waiver.expires and waiver.expires < ctx.as_of:
@@ -114,6 +254,13 @@ def waiver_unused(ctx: RuleContext) -> Iterator[Finding]:
 
     Check `rule` (a code from `ropa rules`) and `entity` (written Kind:id, e.g.
     `System:old-lis`).
+
+    Does not fire when both exist, even if the rule does not (or no longer) find
+    anything about that entity: a waiver left over after a fix waives nothing and
+    lapses at its expiry (WAV-002). An entity that exists but fails validation counts
+    as existing (its schema error is the finding), and so do the default taxonomy's
+    categories. It does not check that the rule can be waived at all: findings of
+    the SCH and WAV rules are never waived, whatever a waiver says.
     """
     from registry.rules import catalogue
 

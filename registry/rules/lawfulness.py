@@ -1,4 +1,10 @@
-"""Art. 6, 9 and 10: a lawful basis for every purpose, a condition for special data."""
+"""Art. 6, 9, 10 and 87: a lawful basis for every purpose, with its law where one is needed,
+and a condition for special data and national identification numbers.
+
+These are the controller's duties: an activity a processor records for a client
+(its Art. 30(2) record: organisations are marked `keeps_record: true` and none of the
+activity's controllers is one) is not judged by them — Art. 30(2) asks the processor
+for the categories of processing, not for the client's lawful basis."""
 
 from __future__ import annotations
 
@@ -17,8 +23,12 @@ def legal_basis(ctx: RuleContext) -> Iterator[Finding]:
 
     Give each purpose a `legal_basis`: consent, contract, legal_obligation,
     vital_interests, public_task or legitimate_interests.
+
+    Does not fire for an activity a processor records for a client (see the module
+    docstring), nor when every purpose names a basis: whether that basis is the right
+    one is for the other LAW rules and the DPO (Art. 6(1) lets any of the six apply).
     """
-    for activity in ctx.inventory.activities.values():
+    for activity in ctx.inventory.controller_activities:
         for index, purpose in enumerate(activity.purposes):
             if purpose.legal_basis is None:
                 yield ctx.finding(
@@ -36,9 +46,12 @@ def art9_condition(ctx: RuleContext) -> Iterator[Finding]:
     Processing health, genetic, biometric or other Art. 9(1) data is prohibited
     unless a condition applies. Set `art9_condition` (for care:
     `health_or_social_care`, Art. 9(2)(h)).
+
+    Does not fire for criminal-offence data (Art. 10, see LAW-003) or national
+    identification numbers (Art. 87, see LAW-007): neither is on the Art. 9(1) list.
     """
     inv = ctx.inventory
-    for activity in inv.activities.values():
+    for activity in inv.controller_activities:
         if activity.art9_condition is not None:
             continue
         special = sorted(
@@ -58,9 +71,12 @@ def art10_authority(ctx: RuleContext) -> Iterator[Finding]:
 
     Art. 10 allows it only under official authority or a law that authorises it.
     Set `art10_authority` to that authority or law.
+
+    Does not fire for Art. 9 special categories, which need an Art. 9(2) condition
+    instead (LAW-002), nor when `art10_authority` names the authority or law.
     """
     inv = ctx.inventory
-    for activity in inv.activities.values():
+    for activity in inv.controller_activities:
         if activity.art10_authority:
             continue
         if any(inv.special_of(c) is SpecialCategory.criminal for c in activity.data_categories):
@@ -76,8 +92,11 @@ def legitimate_interests(ctx: RuleContext) -> Iterator[Finding]:
 
     Say which interests are pursued (`legitimate_interests`) and link the
     balancing test (`lia`).
+
+    Does not fire on other bases, nor when the interests are stated: the balancing
+    test itself is the controller's, and a missing `lia` link alone is not reported.
     """
-    for activity in ctx.inventory.activities.values():
+    for activity in ctx.inventory.controller_activities:
         for index, purpose in enumerate(activity.purposes):
             if purpose.legal_basis is LegalBasis.legitimate_interests and not (
                 purpose.legitimate_interests
@@ -89,3 +108,90 @@ def legitimate_interests(ctx: RuleContext) -> Iterator[Finding]:
                     "purposes",
                     index,
                 )
+
+
+@rule("LAW-005", "public-authority-legitimate-interests", E, "Art. 6(1), last subparagraph")
+def public_authority_legitimate_interests(ctx: RuleContext) -> Iterator[Finding]:
+    """A public authority's activity relies on legitimate interests.
+
+    Art. 6(1)(f) "shall not apply to processing carried out by public authorities in
+    the performance of their tasks". Rely on `public_task` and name the law that
+    gives the task (`law:`, Art. 6(3)); if the processing truly falls outside the
+    authority's public tasks, waive this finding and say in the waiver why.
+
+    Does not fire when the activity's controller is not marked
+    `public_authority: true`, nor when only a joint controller is: the purpose's basis
+    is the lead controller's, and each joint controller may rely on its own.
+    """
+    inv = ctx.inventory
+    for activity in inv.controller_activities:
+        controller = inv.organisations.get(activity.controller or "")
+        if controller is None or not controller.public_authority:
+            continue
+        for index, purpose in enumerate(activity.purposes):
+            if purpose.legal_basis is LegalBasis.legitimate_interests:
+                yield ctx.finding(
+                    activity,
+                    f"activity {activity.id}: purpose {index + 1} relies on legitimate "
+                    f"interests, which {controller.id}, a public authority, cannot use for its "
+                    "tasks; use public_task and name its law",
+                    "purposes",
+                    index,
+                )
+
+
+_NEEDS_LAW = (LegalBasis.legal_obligation, LegalBasis.public_task)
+
+
+@rule("LAW-006", "basis-law", W, "Art. 6(3)")
+def basis_law(ctx: RuleContext) -> Iterator[Finding]:
+    """A purpose on legal obligation or public task does not name the law behind it.
+
+    Art. 6(3): the basis for processing under Art. 6(1)(c) and (e) "shall be laid
+    down by Union law or Member State law". Name it on the purpose, precisely enough
+    to be found: `law: Code du travail art. L.3243-4`.
+
+    Does not fire on consent, contract, vital interests or legitimate interests,
+    which rest on no particular law, nor when `law` is given (ropa cannot judge
+    whether that law really imposes the obligation).
+    """
+    for activity in ctx.inventory.controller_activities:
+        for index, purpose in enumerate(activity.purposes):
+            if purpose.legal_basis in _NEEDS_LAW and not purpose.law:
+                yield ctx.finding(
+                    activity,
+                    f"activity {activity.id}: purpose {index + 1} relies on "
+                    f"{purpose.legal_basis.value.replace('_', ' ')} without naming the law "
+                    "that lays it down",
+                    "purposes",
+                    index,
+                )
+
+
+@rule("LAW-007", "national-id-law", E, "Art. 87")
+def national_id_law(ctx: RuleContext) -> Iterator[Finding]:
+    """An activity processes a national identification number without naming the law allowing it.
+
+    Member states set the conditions for processing a national identification number
+    (Art. 87): in France the NIR only under the décret n° 2019-341 or a text it lists,
+    in the Netherlands the BSN only where a law prescribes it (Uitvoeringswet AVG
+    art. 46). Set `national_id_law` on the activity to that law, e.g.
+    `national_id_law: "Décret n° 2019-341, annexe 1 (déclarations sociales)"`.
+
+    Does not fire for categories neither marked `special: national_id` nor under one
+    so marked (a customer or staff number is no identifier of general application),
+    nor when `national_id_law` is set.
+    """
+    inv = ctx.inventory
+    for activity in inv.controller_activities:
+        if activity.national_id_law:
+            continue
+        numbers = sorted(
+            c for c in activity.data_categories if inv.special_of(c) is SpecialCategory.national_id
+        )
+        if numbers:
+            yield ctx.finding(
+                activity,
+                f"activity {activity.id} processes a national identification number "
+                f"({', '.join(numbers)}) without naming the law that allows it",
+            )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import Flow, Security
-from registry.core.vocabulary import Authentication, ContractType, countries
+from registry.core.vocabulary import Authentication, ContractType, RecipientRole, countries
 from registry.rules.base import RuleContext, rule
 
 if TYPE_CHECKING:
@@ -53,6 +53,14 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
 
     Anti-pattern: `lis → crm-us` (SCCs) → `analytics-in` (India, no `transfer:`).
     Best practice: the `crm-us → analytics-in` flow names its own SCCs.
+
+    A system hosted in several countries (`country: [DE, US]`) is judged on each:
+    data leaves the EEA from its German part, and reaches the US on it.
+
+    Does not fire when the onward hop declares a mechanism, goes to a country with
+    full adequacy, or moves the data inside one importer (the same operator, into
+    no country it is not already hosted in): Art. 44 asks for a safeguard at each
+    transfer, and there is none within one organisation and country.
     """
     inv = ctx.inventory
     lists = countries()
@@ -60,7 +68,7 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
     # importer passing data on) and a hop with no mechanism; without both there is
     # nothing to walk, and no graph to build.
     if not any(
-        (country := inv.country_of(flow.source)) and lists.is_third_country(country)
+        any(lists.is_third_country(c) for c in inv.countries_of(flow.source))
         for flow in inv.flows.values()
         if flow.source in inv.systems
     ) or not any(_unprotected_hop(inv, flow) for flow in inv.flows.values()):
@@ -81,7 +89,7 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
         target, source = nodes[v], nodes[u]
         if data["transfer"] or not target["needs_mechanism"] or source["kind"] == SUBJECT:
             continue
-        if source["country"] == target["country"] and source["operator"] == target["operator"]:
+        if _within_importer(source["countries"], source["operator"], target):
             continue
         bad_hops.append((u, v, key))
     if not bad_hops:
@@ -91,7 +99,7 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
     exports = sorted(
         (key, u, v, data["categories"])
         for u, v, key, data in graph.edges(keys=True, data=True)
-        if nodes[u]["country"] in eea and nodes[v]["third_country"]
+        if not eea.isdisjoint(nodes[u]["countries"]) and nodes[v]["third_country"]
     )
     found: dict[str, list[tuple[str, list[str], tuple[str, str, str]]]] = {}
     for category in sorted({c for *_, categories in exports for c in categories}):
@@ -132,15 +140,28 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
 def _unprotected_hop(inv: Inventory, flow: Flow) -> bool:
     """A flow with no mechanism into a country without adequacy, between two countries
     or two organisations (the hops TRF-101 looks for, judged without the graph)."""
-    target = inv.country_of(flow.to)
-    if flow.transfer or not target or not countries().needs_mechanism(target):
+    if flow.transfer or flow.source not in inv.systems:
+        return False  # a mechanism, or collected from the data subjects: not a transfer
+    lists = countries()
+    target = {
+        "countries": inv.countries_of(flow.to),
+        "operator": inv.operator_of(flow.to),
+    }
+    if not any(lists.needs_mechanism(c) for c in target["countries"]):
         return False
-    if flow.source not in inv.systems:
-        return False  # collected from the data subjects: not a transfer
-    return (inv.country_of(flow.source), inv.operator_of(flow.source)) != (
-        target,
-        inv.operator_of(flow.to),
-    )
+    return not _within_importer(inv.countries_of(flow.source), inv.operator_of(flow.source), target)
+
+
+def _within_importer(
+    source_countries: tuple[str, ...], source_operator: str | None, target: dict
+) -> bool:
+    """A move inside one importer: the same operator, into no country needing a mechanism
+    that the sender is not already in (not a transfer)."""
+    if source_operator != target["operator"]:
+        return False
+    lists = countries()
+    needing = {c for c in target["countries"] if lists.needs_mechanism(c)}
+    return needing <= set(source_countries)
 
 
 # --- Art. 28(2)/(4): onward sub-processors -------------------------------------------
@@ -154,9 +175,15 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
     organisation it travels to (through flows of the processor's own activities,
     or of no controller's) is a sub-processor the controller must have authorised
     in writing: list it in `authorised_subprocessors` of the controller's DPA with
-    the processor, or give it a DPA of its own with the controller. Flows declared
-    under the controller's own activities are judged by DPA-005; flows to an
-    organisation receiving as `controller` are disclosures, not sub-processing.
+    the processor, give that DPA a `general_authorisation` (the processor's
+    published list), or give the receiver a DPA of its own with the controller.
+
+    Does not fire when the flow is declared under the controller's own activities
+    (judged by DPA-005); when it goes to an organisation or system receiving as
+    `controller` or `joint_controller` (a disclosure, not sub-processing); when the
+    receiver holds a DPA with the controller or is named in one of its DPAs; nor when
+    the controller's DPA with the sending processor gives a general written
+    authorisation (Art. 28(2): every sub-processor it engages is authorised).
 
     Anti-pattern: lab → vendor's migration server (DPA) → vendor's `support`
     activity → a hosting firm the lab's DPA does not name.
@@ -169,7 +196,7 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
 
     import networkx as nx
 
-    from registry.lineage.graph import ORGANISATION, related_categories
+    from registry.lineage.graph import related_categories
 
     graph = _graph(ctx)
     nodes = graph.nodes
@@ -183,13 +210,19 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
     if not seeds:
         return
 
+    # Whom each controller authorised: its processors under a DPA of their own and the
+    # sub-processors its DPAs name; and the processors whose DPA authorises generally,
+    # whose every sub-processor is authorised (Art. 28(2)).
     authorised: dict[str, set[str]] = {}
+    generally: dict[str, set[str]] = {}
     for contract in inv.contracts.values():
         if contract.controller and contract.type in (ContractType.dpa, ContractType.sub_processing):
             allowed = authorised.setdefault(contract.controller, set())
             allowed.update(contract.authorised_subprocessors)
             if contract.type is ContractType.dpa and contract.processor:
                 allowed.add(contract.processor)
+                if contract.general_authorisation is not None:
+                    generally.setdefault(contract.controller, set()).add(contract.processor)
 
     found: dict[tuple[str, str], tuple[set[str], str, str]] = {}
     for controller, category in sorted(seeds):
@@ -208,10 +241,7 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
                     # data; one declared for this controller is DPA-005's.
                     if data["controller"] not in (None, sender):
                         continue
-                    if nodes[v]["kind"] == ORGANISATION and data["recipient_role"] in (
-                        "controller",
-                        "joint_controller",
-                    ):
+                    if data["recipient_role"] in ("controller", "joint_controller"):
                         continue  # a disclosure to a controller, not sub-processing
                     if related.intersection(data["categories"]):
                         yield v, key
@@ -234,6 +264,8 @@ def onward_subprocessor_unauthorised(ctx: RuleContext) -> Iterator[Finding]:
                 if not receiver or receiver in (sender, controller):
                     continue
                 if receiver in authorised.get(controller, set()):
+                    continue
+                if sender in generally.get(controller, set()):
                     continue
                 categories, _, _ = found.setdefault(
                     (key, controller), (set(), sender or "?", receiver)
@@ -286,15 +318,18 @@ def arriving_without_retention(ctx: RuleContext) -> Iterator[Finding]:
     a stateless application server or a message relay passes data through and keeps
     none, so it owes no retention (Art. 5(1)(e) limits *storage*); its security is
     still judged (SEC-101). Leaving `stores` out is not the same: an undeclared
-    store is a gap, and this rule reports it.
+    store is a gap, and this rule reports it. Nor does it fire on a flow to a system
+    an independent controller runs (`recipient_role: controller`: a payment network's
+    checkout): what that controller keeps, and for how long, is in its own record
+    (Art. 5(1)(e) and 30(1) bind it), not the sender's.
     """
     inv = ctx.inventory
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
-        if system is None:
-            continue  # an organisation keeps data under its own record
-        if not system.stores and "stores" in system.model_fields_set:
-            continue  # declared transient: it keeps nothing
+        if system is None or flow.recipient_role is RecipientRole.controller:
+            continue  # an organisation, or a controller's system, keeps it under its own record
+        if system.transient:
+            continue  # it keeps nothing
         stored = [s.category for s in system.stores]
         for index, category in enumerate(flow.data_categories):
             if not inv.covers(stored, category):
@@ -316,7 +351,8 @@ def art32_shortfalls(security: Security | None) -> list[str]:
     missing = []
     if not (security and security.encryption_at_rest):
         missing.append("encryption at rest")
-    if not (security and security.authentication is Authentication.individual):
+    # Every way in must be an individual account: a public area beside them is a gap.
+    if not (security and security.weakest_authentication is Authentication.individual):
         missing.append("individual authentication")
     if not (security and security.monitoring):
         missing.append("monitoring")
@@ -334,12 +370,15 @@ def special_arriving_below_art32(ctx: RuleContext) -> Iterator[Finding]:
     categories is encryption at rest, individual authentication, monitoring and
     alert escalation. Declare the categories in the system's `stores:` and meet
     the bar in its `security:`, or stop sending them there.
+
+    Does not fire on a flow to a system an independent controller runs
+    (`recipient_role: controller`): its Art. 32 measures are its own to take and record.
     """
     inv = ctx.inventory
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
-        if system is None:
-            continue
+        if system is None or flow.recipient_role is RecipientRole.controller:
+            continue  # an independent controller answers for its own security (Art. 24, 32)
         special = sorted({c for c in flow.data_categories if inv.special_of(c)})
         stored = [s.category for s in system.stores]
         undeclared = [c for c in special if not inv.covers(stored, c)]

@@ -14,6 +14,21 @@ from tests.conftest import write_inventory
 
 ACT = "activities/lab-testing.yaml"
 LIS = "systems/lis.yaml"
+ORG = "organisations/labs.yaml"
+# The register is the LIS vendor's own: the lab's activity is one it processes for a client.
+VENDOR_KEEPS_RECORD = Edit(
+    "organisations/lis-vendor.yaml",
+    "kind: Organisation\n",
+    "kind: Organisation\nkeeps_record: true\n",
+)
+NO_DPO = Edit(ORG, "dpo:\n  name: Claire Martin\n  email: dpo@biolab.example\n", "")
+PUBLIC = Edit(ORG, "country: FR\n", "country: FR\npublic_authority: true\n")
+# Tracking where customers go: systematic monitoring (Art. 37(1)(b)), no special data.
+MONITORING = [
+    Edit(ACT, "art9_condition: health_or_social_care\n", "systematic_monitoring: true\n"),
+    Edit(ACT, "data_subjects: [patients]", "data_subjects: [customers]"),
+    Edit(ACT, "[identity, lab-results]", "[identity, location]"),
+]
 DPIA = "dpia: {reference: DPIA-2025-01, date: 2025-03-01}\n"
 REVIEWED = "last_reviewed: {date: 2026-06-01, by: Claire Martin}"
 # A finding to waive: the portal does not require MFA (SEC-007, a warning), and
@@ -59,6 +74,55 @@ TRIGGERS = [
         Edit(ACT, "estimated_subjects: 50000\n", ""),
         entity="Activity:lab-testing",
         at=f"{ACT}:1:1",
+    ),
+    trigger(
+        "DPO-001",
+        "public-authority-without-dpo",
+        PUBLIC,
+        NO_DPO,
+        entity="Organisation:labs",
+        at=f"{ORG}:5:19",  # `public_authority: true`
+    ),
+    trigger(
+        "DPO-001",
+        "public-authority-with-an-empty-dpo",
+        PUBLIC,
+        Edit(ORG, "dpo:\n  name: Claire Martin\n  email: dpo@biolab.example\n", "dpo: {}\n"),
+        entity="Organisation:labs",
+        at=f"{ORG}:5:19",
+    ),
+    trigger(
+        "DPO-001",
+        "public-body-processor-keeping-its-record-here-without-dpo",
+        Put(
+            "organisations/shared-service.yaml",
+            """
+            kind: Organisation
+            id: shared-service
+            name: Syndicat informatique intercommunal
+            country: FR
+            address: 1 place de la Mairie, 44000 Nantes
+            public_authority: true
+            keeps_record: true
+            """,
+        ),
+        entity="Organisation:shared-service",
+        at="organisations/shared-service.yaml:6:19",  # `public_authority: true`
+    ),
+    trigger(
+        "DPO-002",
+        "large-scale-health-data-without-dpo",
+        NO_DPO,
+        entity="Organisation:labs",
+        at=f"{ORG}:1:1",
+    ),
+    trigger(
+        "DPO-002",
+        "large-scale-systematic-monitoring-without-dpo",
+        NO_DPO,
+        *MONITORING,
+        entity="Organisation:labs",
+        at=f"{ORG}:1:1",
     ),
     trigger(
         "REV-001",
@@ -118,6 +182,14 @@ TRIGGERS = [
         entity="Waiver:lis-encryption",
         at="waivers/lis-encryption.yaml:4:9",
     ),
+    trigger(
+        "DPIA-001",
+        "keeps-record-marked-on-the-controller-itself",  # its own activity is still judged
+        Edit(ACT, DPIA, ""),
+        Edit(ORG, "kind: Organisation\n", "kind: Organisation\nkeeps_record: true\n"),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:18:21",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -133,6 +205,70 @@ NEAR_MISSES = [
         Edit(ACT, DPIA, ""),
         Edit(ACT, "data_subjects: [patients]", "data_subjects: [customers]"),
         Edit(ACT, "[identity, lab-results]", "[identity]"),
+    ),
+    near_miss("DPO-001", "public-authority-with-dpo", PUBLIC),
+    near_miss(
+        "DPO-001",
+        "private-company-without-dpo",  # no Art. 37(1)(a) duty; DPO-002 judges the scale
+        NO_DPO,
+    ),
+    near_miss(
+        "DPO-001",
+        "public-authority-only-a-joint-controller",  # its DPO is in its own record
+        Put(
+            "organisations/university.yaml",
+            """
+            kind: Organisation
+            id: university
+            name: Université de Lyon
+            country: FR
+            address: 92 rue Pasteur, 69007 Lyon
+            public_authority: true
+            """,
+        ),
+        Edit(ACT, "controller: labs\n", "controller: labs\njoint_controllers: [university]\n"),
+    ),
+    near_miss(
+        "DPO-002",
+        "small-scale-health-data-without-dpo",
+        NO_DPO,
+        Edit(ACT, "estimated_subjects: 50000", "estimated_subjects: 9999"),
+    ),
+    near_miss(
+        "DPO-002",
+        "large-scale-health-data-dpo-by-email-alone",  # a DPO reachable is a DPO named
+        Edit(
+            ORG,
+            "dpo:\n  name: Claire Martin\n  email: dpo@biolab.example\n",
+            "dpo: {email: dpo@biolab.example}\n",
+        ),
+    ),
+    near_miss(
+        "DPO-002",
+        "large-scale-ordinary-data-without-monitoring",
+        NO_DPO,
+        Edit(ACT, "art9_condition: health_or_social_care\n", ""),
+        Edit(ACT, "data_subjects: [patients]", "data_subjects: [customers]"),
+        Edit(ACT, "[identity, lab-results]", "[identity, national-id]"),  # not Art. 37(1)(c)
+        Edit(
+            ACT,
+            "estimated_subjects:",
+            "national_id_law: Décret n° 2019-341\nestimated_subjects:",
+        ),
+    ),
+    near_miss(
+        "DPO-002",
+        "small-scale-systematic-monitoring",
+        NO_DPO,
+        *MONITORING,
+        Edit(ACT, "estimated_subjects: 50000", "estimated_subjects: 800"),
+    ),
+    near_miss(
+        "DPO-002",
+        "public-authority-without-dpo-is-dpo-001-alone",  # one gap, one finding
+        PUBLIC,
+        NO_DPO,
+        also=lambda result: assert_finding(result, "DPO-001", "Organisation:labs", f"{ORG}:5:19"),
     ),
     near_miss(
         "DPIA-002",
@@ -166,6 +302,25 @@ NEAR_MISSES = [
         waiver(WAIVER.replace("2027-01-31", "2026-11-29")),
     ),
     near_miss("WAV-003", "waiver-names-existing-rule-and-entity", NO_ENCRYPTION, waiver()),
+    near_miss(
+        "DPIA-001",
+        "large-scale-national-ids-alone",  # Art. 87 data: not in Art. 35(3)(b)
+        Edit(ACT, DPIA, ""),
+        Edit(ACT, "art9_condition: health_or_social_care\n", ""),
+        Edit(ACT, "data_subjects: [patients]", "data_subjects: [customers]"),
+        Edit(ACT, "[identity, lab-results]", "[identity, national-id]"),
+        Edit(
+            ACT,
+            "estimated_subjects:",
+            "national_id_law: Décret n° 2019-341\nestimated_subjects:",
+        ),
+    ),
+    near_miss(
+        "DPIA-001",
+        "processor-recording-a-clients-activity",  # the DPIA is the client's (Art. 35(1))
+        Edit(ACT, DPIA, ""),
+        VENDOR_KEEPS_RECORD,
+    ),
 ]
 
 
@@ -257,3 +412,20 @@ def test_waiver_cannot_waive_schema_or_waiver_findings(check_yaml):
     )
     dangling = assert_finding(result, "SCH-012", "Flow:sample-intake", "flows/sample-intake.yaml:8")
     assert dangling.waived_by is None and result.failed
+
+
+def test_dpo_002_names_each_large_scale_activity_and_why(check_yaml):
+    result = check_yaml(perturb(NO_DPO))
+    [finding] = of_rule(result, "DPO-002")
+    assert finding.message == (
+        "labs names no data protection officer although lab-testing processes special or "
+        "criminal data for 50000 people"
+    )
+
+
+def test_dpo_002_follows_the_large_scale_threshold(tmp_path):
+    root = write_inventory(tmp_path / "inv", perturb(NO_DPO))
+    strict = check(load_inventory(root), AS_OF, Settings(large_scale_subjects=50_000))
+    lenient = check(load_inventory(root), AS_OF, Settings(large_scale_subjects=50_001))
+    assert [f.entity for f in of_rule(strict, "DPO-002")] == ["Organisation:labs"]
+    assert of_rule(lenient, "DPO-002") == []

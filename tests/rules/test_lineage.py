@@ -128,11 +128,36 @@ def sec001_fires(result: CheckResult) -> None:
     assert [f.entity for f in of_rule(result, "SEC-001")] == ["System:portal"]
 
 
+def _says(result: CheckResult, code: str, text: str) -> None:
+    assert any(text in f.message for f in of_rule(result, code)), of_rule(result, code)
+
+
+# The first importer hosts its dashboards in Germany and the US.
+DE_AND_US = Edit("systems/abroad.yaml", "country: US", "country: [DE, US]")
+
+
+def archive_run_by_the_importer_in(country: str) -> Edit:
+    """The Indian archive replaced by the importer's own archive in ``country``."""
+    return Edit(
+        "systems/abroad.yaml",
+        "operator: in-warehouse\ncountry: IN",
+        f"operator: us-analytics\ncountry: {country}",
+    )
+
+
 TRIGGERS = [
     trigger(
         "TRF-101",
         "onward-transfer-to-india-without-mechanism",
         *ONWARD,
+        entity="Flow:results-to-us",
+        at="flows/abroad.yaml:5:5",
+    ),
+    trigger(
+        "TRF-101",
+        "importer-hosted-in-germany-and-the-us",  # leaves from the German part, on to India
+        *ONWARD,
+        DE_AND_US,
         entity="Flow:results-to-us",
         at="flows/abroad.yaml:5:5",
     ),
@@ -167,9 +192,25 @@ TRIGGERS = [
         entity="Flow:results-to-portal",
         at=f"{TO_PORTAL}:5:5",
     ),
+    trigger(
+        "SEC-101",
+        "individual-accounts-beside-a-public-area-are-not-the-bar",
+        portal_declares_identity_only(),
+        Edit(PORTAL, "authentication: individual", "authentication: [individual, none]"),
+        entity="Flow:results-to-portal",
+        at=f"{TO_PORTAL}:5:5",
+        also=lambda r: _says(r, "SEC-101", "individual authentication"),
+    ),
 ]
 
 NEAR_MISSES = [
+    near_miss(
+        "TRF-101",
+        "onward-move-inside-the-importer",  # its own US archive: not an onward transfer
+        *ONWARD,
+        DE_AND_US,
+        archive_run_by_the_importer_in("US"),
+    ),
     near_miss(
         "TRF-101",
         "onward-transfer-under-its-own-sccs",
@@ -191,6 +232,42 @@ NEAR_MISSES = [
         ),
     ),
     near_miss(
+        "DPA-101",
+        "general-authorisation-in-the-dpa",  # Art. 28(2): the vendor's published list
+        *SUBPROCESSOR,
+        Edit(
+            "contracts/lis-dpa.yaml",
+            "art28_clauses:",
+            "general_authorisation: {list: https://labsoft.example/subprocessors}\nart28_clauses:",
+        ),
+    ),
+    near_miss(
+        "DPA-101",
+        "hosting-firm-holds-its-own-dpa-with-the-controller",
+        *SUBPROCESSOR,
+        Put(
+            "contracts/hosting-dpa.yaml",
+            """
+            kind: Contract
+            id: hosting-dpa
+            type: dpa
+            controller: labs
+            processor: hosting-co
+            signed: 2025-01-01
+            """,
+        ),
+    ),
+    near_miss(
+        "DPA-101",
+        "hosting-firm-system-receives-as-controller",
+        *SUBPROCESSOR,
+        Edit(
+            "flows/lis-backup.yaml",
+            "to: vendor-backup\n",
+            "to: vendor-backup\nrecipient_role: controller\n",
+        ),
+    ),
+    near_miss(
         "RET-101",
         "portal-declares-identity-with-retention",
         Edit(
@@ -208,6 +285,13 @@ NEAR_MISSES = [
         "declared-special-category-is-sec001s",
         Edit(PORTAL, "encryption_at_rest: true", "encryption_at_rest: false"),
         also=sec001_fires,
+    ),
+    near_miss(
+        "RET-101",
+        "independent-controllers-system-keeps-its-own-retention",
+        Edit(PORTAL, "operator: labs", "operator: lis-vendor"),
+        Edit(PORTAL, "  - category: lab-results\n", "  - category: identity\n"),
+        Edit(TO_PORTAL, "encrypted_in_transit: true", "recipient_role: controller"),
     ),
 ]
 

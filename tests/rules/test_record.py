@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builder import Edit, Put, near_miss, trigger
+from tests.builder import (
+    Edit,
+    Put,
+    assert_finding,
+    assert_no_finding,
+    near_miss,
+    perturb,
+    trigger,
+)
 
 ORG = "organisations/labs.yaml"
 ACT = "activities/lab-testing.yaml"
@@ -43,6 +51,24 @@ PAYROLL_FLOW = """
     encrypted_in_transit: true
 """
 
+# The vendor's own quality-control activity, run on the portal of labs: labs acts as
+# processor for lis-vendor.
+VENDOR_QC = """
+    kind: Activity
+    id: vendor-qc
+    name: Quality control of the vendor's software
+    controller: lis-vendor
+    purposes:
+      - purpose: Check the software's results
+        legal_basis: legitimate_interests
+        legitimate_interests: Software quality
+    data_subjects: [patients]
+    data_categories: [lab-results]
+    retention:
+      - {category: lab-results, period: P1Y}
+    systems: [portal]
+"""
+
 SECURITY = (
     "security:\n  encryption_at_rest: true\n  authentication: individual\n  mfa: true\n"
     "  internet_exposed: {exposed}\n  monitoring: true\n  alert_escalation: true\n"
@@ -66,12 +92,19 @@ TRIGGERS = [
         at=f"{ORG}:4:10",
     ),
     trigger(
+        "R30-002",
+        "private-controller-in-switzerland",  # adequacy is about transfers, not Art. 27
+        Edit(ORG, "country: FR", "country: CH"),
+        entity="Organisation:labs",
+        at=f"{ORG}:4:10",
+    ),
+    trigger(
         "R30-003",
         "no-purpose",
         Edit(
             ACT,
             "purposes:\n  - purpose: Analyse the samples that doctors prescribe\n"
-            "    legal_basis: public_task\n",
+            "    legal_basis: public_task\n    law: Code de la santé publique art. L.6211-1\n",
             "",
         ),
         entity="Activity:lab-testing",
@@ -101,9 +134,9 @@ TRIGGERS = [
     trigger(
         "R30-007",
         "category-without-retention",
-        Edit(ACT, "  - category: identity\n    period: P10Y\n", ""),
+        Edit(ACT, "  - {category: identity, period: P10Y}\n", ""),
         entity="Activity:lab-testing",
-        at=f"{ACT}:10:19",  # `identity` in data_categories: [identity, lab-results]
+        at=f"{ACT}:11:19",  # `identity` in data_categories: [identity, lab-results]
     ),
     trigger(
         "R30-008",
@@ -115,10 +148,22 @@ TRIGGERS = [
     ),
     trigger(
         "R30-009",
-        "processor-without-contact",
-        Edit("organisations/lis-vendor.yaml", "address: 5 avenue des Sciences, 35000 Rennes\n", ""),
+        "processor-keeping-its-own-record-without-contact",
+        Edit(
+            "organisations/lis-vendor.yaml",
+            "address: 5 avenue des Sciences, 35000 Rennes\n",
+            "keeps_record: true\n",
+        ),
         entity="Organisation:lis-vendor",
         at="organisations/lis-vendor.yaml:1:1",
+    ),
+    trigger(
+        "R30-009",
+        "controller-that-also-acts-as-processor-without-contact",
+        Put(ORG, LAB_NO_CONTACT),
+        Put("activities/vendor-qc.yaml", VENDOR_QC),
+        entity="Organisation:labs",
+        at=f"{ORG}:1:1",
     ),
 ]
 
@@ -141,6 +186,11 @@ NEAR_MISSES = [
         "R30-002",
         "controller-in-norway",  # EEA, not EU: no representative needed
         Edit(ORG, "country: FR", "country: NO"),
+    ),
+    near_miss(
+        "R30-002",
+        "public-body-outside-the-union",  # Art. 27(2)(b) exempts public authorities and bodies
+        Edit(ORG, "country: FR", "country: CH\npublic_authority: true"),
     ),
     near_miss(
         "R30-003",
@@ -179,8 +229,20 @@ NEAR_MISSES = [
         Edit(
             "organisations/lis-vendor.yaml",
             "address: 5 avenue des Sciences, 35000 Rennes\n",
-            "contact:\n  email: dpo@labsoft.example\n",
+            "keeps_record: true\ncontact:\n  email: dpo@labsoft.example\n",
         ),
+    ),
+    near_miss(
+        "R30-009",
+        "another-organisation-keeps-this-record",  # labs' processing is lis-vendor's record
+        Put(ORG, LAB_NO_CONTACT),
+        Put("activities/vendor-qc.yaml", VENDOR_QC),
+        Edit("organisations/lis-vendor.yaml", "country: FR\n", "country: FR\nkeeps_record: true\n"),
+    ),
+    near_miss(
+        "R30-009",
+        "vendor-in-a-controllers-register",  # its Art. 30(2) record is its own to keep
+        Edit("organisations/lis-vendor.yaml", "address: 5 avenue des Sciences, 35000 Rennes\n", ""),
     ),
 ]
 
@@ -193,3 +255,11 @@ def test_triggers(case, check_yaml):
 @pytest.mark.parametrize("case", NEAR_MISSES, ids=str)
 def test_near_miss(case, check_yaml):
     case.assert_near_miss(check_yaml)
+
+
+def test_a_misspelt_system_does_not_cascade_into_missing_security(check_yaml):
+    """The activity's only system is misspelt: SCH-012 says so, R30-008 does not guess."""
+    payroll = PAYROLL.replace("systems: [portal]", "systems: [portl]")
+    result = check_yaml(perturb(Put("activities/payroll.yaml", payroll)))
+    assert_finding(result, "SCH-012", "Activity:payroll", "activities/payroll.yaml:12:11")
+    assert_no_finding(result, "R30-008")

@@ -68,9 +68,37 @@ TRIGGERS = [
         at=f"{PORTAL}:12:19",
     ),
     trigger(
+        "SEC-002",
+        "public-area-beside-shared-accounts",  # judged by its weakest way in: none
+        Edit(PORTAL, "authentication: individual", "authentication: [none, shared]"),
+        entity="System:portal",
+        at=f"{PORTAL}:12:19",
+    ),
+    trigger(
+        "SEC-002",
+        "individual-accounts-beside-a-public-area",
+        Edit(PORTAL, "authentication: individual", "authentication: [individual, none]"),
+        entity="System:portal",
+        at=f"{PORTAL}:12:19",
+    ),
+    trigger(
         "SEC-003",
         "shared-accounts",
         Edit(LIS, "authentication: individual", "authentication: shared"),
+        entity="System:lis",
+        at=f"{LIS}:14:19",
+    ),
+    trigger(
+        "SEC-003",
+        "shared-accounts-beside-individual-ones",
+        Edit(LIS, "authentication: individual", "authentication: [individual, shared]"),
+        entity="System:lis",
+        at=f"{LIS}:14:19",
+    ),
+    trigger(
+        "SEC-003",
+        "shared-accounts-beside-a-public-area",  # not exposed: only SEC-003 can say it
+        Edit(LIS, "authentication: individual", "authentication: [none, shared]"),
         entity="System:lis",
         at=f"{LIS}:14:19",
     ),
@@ -130,6 +158,21 @@ NEAR_MISSES = [
         "no-authentication-but-not-exposed",
         Edit(PORTAL, "authentication: individual", "authentication: none"),
         Edit(PORTAL, "internet_exposed: true", "internet_exposed: false"),
+    ),
+    near_miss(
+        "SEC-002",
+        "exposed-with-individual-accounts-written-as-a-list",
+        Edit(PORTAL, "authentication: individual", "authentication: [individual]"),
+    ),
+    near_miss(
+        "SEC-002",
+        "exposed-with-shared-and-individual-accounts",  # weakest is shared: SEC-003's
+        Edit(PORTAL, "authentication: individual", "authentication: [individual, shared]"),
+    ),
+    near_miss(
+        "SEC-003",
+        "individual-accounts-written-as-a-list",
+        Edit(LIS, "authentication: individual", "authentication: [individual]"),
     ),
     near_miss(
         "SEC-003",

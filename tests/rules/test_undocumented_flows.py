@@ -1,4 +1,4 @@
-"""Undocumented flows: observed (LIN-001..007) and implied by the inventory (LIN-010, LIN-012).
+"""Undocumented flows: observed (LIN-001..008) and implied by the inventory (LIN-010, LIN-012).
 
 The observed cases reconcile a small connection-log CSV with the perturbed
 baseline, as `ropa check --observed` does.
@@ -6,6 +6,7 @@ baseline, as `ropa check --observed` does.
 
 from __future__ import annotations
 
+import json
 import tempfile
 import textwrap
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from tests.builder import (
     assert_finding,
     assert_no_finding,
     near_miss,
+    perturb,
     trigger,
 )
 
@@ -38,13 +40,14 @@ class ObservedCase(Case):
     """A case whose findings come from reconciling ``evidence`` (a CSV) too."""
 
     evidence: str = ""
+    file: str = "observed.csv"
 
     def result(self, check_yaml: Callable[..., CheckResult]) -> CheckResult:
         result = check_yaml(self.files(), self.as_of)
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "observed.csv"
+            path = Path(tmp) / self.file
             path.write_text(textwrap.dedent(self.evidence).lstrip("\n"), "utf-8")
-            found = reconcile(result.inventory, [(path, "observed.csv")]).findings
+            found = reconcile(result.inventory, [(path, self.file)]).findings
         return replace(result, findings=sorted(result.findings + found, key=Finding.sort_key))
 
     def assert_triggers(self, check_yaml: Callable[..., CheckResult]) -> Finding:
@@ -54,8 +57,33 @@ class ObservedCase(Case):
         assert_no_finding(self.result(check_yaml), self.code)
 
 
-def observed(code: str, why: str, evidence: str, *changes, entity: str = "", at: str = ""):
-    return ObservedCase(code, why, (LIS_ID, PORTAL_ID, *changes), entity, at, evidence=evidence)
+def observed(
+    code: str, why: str, evidence: str, *changes, entity: str = "", at: str = "", file: str = ""
+):
+    return ObservedCase(
+        code,
+        why,
+        (LIS_ID, PORTAL_ID, *changes),
+        entity,
+        at,
+        evidence=evidence,
+        file=file or "observed.csv",
+    )
+
+
+def run_event(**fields: object) -> str:
+    """One OpenLineage event, lis's database to the portal, as a JSON line."""
+    event = {
+        "eventType": "COMPLETE",
+        "eventTime": "2026-11-20T02:00:00Z",
+        "producer": "https://github.com/apache/airflow/tree/providers-openlineage/1.14.0",
+        "run": {"runId": "0a1b0000-0000-4000-8000-000000000001"},
+        "job": {"namespace": "airflow://scheduler", "name": "publish_results"},
+        "inputs": [{"namespace": "postgres://lis-db.labs.internal:5432", "name": "lis.results"}],
+        "outputs": [{"namespace": "https://portal.labs.example", "name": "api/results"}],
+    }
+    event.update(fields)
+    return json.dumps({k: v for k, v in event.items() if v is not None}) + "\n"
 
 
 TRIGGERS = [
@@ -109,6 +137,14 @@ TRIGGERS = [
         entity="Observed:observed.csv",
         at="observed.csv:1:1",
     ),
+    observed(
+        "LIN-008",
+        "an-event-without-its-producer",
+        run_event() + run_event(producer=None),
+        entity="Observed:observed.jsonl",
+        at="observed.jsonl:2:1",
+        file="observed.jsonl",
+    ),
     trigger(
         "LIN-010",
         "stored-with-no-flow-in-or-out",
@@ -154,6 +190,7 @@ NEAR_MISSES = [
         "lis-db.labs.internal,portal.labs.example,laboratory test results\n",
     ),
     observed("LIN-007", "one-row-is-evidence", "source,target\nlis-db.labs.internal,x\n"),
+    observed("LIN-008", "a-complete-event", run_event() * 2, file="observed.jsonl"),
     near_miss(
         "LIN-010",
         "the-system-passes-it-on",  # where identity originates
@@ -189,3 +226,19 @@ def test_triggers(case, check_yaml):
 @pytest.mark.parametrize("case", NEAR_MISSES, ids=str)
 def test_near_miss(case, check_yaml):
     case.assert_near_miss(check_yaml)
+
+
+def test_a_flow_under_a_misspelt_activity_does_not_cascade_into_an_unused_system(check_yaml):
+    """The flow through `old` names its activity wrong: SCH-012 says so; `old` is used."""
+    result = check_yaml(
+        perturb(
+            Put("systems/old.yaml", "kind: System\nid: old\nname: Old LIS\nstores: []\n"),
+            Put(
+                "flows/lis-to-old.yaml",
+                "kind: Flow\nid: lis-to-old\nactivity: lab-testin\nfrom: lis\nto: old\n"
+                "encrypted_in_transit: true\n",
+            ),
+        )
+    )
+    assert_finding(result, "SCH-012", "Flow:lis-to-old", "flows/lis-to-old.yaml:3:11")
+    assert_no_finding(result, "LIN-012")

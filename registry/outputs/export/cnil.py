@@ -16,17 +16,21 @@ from dataclasses import dataclass
 from functools import cache
 
 from registry.core.inventory import Inventory
-from registry.core.model import Activity, Retention
+from registry.core.model import Activity, Dpf, Retention
 from registry.core.record import ActivityRecord, Record, Transfer
-from registry.core.vocabulary import TransferMechanism
+from registry.core.vocabulary import TransferMechanism, vague_retention
 from registry.core.wording import NO_CONTRACT
 from registry.layouts.cnil import (
     ART9_FR,
+    ART87_LINE,
     AUTH_FR,
     BASIS_FR,
     CATEGORY_LINES,
+    DPF_FR,
     FICHE_COLUMNS,
     HEADER_COLUMNS,
+    INDEFINITE_FR,
+    LAW_JOIN_FR,
     LIST_COLUMNS,
     MECHANISM_FR,
     OTHER_LINE,
@@ -34,6 +38,8 @@ from registry.layouts.cnil import (
     SECURITY_FR,
     SECURITY_LINES,
     SENSITIVE_LINES,
+    TRANSIENT_FR,
+    UNTIL_FR,
 )
 from registry.outputs.export import derive
 from registry.outputs.export.table import Cell, Sheet
@@ -84,9 +90,17 @@ def duration_fr(period: str) -> str:
 
 
 def retention_fr(retention: Retention) -> str:
-    text = duration_fr(retention.period)
-    if retention.after:
-        text += f" à compter de : {retention.after}"
+    """``10 ans à compter de : x``, ``jusqu'à : x`` or ``durée illimitée : raison``; the
+    CNIL importer reads each back."""
+    if retention.period is not None:
+        text = duration_fr(retention.period)
+        if retention.after:
+            text += f" à compter de : {retention.after}"
+    elif retention.until is not None:
+        vague = vague_retention(retention.until)
+        text = retention.until if vague else f"{UNTIL_FR} {retention.until}"
+    else:
+        text = INDEFINITE_FR + (f" : {retention.justification}" if retention.justification else "")
     if retention.source:
         text += f" ({retention.source})"
     return text
@@ -135,8 +149,7 @@ def _security(entry: ActivityRecord) -> list[list[str]]:
         security = system.security
         phrases: list[list[str]] = [[] for _ in SECURITY_LINES]
         if security is not None:
-            if security.authentication is not None:
-                phrases[0].append(AUTH_FR[security.authentication.value])
+            phrases[0] += [AUTH_FR[a.value] for a in security.authentications]
             for name, index, yes, no in SECURITY_FR:
                 value = getattr(security, name)
                 if value is not None:
@@ -145,6 +158,8 @@ def _security(entry: ActivityRecord) -> list[list[str]]:
         for index, found in enumerate(phrases[:6]):
             if found:
                 lines[index].append(f"{system.name} : {', '.join(found)}")
+        if system.transient:
+            lines[6].append(f"{system.name} : {TRANSIENT_FR}")
         # Measures in words are sentences of their own: one per line.
         lines[6].extend(f"{system.name} : {measure}" for measure in phrases[6])
         if security is None:
@@ -203,6 +218,7 @@ def fiche(
             [p.purpose for p in activity.purposes],
             [
                 f"{BASIS_FR[p.legal_basis]} ({p.legal_basis.article})"
+                + (LAW_JOIN_FR + p.law if p.law else "")
                 if p.legal_basis
                 else "base légale non documentée"
                 for p in activity.purposes
@@ -242,6 +258,7 @@ def fiche(
         )
     )
     result.append(Line("Autorité ou loi autorisant (article 10)", activity.art10_authority or ""))
+    result.append(Line(ART87_LINE, activity.national_id_law or ""))
     result.append(Line("Destinataires", section=True))
     grouped: dict[str, list[str]] = {}
     for recipient in entry.recipients:
@@ -279,11 +296,20 @@ def _has_schema_errors(record: Record, activities: list[Activity]) -> bool:
 
 
 def _safeguard_fr(transfer: Transfer) -> str:
-    if not transfer.mechanism:
+    if not transfer.mechanisms:
         return "aucune garantie documentée"
-    mechanism = TransferMechanism(transfer.mechanism)
-    text = f"{MECHANISM_FR[mechanism]} ({mechanism.article})"
-    return text + (f" : {transfer.reference}" if transfer.reference else "")
+    text = " et ".join(
+        f"{MECHANISM_FR[m]} ({m.article})" for m in map(TransferMechanism, transfer.mechanisms)
+    )
+    text += f" : {transfer.reference}" if transfer.reference else ""
+    return text + (f" ; {dpf_fr(transfer.certification)}" if transfer.certification else "")
+
+
+def dpf_fr(dpf: Dpf) -> str:
+    """The recipient's DPF certification, dated (the importer strips this clause)."""
+    text = f"{DPF_FR}{dpf.since}"
+    text += f", vérifiée le {dpf.verified}" if dpf.verified else ""
+    return text + (f", retirée le {dpf.withdrawn}" if dpf.withdrawn else "")
 
 
 def header_block(inv: Inventory, org: str) -> list[list[Cell]]:

@@ -15,10 +15,14 @@ from registry.core.inventory import Inventory
 from registry.core.model import Activity, Contract, Organisation, System
 from registry.core.record import ActivityRecord, Recipient
 from registry.core.wording import (
+    ACCEPTED_ONLINE,
     AUTHORISED_BY,
     DPIA_STATUS_WORDS,
+    GENERAL_AUTHORISATION,
+    GENERALLY,
     NO_CONTRACT,
-    security_text,
+    SUB_PROCESSOR_UNDER,
+    system_text,
 )
 
 
@@ -66,13 +70,32 @@ def cover_lines(found: Iterable[Cover]) -> list[str]:
 
     A layout is the register, not the check: whether a contract is in force is a
     finding (DPA-004), so only the contract is named here (the site shows both)."""
-    lines = []
-    for cover in found:
-        text = contract_text(cover.contract)
-        if cover.authorised_by is not None:
-            text += f"{AUTHORISED_BY}{contract_text(cover.authorised_by)})"
-        lines.append(text)
-    return lines or [NO_CONTRACT]
+    return [cover_text(cover) for cover in found] or [NO_CONTRACT]
+
+
+def cover_text(cover: Cover) -> str:
+    """One contract behind a processor: how it was made (signed, or accepted online),
+    the general authorisation of sub-processors it gives, and for a sub-processor the
+    controller's contract that authorises it."""
+    contract = cover.contract
+    if cover.engaged_by and cover.authorised_by is None:
+        # No contract of its own in the register: the engaging processor's DPA covers it.
+        general = f" ({GENERALLY})" if cover.general else ""
+        return SUB_PROCESSOR_UNDER + contract_text(contract) + general
+    text = contract_text(contract) + made_text(contract)
+    if contract.general_authorisation is not None:
+        text += f"{GENERAL_AUTHORISATION}{contract.general_authorisation.published_list})"
+    if cover.authorised_by is not None:
+        general = f", {GENERALLY}" if cover.general else ""
+        text += f"{AUTHORISED_BY}{contract_text(cover.authorised_by)}{general})"
+    return text
+
+
+def made_text(contract: Contract) -> str:
+    """`` (accepted online on …)`` for an online DPA that was not signed, else ''."""
+    if contract.accepted is not None and contract.signed is None:
+        return f"{ACCEPTED_ONLINE}{contract.accepted.isoformat()})"
+    return ""
 
 
 def covers_text(found: Iterable[Cover]) -> str:
@@ -87,12 +110,12 @@ def contract_text(contract: Contract) -> str:
 
 
 def security_line(system: System) -> str:
-    return f"{system.name}: {security_text(system.security)}"
+    return f"{system.name}: {system_text(system)}"
 
 
 def location_line(system: System, inv: Inventory) -> str:
-    country = inv.country_of(system.id)
-    return f"{system.name} ({country})" if country else f"{system.name} (country not documented)"
+    where = ", ".join(inv.countries_of(system.id))
+    return f"{system.name} ({where})" if where else f"{system.name} (country not documented)"
 
 
 # --- lawfulness --------------------------------------------------------------------

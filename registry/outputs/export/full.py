@@ -27,6 +27,7 @@ from registry.core.model import (
     Contract,
     DataCategory,
     DataSubject,
+    Dpf,
     Flow,
     Organisation,
     System,
@@ -53,9 +54,11 @@ class RecipientOut(_Out):
 class TransferOut(_Out):
     country: str
     recipient: str
-    mechanism: str | None
+    mechanism: str | None  # the first of `mechanisms` (kept for readers of older exports)
+    mechanisms: list[str]
     reference: str | None
     safeguard: str
+    certification: Dpf | None  # the recipient's DPF certification, where relied on
 
 
 class CoverOut(_Out):
@@ -63,6 +66,8 @@ class CoverOut(_Out):
     in_force: bool
     problem: str | None
     authorised_by: str | None
+    engaged_by: str | None  # a sub-processor: the processor that engaged it
+    general_authorisation: bool  # authorised as sub-processor under a general authorisation
 
 
 class ProcessorOut(_Out):
@@ -74,6 +79,7 @@ class ProcessorOut(_Out):
 class LocationOut(_Out):
     system: str
     country: str | None
+    countries: list[str]
 
 
 class ActivityDerived(_Out):
@@ -92,12 +98,15 @@ class ActivityDerived(_Out):
 class FlowDerived(_Out):
     from_country: str | None
     to_country: str | None
+    to_countries: list[str]
     processor: str | None
     third_country: bool
 
 
 class SystemDerived(_Out):
     country: str | None
+    countries: list[str]
+    access_countries: list[str]  # third countries it is reached from (accessed_from, operator)
     activities: list[str]
 
 
@@ -232,14 +241,23 @@ def _activity(inv: Inventory, entry: ActivityRecord) -> dict[str, Any]:
             {
                 "country": t.country,
                 "recipient": t.recipient,
-                "mechanism": t.mechanism or None,
+                "mechanism": t.mechanisms[0] if t.mechanisms else None,
+                "mechanisms": list(t.mechanisms),
                 "reference": t.reference or None,
                 "safeguard": t.safeguard,
+                "certification": _dump(t.certification) if t.certification else None,
             }
             for t in entry.transfers
         ],
         "security": [derive.security_line(s) for s in systems],
-        "locations": [{"system": s.id, "country": inv.country_of(s.id)} for s in systems],
+        "locations": [
+            {
+                "system": s.id,
+                "country": inv.country_of(s.id),
+                "countries": list(inv.countries_of(s.id)),
+            }
+            for s in systems
+        ],
         "special_categories": specials,
         "rights": list(entry.rights),
         "processors": [
@@ -252,6 +270,8 @@ def _activity(inv: Inventory, entry: ActivityRecord) -> dict[str, Any]:
                         "in_force": c.in_force,
                         "problem": c.problem,
                         "authorised_by": c.authorised_by.id if c.authorised_by else None,
+                        "engaged_by": c.engaged_by,
+                        "general_authorisation": c.general,
                     }
                     for c in p.covers
                 ],
@@ -298,9 +318,7 @@ def full_register(record: Record, *, org: str | None = None) -> dict[str, Any]:
                     "controller_of": sorted(
                         a.id for a in inv.activities.values() if org_.id in inv.controllers_of(a)
                     ),
-                    "processor_for": sorted(
-                        s.controller for s in record.processors[org_.id].served
-                    )
+                    "processor_for": sorted(s.controller for s in record.processors[org_.id].served)
                     if org_.id in record.processors
                     else [],
                 }
@@ -332,6 +350,8 @@ def full_register(record: Record, *, org: str | None = None) -> dict[str, Any]:
             | {
                 "derived": {
                     "country": inv.country_of(system.id),
+                    "countries": list(inv.countries_of(system.id)),
+                    "access_countries": list(inv.access_countries(system.id)),
                     "activities": sorted(a.id for a in inv.activities_by_system.get(system.id, ())),
                 }
             }
@@ -343,13 +363,17 @@ def full_register(record: Record, *, org: str | None = None) -> dict[str, Any]:
             _dump(activity) | {"derived": _activity(inv, entry)} | _invalid(inv, activity)
         )
     for flow in items(inv.flows):
-        to_country = (flow.transfer.country if flow.transfer else None) or inv.country_of(flow.to)
+        if flow.transfer is not None and flow.transfer.country:
+            to_countries: tuple[str, ...] = (flow.transfer.country,)
+        else:
+            to_countries = inv.countries_of(flow.to)
         document["flows"].append(
             _dump(flow)
             | {
                 "derived": {
                     "from_country": inv.country_of(flow.source),
-                    "to_country": to_country,
+                    "to_country": to_countries[0] if to_countries else None,
+                    "to_countries": list(to_countries),
                     "processor": inv.is_processor_end(flow),
                     "third_country": flow.id in third_country,
                 }

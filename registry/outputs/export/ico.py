@@ -10,7 +10,7 @@ from __future__ import annotations
 from registry.core.model import Organisation
 from registry.core.record import ActivityRecord, Record
 from registry.core.wording import art9_text, basis_text
-from registry.layouts.ico import ART10_PREFIX, COLUMNS, HEADER_COLUMNS, WIDTHS
+from registry.layouts.ico import ART10_PREFIX, ART87_PREFIX, COLUMNS, HEADER_COLUMNS, WIDTHS
 from registry.outputs.export import derive
 from registry.outputs.export.table import Cell, Sheet, cell_text
 
@@ -47,7 +47,7 @@ def row(record: Record, entry: ActivityRecord, org: str) -> list[Cell]:
         [t.safeguard_text for t in transfers],
         derive.retention_lines(inv, activity),
         [derive.security_line(s) for s in systems],
-        [basis_text(p.legal_basis) for p in activity.purposes],
+        [basis_text(p.legal_basis, p.law) for p in activity.purposes],
         art9_text(activity.art9_condition),
         derive.aligned(activity, "legitimate_interests"),
         derive.aligned(activity, "lia"),
@@ -61,7 +61,16 @@ def row(record: Record, entry: ActivityRecord, org: str) -> list[Cell]:
         (dpia.link or "") if dpia else "",
         "",  # breaches are recorded elsewhere (Art. 33(5) register)
         "",
-        ART10_PREFIX + activity.art10_authority if activity.art10_authority else "",
+        # The template's column for the national conditions of special, criminal and
+        # national-id data (DPA 2018 Schedule 1 in the UK).
+        [
+            prefix + text
+            for prefix, text in (
+                (ART10_PREFIX, activity.art10_authority),
+                (ART87_PREFIX, activity.national_id_law),
+            )
+            if text
+        ],
         "",
         "",
         "",

@@ -98,7 +98,7 @@ def merged_edge(
 ) -> None:
     """Several flows as one edge that counts them, names their categories (their
     top-level parents when ``by_parent``) and how many leave the EEA, and how."""
-    from registry.lineage.graph import split_key
+    from registry.lineage.graph import location, split_key
 
     inv = canvas.inv
     lists = countries()
@@ -112,11 +112,11 @@ def merged_edge(
             roots.update(inv.category_ancestors.get(c, (c,))[-1] for c in flow.data_categories)
         else:
             roots.update(flow.data_categories)
-        country = inv.country_of(flow.to)
-        if is_transfer(inv.country_of(flow.source), country):
+        country = location(inv.countries_of(flow.to))["country"]
+        if is_transfer(location(inv.countries_of(flow.source))["country"], country):
             transfers += 1
             if flow.transfer:
-                mechanisms.add(flow.transfer.mechanism.value)
+                mechanisms.update(m.value for m in flow.transfer.mechanisms)
             elif lists.needs_mechanism(country):
                 unprotected += 1
     categories = sorted(roots)

@@ -49,7 +49,10 @@ def detailed_node(
     country = data["country"]
     operator = canvas.inv.organisations.get(data["operator"] or "")
     # The cluster already says where its organisation is; repeat only what differs.
-    if country and not (in_cluster and operator and operator.country == country):
+    if len(data["countries"]) > 1:  # hosted in several: name each
+        note = html_text(" + ".join(country_note(c) for c in data["countries"]))
+        lines.append(warn.format(note) if data["third_country"] else note)
+    elif country and not (in_cluster and operator and operator.country == country):
         note = html_text(country_note(country))
         lines.append(warn.format(note) if data["third_country"] else note)
     if kind == "System":

@@ -15,14 +15,22 @@ from registry.core.contracts import Cover
 from registry.core.inventory import Inventory
 from registry.core.model import Organisation, System
 from registry.core.record import ActivityRecord, Record, Transfer
-from registry.core.wording import security_text
-from registry.outputs.site.markup import lines, link, source_of, table, text
+from registry.core.wording import (
+    AUTHORISED_BY,
+    GENERAL_AUTHORISATION,
+    GENERALLY,
+    LAW_JOIN,
+    SUB_PROCESSOR_UNDER,
+    system_text,
+)
+from registry.outputs.export.derive import made_text
+from registry.outputs.site.markup import external, lines, link, source_of, table, text
 
 CONTROLLER_COLUMNS = [
     "Activity",
     "Purposes (b)",
     "Legal basis (Art. 6)",
-    "Art. 9 condition",
+    "Conditions (Art. 9, 10, 87)",
     "Data subjects (c)",
     "Data categories (c)",
     "Recipients (d)",
@@ -82,9 +90,26 @@ def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
     two organisations, which is where `ropa check` reports DPA-001 or DPA-002."""
     parts = []
     for cover in found:
-        part = ref(inv, "Contract", cover.contract.id, page)
-        if cover.authorised_by is not None:
-            part += " (authorised by " + ref(inv, "Contract", cover.authorised_by.id, page) + ")"
+        contract = cover.contract
+        linked = ref(inv, "Contract", contract.id, page)
+        if cover.engaged_by and cover.authorised_by is None:
+            # A sub-processor with no contract of its own here: the engaging processor's
+            # DPA authorises it.
+            part = SUB_PROCESSOR_UNDER + linked + (f" ({GENERALLY})" if cover.general else "")
+        else:
+            made = made_text(contract)
+            part = linked + (" " + text(made) if made else "")
+            general = contract.general_authorisation
+            if general is not None:
+                notice = f", notice {text(general.notice)}" if general.notice else ""
+                part += GENERAL_AUTHORISATION + external(general.published_list) + notice + ")"
+            if cover.authorised_by is not None:
+                part += (
+                    AUTHORISED_BY
+                    + ref(inv, "Contract", cover.authorised_by.id, page)
+                    + (f", {GENERALLY}" if cover.general else "")
+                    + ")"
+                )
         if cover.problem:
             part += " — **" + text(cover.problem) + "**"
         parts.append(part)
@@ -94,7 +119,7 @@ def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
 def security_cell(inv: Inventory, systems: Iterable[System], page: str) -> str:
     """Each system, linked, with its Art. 32 measures in the exports' words."""
     return joined(
-        ref(inv, "System", s.id, page) + ": " + text(security_text(s.security)) for s in systems
+        ref(inv, "System", s.id, page) + ": " + text(system_text(s)) for s in systems
     )
 
 
@@ -105,7 +130,7 @@ def safeguard_cell(inv: Inventory, transfer: Transfer, page: str) -> str:
     return (
         text(transfer.country_text)
         + " — "
-        + (text(transfer.safeguard) if transfer.mechanism else f"**{text(transfer.safeguard)}**")
+        + (text(transfer.safeguard) if transfer.mechanisms else f"**{text(transfer.safeguard)}**")
         + (" (" + ", ".join(via) + ")" if via else "")
     )
 
@@ -117,14 +142,23 @@ def controller_row(record: Record, entry: ActivityRecord, page: str) -> list[str
         name += f"<br>{text(activity.reference)}"
     purposes = joined(lines(p.purpose) for p in activity.purposes)
     bases = joined(
-        text(f"{words(p.legal_basis)} ({p.legal_basis.article})") if p.legal_basis else "—"
+        text(
+            f"{words(p.legal_basis)} ({p.legal_basis.article})"
+            + (LAW_JOIN + p.law if p.law else "")
+        )
+        if p.legal_basis
+        else "—"
         for p in activity.purposes
     )
-    art9 = (
-        text(f"{words(activity.art9_condition)} ({activity.art9_condition.article})")
-        if activity.art9_condition
-        else ""
-    )
+    conditions = []
+    if activity.art9_condition:
+        condition = activity.art9_condition
+        conditions.append(text(f"{words(condition)} ({condition.article})"))
+    if activity.art10_authority:
+        conditions.append(text(f"Art. 10: {activity.art10_authority}"))
+    if activity.national_id_law:
+        conditions.append(text(f"Art. 87: {activity.national_id_law}"))
+    conditions_cell = joined(conditions)
     subjects = joined(ref(inv, "DataSubject", s, page) for s in activity.data_subjects)
     categories = joined(category_ref(inv, c, page) for c in activity.data_categories)
     recipients = joined(
@@ -148,7 +182,7 @@ def controller_row(record: Record, entry: ActivityRecord, page: str) -> list[str
         name,
         purposes,
         bases,
-        art9,
+        conditions_cell,
         subjects,
         categories,
         recipients,

@@ -16,7 +16,7 @@ from typing import Any
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import KINDS, Entity, Flow
-from registry.core.wording import security_text
+from registry.core.wording import dpf_text, security_text
 from registry.outputs.site import register as reg
 from registry.outputs.site.markup import external, lines, link, source_of, table, text
 from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
@@ -25,7 +25,8 @@ from registry.outputs.site.register import category_ref, joined, ref, ref_end
 from registry.outputs.urls import SECTIONS
 
 # Fields that hold a link to a document rather than text.
-_URL_FIELDS = {"document", "procedure", "lia", "website", "link"}
+_URL_FIELDS = {"document", "procedure", "lia", "website", "link", "list"}  # list: sub-processors
+_URL_PATHS = {"dpf.reference"}  # a `reference` elsewhere is free text
 
 
 def add_entity_pages(ctx: Context) -> None:
@@ -99,7 +100,7 @@ class _EntityPages:
             case "System":
                 operator = ref(inv, "Organisation", e.operator, page) if e.operator else ""
                 stores = ", ".join(category_ref(inv, s.category, page) for s in e.stores)
-                country = text(inv.country_of(e.id) or "")
+                country = text(", ".join(inv.countries_of(e.id)))
                 return [name, operator, country, stores, self._count(e)]
             case "Activity":
                 controller = ref(inv, "Organisation", e.controller, page) if e.controller else ""
@@ -203,7 +204,12 @@ class _EntityPages:
                         ]
                         for s in e.stores
                     ],
-                    empty="It stores no personal data category.",
+                    empty=(
+                        "It keeps nothing (transient): data passes through it without being "
+                        "stored (`stores: []`)."
+                        if e.transient
+                        else "Not documented yet (no `stores:`)."
+                    ),
                 )
             )
             out.append("## Flows in and out\n")
@@ -214,6 +220,14 @@ class _EntityPages:
             out.append(
                 (", ".join(ref(inv, "System", s, page) for s in systems) or "*None.*") + "\n"
             )
+            if e.dpf is not None:
+                as_of = self.ctx.record.as_of
+                state = "on" if e.dpf.in_force(as_of) else "**not on**"
+                out.append("## EU-US Data Privacy Framework (Art. 45)\n")
+                out.append(
+                    f"{text(dpf_text(e.dpf))}: {state} the DPF List on {as_of} · "
+                    f"{external(e.dpf.reference)}\n"
+                )
         elif e.kind == "DataCategory":
             children = sorted(c.id for c in inv.categories.values() if c.parent == e.id)
             if children:
@@ -290,7 +304,9 @@ class _EntityPages:
         if targets and isinstance(value, str):
             kind = next((t for t in targets if value in self.inv.by_kind[t]), targets[0])
             return ref(self.inv, kind, value, page)
-        if path.rsplit(".", 1)[-1] in _URL_FIELDS and isinstance(value, str):
+        if (path.rsplit(".", 1)[-1] in _URL_FIELDS or path in _URL_PATHS) and isinstance(
+            value, str
+        ):
             return external(value)
         return lines(value)
 
@@ -320,7 +336,7 @@ class _EntityPages:
                 joined((category_ref(self.inv, c, page) for c in flow.data_categories), ", "),
                 text(flow.type.value),
                 ref(self.inv, "Contract", flow.contract, page) if flow.contract else "",
-                text(f"{flow.transfer.mechanism.value} ({flow.transfer.mechanism.article})")
+                text(", ".join(f"{m.value} ({m.article})" for m in flow.transfer.mechanisms))
                 if flow.transfer
                 else "",
             ]

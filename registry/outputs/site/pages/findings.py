@@ -2,7 +2,8 @@
 
 findings.md lists every open finding by severity (errors fail CI, warnings do not), the
 accepted risks (waivers) with what each covers, and tallies by entity and by rule.
-rules.md is the rule catalogue: every check with its article and how to fix it. Entity
+rules.md is the rule catalogue: every check with its article, how to fix it and when it
+does not fire (each rule's whole documentation, as `ropa explain` prints it). Entity
 pages show their own findings with :func:`findings_table` and link rules with
 :func:`rule_link`, both from here.
 """
@@ -127,8 +128,25 @@ def add_rule_catalogue(ctx: Context) -> None:
         out.append(f"## {text(code)} {text(r.name)} {{#{code.lower()}}}\n")
         out.append(f"**{r.severity.value}** · {text(r.article)}\n")
         out.append(f"{text(r.summary)}\n")
-        out.append(f"**How to fix:** {lines(r.help)}\n")
+        out += _rule_paragraphs(r.help)
     ctx.site.add(page, "Rule catalogue", "\n".join(out))
+
+
+NOT_FIRING = "Does not fire"
+
+
+def _rule_paragraphs(doc: str) -> list[str]:
+    """A rule's documentation after its summary, one Markdown paragraph per paragraph
+    (its wrapped lines joined): how to fix it first, when it does not fire set off."""
+    out = []
+    for index, paragraph in enumerate(p for p in doc.split("\n\n") if p.strip()):
+        if paragraph.startswith(NOT_FIRING):
+            out.append(f"**{NOT_FIRING}** {text(paragraph[len(NOT_FIRING) :])}\n")
+        elif index == 0:
+            out.append(f"**How to fix:** {text(paragraph)}\n")
+        else:
+            out.append(f"{text(paragraph)}\n")
+    return out
 
 
 def findings_table(

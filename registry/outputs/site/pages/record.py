@@ -50,12 +50,13 @@ def add_transfers(ctx: Context) -> None:
     out = ["# Transfers outside the EEA (Chapter V)\n"]
     out.append(
         "Every activity's data reaching a country outside the European Economic Area, "
-        "by a flow or by a system a processor hosts there, with its safeguard. Adequacy "
+        "by a flow, by a system a processor hosts there or by access from there to a system, "
+        "with its safeguards. Adequacy "
         f"decisions as reviewed on {lists.reviewed}.\n"
     )
     summary: dict[tuple[str, str], int] = {}
     for _, t in moved:
-        key = (t.country, t.mechanism or "none")
+        key = (t.country, " + ".join(t.mechanisms) or "none")
         summary[key] = summary.get(key, 0) + 1
     out.append("## By country and mechanism\n")
     out.append(
@@ -79,7 +80,7 @@ def add_transfers(ctx: Context) -> None:
                 else text(t.recipient),
                 text(t.country),
                 text(adequacy.value if adequacy else "none"),
-                text(t.safeguard) if t.mechanism else f"**{text(t.safeguard)}**",
+                text(t.safeguard) if t.mechanisms else f"**{text(t.safeguard)}**",
                 joined(via),
             ]
         )
