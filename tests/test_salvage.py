@@ -153,3 +153,10 @@ def test_an_invalid_entity_counts_as_known_for_references(tmp_path: Path) -> Non
         "country: 'France' is not an ISO 3166-1 alpha-2 country code (e.g. FR, DE, US)"
     ]
     assert "lis" in result.inventory.systems  # the outputs' inventory keeps it
+
+
+def test_one_item_of_a_field_written_as_a_list_goes_alone(tmp_path: Path) -> None:
+    """`country` is one code or a list of them: a bad code in the list goes, not the list."""
+    inventory = load(tmp_path, SYSTEM.replace("country: FR", "country: [FR, France, DE]"))
+    assert inventory.systems["lis"].country == ["FR", "DE"]
+    assert inventory.set_aside[("System", "lis")].paths == ("country.1",)
