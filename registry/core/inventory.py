@@ -86,6 +86,10 @@ class Inventory:
     # Those of them kept in ``by_kind`` with what validated, and what was set aside.
     set_aside: dict[tuple[str, str], SetAside] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
+    # invalid_mentions' answers, by (kind, field path): built once loading is done.
+    _mentioned: dict[tuple[str, str], set[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def judged(self) -> Inventory:
         """The inventory the rules judge: the entities that validated whole.
@@ -187,11 +191,19 @@ class Inventory:
         Rules that judge by absence (no flow, no contract in force) ask this, so that
         one schema error does not cascade into findings about other entities.
         """
-        return any(
-            k == kind
-            and any(value == ident for value, _ in _values_at(node, field_path.split(".")))
-            for (k, _), node in self.invalid_nodes.items()
-        )
+        key = (kind, field_path)
+        named = self._mentioned.get(key)
+        if named is None:
+            # Gathered once per question: rules ask it for each of thousands of entities.
+            path = field_path.split(".")
+            named = self._mentioned[key] = {
+                value
+                for (k, _), node in self.invalid_nodes.items()
+                if k == kind
+                for value, _ in _values_at(node, path)
+                if isinstance(value, str)  # an id is a string; only a string can equal one
+            }
+        return ident in named
 
     # -- derived facts ----------------------------------------------------------
     def endpoint(self, ident: str) -> Entity | None:
