@@ -46,6 +46,14 @@ def test_an_inventory_with_errors_still_builds_and_shows_them(tmp_path: Path) ->
     assert completed.returncode == 0, completed.stderr
     findings = html.unescape((tmp_path / "site" / "findings" / "index.html").read_text("utf-8"))
     assert "unknown field" in findings and "bad.yaml:5" in findings
+    # Issue 16: the system is on the site with what validated, marked invalid, and the
+    # mark leads to its findings (an anchor the page has).
+    page = (tmp_path / "site" / "systems" / "crm" / "index.html").read_text("utf-8")
+    assert '<p class="ropa-invalid-entry"><strong>Invalid entry</strong>: 2 schema error' in page
+    assert 'id="findings"' in page and 'href="./#findings"' in page
+    assert "colour" in page and "invalid, set aside" in page
+    listing = (tmp_path / "site" / "systems" / "index.html").read_text("utf-8")
+    assert '<a class="ropa-invalid" href="crm/#findings">invalid</a>' in listing
 
 
 def test_bad_plugin_options_stop_the_build_with_one_clear_line(tmp_path: Path) -> None:

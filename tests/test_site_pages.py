@@ -239,6 +239,28 @@ def test_diagrams_drawn_in_parallel_match_one_by_one() -> None:
     assert '<div class="ropa-diagram">' in body or "ropa-diagram-note" in body
 
 
+def test_hostile_names_add_no_tag_and_no_page_path(tmp_path: Path) -> None:
+    """Names with markup (issue 16) are text on every page: the pages hold no tag the
+    example's pages do not hold, and every page lives at a kebab-case path."""
+    from tests.hostile import HOSTILE_NAMES, hostile_inventory
+
+    def tags(content) -> set[str]:
+        return {t for page in content.pages.values() for t in re.findall(r"<[^>]*>", page.body)}
+
+    ours = tags(build_site(check(load_inventory(FIXTURE), AS_OF), draw=lambda i, v, p: ""))
+    for index, name in enumerate(HOSTILE_NAMES):
+        inventory = load_inventory(hostile_inventory(tmp_path / str(index), index))
+        assert inventory.systems["lis"].name == name
+        content = build_site(check(inventory, AS_OF), draw=lambda i, v, p: "")
+        assert tags(content) <= ours, name
+        for path in content.pages:
+            assert re.fullmatch(r"([a-z]+/)?[a-z0-9-]+\.md", path), path
+        page = content.pages["systems/lis.md"]
+        assert page.title == name
+        decoded = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), page.body)
+        assert f"# {name}\n" in decoded
+
+
 def test_register_shows_online_acceptance_and_general_authorisation(tmp_path: Path) -> None:
     """Where the processors and their contracts are shown: an online DPA says it was
     accepted, a general authorisation links the processor's published list, and a

@@ -73,7 +73,8 @@ class _KeyedPositions(Mapping):
     def __getitem__(self, key: Any) -> Position:
         if key not in self._map:
             raise KeyError(key)
-        index = next(i for i, k in enumerate(self._map) if k == key)
+        # `is` first, as dict lookups do: a .nan key is not equal to itself
+        index = next(i for i, k in enumerate(self._map) if k is key or k == key)
         return _unpack(self._map.file, self._map._spans[2 * index + self._offset])
 
     def __iter__(self) -> Iterator[Any]:
@@ -197,6 +198,48 @@ _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 _MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
 
 
+# The largest integer every output keeps exactly: JSON readers (JavaScript) and
+# spreadsheets hold numbers as doubles. No count in a register comes near it.
+MAX_INTEGER = 2**53 - 1
+
+
+class OutOfRange:
+    """An integer written in the YAML that is too large to be a value of any field.
+
+    Python refuses to read decimal integers of more than 4,300 digits (a guard
+    against quadratic conversions), and one beyond :data:`MAX_INTEGER` would not
+    survive a JSON reader or a spreadsheet. The loader keeps it as this marker, which
+    every field refuses, so the finding names the file and line.
+    """
+
+    __slots__ = ("digits", "text")
+
+    def __init__(self, text: str, digits: int) -> None:
+        self.text, self.digits = text, digits
+
+    def __str__(self) -> str:
+        text = self.text if len(self.text) <= 24 else f"{self.text[:10]}…{self.text[-4:]}"
+        return f"{text} ({self.digits} digits)"
+
+    __repr__ = __str__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OutOfRange) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("OutOfRange", self.text))
+
+
+def _integer(text: str, digits: str, base: int) -> int | OutOfRange:
+    # Leading zeros do not count, but Python's limit does count them: read the rest.
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > 20:  # far beyond MAX_INTEGER in any base read here
+        return OutOfRange(text, len(digits))
+    number = int(significant, base)
+    number = -number if text.startswith("-") else number
+    return number if abs(number) <= MAX_INTEGER else OutOfRange(text, len(digits))
+
+
 def resolve_plain(value: str) -> Any:
     """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema."""
     if not value or value[0] in _MAYBE_TYPED:
@@ -207,11 +250,11 @@ def resolve_plain(value: str) -> Any:
         if value in _FALSE:
             return False
         if _INT.match(value):
-            return int(value)
+            return _integer(value, value.lstrip("+-"), 10)
         if _INT_OCT.match(value):
-            return int(value[2:], 8)
+            return _integer(value, value[2:], 8)
         if _INT_HEX.match(value):
-            return int(value[2:], 16)
+            return _integer(value, value[2:], 16)
         if _FLOAT.match(value):
             return float(value)
         if _INF.match(value):

@@ -96,7 +96,8 @@ def run(request: Request) -> Outcome:
     # collector from rescanning its millions of objects while the rules run.
     gc.freeze()
     if not request.judge:
-        # Only what loading found (schema errors), which an export must refuse on.
+        # Only what loading found (schema errors): an export names them, and marks the
+        # entries concerned.
         problems = sorted(inventory.problems, key=Finding.sort_key)
         return Outcome(CheckResult(inventory, problems, as_of))
     result = check(inventory, as_of, rule_settings)
@@ -132,7 +133,8 @@ def load(request: Request) -> Inventory:
 
 def with_evidence(result: CheckResult, files: Iterable[tuple[Path, str]]) -> CheckResult:
     """``result`` with the evidence's findings merged in and its coverage set."""
-    reconciliation = reconcile(result.inventory, files)
+    # Judged like the rules: on the entities that validated whole.
+    reconciliation = reconcile(result.inventory.judged(), files)
     findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)
     return replace(result, findings=findings, coverage=reconciliation.coverage)
 

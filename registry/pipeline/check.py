@@ -47,6 +47,9 @@ class CheckResult:
 
 
 def check(inventory: Inventory, as_of: dt.date, settings: Settings | None = None) -> CheckResult:
-    findings = apply_waivers(inventory, run_rules(inventory, as_of, settings), as_of)
+    """The rules judge the entities that validated whole; the result carries the whole
+    inventory, entities kept in part included, for the outputs to show."""
+    judged = inventory.judged()
+    findings = apply_waivers(judged, run_rules(judged, as_of, settings), as_of)
     findings = sorted(set(findings), key=Finding.sort_key)
     return CheckResult(inventory, findings, as_of)

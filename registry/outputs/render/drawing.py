@@ -37,7 +37,13 @@ def view_dot(inventory: Inventory, view: str, *, url_for: UrlFor | None = None) 
 
 def detailed(canvas: Canvas, selection: Selection) -> str:
     """Every node in its frame and every flow, under a one-line summary."""
-    dot = new_digraph(selection.title, [summary(canvas, selection)])
+    from registry.lineage.graph import split_key
+
+    inv = canvas.inv
+    invalid = any(inv.is_invalid(*split_key(k)) for k in selection.nodes) or any(
+        inv.is_invalid("Flow", f) for _, _, f in selection.edges
+    )
+    dot = new_digraph(selection.title, [summary(canvas, selection)], invalid=invalid)
     clustered_nodes(canvas, dot, selection)
     flow_edges(canvas, dot, selection.edges)
     return dot.source
@@ -45,7 +51,13 @@ def detailed(canvas: Canvas, selection: Selection) -> str:
 
 def collapsed(canvas: Canvas, view: Collapsed) -> str:
     """One node per party and one edge per pair of parties, under notes that say so."""
-    dot = new_digraph(view.title, view.notes, collapsed=True)
+    from registry.lineage.graph import split_key
+
+    inv = canvas.inv
+    invalid = any(inv.is_invalid(*split_key(k)) for k in view.parties) or any(
+        inv.is_invalid("Flow", f) for flows in view.flows.values() for f in flows
+    )
+    dot = new_digraph(view.title, view.notes, collapsed=True, invalid=invalid)
     for key in view.parties:
         party_node(canvas, dot, key, view.systems.get(key, 0))
     for (u, v), flows in view.flows.items():

@@ -20,6 +20,8 @@ from registry.outputs.render.labels import (
 )
 from registry.outputs.render.style import (
     FLOW_COLOUR,
+    INVALID_COLOUR,
+    INVALID_NOTE,
     LABEL_COLOUR,
     SPECIAL_COLOUR,
     THIRD_COUNTRY_COLOUR,
@@ -75,6 +77,10 @@ def flow_edge(canvas: Canvas, dot: graphviz.Digraph, u: str, v: str, flow_id: st
         else:
             label.append(f"transfer to {target['country']}: adequacy")
         tooltip.append(label[-1])
+    if canvas.inv.is_invalid("Flow", flow_id):
+        label.append(INVALID_NOTE)
+        tooltip.append(INVALID_NOTE)
+        attrs.update(color=INVALID_COLOUR, fontcolor=INVALID_COLOUR, style="dashed")
     attrs["label"] = dot_text("\n".join(label))
     attrs["tooltip"] = dot_text("\n".join(tooltip))
     attrs["URL"] = canvas.url("Flow", flow_id)
@@ -123,6 +129,9 @@ def merged_edge(
             + (f", {', '.join(sorted(mechanisms))}" if mechanisms else "")
             + (f", {unprotected} with NO MECHANISM" if unprotected else "")
         )
+    invalid = sum(1 for f in flows if inv.is_invalid("Flow", f))
+    if invalid:
+        label.append(f"{invalid} INVALID: schema errors, see their findings")
     shown = flows[:10]
     tooltip = (
         f"{counted(flows, 'flow')}: "
@@ -139,6 +148,8 @@ def merged_edge(
         "penwidth": "2.5" if special else "1",
         "URL": canvas.url(kind, ident),
     }
-    if transfers:
+    if transfers or invalid:
         attrs["style"] = "dashed"
+    if invalid:
+        attrs["fontcolor"] = INVALID_COLOUR
     dot.edge(dot_name(u), dot_name(v), **attrs)

@@ -12,6 +12,7 @@ from registry.outputs.render.style import (
     FLOW_COLOUR,
     FONT,
     FRAME_COLOUR,
+    INVALID_COLOUR,
     PROCESSOR_FILL,
     SPECIAL_COLOUR,
     SPECIAL_FILL,
@@ -22,8 +23,11 @@ if TYPE_CHECKING:
     import graphviz
 
 
-def new_digraph(title: str, notes: list[str], *, collapsed: bool = False) -> graphviz.Digraph:
-    """An empty diagram: left to right, captioned with its title, notes and legend."""
+def new_digraph(
+    title: str, notes: list[str], *, collapsed: bool = False, invalid: bool = False
+) -> graphviz.Digraph:
+    """An empty diagram: left to right, captioned with its title, notes and legend
+    (``invalid``: it draws entries with schema errors, and the legend says how)."""
     import graphviz
 
     return graphviz.Digraph(
@@ -33,7 +37,7 @@ def new_digraph(title: str, notes: list[str], *, collapsed: bool = False) -> gra
             "fontname": FONT,
             "fontsize": "12",
             # Title, notes and legend sit in the graph's own label: outside the layout.
-            "label": caption(title, notes, collapsed),
+            "label": caption(title, notes, collapsed, invalid),
             "labelloc": "b",
             "labeljust": "l",
             "nodesep": "0.35",
@@ -46,7 +50,7 @@ def new_digraph(title: str, notes: list[str], *, collapsed: bool = False) -> gra
     )
 
 
-def caption(title: str, notes: list[str], collapsed: bool) -> str:
+def caption(title: str, notes: list[str], collapsed: bool, invalid: bool = False) -> str:
     """Title, notes and legend as one HTML-like table (ASCII samples: renderers
     measure other glyphs badly)."""
 
@@ -87,6 +91,13 @@ def caption(title: str, notes: list[str], collapsed: bool) -> str:
             ("box", "system; 3-D box: organisation receiving data"),
             ("oval", "data subjects the data is collected from"),
         ]
+    if invalid:
+        rows.append(
+            (
+                frame("dashed", "white", INVALID_COLOUR),
+                "dashed purple: entry with a schema error, drawn with what validated",
+            )
+        )
     small = '<FONT POINT-SIZE="10">{}</FONT>'
     sample_cell = '<TD ALIGN="CENTER" WIDTH="44" HEIGHT="14" FIXEDSIZE="TRUE">{}</TD>'
     legend = "".join(

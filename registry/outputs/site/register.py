@@ -48,11 +48,18 @@ def _label(label: str) -> str:
 
 
 def ref(inv: Inventory, kind: str, ident: str, page: str) -> str:
-    """A link to an entity's page labelled with its name; plain text if it does not exist."""
+    """A link to an entity's page labelled with its name; plain text if it does not exist.
+
+    An entity with a schema error is marked invalid, with a link to its findings.
+    """
     entity = inv.by_kind.get(kind, {}).get(ident)
     if entity is None:
         return text(ident) + " *(not in the inventory)*"
-    return link(_label(entity.label), page, source_of(kind, ident))
+    target = source_of(kind, ident)
+    named = link(_label(entity.label), page, target)
+    if inv.is_invalid(kind, ident):
+        return f"{named} {link('invalid', page, target, 'findings')}{{.ropa-invalid}}"
+    return named
 
 
 def ref_end(inv: Inventory, ident: str, page: str) -> str:

@@ -148,6 +148,8 @@ class _EntityPages:
             + (f" · defined in {origin}" if origin else "")
             + "\n"
         )
+        if inv.is_invalid(kind, entity.id):
+            out.append(self.invalid_note(entity, page))
         findings = self.by_entity.get((kind, entity.id), [])
         out.append("## Findings\n")
         out.append(findings_table(self.inv, findings, page))
@@ -248,14 +250,38 @@ class _EntityPages:
         # every heading above is followed by exactly one body
         return [f"{out[i]}\n{out[i + 1]}" for i in range(0, len(out), 2)]
 
+    def invalid_note(self, entity: Entity, page: str) -> str:
+        """What the page of an entity with a schema error says first: that it is invalid,
+        that what did not validate is set aside (the rules judge it once fixed), and where
+        its findings are."""
+        errors = len(self.inv.schema_errors[(entity.kind, entity.id)])
+        kept = self.inv.set_aside.get((entity.kind, entity.id))
+        if kept is None:  # it validated; a reference of it dangles, or its id is doubled
+            shown = "Every field is shown as written"
+        else:
+            shown = (
+                "This page shows every field that validated; set aside: "
+                + ", ".join(text(p) for p in kept.paths)
+                + (". Its id stands in for its name" if kept.name_is_id else "")
+                + ". The rules judge it once it validates"
+            )
+        return (
+            f"**Invalid entry**: {errors} schema error(s), listed under "
+            f"{link('Findings', page, source_of(entity.kind, entity.id), 'findings')}. "
+            f"{shown}.\n{{.ropa-invalid-entry}}\n"
+        )
+
     def fields(self, entity: Entity, page: str) -> str:
-        """Every field the YAML gave, nothing dropped."""
+        """Every field the YAML gave, nothing dropped (what did not validate is named)."""
         data = entity.model_dump(mode="json", by_alias=True, exclude_none=True)
+        kept = self.inv.set_aside.get((entity.kind, entity.id))
         rows = []
         for key, value in data.items():
-            if key == "kind" or value in ([], {}):
+            if key == "kind" or value in ([], {}) or (key == "name" and kept and kept.name_is_id):
                 continue
             rows.append([text(key), self.value(entity, key, value, page)])
+        for path in kept.paths if kept else ():
+            rows.append([text(path), "**invalid, set aside** (see its findings)"])
         return table(["Field", "Value"], rows)
 
     def value(self, entity: Entity, path: str, value: Any, page: str) -> str:
