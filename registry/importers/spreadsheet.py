@@ -378,7 +378,7 @@ def _find_ico_header(grids: list[Grid]) -> tuple[Grid, int]:
     )
 
 
-def import_ico(path: Path, draft: Draft) -> None:
+def import_ico(path: Path, draft: Draft, *, columns: Path | None = None) -> None:
     grids = read_grids(path)
     grid, header = _find_ico_header(grids)
     grid.check_table(header)
