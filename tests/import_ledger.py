@@ -8,6 +8,7 @@ from the importer's own idea of what the input holds.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,4 +91,40 @@ def check_targets(entries: list[Entry], inventory: Inventory) -> list[str]:
                 value = getattr(entity, field, None)
                 if value in (None, [], {}, ""):
                     problems.append(f"{entry.where}: {kind} {ident}.{field} is empty")
+    return problems
+
+
+def text_lines_uncovered(path: Path, entries: list[Entry]) -> list[str]:
+    """Lines of a Markdown or wiki document that no ledger entry accounts for.
+
+    Every non-blank line must carry at least one entry on its line number, except table
+    separators and rules, list items continuing the line above (they belong to its
+    label) and wiki table markup; a table row carries one entry per non-empty cell.
+    """
+    name = path.name
+    by_line = Counter(int(e.where.split(" ", 1)[0].rsplit(":", 1)[1]) for e in entries)
+    problems = []
+    covered_above = False
+    for number, line in enumerate(path.read_text("utf-8").split("\n"), start=1):
+        stripped = line.strip()
+        if (
+            not stripped
+            or re.fullmatch(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?", stripped)
+            or re.fullmatch(r"-{3,}|\*{3,}|_{3,}", stripped)
+            or stripped.startswith(("{|", "|}", "|-"))
+        ):
+            covered_above = False
+            continue
+        if number in by_line:
+            covered_above = True
+            if stripped.startswith("|") and not stripped.startswith("||"):
+                cells = [c for c in stripped.strip("|").split("|") if c.strip()]
+                if by_line[number] != len(cells):
+                    problems.append(
+                        f"{name}:{number}: {len(cells)} cells, {by_line[number]} listed"
+                    )
+            continue
+        if covered_above and re.match(r"\s*[-*+]\s", line):
+            continue
+        problems.append(f"{name}:{number}: {stripped!r} is not in the report")
     return problems

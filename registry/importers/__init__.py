@@ -66,7 +66,7 @@ def import_register(
 
             import_cnil(input_path, draft)
         elif template in ("ico", "auto"):
-            from registry.importers.spreadsheet import import_ico
+            from registry.importers.sheet import import_ico
 
             import_ico(input_path, draft, columns=columns)
         else:

@@ -138,6 +138,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 _FLOW_ENDS = ("System", "Organisation", "DataSubject")
+_CELL = re.compile(r"^sheet '.*' row \d+ column [A-Z]+")
 
 
 @dataclass
@@ -154,6 +155,7 @@ class Draft:
     todo: list[str] = field(default_factory=list)  # what the user must complete
     # Ids kept for entities added later (a system keeps its source's key as its id).
     reserved: set[str] = field(default_factory=set)
+    _reported: dict[str, list[str]] = field(default_factory=dict)  # where → values reported
     _org_keys: dict[str, str] = field(default_factory=dict)
     _taxonomy: dict[str, dict[str, str]] = field(default_factory=dict)
     _names: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -171,12 +173,22 @@ class Draft:
     # -- the ledger: every field of the input accounted for -----------------------
     def expect(self, where: str, value: Any) -> None:
         """Register one field of the input (``where`` names it uniquely)."""
-        self.ledger.setdefault(where, Account(where, _shown(value)))
+        self.ledger.setdefault(self.key(where), Account(where, _shown(value)))
+
+    @staticmethod
+    def key(where: str) -> str:
+        """A cell is one field however its heading is spelt in the message:
+        ``sheet 'S' row 3 column B (Heading)`` and ``… column B`` are the same."""
+        match = _CELL.match(where)
+        return match[0] if match else where
+
+    def reported_values(self, where: str) -> list[str]:
+        return self._reported.get(self.key(where), [])
 
     def mapped(self, where: str, target: str, meaning: str | None = None) -> None:
         """The field at ``where`` went to ``target`` ("Kind id" or "Kind id.field");
         ``meaning`` says how a free text was read, for the user to check."""
-        account = self.ledger.get(where)
+        account = self.ledger.get(self.key(where))
         if account is not None:
             if all(o.target != target for o in account.outcomes):
                 account.outcomes.append(Outcome(target=target))
@@ -191,7 +203,8 @@ class Draft:
         the register needs nothing from it (an empty value, a tool's own setting)."""
         if not quiet:
             self.unplaced.append(Unplaced(where, str(value), reason))
-        account = self.ledger.get(where)
+        self._reported.setdefault(self.key(where), []).append(str(value))
+        account = self.ledger.get(self.key(where))
         if account is not None:
             account.outcomes.append(Outcome(reason=reason, quiet=quiet))
 

@@ -36,8 +36,13 @@ NOTHING = frozenset(
         "aucune",
         "non applicable",
         "non",
+        "n.v.t.",
+        "nvt",
+        "n.v.t",
+        "geen",
+        "keine",
+        "entfallt",
         "/",
-        "x",
         "tbc",
         "tbd",
         "?",
@@ -60,10 +65,19 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in " ".join(text.split()))
 
 
+_NOTHING = frozenset(fold(n) for n in NOTHING) - frozenset(fold(n) for n in TO_COMPLETE)
+_TO_COMPLETE = frozenset(fold(n) for n in TO_COMPLETE)
+
+
 def says_nothing(text: str) -> bool:
-    return fold(text).rstrip(".") in {fold(n) for n in NOTHING} or fold(text) in {
-        fold(n) for n in TO_COMPLETE
-    }
+    """ "None", "N/A", "néant", "n.v.t.": the cell says there is nothing."""
+    return fold(text).strip().rstrip(".") in _NOTHING
+
+
+def to_complete(text: str) -> bool:
+    """ "TBD", "à compléter", "[X] months": a gap the source itself marks."""
+    folded = fold(text).strip()
+    return folded in _TO_COMPLETE or bool(re.search(r"\[(?:x|\.\.\.|…|todo|tbd)\]", folded))
 
 
 _NUMBERS = {
@@ -102,11 +116,38 @@ _NUMBERS = {
     "trente": 30,
 }
 _UNITS = {
-    "Y": ("year", "years", "yr", "yrs", "y", "an", "ans", "annee", "annees"),
-    "M": ("month", "months", "mo", "mos", "mois"),
-    "W": ("week", "weeks", "wk", "wks", "semaine", "semaines"),
-    "D": ("day", "days", "d", "jour", "jours"),
-    "H": ("hour", "hours", "h", "hr", "hrs", "heure", "heures"),
+    "Y": (
+        "year",
+        "years",
+        "yr",
+        "yrs",
+        "y",
+        "an",
+        "ans",
+        "annee",
+        "annees",
+        "jaar",
+        "jaren",
+        "jahr",
+        "jahre",
+        "jahren",
+    ),
+    "M": (
+        "month",
+        "months",
+        "mo",
+        "mos",
+        "mois",
+        "maand",
+        "maanden",
+        "mnd",
+        "monat",
+        "monate",
+        "monaten",
+    ),
+    "W": ("week", "weeks", "wk", "wks", "semaine", "semaines", "weken", "woche", "wochen"),
+    "D": ("day", "days", "d", "jour", "jours", "dag", "dagen", "tag", "tage", "tagen"),
+    "H": ("hour", "hours", "h", "hr", "hrs", "heure", "heures", "uur", "stunde", "stunden"),
 }
 _UNIT = {name: unit for unit, names in _UNITS.items() for name in names}
 # A period: "7 years", "7yrs", "six months", "1 an et 6 mois", "3 years 6 months".
@@ -123,9 +164,11 @@ _LEAD = re.compile(
 _AFTER = re.compile(
     r"\s*(?:,\s*)?(?:after|from|following|post|since|beyond|a compter de(?:s| la| l'| du)?|"
     r"a compter du|apres(?: la| le| l')?|a partir de(?: la| l'| du)?|a partir du|des la|"
-    r"suivant(?: la| le)?|au-dela de(?: la| du)?|from the date of|as from)\s*:?\s*"
+    r"suivant(?: la| le)?|au-dela de(?: la| du)?|from the date of|as from|na|nach)\s*:?\s*"
 )
-_UNTIL = re.compile(r"^(?:kept |retained |stored )?(?:until|till|up until|jusqu'(?:a|au|aux))\s+")
+_UNTIL = re.compile(
+    r"^(?:kept |retained |stored )?(?:until|till|up until|jusqu'(?:a|au|aux)|tot|bis)\s+"
+)
 # "for the duration of the contract", "pendant la durée du contrat": until its end.
 _DURING = re.compile(
     r"^(?:kept |retained |stored )?(?:for )?(?:the )?(?:whole )?(?:duration|life|term|length) "
@@ -141,9 +184,14 @@ _WHILE = re.compile(r"^(?:kept |retained |stored )?(?:for )?(?:as long as|while|
 _PLUS = re.compile(r"^(?P<event>.+?)\s*\+\s*(?P<period>.+)$")
 
 
+_RANGE = re.compile(r"^(\d+)\s*(?:-|–|—|to|a|à|tot|bis)\s*(\d+)(?=\s*[a-z])")
+
+
 def _period(text: str) -> tuple[str, str] | None:
-    """``7 years`` / ``1 an et 6 mois`` at the start of ``text`` → (ISO period, the rest)."""
+    """``7 years`` / ``1 an et 6 mois`` at the start of ``text`` → (ISO period, the rest);
+    a range (``12–24 months``) gives its upper bound, the longest it may be kept."""
     parts: dict[str, int] = {}
+    text = _RANGE.sub(lambda m: str(max(int(m[1]), int(m[2]))), text)
     rest = text
     while True:
         match = _PERIOD_PART.match(rest)
@@ -215,6 +263,8 @@ def _free_retention(text: str) -> Retention | None:
         if negated == condition:
             negated = f"{condition} no longer holds"
         fields = {"until": negated}
+    elif re.fullmatch(r"(?:the )?[\w-]+\s+(?:life(?:time)?|duration|term|lifespan)", folded):
+        fields = {"until": _end_of(text.rstrip(" .;"))}  # "account lifetime"
     elif _DURING.match(folded):
         fields = {
             "until": _end_of(
@@ -255,8 +305,14 @@ def _free_retention(text: str) -> Retention | None:
 
 def _end_of(event: str) -> str:
     """``duration of the contract`` → ``end of the contract``; ``durée du contrat`` →
-    ``fin du contrat``: the event a "+ period" counts from."""
+    ``fin du contrat``; ``account life`` → ``end of the account``: the event a "+ period"
+    counts from."""
     event = event.strip()
+    life = re.fullmatch(
+        r"(?:the )?(?P<noun>[\w-]+)\s+(?:life(?:time)?|duration|term|length|lifespan)", event, re.I
+    )
+    if life:
+        return f"end of the {life['noun'].lower()}"
     english = re.match(
         r"(?:for )?(?:the )?(?:whole )?(?:duration|term|life|length) of\s+", event, re.I
     )
@@ -276,7 +332,21 @@ def read_country(text: str) -> str | None:
     return _FRENCH_COUNTRIES.get(fold(text))
 
 
-_FRENCH_COUNTRIES = {
+_FRENCH_COUNTRIES = {  # and the Dutch and German names registers use
+    "vs": "US",
+    "verenigde staten": "US",
+    "vereinigte staaten": "US",
+    "usa": "US",
+    "ierland": "IE",
+    "irland": "IE",
+    "duitsland": "DE",
+    "deutschland": "DE",
+    "frankrijk": "FR",
+    "frankreich": "FR",
+    "nederland": "NL",
+    "niederlande": "NL",
+    "verenigd koninkrijk": "GB",
+    "grossbritannien": "GB",
     "etats-unis": "US",
     "etats unis": "US",
     "royaume-uni": "GB",
