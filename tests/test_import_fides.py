@@ -503,6 +503,16 @@ def test_bad_manifests(tmp_path: Path, files, message):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_project_folder_is_read_from_its_dot_fides(tmp_path: Path):
+    project = tmp_path / "project"
+    (project / ".fides").mkdir(parents=True)
+    for manifest in FIDES.iterdir():
+        (project / ".fides" / manifest.name).write_text(manifest.read_text("utf-8"))
+    (project / "docker-compose.yml").write_text("services: {}\n")  # not a manifest
+    result = import_register("fides", project, tmp_path / "out")
+    assert result.counts["Activity"] == 3
+
+
 def test_cli_fides_prints_a_summary_and_the_next_command(tmp_path: Path, capsys):
     out = tmp_path / "inv"
     assert main(["import", "fides", str(FIDES), "--out", str(out)]) == 0

@@ -290,6 +290,14 @@ class Draft:
     def subject(self, name: str, where: str) -> str:
         return self._taxon("DataSubject", name, where, {})
 
+    def known_category(self, text: str) -> str | None:
+        """The category named, aliased or identified by ``text``, if any."""
+        return self._taxonomy["DataCategory"].get(match_key(text))
+
+    def name_category(self, ident: str, name: str) -> None:
+        """Let ``name`` find the category ``ident`` (added with a fixed id)."""
+        self._taxonomy["DataCategory"].setdefault(match_key(name), ident)
+
     def alias_category(self, ident: str, alias: str) -> None:
         """Keep a foreign name (e.g. a fideslang key) as an alias of one of our categories."""
         entry = self.entities.get(("DataCategory", ident))

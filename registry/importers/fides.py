@@ -111,10 +111,9 @@ def _files(source: Path) -> list[Path]:
         return [source]
     if not source.is_dir():
         raise ImportFailure(f"{source} is not a Fides manifest or a directory of them")
-    found = discover(source)
-    if not found and (source / ".fides").is_dir():  # a project: its manifests' usual home
-        found = discover(source / ".fides")
-    return found
+    if (source / ".fides").is_dir():  # a project: its manifests' usual home
+        return discover(source / ".fides")
+    return discover(source)
 
 
 def _load(source: Path) -> tuple[Manifests, list[LocatedMap]]:
@@ -198,6 +197,7 @@ class FidesImport:
         self.skipped: dict[str, LocatedMap] = {}  # systems with no personal data
         self.personal_datasets: set[str] = set()
         self.dataset_categories: dict[str, list[str]] = {}  # dataset key → our categories
+        self._dataset_key = ""  # the dataset being walked
         for body in bodies:
             self._register(body, "")
 
@@ -357,7 +357,7 @@ class FidesImport:
             if new.description:
                 data["description"] = new.description
             self.draft.add("DataCategory", data, where)
-            self.draft._taxonomy["DataCategory"].setdefault(match_key(new.name), new.id)
+            self.draft.name_category(new.id, new.name)
         return new.id
 
     def subject(self, key: str, where: str) -> str:
@@ -1471,7 +1471,7 @@ class FidesImport:
 
     def taxonomy_extras(self) -> None:
         for key, node in self.m.categories.items():
-            ident = self.draft._taxonomy["DataCategory"].get(match_key(key))
+            ident = self.draft.known_category(key)
             if ident is None:
                 for k in node:
                     self.skip(
