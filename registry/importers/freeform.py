@@ -383,10 +383,13 @@ class FreeRow(IcoRow):
         text = cell.text
         if not text:
             return cell
-        if to_complete(text):
+        # Under the ICO template's own headings a cell is ropa's wording: "None" may be a
+        # name there; only a transfer column says "none" in words.
+        words = self.free or key in ("transfer_countries", "transfer_safeguards")
+        if self.free and to_complete(text):
             self.draft.report(cell.where, text, "to be completed in the source: left for you")
             return Cell(None, cell.where)
-        if key not in _YES_NO and says_nothing(text):
+        if words and key not in _YES_NO and says_nothing(text):
             reason = (
                 "says none: nothing to record"
                 if key != "transfer_countries"
