@@ -195,7 +195,7 @@ def test_every_unplaced_cell_is_reported_with_sheet_row_column(tmp_path: Path):
     assert "row 7 column S (Link to record of consent): 'https://consent.example/1'" in report
     assert "column T (Location of personal data)" not in report
     assert "'Atlantis: Somebody'" in report
-    assert "column AD (Internal notes): 'call Bob' — column not in the ICO template" in report
+    assert "column AD (Internal notes): 'call Bob' — column not in the register's format" in report
 
 
 def test_imported_register_goes_through_check_as_a_todo_list(tmp_path: Path):
@@ -328,7 +328,7 @@ def test_missing_columns(tmp_path: Path):
     book.active.append(["Business function", "Categories of individuals"])
     book.active.append(["HR", "Employees"])
     book.save(tmp_path / "reg.xlsx")
-    assert_refused(tmp_path, tmp_path / "reg.xlsx", "no sheet has a row of the ICO template's")
+    assert_refused(tmp_path, tmp_path / "reg.xlsx", "no sheet has a row of register headings")
     book.active["C1"] = "Categories of personal data"  # three headings, but no purpose
     book.save(tmp_path / "reg.xlsx")
     assert_refused(

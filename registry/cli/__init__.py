@@ -134,10 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
     as_of_argument(p)
     at_argument(p)
 
-    p = command("import", "read an existing register (spreadsheet or Fides) into YAML")
-    p.add_argument("source", choices=["spreadsheet", "fides"])
+    p = command(
+        "import", "read an existing register (spreadsheet, Markdown or Fides) into YAML"
+    )
+    p.add_argument("source", choices=["spreadsheet", "markdown", "fides"])
     p.add_argument("input", metavar="FILE_OR_DIR")
-    p.add_argument("--template", choices=["ico", "cnil"], default="ico")
+    p.add_argument(
+        "--template",
+        choices=["ico", "cnil"],
+        default="ico",
+        help="spreadsheet layout: ico (any one-row-per-activity table) or cnil (fiches)",
+    )
+    p.add_argument(
+        "--columns",
+        default=None,
+        metavar="MAPPING.yaml",
+        help="headings of your own columns → register fields (heading: field)",
+    )
     p.add_argument("--out", required=True, metavar="DIR")
 
     p = command("diff", "what a change does to the register (Markdown for pull requests)")

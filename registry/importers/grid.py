@@ -124,6 +124,18 @@ def parse_date(value: Any) -> dt.date | None:
     return None
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".wiki", ".mediawiki", ".txt")
+
+
+def refuse_markdown(path: Path) -> None:
+    """A Markdown or wiki register is not a spreadsheet: say which command reads it."""
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        raise ImportFailure(
+            f"{path.name} is a Markdown or wiki document, not a spreadsheet: import it with "
+            f"`ropa import markdown {path} --out DIR`"
+        )
+
+
 def read_grids(path: Path) -> list[Grid]:
     if not path.is_file():
         raise ImportFailure(f"{path} is not a file")
