@@ -82,6 +82,27 @@ class Sighting:
 
 
 @dataclass(frozen=True, slots=True)
+class Store:
+    """A data store declared in infrastructure code (Terraform, or a plan or state)."""
+
+    module: str  # the Terraform folder, or the plan file, as positions show it
+    address: str  # e.g. aws_s3_bucket.exports (module.x.… in plans)
+    resource: str  # the resource type
+    provider: str  # aws, google, azurerm, ovh, openstack, scaleway, hcloud
+    name: str | None  # the bucket, database or account name, when written literally
+    region: str | None  # as written (or resolved from the provider or a variable)
+    countries: tuple[str, ...]  # ISO codes; ("EEA",) for a multi-region inside the EEA
+    encrypted: bool | None  # None: not known from the code
+    encryption: str  # what says so, e.g. "storage_encrypted = false"
+    pos: Position
+
+    @property
+    def key(self) -> str:
+        """Its entity id in findings: stable across edits that move lines."""
+        return f"{self.module}:{self.address}" if self.module else self.address
+
+
+@dataclass(frozen=True, slots=True)
 class Reference:
     """One of the register's own identifiers (a host) written in the repository."""
 
@@ -103,7 +124,7 @@ class Problem:
 class RepoScan:
     root: str  # the repository as findings show it ("" for the current directory)
     sightings: list[Sighting] = field(default_factory=list)
-    stores: list = field(default_factory=list)  # registry.discover.terraform.Store
+    stores: list[Store] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0  # files read
@@ -167,13 +188,16 @@ def _wanted(catalogue: Catalogue):
     return wanted
 
 
-def scan_repository(root: Path, catalogue: Catalogue, options: ScanOptions) -> RepoScan:
-    """Everything ``root`` shows; unreadable files become problems, never exceptions."""
+def scan_repository(
+    root: Path, catalogue: Catalogue, options: ScanOptions, shown: str | None = None
+) -> RepoScan:
+    """Everything ``root`` shows; unreadable files become problems, never exceptions.
+    Positions start with ``shown`` (default: the repository as :func:`display_root` names it)."""
     # Terraform and the scanners' reports are read here too; imported late so a
     # repository without them never pays for the HCL parser.
     from registry.discover import reports, terraform
 
-    shown = display_root(root)
+    shown = display_root(root) if shown is None else shown
     prefix = f"{shown}/" if shown else ""
     scan = RepoScan(shown)
     wanted = _wanted(catalogue)
@@ -185,7 +209,7 @@ def scan_repository(root: Path, catalogue: Catalogue, options: ScanOptions) -> R
         manifest = reader_for(relative) is not None
         source = hostnames.is_source(relative)
         is_tf = name.endswith(".tf")
-        is_json = name.endswith(".json")
+        is_json = name.endswith((".json", ".tfstate"))
         if not (manifest or source or is_tf or is_json):
             continue
         try:
@@ -226,6 +250,9 @@ def scan_repository(root: Path, catalogue: Catalogue, options: ScanOptions) -> R
                 scan.problems.append(Problem(Position(display, 1, 1), "nested too deeply"))
         if is_tf:
             tf_dirs.setdefault(PurePosixPath(display).parent.as_posix(), []).append((display, text))
+        elif is_json and terraform.is_plan(text):
+            terraform.read_plan(text, display, catalogue, scan)
+            continue  # a plan's values hold hosts of every resource: read as a plan only
         elif is_json and reports.is_report(text):
             reports.read_report(text, display, catalogue, scan)
             continue

@@ -117,9 +117,7 @@ class Draft:
         # would land on a system also named "Acme".
         kinds = _FLOW_ENDS if kind in _FLOW_ENDS else (kind,)
         ident, number = base, 2
-        while any(
-            (k, ident) in self.entities or ident in self.builtin.by_kind[k] for k in kinds
-        ):
+        while any((k, ident) in self.entities or ident in self.builtin.by_kind[k] for k in kinds):
             ident, number = f"{base[:56].rstrip('-')}-{number}", number + 1
         return ident
 
