@@ -104,12 +104,35 @@ def _json(text: str) -> Any:
         raise ManifestError(f"not valid JSON: {error.msg}", error.lineno) from None
 
 
+# Bundlers: an application built by one ships what its devDependencies name.
+_BUNDLERS = frozenset(
+    {"vite", "webpack", "laravel-mix", "laravel-vite-plugin", "rollup", "parcel", "esbuild"}
+    | {"react-scripts", "@angular-devkit/build-angular", "@sveltejs/kit", "next", "nuxt"}
+)
+
+
+def _bundled_app(document: dict) -> bool:
+    """A private application with no runtime dependencies and a bundler (a Laravel or
+    Rails front end, a Vite app): its browser SDKs are devDependencies, yet they ship
+    in the bundle. Published packages (not private) keep the usual meaning."""
+    dev = document.get("devDependencies")
+    return (
+        document.get("private") is True
+        and not document.get("dependencies")
+        and isinstance(dev, dict)
+        and any(name in _BUNDLERS for name in dev)
+    )
+
+
 def package_json(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
     document = _json(text)
     if not isinstance(document, dict):
         raise ManifestError("package.json is not a JSON object")
     lines = _Lines(text)
+    bundled = _bundled_app(document)
     for section, scope in _NPM_SECTIONS.items():
+        if bundled and section == "devDependencies":
+            scope = RUNTIME
         entries = document.get(section)
         if not isinstance(entries, dict):
             continue

@@ -438,6 +438,10 @@ def read_module(files: list[tuple[str, str]], catalogue: Catalogue, scan: RepoSc
     for display, text in files:
         try:
             document = _hcl(text)
+        except ImportError:
+            message = "python-hcl2 is not installed (pip install python-hcl2)"
+            scan.problems.append(Problem(Position(display, 1, 1), message))
+            continue
         except Exception as error:  # the parser raises its own (lark) error types
             line = getattr(error, "line", None) or 1
             message = (
@@ -554,13 +558,19 @@ def _plan_region(values: dict, provider_region: str | None) -> str | None:
 def _configured_regions(document: dict) -> dict[str, str]:
     """Provider (by its configuration key, e.g. `aws` or `aws.eu`) → constant region."""
     found: dict[str, str] = {}
+    variables = document.get("variables") if isinstance(document.get("variables"), dict) else {}
     configs = (document.get("configuration") or {}).get("provider_config") or {}
     for key, config in configs.items() if isinstance(configs, dict) else ():
         expressions = (config or {}).get("expressions") or {}
         for attribute in ("region", "zone", "location"):
-            constant = (expressions.get(attribute) or {}).get("constant_value")
-            if isinstance(constant, str):
-                found[key] = constant
+            expression = expressions.get(attribute) or {}
+            value = expression.get("constant_value")
+            references = expression.get("references") or []
+            if value is None and len(references) == 1 and str(references[0]).startswith("var."):
+                # a root variable: the plan records the value it was planned with
+                value = (variables.get(str(references[0])[4:]) or {}).get("value")
+            if isinstance(value, str):
+                found[key] = value
                 break
     return found
 
