@@ -16,6 +16,7 @@ from pathlib import Path
 from registry.core.errors import CannotRun
 from registry.core.loader import resolve_plain
 from registry.discover.catalogue import Catalogue
+from registry.discover.found import Store
 from registry.discover.reconcile import (
     NO_FLOW,
     UNDOCUMENTED,
@@ -24,7 +25,6 @@ from registry.discover.reconcile import (
     RegisterIndex,
     ServiceCoverage,
 )
-from registry.discover.scan import Store
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/-]*")
 

@@ -21,8 +21,8 @@ from registry.core.model import System
 from registry.core.position import Position
 from registry.core.vocabulary import countries
 from registry.discover.catalogue import UNKNOWN, Catalogue, Vendor
+from registry.discover.found import Problem, RepoScan, Sighting, Store
 from registry.discover.hosts import identifier_host
-from registry.discover.scan import Problem, RepoScan, Sighting, Store
 from registry.rules.discover import (
     DISCOVERY_UNREADABLE,
     SERVICE_WITHOUT_FLOW,

@@ -23,8 +23,8 @@ from typing import Any
 
 from registry.core.position import Position
 from registry.discover.catalogue import Catalogue
+from registry.discover.found import Problem, RepoScan, Sighting
 from registry.discover.manifests import RUNTIME
-from registry.discover.scan import Problem, RepoScan, Sighting
 
 
 def _key_words(text: str) -> tuple[str, ...]:

@@ -31,8 +31,8 @@ from typing import Any
 from registry.core.loader import LoadResult, load_text
 from registry.core.position import Position
 from registry.discover.catalogue import Catalogue
+from registry.discover.found import Problem, RepoScan, Sighting, Store
 from registry.discover.manifests import RUNTIME
-from registry.discover.scan import Problem, RepoScan, Sighting, Store
 
 # Terraform provider type → the region table's provider
 REGION_TABLES = {
