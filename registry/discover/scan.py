@@ -110,6 +110,8 @@ def _wanted(catalogue: Catalogue):
     cache: dict[tuple[str, str], bool] = {}
 
     def wanted(ecosystem: str, name: str) -> bool:
+        if not isinstance(name, str) or not name:
+            return False  # a manifest of an unexpected shape names no package here
         key = (ecosystem, name)
         if key not in cache:
             cache[key] = catalogue.vendor_of_package(ecosystem, name) is not None
@@ -174,18 +176,30 @@ def scan_repository(
                 scan.problems.append(Problem(Position(display, error.line, 1), str(error)))
             except RecursionError:
                 scan.problems.append(Problem(Position(display, 1, 1), "nested too deeply"))
+            except (TypeError, AttributeError, KeyError, ValueError) as error:
+                message = f"not a manifest of the expected shape ({type(error).__name__})"
+                scan.problems.append(Problem(Position(display, 1, 1), message))
         if is_tf:
             tf_dirs.setdefault(PurePosixPath(display).parent.as_posix(), []).append((display, text))
-        elif is_json and terraform.is_plan(text):
-            terraform.read_plan(text, display, catalogue, scan)
+        elif is_json and (terraform.is_plan(text) or reports.is_report(text)):
+            try:
+                if terraform.is_plan(text):
+                    terraform.read_plan(text, display, catalogue, scan)
+                else:
+                    reports.read_report(text, display, catalogue, scan)
+            except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as error:
+                # a plan or report of an unexpected shape: what it says is unknown
+                message = f"cannot be read as a plan or report: {type(error).__name__}"
+                scan.problems.append(Problem(Position(display, 1, 1), message))
             continue  # a plan's values hold hosts of every resource: read as a plan only
-        elif is_json and reports.is_report(text):
-            reports.read_report(text, display, catalogue, scan)
-            continue
         if source:
             _hosts(text, display, catalogue, options.own, scan)
     for directory in sorted(tf_dirs):
-        terraform.read_module(tf_dirs[directory], catalogue, scan)
+        try:
+            terraform.read_module(tf_dirs[directory], catalogue, scan)
+        except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as error:
+            message = f"cannot be read as Terraform: {type(error).__name__}"
+            scan.problems.append(Problem(Position(tf_dirs[directory][0][0], 1, 1), message))
     return scan
 
 

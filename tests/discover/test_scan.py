@@ -167,3 +167,30 @@ def test_which_files_are_read_for_hosts(path, read):
 )
 def test_identifier_hosts(identifier, host):
     assert identifier_host(identifier) == host
+
+
+NAMES = [
+    "package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "requirements.txt",
+    "pyproject.toml", "Pipfile", "poetry.lock", "uv.lock", "go.mod", "Gemfile",
+    "Gemfile.lock", "pom.xml", "build.gradle", "libs.versions.toml", "composer.json",
+    "Cargo.toml", "main.tf", "plan.json", "privado.json", "terraform.tfstate", "app.py",
+]  # fmt: skip
+GARBAGE = [
+    b"\x00\xff\xfe\x80 garbage",
+    b"[" * 5000 + b"]" * 5000,  # nested too deeply for a recursive reader
+    b'{"format_version": "1", "planned_values": {"root_module": {"resources": [7, {"type": 1}]}}}',
+    b'{"sinks": [{"sinkType": "third_parties", "id": {}, "name": []}], "sinkProcessing": 3}',
+    b'{"subjects": 1, "third_party": [{"third_party": 5}, "x"]}',
+    b'resource "aws_s3_bucket" "b" { bucket = [[[[ }',
+    b'<?xml version="1.0"?><project><dependencies><dependency><groupId>',
+    b"[dependencies]\nsentry = { package = 7 }\n",
+    b"dependencies:\n  - &a [*a]\n",
+]
+
+
+@pytest.mark.parametrize("garbage", GARBAGE, ids=range(len(GARBAGE)))
+def test_no_file_makes_the_scan_crash(tmp_path, garbage):
+    for name in NAMES:
+        (tmp_path / name).write_bytes(garbage)
+    scan = scan_repository(tmp_path, shipped_catalogue(), ScanOptions(), shown="r")
+    assert all(p.pos.file.startswith("r/") for p in scan.problems)
