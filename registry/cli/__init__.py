@@ -186,6 +186,36 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--print-sql", action="store_true", help="print the portable SQL and stop")
 
+    p = command(
+        "discover",
+        "services and data stores that repositories show, reconciled with the register",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="REPO",
+        help="repositories or folders of them (default: discover: in ropa.yaml, else .)",
+    )
+    p.add_argument(
+        "--inventory", default=None, metavar="PATH", help="the register (default: ropa.yaml's)"
+    )
+    p.add_argument(
+        "--catalogue",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="your own vendor catalogue entries (repeatable)",
+    )
+    p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    p.add_argument("--out", default=None, metavar="FILE", help="write the report to FILE")
+    p.add_argument(
+        "--draft", default=None, metavar="DIR", help="write missing entities as YAML into DIR"
+    )
+    p.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="repositories read in parallel"
+    )
+    as_of_argument(p)
+
     p = command("init", "write a small starter inventory")
     p.add_argument("directory", metavar="DIR")
 

@@ -360,9 +360,7 @@ class Inventory:
         `keeps_record: true`, or, where none is, the controllers its activities name
         (not their joint controllers, whose record is their own)."""
         marked = {o.id for o in self.organisations.values() if o.keeps_record}
-        return frozenset(
-            marked or {a.controller for a in self.activities.values() if a.controller}
-        )
+        return frozenset(marked or {a.controller for a in self.activities.values() if a.controller})
 
     @cached_property
     def controller_activities(self) -> tuple[Activity, ...]:

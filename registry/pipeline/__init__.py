@@ -11,7 +11,9 @@ gives the same findings and the same record everywhere. The steps, in order:
 3. judge: the rule catalogue, then waivers (:mod:`registry.pipeline.check`) — skipped
    (``Request.judge``) by outputs that show the register and no finding;
 4. evidence: observed movements reconciled with the declared flows;
-5. baseline: known findings marked, fixed ones counted as stale.
+5. discovery: the services and stores that ``discover:`` repositories show, reconciled
+   with the organisations and systems (:mod:`registry.discover`);
+6. baseline: known findings marked, fixed ones counted as stale.
 
 Everything that stops the pipeline raises :class:`~registry.core.errors.CannotRun`.
 """
@@ -35,6 +37,7 @@ from registry.pipeline import baseline
 from registry.pipeline.check import CheckResult, check
 from registry.pipeline.revision import Snapshot
 from registry.rules.base import Settings
+from registry.rules.engine import apply_waivers
 
 EVIDENCE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".log", ".parquet")
 
@@ -106,6 +109,9 @@ def run(request: Request) -> Outcome:
     evidence = observed_files(request, config, own)
     if evidence:
         result = with_evidence(result, evidence)
+    if own and config.discover is not None and request.files is None:
+        excluded = [inventory_path(request, config), *(path for path, _ in evidence)]
+        result = with_discovery(result, config, excluded)
     outcome = Outcome(result)
     path = baseline_path(request, config, own) if request.use_baseline else None
     at_baseline = snapshot.baseline if snapshot is not None and request.use_baseline else None
@@ -137,6 +143,29 @@ def with_evidence(result: CheckResult, files: Iterable[tuple[Path, str]]) -> Che
     reconciliation = reconcile(result.inventory.judged(), files)
     findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)
     return replace(result, findings=findings, coverage=reconciliation.coverage)
+
+
+def with_discovery(result: CheckResult, config: Config, excluded: list[Path]) -> CheckResult:
+    """``result`` with what ``discover:`` repositories show: findings (waivers applied)
+    and the discovery's coverage. The register's own files are never read as code."""
+    from registry.discover.run import discover
+
+    settings = config.discover
+    assert settings is not None
+    directory = config.directory
+    catalogue = tuple(str(directory / c) for c in settings.catalogue)
+    excluded = [*excluded, directory / "ropa.yaml", *(Path(c) for c in catalogue)]
+    if config.baseline:
+        excluded.append(directory / config.baseline)
+    reconciliation, _, _ = discover(
+        result.inventory,
+        [directory / p for p in settings.paths],
+        catalogue_files=catalogue,
+        exclude=tuple(excluded),
+    )
+    found = apply_waivers(result.inventory, reconciliation.findings, result.as_of)
+    findings = sorted(set(result.findings + found), key=Finding.sort_key)
+    return replace(result, findings=findings, discovery=reconciliation.discovery)
 
 
 # --- where things are -----------------------------------------------------------------

@@ -14,6 +14,7 @@ from registry.rules.base import Settings
 from registry.rules.engine import apply_waivers, run_rules
 
 if TYPE_CHECKING:
+    from registry.discover.reconcile import Discovery
     from registry.evidence.reconcile import Coverage
 
 
@@ -23,6 +24,7 @@ class CheckResult:
     findings: list[Finding]
     as_of: dt.date
     coverage: Coverage | None = None  # set when observed evidence was reconciled
+    discovery: Discovery | None = None  # set when repositories were discovered
 
     def count(self, severity: Severity, *, failing_only: bool = True) -> int:
         return sum(

@@ -11,6 +11,8 @@ from registry.core.vocabulary import SpecialCategory
 from registry.rules.base import RuleContext, rule
 
 E, W = Severity.error, Severity.warning
+# Findings of `ropa discover` name services and stores of repositories, not register entities.
+DISCOVERED_KINDS = frozenset({"Service", "Store"})
 
 
 def _screened(inv: Inventory, activity: Activity) -> bool:
@@ -270,6 +272,8 @@ def waiver_unused(ctx: RuleContext) -> Iterator[Finding]:
         if waiver.rule not in codes:
             yield ctx.finding(waiver, f"waiver {waiver.id}: no rule {waiver.rule}", "rule")
         kind, _, ident = waiver.entity.partition(":")
+        if kind in DISCOVERED_KINDS:
+            continue  # found in repositories by `ropa discover`, not in the register
         if ident not in inv.by_kind.get(kind, {}) and (kind, ident) not in inv.invalid:
             yield ctx.finding(
                 waiver, f"waiver {waiver.id}: no entity {waiver.entity} (write Kind:id)", "entity"

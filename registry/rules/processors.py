@@ -199,8 +199,7 @@ def operator_contract(ctx: RuleContext) -> Iterator[Finding]:
             ident
             for ident in sorted(by_activity)
             if not any(
-                c.in_force
-                for c in activity_covers(inv, inv.activities[ident], operator, ctx.as_of)
+                c.in_force for c in activity_covers(inv, inv.activities[ident], operator, ctx.as_of)
             )
         ]
         if not uncovered:

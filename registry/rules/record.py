@@ -232,7 +232,8 @@ def processor_record(ctx: RuleContext) -> Iterator[Finding]:
         processors |= {
             operator
             for s in inv.systems_of(activity)
-            if (operator := inv.systems[s].operator) and operator not in controllers
+            if (operator := inv.systems[s].operator)
+            and operator not in controllers
             and s not in inv.received_as_controller.get(activity.id, ())
         }
     for ident in sorted(processors & keepers):

@@ -118,9 +118,7 @@ def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
 
 def security_cell(inv: Inventory, systems: Iterable[System], page: str) -> str:
     """Each system, linked, with its Art. 32 measures in the exports' words."""
-    return joined(
-        ref(inv, "System", s.id, page) + ": " + text(system_text(s)) for s in systems
-    )
+    return joined(ref(inv, "System", s.id, page) + ": " + text(system_text(s)) for s in systems)
 
 
 def safeguard_cell(inv: Inventory, transfer: Transfer, page: str) -> str:

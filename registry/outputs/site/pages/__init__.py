@@ -34,6 +34,7 @@ from registry.outputs.site.pages.context import (
     Page,
     SiteContent,
 )
+from registry.outputs.site.pages.discovered import add_discovered
 from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads
 from registry.outputs.site.pages.entities import add_entity_pages
 from registry.outputs.site.pages.findings import add_findings, add_rule_catalogue, rule_link
@@ -113,4 +114,6 @@ def _fill(ctx: Context) -> SiteContent:
     add_downloads(ctx)
     add_print_page(ctx)
     ctx.site.nav = NAV
+    if add_discovered(ctx):  # only when the check discovered repositories
+        ctx.site.nav = [*NAV, ("Discovered in code", "discovered.md")]
     return ctx.site
