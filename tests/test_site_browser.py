@@ -6,9 +6,12 @@ inventory/ is absent) and one for an inventory with hostile text in every field.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import threading
 from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -438,3 +441,55 @@ def test_hostile_text_opens_no_dialog_and_injects_no_element(browser, hostile_si
         assert visit.page.evaluate(_INJECTED) == []
         assert not visit.dialogs and not visit.problems, visit.problems
         visit.close()
+
+
+# --- the error page under a sub-path --------------------------------------------------------
+
+
+class _ErrorPageHandler(SimpleHTTPRequestHandler):
+    """Serves the site's 404.html for a missing file, as GitHub Pages and most hosts do."""
+
+    site: Path
+
+    def log_message(self, fmt: str, *args: object) -> None:
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (self.site / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
+
+def test_the_error_page_works_under_a_sub_path(browser, example_site, tmp_path) -> None:
+    (tmp_path / "ropa").symlink_to(example_site, target_is_directory=True)
+    handler = type("Handler", (_ErrorPageHandler,), {"site": example_site})
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        visit = Visit(browser, host)
+        for missing in ("ropa/systems/no-such-system/", "ropa/no-such-page", "ropa/404.html"):
+            visit.problems.clear()
+            visit.open(missing)
+            # the missing page is the one 404; its stylesheets, scripts and search index load
+            expected = [
+                f"HTTP 404: {host}{missing}",
+                "console error: Failed to load resource: the server responded with a status "
+                "of 404 (Not Found)",
+            ]
+            assert visit.problems == ([] if missing.endswith("404.html") else expected), missing
+            assert visit.page.evaluate("document.baseURI") == host + "ropa/"
+            home = visit.page.locator("a.md-header__button.md-logo")
+            assert home.evaluate("a => a.href") == host + "ropa/"
+        visit.close()
+    finally:
+        server.shutdown()
+        server.server_close()

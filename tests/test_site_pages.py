@@ -60,7 +60,8 @@ def test_url_allows_only_http_and_mailto() -> None:
     assert markup.url("javascript:alert(1)") == ""
     assert markup.url("data:text/html,x") == ""
     assert markup.url("https://ex.example/a b(c)") == "https://ex.example/a%20b%28c%29"
-    assert markup.external("docs/dpa.pdf") == "docs/dpa.pdf"
+    # a relative path is no link: shown as text, free to wrap after each slash
+    assert markup.external("docs/dpa.pdf") == "docs/<wbr>dpa.pdf"
 
 
 def test_every_entity_has_a_page_at_its_url(site) -> None:
@@ -148,7 +149,8 @@ def test_the_site_is_deterministic() -> None:
 
 def test_page_markdown_wraps_content_in_markers_and_front_matter(site) -> None:
     text = site.pages["contracts/dpa-labsoft.md"].markdown()
-    assert text.startswith('---\ntitle: "dpa-labsoft"\n---\n')
+    # entity pages give the table of contents' column to their tables
+    assert text.startswith('---\ntitle: "dpa-labsoft"\nhide: [toc]\n---\n')
     assert CONTENT_START in text and text.rstrip().endswith(CONTENT_END)
     # pages with wide tables or a diagram ask the theme for the whole window
     text = site.pages["systems/lis.md"].markdown()
@@ -270,3 +272,39 @@ def test_register_shows_online_acceptance_and_general_authorisation(tmp_path: Pa
     assert "[Mailco Ltd](organisations/mailco.md): [dpa-mailco](contracts/dpa-mailco.md) | " in row
     processors = built.pages["processors.md"].body
     assert "## Dataco SAS" in processors
+
+
+# --- faults of the first site (issue 14) ----------------------------------------------
+
+
+def test_a_finding_names_its_entity_kind_then_the_entity_with_a_space(site) -> None:
+    findings = site.pages["findings.md"].body
+    assert "Contract [Dpa" not in findings  # the label was glued to the name
+    waiver = site.pages["waivers/cloudco-audits.md"].body
+    assert "| Contract [dpa-cloudco](../contracts/dpa-cloudco.md) |" in waiver
+
+
+def test_a_waiver_page_lists_the_findings_that_cite_it(site) -> None:
+    body = site.pages["waivers/cloudco-audits.md"].body
+    cited = body.split("## Referenced by")[1]
+    assert "Nothing refers to it" not in cited
+    assert "[DPA-003](../rules.md#dpa-003)" in cited and "accepted risk" in cited
+    assert "(../findings.md#accepted-risks)" in cited
+
+
+def test_rule_help_is_prose_not_docstring_lines(site) -> None:
+    body = site.pages["rules.md"].body
+    assert "&#96;" not in body  # code spans are <code>, not literal backticks
+    assert "<code>operator</code>" in body
+    section = body.split("{#dpa-001}")[1].split("\n## ")[0]
+    assert "<br>" not in section  # a docstring's line breaks are not the page's
+    assert "the flow must name its <code>contract</code>" in section
+    assert "\n\nDoes not fire when" in section  # its paragraphs stay paragraphs
+    assert "Dedalus finding" not in body
+
+
+def test_prose_renders_code_and_emphasis_and_escapes_the_rest() -> None:
+    assert markup.prose("a `x: [y]` *b* <i>\n c\n\nd") == [
+        "a <code>x&#58; &#91;y&#93;</code> <em>b</em> &#60;i&#62; c",
+        "d",
+    ]

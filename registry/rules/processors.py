@@ -98,7 +98,7 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
     `contract`: a DPA between the activity's controller and that processor, signed
     or accepted online and unexpired on the date checked — or, for a sub-processor,
     the sub-processing contract (or the controller's DPA with the processor that
-    engaged it) that authorises it. This is the first Dedalus finding.
+    engaged it) that authorises it.
 
     A DPA that one of the activity's joint controllers concluded with the processor
     counts (Art. 26: the joint controllers agree which of them binds it).

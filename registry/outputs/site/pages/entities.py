@@ -20,7 +20,7 @@ from registry.core.wording import dpf_text, security_text
 from registry.outputs.site import register as reg
 from registry.outputs.site.markup import external, lines, link, source_of, table, text
 from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
-from registry.outputs.site.pages.findings import findings_table, rule_link, waived_entity
+from registry.outputs.site.pages.findings import about, findings_table, rule_link, waived_entity
 from registry.outputs.site.register import category_ref, joined, ref, ref_end
 from registry.outputs.urls import SECTIONS
 
@@ -62,7 +62,9 @@ class _EntityPages:
                 page = source_of(kind, entity.id)
                 # pages with a lineage diagram get the whole window: graphs are wide
                 wide = kind in ("Activity", "System", "Organisation", "DataCategory")
-                self.ctx.site.add(page, entity.label, self.entity_page(entity, page), wide=wide)
+                self.ctx.site.add(
+                    page, entity.label, self.entity_page(entity, page), wide=wide, toc=False
+                )
                 rows.append(self.index_row(entity, index))
             body = f"# {PLURAL[kind]}\n\n" + table(self.index_headers(kind), rows)
             self.ctx.site.add(index, PLURAL[kind], body)
@@ -295,6 +297,19 @@ class _EntityPages:
                 self.backlinks.get((kind, ident), []), key=lambda s: (s[0].kind, s[0].id, s[1])
             )
         ]
+        if kind == "Waiver":
+            # The findings it accepts cite it (findings.md lists it among the accepted risks).
+            rows += [
+                [
+                    "Finding",
+                    rule_link(f.rule, page) + " " + about(self.inv, f, page),
+                    "accepted risk",
+                ]
+                for f in self.ctx.result.findings
+                if f.waived_by == ident
+            ]
+            listed = link("Findings: accepted risks", page, "findings.md", "accepted-risks")
+            rows.append(["Page", listed, ""])
         return table(["Kind", "Entity", "Through field"], rows, empty="Nothing refers to it.")
 
     def flows_table(self, flows: list[Flow], page: str, *, activity: bool = True) -> str:

@@ -15,7 +15,7 @@ from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import KINDS
 from registry.outputs.report import summary_counts
-from registry.outputs.site.markup import lines, link, table, text
+from registry.outputs.site.markup import breakable, inline, lines, link, prose, table, text
 from registry.outputs.site.pages.context import SINGULAR, Context
 from registry.outputs.site.register import ref
 from registry.rules import catalogue
@@ -90,7 +90,7 @@ def add_findings(ctx: Context) -> None:
         out.append(f"### {text(name)}\n")
         if rule:
             out.append(
-                f"{text(rule.article)} · {rule.severity.value} · {text(rule.summary)} "
+                f"{text(rule.article)} · {rule.severity.value} · {inline(rule.summary)} "
                 f"· {link('how to fix', page, 'rules.md', code.lower())}\n"
             )
         out.append(findings_table(ctx.inv, by_rule[code], page, entity=True))
@@ -116,7 +116,7 @@ def add_rule_catalogue(ctx: Context) -> None:
                     text(r.name),
                     r.severity.value,
                     text(r.article),
-                    text(r.summary),
+                    inline(r.summary),
                     str(counts.get(code, 0)),
                 ]
                 for code, r in rules.items()
@@ -126,8 +126,9 @@ def add_rule_catalogue(ctx: Context) -> None:
     for code, r in rules.items():
         out.append(f"## {text(code)} {text(r.name)} {{#{code.lower()}}}\n")
         out.append(f"**{r.severity.value}** · {text(r.article)}\n")
-        out.append(f"{text(r.summary)}\n")
-        out.append(f"**How to fix:** {lines(r.help)}\n")
+        out.append(inline(r.summary) + "\n")
+        paragraphs = prose(r.help)
+        out.append("**How to fix:** " + "\n\n".join(paragraphs) + "\n")
     ctx.site.add(page, "Rule catalogue", "\n".join(out))
 
 
@@ -145,10 +146,10 @@ def findings_table(
             _status(f) + (f" ({ref(inv, 'Waiver', f.waived_by, page)})" if f.waived_by else ""),
             text(f.article),
             text(f.message),
-            text(str(f.pos)),
+            breakable(f.pos),
         ]
         if entity:
-            row.insert(0, _about(inv, f, page))
+            row.insert(0, about(inv, f, page))
         rows.append(row)
     return table(headers, rows, empty="No finding.")
 
@@ -159,11 +160,11 @@ def _about_entity(inv: Inventory, kind: str, ident: str, page: str) -> str:
     return text(f"{kind}:{ident}" if ident else kind)
 
 
-def _about(inv: Inventory, finding: Finding, page: str) -> str:
+def about(inv: Inventory, finding: Finding, page: str) -> str:
     if finding.entity_kind in KINDS and finding.entity_id in inv.by_kind.get(
         finding.entity_kind, {}
     ):
-        return text(SINGULAR[finding.entity_kind] + " ") + ref(
+        return text(SINGULAR[finding.entity_kind]) + " " + ref(
             inv, finding.entity_kind, finding.entity_id, page
         )
     return text(finding.entity)
