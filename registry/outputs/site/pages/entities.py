@@ -16,7 +16,8 @@ from typing import Any
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import KINDS, Entity, Flow
-from registry.core.wording import dpf_text, security_text
+from registry.core.wording import dpf_text, mechanism_text
+from registry.outputs.site import facts, labels
 from registry.outputs.site import register as reg
 from registry.outputs.site.markup import external, lines, link, source_of, table, text
 from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
@@ -77,7 +78,7 @@ class _EntityPages:
             "System": ["System", "Operator", "Country", "Stores", "Findings"],
             "Activity": ["Activity", "Controller", "Purposes", "Findings"],
             "Flow": ["Flow", "Activity", "From", "To", "Findings"],
-            "Contract": ["Contract", "Type", "Controller", "Processor", "Expires", "Findings"],
+            "Contract": ["Contract", "Type", "Parties", "Expires", "Findings"],
             "Waiver": ["Waiver", "Rule", "Entity", "Approved by", "Expires"],
         }[kind]
 
@@ -91,18 +92,18 @@ class _EntityPages:
         name = ref(inv, e.kind, e.id, page)
         match e.kind:
             case "Organisation":
-                return [name, text(e.country or ""), self._count(e)]
+                return [name, labels.country(e.country) if e.country else "", self._count(e)]
             case "DataCategory":
                 special = inv.special_of(e.id)
                 parent = ref(inv, "DataCategory", e.parent, page) if e.parent else ""
-                label = text(f"{special.value} ({special.article})") if special else ""
+                label = labels.special(special) if special else ""
                 return [name, parent, label, self._count(e)]
             case "DataSubject":
                 return [name, "yes" if e.vulnerable else "no", self._count(e)]
             case "System":
                 operator = ref(inv, "Organisation", e.operator, page) if e.operator else ""
                 stores = ", ".join(category_ref(inv, s.category, page) for s in e.stores)
-                country = text(", ".join(inv.countries_of(e.id)))
+                country = ", ".join(labels.country(c) for c in inv.countries_of(e.id))
                 return [name, operator, country, stores, self._count(e)]
             case "Activity":
                 controller = ref(inv, "Organisation", e.controller, page) if e.controller else ""
@@ -119,10 +120,13 @@ class _EntityPages:
             case "Contract":
                 return [
                     name,
-                    text(e.type.value),
-                    ref(inv, "Organisation", e.controller, page) if e.controller else "",
-                    ref(inv, "Organisation", e.processor, page) if e.processor else "",
-                    text(e.expires or ""),
+                    labels.contract_type(e.type),
+                    ", ".join(
+                        ref(inv, "Organisation", o, page)
+                        for o in (e.controller, e.processor, *e.parties)
+                        if o
+                    ),
+                    facts.expiry_text(e, self.ctx.record.as_of),
                     self._count(e),
                 ]
             case _:  # Waiver
@@ -174,24 +178,29 @@ class _EntityPages:
 
     def kind_sections(self, e: Any, page: str) -> list[str]:
         inv = self.inv
+        record = self.ctx.record
         out: list[str] = []  # one string per section, heading first
         if e.kind == "Activity":
             out.append("## In the register (Art. 30(1))\n")
-            record = self.ctx.record
             row = reg.controller_row(record, record.activities[e.id], page)
             rows = [[h, c] for h, c in zip(reg.CONTROLLER_COLUMNS[1:], row[1:], strict=True)]
             out.append(table(["Limb", "Entry"], rows))
             out.append("## Flows\n")
             out.append(self.flows_table(inv.flows_by_activity.get(e.id, []), page, activity=False))
         elif e.kind == "System":
-            out.append("## Used by\n")
-            acts = sorted(inv.activities_by_system.get(e.id, []), key=lambda a: a.id)
-            out.append(
-                (", ".join(ref(inv, "Activity", a.id, page) for a in acts) or "*No activity.*")
-                + "\n"
-            )
+            out.append("## At a glance\n")
+            out.append(facts.system_facts(record, e, page))
             out.append("## Security measures (Art. 32)\n")
-            out.append(text(security_text(e.security)) + "\n")
+            out.append(
+                (
+                    f"{labels.mark(labels.YES)} It keeps nothing (transient): `stores: []`.\n\n"
+                    if e.transient
+                    else ""
+                )
+                + table(
+                    ["", "Measure", "Art. 32 item it answers"], labels.checklist_table(e.security)
+                )
+            )
             out.append("## Stores\n")
             out.append(
                 table(
@@ -199,7 +208,7 @@ class _EntityPages:
                     [
                         [
                             category_ref(inv, s.category, page),
-                            text(str(s.retention)) if s.retention else "**not set**",
+                            labels.retention(s.retention) if s.retention else "**not set**",
                             ", ".join(ref(inv, "DataSubject", x, page) for x in s.subjects),
                         ]
                         for s in e.stores
@@ -215,13 +224,17 @@ class _EntityPages:
             out.append("## Flows in and out\n")
             out.append(self.flows_table(self.flows_by_end.get(e.id, []), page))
         elif e.kind == "Organisation":
+            out.append("## At a glance\n")
+            out.append(facts.organisation_facts(record, e, page))
             out.append("## Systems it runs\n")
             systems = sorted(s.id for s in inv.systems.values() if s.operator == e.id)
             out.append(
                 (", ".join(ref(inv, "System", s, page) for s in systems) or "*None.*") + "\n"
             )
+            out.append("## Contracts\n")
+            out.append(self.contracts_of(e.id, page))
             if e.dpf is not None:
-                as_of = self.ctx.record.as_of
+                as_of = record.as_of
                 state = "on" if e.dpf.in_force(as_of) else "**not on**"
                 out.append("## EU-US Data Privacy Framework (Art. 45)\n")
                 out.append(
@@ -229,10 +242,8 @@ class _EntityPages:
                     f"{external(e.dpf.reference)}\n"
                 )
         elif e.kind == "DataCategory":
-            children = sorted(c.id for c in inv.categories.values() if c.parent == e.id)
-            if children:
-                out.append("## Sub-categories\n")
-                out.append(", ".join(ref(inv, "DataCategory", c, page) for c in children) + "\n")
+            out.append("## At a glance\n")
+            out.append(facts.category_facts(record, e, page))
             out.append("## Flows carrying it\n")
             out.append(
                 self.flows_table(
@@ -240,10 +251,32 @@ class _EntityPages:
                     page,
                 )
             )
+        elif e.kind == "DataSubject":
+            out.append("## At a glance\n")
+            out.append(facts.subject_facts(record, e, page))
+        elif e.kind == "Flow":
+            out.append("## At a glance\n")
+            out.append(facts.flow_facts(record, e, page))
         elif e.kind == "Contract":
+            out.append("## At a glance\n")
+            out.append(facts.contract_facts(record, e, page))
+            clauses = facts.clause_rows(e)
+            if clauses:
+                out.append("## Art. 28(3) clauses\n")
+                out.append(table(["", "The processor…", "Article"], clauses))
+            scope = facts.scope_facts(inv, e, page)
+            if scope:
+                out.append("## Scope\n")
+                out.append(scope)
             out.append("## Flows under this contract\n")
             out.append(self.flows_table(self.flows_by_contract.get(e.id, []), page))
         elif e.kind == "Waiver":
+            out.append("## At a glance\n")
+            out.append(
+                facts.waiver_facts(
+                    record, e, page, rule_link(e.rule, page), waived_entity(inv, e, page)
+                )
+            )
             out.append("## Findings it accepts\n")
             covered = [f for f in self.ctx.result.findings if f.waived_by == e.id]
             out.append(findings_table(self.inv, covered, page, entity=True))
@@ -313,26 +346,44 @@ class _EntityPages:
         return table(["Kind", "Entity", "Through field"], rows, empty="Nothing refers to it.")
 
     def flows_table(self, flows: list[Flow], page: str, *, activity: bool = True) -> str:
-        headers = ["Flow", "From", "To", "Data categories", "Type", "Contract", "Transfer"]
+        """Flows in five columns, so that the table fits its page."""
+        headers = ["Flow", "From → to", "Data categories", "Kind, contract, transfer"]
         if activity:
             headers.insert(1, "Activity")
         rows = []
         for flow in sorted(flows, key=lambda f: f.id):
+            how = [text(labels.FLOW_KINDS[flow.type])]
+            if flow.contract:
+                how.append(ref(self.inv, "Contract", flow.contract, page))
+            if flow.transfer:
+                how.append(text(" and ".join(mechanism_text(m) for m in flow.transfer.mechanisms)))
             row = [
                 ref(self.inv, "Flow", flow.id, page),
-                ref_end(self.inv, flow.source, page),
-                ref_end(self.inv, flow.to, page),
+                ref_end(self.inv, flow.source, page) + " → " + ref_end(self.inv, flow.to, page),
                 joined((category_ref(self.inv, c, page) for c in flow.data_categories), ", "),
-                text(flow.type.value),
-                ref(self.inv, "Contract", flow.contract, page) if flow.contract else "",
-                text(", ".join(f"{m.value} ({m.article})" for m in flow.transfer.mechanisms))
-                if flow.transfer
-                else "",
+                "<br>".join(how),
             ]
             if activity:
                 row.insert(1, ref(self.inv, "Activity", flow.activity, page))
             rows.append(row)
         return table(headers, rows, empty="No flow.")
+
+    def contracts_of(self, organisation: str, page: str) -> str:
+        """The contracts an organisation is party to, with their type and expiry."""
+        found = [
+            c
+            for c in self.inv.contracts.values()
+            if organisation in (c.controller, c.processor) or organisation in c.parties
+        ]
+        rows = [
+            [
+                ref(self.inv, "Contract", c.id, page),
+                labels.contract_type(c.type),
+                facts.expiry_text(c, self.ctx.record.as_of),
+            ]
+            for c in sorted(found, key=lambda c: c.id)
+        ]
+        return table(["Contract", "Type", "Expires"], rows, empty="No contract.")
 
     def _references(self, entity: Entity) -> Iterator[tuple[str, str, str]]:
         """(field path, target kind, id) for every reference an entity makes."""

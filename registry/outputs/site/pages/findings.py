@@ -164,8 +164,10 @@ def about(inv: Inventory, finding: Finding, page: str) -> str:
     if finding.entity_kind in KINDS and finding.entity_id in inv.by_kind.get(
         finding.entity_kind, {}
     ):
-        return text(SINGULAR[finding.entity_kind]) + " " + ref(
-            inv, finding.entity_kind, finding.entity_id, page
+        return (
+            text(SINGULAR[finding.entity_kind])
+            + " "
+            + ref(inv, finding.entity_kind, finding.entity_id, page)
         )
     return text(finding.entity)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from registry.core.model import KINDS
-from registry.core.record import Record
 from registry.outputs.report import summary_counts
 from registry.outputs.site import register as reg
 from registry.outputs.site.markup import link, table, text
@@ -52,7 +51,7 @@ def add_home(ctx: Context) -> None:
     )
     out.append("## Organisations\n")
     rows = []
-    roles = _roles(ctx.record)
+    roles = reg.roles(ctx.record)
     rank = {"controller": 0, "joint controller": 1, "processor": 2, "recipient": 3}
 
     def order(org: Any) -> tuple:
@@ -97,21 +96,3 @@ def add_home(ctx: Context) -> None:
         f"{link('a printable register', page, 'print.md')}.\n"
     )
     ctx.site.add(page, "Home", "\n".join(out))
-
-
-def _roles(record: Record) -> dict[str, set[str]]:
-    """The roles each organisation plays, by organisation id."""
-    inv = record.inventory
-    roles: dict[str, set[str]] = {}
-    for activity in inv.activities.values():
-        if activity.controller:
-            roles.setdefault(activity.controller, set()).add("controller")
-        for joint in activity.joint_controllers:
-            roles.setdefault(joint, set()).add("joint controller")
-    for processor in record.processors:
-        roles.setdefault(processor, set()).add("processor")
-    for entry in record.activities.values():
-        for recipient in entry.recipients:
-            if "processor" not in roles.get(recipient.organisation, ()):
-                roles.setdefault(recipient.organisation, set()).add("recipient")
-    return roles

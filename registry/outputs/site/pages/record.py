@@ -9,6 +9,7 @@ draws them. The tables themselves come from :mod:`registry.outputs.site.register
 from __future__ import annotations
 
 from registry.core.vocabulary import countries
+from registry.outputs.site import labels
 from registry.outputs.site import register as reg
 from registry.outputs.site.markup import table, text
 from registry.outputs.site.pages.context import Context
@@ -56,7 +57,7 @@ def add_transfers(ctx: Context) -> None:
     )
     summary: dict[tuple[str, str], int] = {}
     for _, t in moved:
-        key = (t.country, " + ".join(t.mechanisms) or "none")
+        key = (t.country, labels.mechanisms(t.mechanisms))
         summary[key] = summary.get(key, 0) + 1
     out.append("## By country and mechanism\n")
     out.append(
