@@ -122,3 +122,106 @@ def test_no_internal_code_outside_the_raw_field_table(example) -> None:
         for match in _CODES.finditer(_decoded(body)):
             shown.append(f"{path}: {match.group()}")
     assert not shown, shown[:20]
+
+
+# --- history from git ----------------------------------------------------------------------
+
+
+def _git(repo: Path, *args: str, date: str = "2026-01-01T12:00:00") -> None:
+    import os
+    import subprocess
+
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="Claire Lemaître",
+        GIT_AUTHOR_EMAIL="dpo@example.org",
+        GIT_COMMITTER_NAME="Claire Lemaître",
+        GIT_COMMITTER_EMAIL="dpo@example.org",
+        GIT_AUTHOR_DATE=date,
+        GIT_COMMITTER_DATE=date,
+    )
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def _reviewed_fixture(repo: Path) -> Path:
+    """The site fixture in a fresh git repository: reviewed on 2026-02-01, committed on
+    2026-01-15, then its LIS changed on 2026-03-01 (after the review)."""
+    import shutil
+
+    inventory = repo / "inventory"
+    shutil.copytree(FIXTURE, inventory)
+    systems = inventory / "systems.yaml"
+    systems.write_text(
+        systems.read_text("utf-8").replace(
+            "identifiers: [lis.clinic.internal]\n",
+            "identifiers: [lis.clinic.internal]\n"
+            "last_reviewed: {date: 2026-02-01, by: Claire}\nreview_every: P1Y\n",
+        ),
+        "utf-8",
+    )
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "Register as reviewed", date="2026-01-15T09:00:00")
+    systems.write_text(
+        systems.read_text("utf-8").replace("owner: Lab IT", "owner: Lab IT [team] *x*"), "utf-8"
+    )
+    _git(repo, "commit", "-q", "-am", "LIS: new owner *team* [x](javascript:alert(1))",
+         date="2026-03-01T09:00:00")  # fmt: skip
+    return inventory
+
+
+def test_entity_pages_show_their_history_and_a_change_since_review(tmp_path: Path) -> None:
+    from registry.outputs.site.history import read_history
+
+    inventory = _reviewed_fixture(tmp_path)
+    history = read_history(inventory)
+    assert history is not None
+    result = check(load_inventory(inventory), AS_OF)
+    built = build_site(result, draw=_no_diagram, history=history)
+    lis = built.pages["systems/lis.md"].body
+    assert "**Changed since its last review**: reviewed 2026-02-01 by Claire; its file " in lis
+    assert "changed on 2026-03-01 (Claire Lemaître" in lis
+    section = _section(lis, "History")
+    rows = [line for line in section.splitlines() if line.startswith("| 2026")]
+    assert len(rows) == 2 and rows[0].startswith("| 2026-03-01 | Claire Lemaître | `")
+    # a commit message is text like any other: its markup is inert
+    assert "[x](javascript" not in section and markup.text("[x](javascript:alert(1))") in section
+    # the portal's file changed too (same file), but the portal records no review: no flag
+    assert "Changed since its last review" not in built.pages["systems/portal.md"].body
+
+
+def test_uncommitted_changes_are_said(tmp_path: Path) -> None:
+    from registry.outputs.site.history import read_history
+
+    inventory = _reviewed_fixture(tmp_path)
+    (inventory / "flows.yaml").write_text(
+        (inventory / "flows.yaml").read_text("utf-8") + "\n", "utf-8"
+    )
+    history = read_history(inventory)
+    assert history is not None and "inventory/flows.yaml" in {
+        Path(f).as_posix()[-len("inventory/flows.yaml") :] for f in history.uncommitted
+    }
+
+
+def test_without_git_there_is_no_history_and_the_site_still_builds(tmp_path: Path) -> None:
+    import shutil
+
+    from registry.outputs.site.history import read_history
+
+    shutil.copytree(FIXTURE, tmp_path / "inventory")
+    assert read_history(tmp_path / "inventory") is None
+    result = check(load_inventory(tmp_path / "inventory"), AS_OF)
+    built = build_site(result, draw=_no_diagram, history=None)
+    assert "## History" not in built.pages["systems/lis.md"].body
+
+
+def test_history_is_the_same_for_the_same_commits(tmp_path: Path) -> None:
+    from registry.outputs.site.history import read_history
+
+    inventory = _reviewed_fixture(tmp_path)
+    result = check(load_inventory(inventory), AS_OF)
+    first = build_site(result, draw=_no_diagram, history=read_history(inventory))
+    second = build_site(result, draw=_no_diagram, history=read_history(inventory))
+    assert {p: v.body for p, v in first.pages.items()} == {
+        p: v.body for p, v in second.pages.items()
+    }

@@ -88,10 +88,15 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             ).result
         except CannotRun as error:
             raise PluginError(f"ropa: {error}") from None
+        from registry.outputs.site.history import read_history
+
         last_change = _last_change(self.inventory_path)
         self.stamp = last_change or self.as_of.isoformat()
         return build_site(
-            result, site_name=self.config.site_name or config.site_name, last_change=last_change
+            result,
+            site_name=self.config.site_name or config.site_name,
+            last_change=last_change,
+            history=read_history(self.inventory_path),
         )
 
     def _evidence(self, settings: Any) -> list[Path]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from registry.core.model import KINDS
 from registry.outputs.site.diagrams import DiagramBatch, DiagramFunction
+from registry.outputs.site.history import History
 from registry.outputs.site.pages.context import (
     CONTENT_END,
     CONTENT_START,
@@ -88,12 +89,15 @@ def build_site(
     site_name: str = "Register of processing activities",
     last_change: str | None = None,
     draw: DiagramFunction | None = None,
+    history: History | None = None,
 ) -> SiteContent:
-    """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn."""
+    """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn;
+    ``history`` (from git, see :func:`~registry.outputs.site.history.read_history`) adds
+    each entity's changes and flags those changed since their last review."""
     if draw is not None:
-        return _fill(Context(result, site_name, last_change, draw))
+        return _fill(Context(result, site_name, last_change, draw, history))
     batch = DiagramBatch()
-    site = _fill(Context(result, site_name, last_change, batch.placeholder))
+    site = _fill(Context(result, site_name, last_change, batch.placeholder, history))
     drawn = batch.draw_all(result.inventory)
     for index, (_, path) in enumerate(batch.jobs):
         page = site.pages[path]

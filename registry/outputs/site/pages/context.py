@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from registry.core.inventory import Inventory
 from registry.core.record import Record
 from registry.outputs.site.diagrams import DiagramFunction
+from registry.outputs.site.history import History
 from registry.outputs.site.markup import title
 from registry.pipeline.check import CheckResult
 
@@ -85,6 +86,7 @@ class Context:
     site_name: str
     last_change: str | None
     draw: DiagramFunction  # a lineage diagram as Markdown, or a placeholder for the batch
+    history: History | None = None  # from git; None outside a repository
     site: SiteContent = field(default_factory=SiteContent)
 
     @property

@@ -19,7 +19,7 @@ from registry.core.model import KINDS, Entity, Flow
 from registry.core.wording import dpf_text, mechanism_text
 from registry.outputs.site import facts, labels
 from registry.outputs.site import register as reg
-from registry.outputs.site.markup import external, lines, link, source_of, table, text
+from registry.outputs.site.markup import breakable, external, lines, link, source_of, table, text
 from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
 from registry.outputs.site.pages.findings import about, findings_table, rule_link, waived_entity
 from registry.outputs.site.register import category_ref, joined, ref, ref_end
@@ -154,6 +154,9 @@ class _EntityPages:
             + (f" · defined in {origin}" if origin else "")
             + "\n"
         )
+        flag = self.changed_flag(entity)
+        if flag:
+            out.append(flag)
         findings = self.by_entity.get((kind, entity.id), [])
         out.append("## Findings\n")
         out.append(findings_table(self.inv, findings, page))
@@ -170,6 +173,10 @@ class _EntityPages:
             lineage = "## Lineage\n\n" + self.ctx.draw(inv, f"{view}:{entity.id}", page)
             sections.insert(at, lineage)
         out += sections
+        history = self.history(entity)
+        if history:
+            out.append("## History\n")
+            out.append(history)
         out.append("## Every field, as written\n")
         out.append(self.fields(entity, page))
         out.append("## Referenced by\n")
@@ -282,6 +289,48 @@ class _EntityPages:
             out.append(findings_table(self.inv, covered, page, entity=True))
         # every heading above is followed by exactly one body
         return [f"{out[i]}\n{out[i + 1]}" for i in range(0, len(out), 2)]
+
+    def changed_flag(self, entity: Any) -> str:
+        """ "Changed since its last review", when git shows a later change of its file."""
+        history = self.ctx.history
+        review = getattr(entity, "last_reviewed", None)
+        if history is None or review is None:
+            return ""
+        last = history.last_change(self.inv, entity)
+        if last is None or last.date <= review.date:
+            return ""
+        return (
+            f"**Changed since its last review**: reviewed {review.date} by "
+            f"{text(review.by)}; its file changed on {last.date} ({text(last.author)}, "
+            f"`{last.short}`). See its history below.\n{{.ropa-changed}}\n"
+        )
+
+    def history(self, entity: Entity, shown: int = 10) -> str:
+        """The commits that changed the entity's file, newest first; '' without git."""
+        history = self.ctx.history
+        if history is None:
+            return ""
+        file = history.file_of(self.inv, entity)
+        if file is None:
+            return ""
+        changes = history.of(self.inv, entity)
+        out = []
+        if file in history.uncommitted:
+            out.append(f"{breakable(file)} has changes not committed yet.\n")
+        if not changes:
+            out.append(f"No commit has changed {breakable(file)} yet.\n")
+            return "\n".join(out)
+        out.append(
+            f"The commits that changed {breakable(file)}, the file that defines it "
+            "(with anything else the file defines), newest first.\n"
+        )
+        rows = [
+            [str(c.date), text(c.author), f"`{c.short}`", text(c.subject)] for c in changes[:shown]
+        ]
+        out.append(table(["When", "Who", "Commit", "What"], rows))
+        if len(changes) > shown:
+            out.append(f"And {len(changes) - shown} earlier commit(s).\n")
+        return "\n".join(out)
 
     def fields(self, entity: Entity, page: str) -> str:
         """Every field the YAML gave, nothing dropped."""
