@@ -188,6 +188,11 @@ def test_entity_pages_show_their_history_and_a_change_since_review(tmp_path: Pat
     assert "[x](javascript" not in section and markup.text("[x](javascript:alert(1))") in section
     # the portal's file changed too (same file), but the portal records no review: no flag
     assert "Changed since its last review" not in built.pages["systems/portal.md"].body
+    # the dashboard and the calendar list it
+    assert "systems/lis.md" in _section(
+        built.pages["index.md"].body, "Changed since last review {#changed}"
+    )
+    assert "systems/lis.md" in built.pages["calendar.md"].body.split("{#changed}")[1]
 
 
 def test_uncommitted_changes_are_said(tmp_path: Path) -> None:
@@ -213,6 +218,7 @@ def test_without_git_there_is_no_history_and_the_site_still_builds(tmp_path: Pat
     result = check(load_inventory(tmp_path / "inventory"), AS_OF)
     built = build_site(result, draw=_no_diagram, history=None)
     assert "## History" not in built.pages["systems/lis.md"].body
+    assert "{#changed}" not in built.pages["index.md"].body
 
 
 def test_history_is_the_same_for_the_same_commits(tmp_path: Path) -> None:
@@ -225,3 +231,127 @@ def test_history_is_the_same_for_the_same_commits(tmp_path: Path) -> None:
     assert {p: v.body for p, v in first.pages.items()} == {
         p: v.body for p, v in second.pages.items()
     }
+
+
+# --- matrices ---------------------------------------------------------------------------------
+
+
+def _matrix_rows(section: str) -> tuple[list[str], dict[str, list[str]]]:
+    """A matrix table's column headers and its rows by first cell."""
+    lines = [line for line in section.splitlines() if line.startswith("| ")]
+    cells = [[c.strip() for c in line.strip("|").split(" | ")] for line in lines]
+    return cells[0], {row[0]: row for row in cells[1:]}
+
+
+def test_processor_and_system_matrices_put_special_categories_first(site) -> None:
+    body = site.pages["matrices.md"].body
+    headers, rows = _matrix_rows(_section(body, "Processors × data categories {#processors}"))
+    assert headers[1].startswith("[Health data](categories/health.md)")  # special first
+    labsoft = rows["[LabSoft SAS](organisations/labsoft.md)"]
+    cloudco = rows["[CloudCo Inc.](organisations/cloudco.md)"]
+    health = 1
+    assert "●" in labsoft[health] and "●" in cloudco[health]  # both keep health data
+    identity = next(i for i, h in enumerate(headers) if "categories/identity.md" in h)
+    assert "●" in labsoft[identity] and not cloudco[identity].strip()
+    headers, rows = _matrix_rows(_section(body, "Systems × data categories {#systems}"))
+    portal = rows["[Patient portal](systems/portal.md)"]
+    contact = next(i for i, h in enumerate(headers) if "categories/contact.md" in h)
+    assert "●" in portal[contact]
+    assert "○" in portal[next(i for i, h in enumerate(headers) if "identity.md" in h)]
+    # the tooltip says how long, in words
+    lis = rows["[Laboratory information system](systems/lis.md)"]
+    assert 'title="kept 10 years after end of care"' in lis[health]
+
+
+def test_matrices_answer_which_processors_handle_health_data(example) -> None:
+    body = example.pages["matrices.md"].body
+    health = _section(body, "Special categories {#special}").split("### ")[1]
+    assert health.startswith("health data &#40;Art. 9&#40;1&#41;&#41; {#special-health}")
+    processors = next(line for line in health.splitlines() if "**Processors**" in line)
+    assert "organisations/kalisto-sante.md" in processors
+    assert "organisations/hexanet-sante.md" in processors
+    assert "organisations/cirrus-mail.md" not in processors  # e-mail only, no health data
+
+
+# --- the dashboard ------------------------------------------------------------------------------
+
+
+def _dated_fixture(directory: Path) -> Path:
+    """The site fixture with a review overdue (the LIS), one due within 30 days (the
+    portal) and a DPA expiring within 90 days (LabSoft's, in 42 days)."""
+    import shutil
+
+    inventory = directory / "inventory"
+    shutil.copytree(FIXTURE, inventory)
+    systems = inventory / "systems.yaml"
+    text = systems.read_text("utf-8")
+    text = text.replace(
+        "identifiers: [lis.clinic.internal]\n",
+        "identifiers: [lis.clinic.internal]\n"
+        "last_reviewed: {date: 2025-11-01, by: Claire}\nreview_every: P1Y\n",
+    )
+    text = text.replace(
+        "stores:\n  - {category: contact, retention: P3Y after last login}\n",
+        "stores:\n  - {category: contact, retention: P3Y after last login}\n"
+        "last_reviewed: {date: 2025-12-15, by: Claire}\nreview_every: P1Y\n",
+    )
+    systems.write_text(text, "utf-8")
+    contracts = inventory / "contracts.yaml"
+    contracts.write_text(
+        contracts.read_text("utf-8").replace("expires: 2028-01-10", "expires: 2027-01-10"),
+        "utf-8",
+    )
+    return inventory
+
+
+def test_the_dashboard_answers_what_is_due(tmp_path: Path) -> None:
+    result = check(load_inventory(_dated_fixture(tmp_path)), AS_OF)
+    assert [f.entity for f in result.findings if f.rule == "DPA-007"] == ["Contract:dpa-labsoft"]
+    built = build_site(result, draw=_no_diagram)
+    home = built.pages["index.md"].body
+    reviews = _section(home, "Reviews {#reviews}")
+    assert "**[Overdue: 1](calendar.md#overdue)**" in reviews
+    assert (
+        "| [Laboratory information system](systems/lis.md) | System | due since 2026-11-01 |"
+        in (reviews)
+    )
+    assert "**[Due within 30 days: 1](calendar.md#due-soon)**" in reviews
+    assert "| [Patient portal](systems/portal.md) | System | due on 2026-12-15 |" in reviews
+    contracts = _section(home, "Contracts {#contracts}")
+    assert "**[Expiring within 90 days: 1](calendar.md#expiring)**" in contracts
+    assert "[dpa-labsoft](contracts/dpa-labsoft.md)" in contracts
+    assert "2027-01-10 — **expires in 42 day(s)**" in contracts
+    calendar = built.pages["calendar.md"].body
+    overdue = _section(calendar, "Reviews overdue {#overdue}")
+    assert "systems/lis.md" in overdue and "systems/portal.md" not in overdue
+    assert "contracts/dpa-labsoft.md" in _section(
+        calendar, "Contracts expiring within 90 days {#expiring}"
+    )
+    lis = built.pages["systems/lis.md"].body
+    assert "**overdue since 2026-11-01**" in _section(lis, "At a glance")
+
+
+def test_the_dashboard_counts_findings_and_links_every_number(site) -> None:
+    home = site.pages["index.md"].body
+    findings = _section(home, "Findings {#findings}")
+    assert "| Errors | [" in findings and "](findings.md#errors) |" in findings
+    assert "](findings.md#accepted-risks) |" in findings
+    # the most frequent errors lead to their section of the findings page
+    assert "](findings.md#rule-" in findings
+    transfers = _section(home, "Transfers outside the EEA {#transfers}")
+    assert (
+        "| [United States &#40;US&#41;](transfers.md#country-us) | standard contractual clauses "
+        "&#40;Art. 46&#40;2&#41;&#40;c&#41;&#41; | [1](transfers.md#country-us) |"
+    ) in transfers
+    special = _section(home, "Special categories {#special}")
+    health = next(line for line in special.splitlines() if "special-health" in line)
+    assert "organisations/cloudco.md" in health and "organisations/labsoft.md" in health
+
+
+def test_transfers_link_their_evidence(site, example) -> None:
+    fixture = example.pages["transfers.md"].body
+    us = _section(fixture, "United States &#40;US&#41; {#country-us}")
+    assert "[Standard Contractual Clauses with Cirrus Mail" in us
+    assert "(contracts/sccs-cirrus-mail.md)" in us and "cirrus-mail-sccs-2021-914.pdf" in us
+    # SCCs claimed with no contract recorded: said, in bold
+    assert "**no SCC contract recorded**" in site.pages["transfers.md"].body

@@ -207,7 +207,8 @@ def test_site_shows_both_mechanisms_and_the_certification(result: CheckResult) -
     transfers = site.pages["transfers.md"].body
     both = "EU-US Data Privacy Framework (Art. 45) and standard contractual clauses (Art. 46(2)(c))"
     assert markup.text(SAFEGUARD) in transfers
-    by_country = "| US | " + markup.text(both) + " | 1 |"
+    by_country = "| [United States &#40;US&#41;](transfers.md#country-us) | " + markup.text(both)
+    by_country += " | 1 |"
     assert by_country in transfers  # by country and mechanism, in words
     crm = site.pages["systems/crm.md"].body  # its flows table names both, in words
     assert markup.text(both) in crm

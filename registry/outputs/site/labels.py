@@ -10,7 +10,6 @@ need to find it in the YAML. Every function returns Markdown made safe by
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 from registry.core.model import _DURATION, Retention, Security
@@ -60,7 +59,7 @@ def duration_words(value: str) -> str:
 
 def duration(value: str) -> str:
     """A duration in words, its ISO 8601 form in a tooltip."""
-    return f'<abbr title="{html.escape(value, quote=True)}">{text(duration_words(value))}</abbr>'
+    return f'<abbr title="{text(value)}">{text(duration_words(value))}</abbr>'
 
 
 def retention(value: Retention) -> str:
@@ -73,6 +72,17 @@ def retention(value: Retention) -> str:
         why = value.justification
         out = "kept indefinitely" + (f": {text(why)}" if why else "")
     return out + (f" ({text(value.source)})" if value.source else "")
+
+
+def retention_text(value: Retention) -> str:
+    """:func:`retention` as plain text (for a tooltip)."""
+    if value.period is not None:
+        out = duration_words(value.period) + (f" after {value.after}" if value.after else "")
+    elif value.until is not None:
+        out = value.until if value.vague else f"until {value.until}"
+    else:
+        out = "indefinitely" + (f": {value.justification}" if value.justification else "")
+    return out + (f" ({value.source})" if value.source else "")
 
 
 def country(code: str) -> str:
@@ -116,7 +126,7 @@ FLOW_KINDS = {
 }
 ADEQUACY = {
     Adequacy.full: "adequacy decision",
-    Adequacy.partial: "partial adequacy decision (part of the recipients only)",
+    Adequacy.partial: "partial adequacy decision (for some recipients only)",
 }
 
 

@@ -54,8 +54,9 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             raise PluginError(
                 f"ropa: as_of {self.config.as_of!r} is not a date YYYY-MM-DD"
             ) from None
-        # Extensions the generated Markdown relies on (tables, heading anchors, attributes).
-        for extension in ("tables", "attr_list", "toc"):
+        # Extensions the generated Markdown relies on (tables, heading anchors, attributes,
+        # Markdown inside the dashboard's tiles and the register's cards).
+        for extension in ("tables", "attr_list", "toc", "md_in_html"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         for asset in ASSETS:

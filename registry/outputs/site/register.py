@@ -8,7 +8,6 @@ never disagree. Each cell links to its evidence (the entity pages).
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -16,6 +15,7 @@ from registry.core.contracts import Cover
 from registry.core.inventory import Inventory
 from registry.core.model import Activity, Organisation, System
 from registry.core.record import ActivityRecord, Record, Transfer
+from registry.core.vocabulary import ContractType, TransferMechanism
 from registry.core.wording import (
     AUTHORISED_BY,
     DPIA_STATUS_WORDS,
@@ -25,6 +25,7 @@ from registry.core.wording import (
     TRANSIENT,
     art9_text,
     basis_text,
+    dpf_text,
 )
 from registry.outputs.export.derive import made_text
 from registry.outputs.site import labels
@@ -76,7 +77,7 @@ def category_ref(inv: Inventory, ident: str, page: str) -> str:
     special = inv.special_of(ident)
     if special is None:
         return ref(inv, "DataCategory", ident, page)
-    kind = html.escape(labels.SPECIAL[special], quote=True)
+    kind = text(labels.SPECIAL[special])
     mark = f' <abbr class="ropa-special" title="{kind}">**{text(special.article)}**</abbr>'
     return ref(inv, "DataCategory", ident, page) + mark
 
@@ -304,3 +305,32 @@ def roles(record: Record) -> dict[str, set[str]]:
             if "processor" not in found.get(recipient.organisation, ()):
                 found.setdefault(recipient.organisation, set()).add("recipient")
     return found
+
+
+def transfer_evidence(record: Record, entry: ActivityRecord, transfer: Transfer, page: str) -> str:
+    """What documents a transfer's safeguard: the standard contractual clauses signed with
+    the recipient (the contract and its document), its DPF certification."""
+    inv = record.inventory
+    parts = []
+    if TransferMechanism.sccs.value in transfer.mechanisms and transfer.organisation:
+        for contract in sorted(inv.contracts.values(), key=lambda c: c.id):
+            sides = {contract.controller, contract.processor, *contract.parties}
+            if (
+                contract.type is ContractType.sccs
+                and transfer.organisation in sides
+                and entry.controllers & sides
+            ):
+                part = ref(inv, "Contract", contract.id, page)
+                if contract.document:
+                    part += " (" + external(contract.document) + ")"
+                parts.append(part)
+        if not parts:
+            parts.append("**no SCC contract recorded**")
+    if transfer.certification is not None:
+        parts.append(
+            text(dpf_text(transfer.certification))
+            + " ("
+            + external(transfer.certification.reference)
+            + ")"
+        )
+    return joined(parts)

@@ -87,7 +87,7 @@ def add_findings(ctx: Context) -> None:
     for code in sorted(by_rule):
         rule = rules.get(code)
         name = f"{code} {rule.name}" if rule else code
-        out.append(f"### {text(name)}\n")
+        out.append(f"### {text(name)} {{#rule-{code.lower()}}}\n")
         if rule:
             out.append(
                 f"{text(rule.article)} · {rule.severity.value} · {inline(rule.summary)} "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from registry.core.vocabulary import countries
 from registry.outputs.site import labels
 from registry.outputs.site import register as reg
-from registry.outputs.site.markup import table, text
+from registry.outputs.site.markup import link, table, text
 from registry.outputs.site.pages.context import Context
 from registry.outputs.site.register import joined, ref
 
@@ -52,46 +52,61 @@ def add_transfers(ctx: Context) -> None:
     out.append(
         "Every activity's data reaching a country outside the European Economic Area, "
         "by a flow, by a system a processor hosts there or by access from there to a system, "
-        "with its safeguards. Adequacy "
+        "with its safeguards and the evidence for them. Adequacy "
         f"decisions as reviewed on {lists.reviewed}.\n"
     )
+    out.append("## By country and safeguard {#by-country}\n")
+    out.append(
+        table(
+            ["Country", "Safeguard", "Transfers"],
+            [
+                [link(labels.country(c), page, page, country_anchor(c)), text(m), str(n)]
+                for (c, m), n in transfer_summary(moved).items()
+            ],
+            empty="No data leaves the EEA.",
+        )
+    )
+    by_country: dict[str, list] = {}
+    for entry, t in moved:
+        by_country.setdefault(t.country, []).append((entry, t))
+    for country, found in sorted(by_country.items()):
+        out.append(f"## {labels.country(country)} {{#{country_anchor(country)}}}\n")
+        adequacy = lists.adequacy_of(country)
+        out.append(
+            "Adequacy (Art. 45): "
+            + (text(labels.ADEQUACY[adequacy]) if adequacy else "none")
+            + ".\n"
+        )
+        rows = []
+        for entry, t in found:
+            via = [ref(inv, "Flow", f, page) for f in t.flows]
+            via += [ref(inv, "System", s, page) for s in t.systems]
+            rows.append(
+                [
+                    ref(inv, "Activity", entry.id, page),
+                    ref(inv, "Organisation", t.organisation, page)
+                    if t.organisation
+                    else text(t.recipient),
+                    text(t.safeguard) if t.mechanisms else f"**{text(t.safeguard)}**",
+                    reg.transfer_evidence(ctx.record, entry, t, page),
+                    joined(via),
+                ]
+            )
+        out.append(table(["Activity", "Recipient", "Safeguard", "Evidence", "By"], rows))
+    out.append("## Diagram\n")
+    out.append(ctx.draw(inv, "transfers", page))
+    ctx.site.add(page, "Transfers outside the EEA", "\n".join(out), wide=True)
+
+
+def country_anchor(code: str) -> str:
+    """The anchor of a country's section on transfers.md: ``country-us``."""
+    return "country-" + code.lower()
+
+
+def transfer_summary(moved: list) -> dict[tuple[str, str], int]:
+    """(country, safeguard in words) → number of transfers, sorted by country."""
     summary: dict[tuple[str, str], int] = {}
     for _, t in moved:
         key = (t.country, labels.mechanisms(t.mechanisms))
         summary[key] = summary.get(key, 0) + 1
-    out.append("## By country and mechanism\n")
-    out.append(
-        table(
-            ["Country", "Mechanism", "Transfers"],
-            [[text(c), text(m), str(n)] for (c, m), n in sorted(summary.items())],
-            empty="No data leaves the EEA.",
-        )
-    )
-    out.append("## Every transfer\n")
-    rows = []
-    for entry, t in moved:
-        adequacy = lists.adequacy_of(t.country)
-        via = [ref(inv, "Flow", f, page) for f in t.flows]
-        via += [ref(inv, "System", s, page) for s in t.systems]
-        rows.append(
-            [
-                ref(inv, "Activity", entry.id, page),
-                ref(inv, "Organisation", t.organisation, page)
-                if t.organisation
-                else text(t.recipient),
-                text(t.country),
-                text(adequacy.value if adequacy else "none"),
-                text(t.safeguard) if t.mechanisms else f"**{text(t.safeguard)}**",
-                joined(via),
-            ]
-        )
-    out.append(
-        table(
-            ["Activity", "Recipient", "Country", "Adequacy", "Safeguard", "By"],
-            rows,
-            empty="No data leaves the EEA.",
-        )
-    )
-    out.append("## Diagram\n")
-    out.append(ctx.draw(inv, "transfers", page))
-    ctx.site.add(page, "Transfers outside the EEA", "\n".join(out), wide=True)
+    return dict(sorted(summary.items()))
