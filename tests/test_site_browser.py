@@ -188,17 +188,23 @@ def test_every_internal_link_resolves(example_site) -> None:
     assert not broken, broken[:20]
 
 
-def test_register_table_shows_every_activity(visit) -> None:
+def test_register_shows_every_activity_as_a_card(visit) -> None:
     inventory = load_inventory(example_inventory())
     visit.open("register/")
-    links = visit.page.locator("article table tbody tr td:first-child a").evaluate_all(
+    ids = visit.page.locator("article .ropa-card :is(h2, h3, h4)").evaluate_all(
+        "headings => headings.map(h => h.id)"
+    )
+    assert {i.removeprefix("activity-") for i in ids} == set(inventory.activities)
+    # the compact table's first column leads to the cards, in the same order
+    links = visit.page.locator(".ropa-compact table tbody tr td:first-child a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
-    shown = {href.strip("/").split("/")[-1] for href in links}
-    assert shown == set(inventory.activities)
-    # a row's links lead to the evidence: clicking the first activity opens its page
-    first = sorted(inventory.activities)[0]
-    visit.page.locator(f"article a[href$='activities/{first}/']").first.click()
+    assert [href.split("#")[-1] for href in links] == ids
+    first = ids[0].removeprefix("activity-")
+    visit.page.locator(f".ropa-compact a[href$='#activity-{first}']").click()
+    visit.page.wait_for_url(f"**/register/#activity-{first}")
+    # a card's links lead to the evidence: its page, with the activity's findings
+    visit.page.locator(f"#activity-{first} ~ p a[href$='activities/{first}/']").click()
     visit.page.wait_for_url(f"**/activities/{first}/")
     assert visit.page.locator("h1").inner_text() == inventory.activities[first].name
     assert not visit.problems
@@ -493,3 +499,82 @@ def test_the_error_page_works_under_a_sub_path(browser, example_site, tmp_path) 
     finally:
         server.shutdown()
         server.server_close()
+
+
+# --- layout: widths and paper --------------------------------------------------------------
+
+# Page-wide overflow, and boxes (a table's scroller) whose content is wider than the box:
+# what a reader would have to scroll sideways to see. Diagrams pan and zoom on their own.
+_OVERFLOW = """(selector) => {
+  const bad = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth + 1) bad.push(`page ${root.scrollWidth}px`);
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.closest('.ropa-diagram')) continue;
+    const style = getComputedStyle(el);
+    if (!['auto', 'scroll', 'hidden'].includes(style.overflowX)) continue;
+    if (el.scrollWidth > el.clientWidth + 1) {
+      const head = el.querySelector('th');
+      const what = head ? head.textContent : '';
+      bad.push(`${el.className}: ${el.scrollWidth}>${el.clientWidth} (${what})`);
+    }
+  }
+  return bad;
+}"""
+
+
+def test_the_register_fits_1400_px_and_stacks_its_cards_at_390(browser, example_url) -> None:
+    wide = browser.new_page(viewport={"width": 1400, "height": 1000})
+    wide.goto(example_url + "register/")
+    assert wide.evaluate(_OVERFLOW, "article *") == []
+    wide.close()
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(example_url + "register/")
+    # the page never scrolls sideways; a card's rows stack, item above entry
+    assert phone.evaluate(_OVERFLOW, ".ropa-entry *") == []
+    cell = phone.locator(".ropa-card td").first
+    assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+    phone.close()
+
+
+def test_the_register_prints_one_activity_per_page_without_splitting_words(
+    browser, example_url
+) -> None:
+    import re as regex
+
+    inventory = load_inventory(example_inventory())
+    # the printable width of A4 with 12 mm margins, at 96 px per inch
+    paper = browser.new_page(viewport={"width": 703, "height": 1000})
+    paper.emulate_media(media="print")
+    for path in ("register/", "print/"):
+        paper.goto(example_url + path)
+        breaks = paper.locator(".ropa-card").evaluate_all(
+            "cards => cards.map(c => getComputedStyle(c).breakBefore)"
+        )
+        assert breaks == ["page"] * len(inventory.activities), path
+        # no word is split: every word fits its column without breaking it...
+        split = paper.evaluate(
+            """() => {
+              const out = [];
+              for (const cell of document.querySelectorAll('article td, article th')) {
+                const style = getComputedStyle(cell);
+                if (style.wordBreak !== 'normal' || style.overflowWrap === 'anywhere'
+                    || style.hyphens === 'auto') out.push('style: ' + cell.textContent);
+                cell.style.overflowWrap = 'normal';
+                if (cell.scrollWidth > cell.clientWidth + 1) out.push(cell.textContent);
+                cell.style.overflowWrap = '';
+              }
+              return out;
+            }"""
+        )
+        assert split == [], (path, split[:5])
+        # ...and the chrome (navigation, search, diagrams) is not printed
+        assert paper.locator(".md-header").evaluate("e => getComputedStyle(e).display") == "none"
+    # The printed register: the summary, then each activity from a new sheet (a long
+    # one runs onto a second): not the 30 pages of the one wide table it replaces.
+    paper.goto(example_url + "register/")
+    pdf = paper.pdf(format="A4", prefer_css_page_size=True)
+    pages = len(regex.findall(rb"/Type\s*/Page[^s]", pdf))
+    activities = len(inventory.activities)
+    assert activities + 1 <= pages <= 2 * activities, pages
+    paper.close()

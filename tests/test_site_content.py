@@ -355,3 +355,104 @@ def test_transfers_link_their_evidence(site, example) -> None:
     assert "(contracts/sccs-cirrus-mail.md)" in us and "cirrus-mail-sccs-2021-914.pdf" in us
     # SCCs claimed with no contract recorded: said, in bold
     assert "**no SCC contract recorded**" in site.pages["transfers.md"].body
+
+
+# --- the controller record as cards ------------------------------------------------------------
+
+
+def _card(body: str, activity: str) -> str:
+    start = body.index(f"{{#activity-{activity}}}")
+    return body[start : body.index("</section>", start)]
+
+
+def _labels(card: str) -> list[str]:
+    """The item column of a card's table (its header and separator left out)."""
+    rows = [line for line in card.splitlines() if line.startswith("| ")][1:]
+    return [line.split(" | ")[0].strip("| ") for line in rows]
+
+
+def test_activities_come_in_the_natural_order_of_their_references() -> None:
+    from registry.core.model import Activity
+    from registry.outputs.site.cards import order_key
+
+    def activity(ident: str, reference: str | None) -> Activity:
+        return Activity(kind="Activity", id=ident, name=ident.upper(), reference=reference)
+
+    found = [
+        activity("c", "RT-10"),
+        activity("a", None),
+        activity("b", "RT-2"),
+        activity("d", "A-1"),
+    ]
+    assert [a.id for a in sorted(found, key=order_key)] == ["d", "b", "c", "a"]
+
+
+def test_the_register_has_one_card_per_activity_in_reference_order(example) -> None:
+    body = example.pages["register.md"].body
+    cards = re.findall(r"\{#activity-([a-z0-9-]+)\}", body)
+    result = check(load_inventory(EXAMPLE), AS_OF)
+    references = {a.id: a.reference for a in result.inventory.activities.values()}
+    assert sorted(cards) == sorted(references)
+    assert [references[c] for c in cards] == [f"RT-{n:02d}" for n in range(1, 12)]
+    # the compact table first: one line per activity, each leading to its card
+    compact = body.split('<div class="ropa-compact" markdown="1">')[1].split("</div>")[0]
+    assert [re.search(r"#activity-([a-z0-9-]+)\)", line).group(1) for line in compact.splitlines()
+            if line.startswith("| [")] == cards  # fmt: skip
+
+
+def test_a_card_gives_the_art_30_items_in_the_cnil_fiche_s_order(example) -> None:
+    card = _card(example.pages["register.md"].body, "medical-biology-examinations")
+    assert _labels(card) == [
+        "Reference",
+        "Business function",
+        "Description",
+        "Created",
+        "Controller (a)",
+        "Joint controllers (Art. 26)",
+        "Purposes and lawful bases (b)",
+        "Data subjects (c)",
+        "Number of data subjects",
+        "Source of the data",
+        "Data categories (c) and their retention (f)",
+        "Conditions for special data (Art. 9, 10, 87)",
+        "Recipients (d)",
+        "Processors and contracts (Art. 28)",
+        "Transfers outside the EEA (e)",
+        "Security measures (g)",
+        "DPIA (Art. 35)",
+        "Rights of the data subjects",
+        "Evidence",
+        "Review",
+    ]
+    # joint controllers on the activity itself, with their arrangement and its document
+    joint = next(line for line in card.splitlines() if line.startswith("| Joint controllers"))
+    assert "organisations/ocealis-vendee.md" in joint and "contracts/jca-ocealis-group.md" in joint
+    assert "accord-responsables-conjoints.pdf" in joint
+    retention = next(line for line in card.splitlines() if line.startswith("| Data categories"))
+    assert (
+        '<abbr title="P20Y">20 years</abbr> after the patient&#39;s last examination' in retention
+    )
+    assert "(set for [Health data](categories/health.md))" in retention  # a parent's retention
+
+
+def test_a_card_links_every_document_behind_it(example) -> None:
+    body = example.pages["register.md"].body
+    evidence = next(
+        line
+        for line in _card(body, "medical-biology-examinations").splitlines()
+        if line.startswith("| Evidence")
+    )
+    assert "contracts/dpa-kalisto.md" in evidence and "2025-LIS-DPA.pdf" in evidence  # DPA
+    assert "contracts/jca-ocealis-group.md" in evidence  # Art. 26 arrangement
+    assert "AIPD-2024-01.pdf" in evidence  # the DPIA's document
+    email = _card(body, "staff-email")
+    assert "contracts/sccs-cirrus-mail.md" in email  # the SCCs of its transfer to the US
+    migration = _card(body, "lis-migration-2026")
+    assert "MIG-2026-01.pdf" in migration  # the migration procedure of its flows
+
+
+def test_the_activity_page_shows_its_card(example) -> None:
+    body = example.pages["activities/medical-biology-examinations.md"].body
+    entry = _section(body, "In the register (Art. 30(1))")
+    assert '<div class="ropa-entry" markdown="1">' in entry
+    assert "| Joint controllers (Art. 26) |" in entry

@@ -83,16 +83,21 @@ def test_entity_pages_stay_out_of_the_navigation(site) -> None:
     assert {"register.md", "findings.md", "systems/index.md"} <= in_nav
 
 
-def test_register_has_a_row_per_activity_linking_its_evidence(site) -> None:
+def _card(body: str, activity: str) -> str:
+    """The Markdown of one activity's card on the register page."""
+    start = body.index(f"{{#activity-{activity}}}")
+    return body[start : body.index("</section>", start)]
+
+
+def test_register_has_a_card_per_activity_linking_its_evidence(site) -> None:
     body = site.pages["register.md"].body
-    rows = [line for line in body.splitlines() if line.startswith("| [")]
-    assert len(rows) == 2
-    lab = next(r for r in rows if "activities/lab-tests.md" in r)
+    assert body.count('<section class="ropa-card') == 2
+    lab = _card(body, "lab-tests")
     # categories, subjects, systems (security) and the DPIA, each linked to its page
     for target in ("categories/health.md", "subjects/patients.md", "systems/lis.md"):
         assert target in lab
     assert "DPIA-2024-01" in lab
-    stats = next(r for r in rows if "activities/quality-stats.md" in r)
+    stats = _card(body, "quality-stats")
     assert "flows/lis-to-analytics.md" in stats  # the transfer to the US, with its SCCs
     assert markup.text("standard contractual clauses (Art. 46(2)(c))") in stats  # in words
     assert "organisations/cloudco.md" in stats  # recipient derived from the flow
@@ -260,16 +265,19 @@ def test_register_shows_online_acceptance_and_general_authorisation(tmp_path: Pa
     result = check(load_inventory(tmp_path / "inv"), AS_OF)
     assert result.findings == []
     built = build_site(result, last_change="2026-11-28", draw=lambda inv, view, page: "")
-    row = next(
-        line for line in built.pages["register.md"].body.splitlines() if "service-provision" in line
-    )
+    card = _card(built.pages["register.md"].body, "service-provision")
+    row = next(line for line in card.splitlines() if line.startswith("| Processors and contracts"))
     assert "contracts/dpa-hostco.md" in row
     assert markup.text("(accepted online on 2025-01-10)") in row
     assert "general authorisation of sub-processors: [" in row
-    assert "(https://hostco.example/subprocessors), notice P30D)" in row
+    assert (
+        '(https://hostco.example/subprocessors), notice <abbr title="P30D">30 days</abbr>)' in row
+    )
     assert "sub-processor under [" in row  # Dataco, covered by Hostco's DPA
     # Mailco holds its own DPA: Hostco handing it data does not make it a sub-processor.
-    assert "[Mailco Ltd](organisations/mailco.md): [dpa-mailco](contracts/dpa-mailco.md) | " in row
+    assert row.endswith(
+        "[Mailco Ltd](organisations/mailco.md): [dpa-mailco](contracts/dpa-mailco.md) |"
+    )
     processors = built.pages["processors.md"].body
     assert "## Dataco SAS" in processors
 

@@ -98,7 +98,7 @@ def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
             part = linked + (" " + text(made) if made else "")
             general = contract.general_authorisation
             if general is not None:
-                notice = f", notice {text(general.notice)}" if general.notice else ""
+                notice = f", notice {labels.duration(general.notice)}" if general.notice else ""
                 part += GENERAL_AUTHORISATION + external(general.published_list) + notice + ")"
             if cover.authorised_by is not None:
                 part += (
@@ -282,6 +282,11 @@ def processor_record(record: Record, page: str, heading: str = "##") -> str:
             )
         )
     return "\n".join(out) if out else "*No organisation acts as a processor in this inventory.*\n"
+
+
+def country_anchor(code: str) -> str:
+    """The anchor of a country's section on transfers.md: ``country-us``."""
+    return "country-" + code.lower()
 
 
 def transfers(record: Record) -> list[tuple[ActivityRecord, Transfer]]:

@@ -17,8 +17,7 @@ from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import KINDS, Entity, Flow
 from registry.core.wording import dpf_text, mechanism_text
-from registry.outputs.site import facts, labels
-from registry.outputs.site import register as reg
+from registry.outputs.site import cards, facts, labels
 from registry.outputs.site.markup import breakable, external, lines, link, source_of, table, text
 from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
 from registry.outputs.site.pages.findings import about, findings_table, rule_link, waived_entity
@@ -189,9 +188,9 @@ class _EntityPages:
         out: list[str] = []  # one string per section, heading first
         if e.kind == "Activity":
             out.append("## In the register (Art. 30(1))\n")
-            row = reg.controller_row(record, record.activities[e.id], page)
-            rows = [[h, c] for h, c in zip(reg.CONTROLLER_COLUMNS[1:], row[1:], strict=True)]
-            out.append(table(["Limb", "Entry"], rows))
+            rows = cards.card_rows(record, record.activities[e.id], page, self.ctx.history)
+            entry = table(["Item (Art. 30(1))", "Entry"], [[k, v] for k, v in rows])
+            out.append(f'<div class="ropa-entry" markdown="1">\n\n{entry}\n</div>\n')
             out.append("## Flows\n")
             out.append(self.flows_table(inv.flows_by_activity.get(e.id, []), page, activity=False))
         elif e.kind == "System":

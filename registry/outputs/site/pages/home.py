@@ -23,8 +23,8 @@ from registry.outputs.site.handling import Handling
 from registry.outputs.site.markup import link, table, text
 from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
 from registry.outputs.site.pages.matrices import special_anchor
-from registry.outputs.site.pages.record import country_anchor, transfer_summary
-from registry.outputs.site.register import ref
+from registry.outputs.site.pages.record import transfer_summary
+from registry.outputs.site.register import country_anchor, ref
 from registry.outputs.urls import SECTIONS
 
 SHOWN = 8  # names shown in a dashboard cell before "and N more"

@@ -9,19 +9,30 @@ draws them. The tables themselves come from :mod:`registry.outputs.site.register
 from __future__ import annotations
 
 from registry.core.vocabulary import countries
-from registry.outputs.site import labels
+from registry.outputs.site import cards, labels
 from registry.outputs.site import register as reg
 from registry.outputs.site.markup import link, table, text
 from registry.outputs.site.pages.context import Context
-from registry.outputs.site.register import joined, ref
+from registry.outputs.site.register import country_anchor, joined, ref
+
+
+def open_findings(ctx: Context) -> dict[str, int]:
+    """Activity id → its open findings (not covered by a waiver)."""
+    found: dict[str, int] = {}
+    for finding in ctx.result.findings:
+        if finding.entity_kind == "Activity" and not finding.waived_by:
+            found[finding.entity_id] = found.get(finding.entity_id, 0) + 1
+    return found
 
 
 def add_records(ctx: Context) -> None:
     """The controller record (register.md) and the processor record (processors.md)."""
     intro = (
-        "One table per controller, one row per processing activity. The letters are "
-        "the limbs of Art. 30(1); recipients, transfers and security measures are "
-        "derived from the declared flows and systems. Click a column header to sort.\n"
+        "One card per processing activity, in the order of their references, with the "
+        "items of Art. 30(1) in the order of the CNIL's record (the letters are its "
+        "limbs); a table lists them first, one line each. Recipients, transfers and "
+        "security measures are derived from the declared flows and systems; every entry "
+        "links to its evidence.\n"
     )
     ctx.site.add(
         "register.md",
@@ -29,7 +40,9 @@ def add_records(ctx: Context) -> None:
         "# Record of processing activities — controller (Art. 30(1))\n\n"
         + intro
         + "\n"
-        + reg.controller_record(ctx.record, "register.md"),
+        + cards.controller_record(
+            ctx.record, "register.md", open_findings(ctx), history=ctx.history
+        ),
         wide=True,
     )
     ctx.site.add(
@@ -96,11 +109,6 @@ def add_transfers(ctx: Context) -> None:
     out.append("## Diagram\n")
     out.append(ctx.draw(inv, "transfers", page))
     ctx.site.add(page, "Transfers outside the EEA", "\n".join(out), wide=True)
-
-
-def country_anchor(code: str) -> str:
-    """The anchor of a country's section on transfers.md: ``country-us``."""
-    return "country-" + code.lower()
 
 
 def transfer_summary(moved: list) -> dict[tuple[str, str], int]:
