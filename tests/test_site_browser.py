@@ -578,3 +578,140 @@ def test_the_register_prints_one_activity_per_page_without_splitting_words(
     activities = len(inventory.activities)
     assert activities + 1 <= pages <= 2 * activities, pages
     paper.close()
+
+
+def test_no_page_of_the_example_scrolls_sideways_at_1400_px(browser, example_site, example_url):
+    """Every table fits its page (wrapping, not cut off); only diagrams pan on their own."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    wide = {}
+    for path in pages(example_site):
+        page.goto(example_url + path)
+        found = page.evaluate(_OVERFLOW, "article *")
+        if found:
+            wide[path] = found
+    page.close()
+    assert not wide, wide
+
+
+# --- an auditor's questions, each answered within two clicks of the home page ---------------
+
+
+def _git(repo: Path, *args: str, date: str) -> None:
+    import os
+    import subprocess
+
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="Claire Lemaître",
+        GIT_AUTHOR_EMAIL="dpo@example.org",
+        GIT_COMMITTER_NAME="Claire Lemaître",
+        GIT_COMMITTER_EMAIL="dpo@example.org",
+        GIT_AUTHOR_DATE=date,
+        GIT_COMMITTER_DATE=date,
+    )
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, (path, old)
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+@pytest.fixture(scope="session")
+def dated_url(tmp_path_factory):
+    """The example in a git repository of its own, as of 2026-11-29: Paie Horizon's DPA
+    expires in 46 days, the ERP's review is overdue, the directory's due in 11 days, and
+    the Kalisto LIS changed (2026-11-20) after its last review (2026-10-20)."""
+    import shutil
+
+    repo = tmp_path_factory.mktemp("dated")
+    inventory = repo / "inventory"
+    shutil.copytree(EXAMPLE, inventory)
+    _edit(
+        inventory / "contracts/dpa-paie-horizon.yaml", "expires: 2029-01-14", "expires: 2027-01-14"
+    )
+    _edit(inventory / "systems/finance-erp.yaml", "date: 2026-03-31", "date: 2025-10-31")
+    _edit(inventory / "systems/staff-directory.yaml", "date: 2026-04-15", "date: 2025-12-10")
+    _git(repo, "init", "-q", date="2026-01-01T09:00:00")
+    _git(repo, "add", ".", date="2026-01-01T09:00:00")
+    _git(repo, "commit", "-q", "-m", "The register", date="2026-01-01T09:00:00")
+    _edit(
+        inventory / "systems/kalisto-lis.yaml",
+        "description: >\n",
+        "description: >\n  Upgraded to v12.\n",
+    )
+    _git(repo, "commit", "-qam", "Kalisto LIS upgraded to v12", date="2026-11-20T09:00:00")
+    site = _built(tmp_path_factory, "dated-site", inventory)
+    with serve(site) as url:
+        yield url
+
+
+QUESTIONS = [
+    (
+        "which processors handle health data",
+        ["#special ~ * a:text-is('health data (Art. 9(1))')"],
+        "#special-health + ul",
+        ["Kalisto Santé SAS", "Hexanet Santé SAS"],
+    ),
+    (
+        "which contracts expire soon",
+        ["#contracts + p + * a:has-text('Paie Horizon payroll service')"],
+        "article",
+        ["expires in 46 day(s)", "paie-horizon-dpa.pdf", "DPA-007"],
+    ),
+    (
+        "what changed since the last review",
+        ["#changed ~ * a:text-is('Kalisto LIS (production)')"],
+        "article",
+        ["Changed since its last review", "Kalisto LIS upgraded to v12"],
+    ),
+    (
+        "which reviews are overdue",
+        ["#reviews ~ * a:text-is('Group accounting ERP')"],
+        "article",
+        ["overdue since 2026-10-31"],
+    ),
+    (
+        "where is the evidence of an activity's processing contract",
+        [
+            "a:text-is('The controller record (Art. 30(1))')",
+            "#activity-payroll ~ * a:has-text('Paie Horizon payroll service')",
+        ],
+        "article",
+        ["Document", "paie-horizon-dpa.pdf", "Art. 28(3) clauses"],
+    ),
+    (
+        "where data leaves the EEA and on which safeguard",
+        ["#transfers ~ * a:text-is('United States (US)')"],
+        "#country-us ~ *",
+        ["standard contractual clauses", "Standard Contractual Clauses with Cirrus Mail"],
+    ),
+    (
+        "which systems keep special data",
+        ["#special ~ * a:text-is('national identification number (Art. 87)')"],
+        "#special-national-id + ul",
+        ["Kalisto LIS (production)", "HR information system (SIRH)"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "clicks", "where", "answers"), QUESTIONS, ids=[q[0] for q in QUESTIONS]
+)
+def test_an_auditor_s_question_is_answered_within_two_clicks_of_home(
+    browser, dated_url, question, clicks, where, answers
+) -> None:
+    visit = Visit(browser, dated_url)
+    visit.open("")
+    assert len(clicks) <= 2
+    for selector in clicks:
+        before = visit.page.url
+        visit.page.locator(selector).first.click()
+        visit.page.wait_for_function("before => location.href !== before", arg=before)
+        visit.page.wait_for_load_state()
+    shown = " ".join(visit.page.locator(where).all_inner_texts())
+    for answer in answers:
+        assert answer in shown, f"{question}: {answer!r} not on {visit.page.url}"
+    assert not visit.problems, visit.problems
+    visit.close()
