@@ -204,7 +204,8 @@ class _EntityPages:
                     else ""
                 )
                 + table(
-                    ["", "Measure", "Art. 32 item it answers"], labels.checklist_table(e.security)
+                    ["Met", "Measure", "Art. 32 item it answers"],
+                    labels.checklist_table(e.security),
                 )
             )
             out.append("## Stores\n")
@@ -269,7 +270,7 @@ class _EntityPages:
             clauses = facts.clause_rows(e)
             if clauses:
                 out.append("## Art. 28(3) clauses\n")
-                out.append(table(["", "The processor…", "Article"], clauses))
+                out.append(table(["Met", "The processor…", "Article"], clauses))
             scope = facts.scope_facts(inv, e, page)
             if scope:
                 out.append("## Scope\n")
