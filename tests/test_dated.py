@@ -104,7 +104,7 @@ def test_expiries_are_judged_on_the_date_asked_unless_as_of_says_otherwise(
         capsys, dated.path, monkeypatch, "check", "--format", "json", "--at", "2026-12-31"
     )
     document = json.loads(report)
-    expired = [f for f in document["findings"] if "2026-06-30" in f["message"]]
+    expired = [f for f in document["findings"] if "expired on 2026-06-30" in f["message"]]
     assert expired, document["findings"]
     assert document["as_of"] == "2026-12-31"
     _, report, _ = ropa(
@@ -113,7 +113,11 @@ def test_expiries_are_judged_on_the_date_asked_unless_as_of_says_otherwise(
     )  # fmt: skip
     document = json.loads(report)
     assert document["as_of"] == "2026-04-01"
-    assert not [f for f in document["findings"] if "2026-06-30" in f["message"]]
+    assert not [f for f in document["findings"] if "expired on 2026-06-30" in f["message"]]
+    # …but it ends within 90 days of that date: the early warning (DPA-007) says so
+    assert [f["rule"] for f in document["findings"] if "2026-06-30" in f["message"]] == [
+        "DPA-007"
+    ]
 
 
 def test_a_revision_is_read_as_of_its_own_date(dated: DatedRepo, capsys, monkeypatch) -> None:

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -132,3 +133,75 @@ def test_names_are_accepted_and_shown_as_written(named) -> None:
     assert restore(cells[cells.index("Controller") + 1]) == name
     assert name in trace_text(trace(inventory, "special-results"))
     assert impact(record, "lis")["system"]["name"] == name
+
+
+class _Elements(HTMLParser):
+    """What an HTML page holds that could run or load something."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bad: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "object", "embed", "img", "svg", "style", "form", "base"):
+            self.bad.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or name == "style":
+                self.bad.append(f"{tag} {name}")
+            if (
+                name in ("href", "src")
+                and value
+                and not re.fullmatch(
+                    r"(\.\./)*[a-z0-9/._-]*(#[a-z0-9-]+)?|https?://\S+|mailto:\S+", value
+                )
+            ):
+                self.bad.append(f"{tag} {name}={value}")
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_site_pages_are_inert(inventory) -> None:
+    """Every page of the site, rendered as MkDocs renders it (python-markdown with the
+    plugin's extensions): no element or attribute from the inventory, links only to our
+    pages or to http(s)/mailto documents, and the hostile text shown as text."""
+    import markdown
+
+    from registry.outputs.site.pages import build_site
+    from registry.pipeline.check import check
+
+    site = build_site(check(inventory, AS_OF), draw=lambda inv, view, page: "")
+    shown = ""
+    for path, page in site.pages.items():
+        rendered = markdown.markdown(
+            page.markdown().split("---\n", 2)[2],
+            extensions=["tables", "attr_list", "toc", "md_in_html"],
+        )
+        parser = _Elements()
+        parser.feed(rendered)
+        assert not parser.bad, (path, parser.bad[:5])
+        if path in ("index.md", "register.md", "matrices.md", "systems/lis.md"):
+            shown += " ".join(parser.text)
+    assert "lis" in shown
+
+
+def test_the_hostile_markup_reaches_the_site_as_text(tmp_path: Path) -> None:
+    """Guard against a vacuous site test: the markup is on the pages, shown as text."""
+    import markdown
+
+    from registry.outputs.site.pages import build_site
+    from registry.pipeline.check import check
+
+    hostile = "<img src=x onerror=alert(5)>"
+    inventory = load_inventory(hostile_inventory(tmp_path / "inv", HOSTILE_TEXTS.index(hostile)))
+    site = build_site(check(inventory, AS_OF), draw=lambda inv, view, page: "")
+    for path in ("register.md", "systems/lis.md", "activities/analyses.md"):
+        parser = _Elements()
+        parser.feed(
+            markdown.markdown(
+                site.pages[path].markdown().split("---\n", 2)[2],
+                extensions=["tables", "attr_list", "toc", "md_in_html"],
+            )
+        )
+        assert not parser.bad and hostile in " ".join(parser.text), path

@@ -164,7 +164,7 @@ def test_the_rule_catalogue_page_shows_each_rules_whole_documentation():
     body = build_site(result, draw=lambda inventory, view, page: "").pages["rules.md"].body
     for code, rule in catalogue().items():
         section = body.split(f"{{#{code.lower()}}}", 1)[1].split("\n## ", 1)[0]
-        for paragraph in rule.help.split("\n\n"):
-            shown = markup.text(paragraph.removeprefix(NOT_FIRING))
+        for paragraph in markup.prose(rule.help):
+            shown = paragraph.removeprefix(NOT_FIRING).lstrip()
             assert shown in section, f"{code}: {paragraph[:60]!r}… is not on rules.md"
         assert f"**{NOT_FIRING}** " in section, code

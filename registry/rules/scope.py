@@ -17,8 +17,8 @@ def flow_categories_outside_activity(ctx: RuleContext) -> Iterator[Finding]:
 
     Data minimisation: a flow moves only the categories the activity needs (a
     sub-category of a declared one is fine). Remove the extra category from the
-    flow, or add it to the activity if it is truly needed. This is how the
-    Dedalus over-extraction shows.
+    flow, or add it to the activity if it is truly needed. (In the Dedalus Biologie
+    case, CNIL SAN-2022-009, the migration extract held more than the migration needed.)
 
     Does not fire for a sub-category of a category the activity declares
     (`lab-results` on a flow of an activity declaring `health`): the broader

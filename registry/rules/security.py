@@ -23,7 +23,8 @@ def special_unencrypted(ctx: RuleContext) -> Iterator[Finding]:
     """A system stores special categories without encryption at rest (or does not say).
 
     Set `security.encryption_at_rest: true` once the disks, database or files are
-    encrypted. Dedalus stored its migration extract in clear.
+    encrypted. (In the Dedalus Biologie case, CNIL SAN-2022-009, the migration extract
+    was stored in clear.)
 
     Does not fire for a system whose `stores:` names no special category (Art. 9
     data, criminal data under Art. 10 or national identification numbers under
@@ -50,8 +51,8 @@ def exposed_without_authentication(ctx: RuleContext) -> Iterator[Finding]:
     """An internet-exposed system has no authentication (or does not say), in whole or in part.
 
     Put the system behind individual authentication (`authentication:
-    individual`) or take it off the internet. Dedalus's server had a public area
-    reachable without any.
+    individual`) or take it off the internet. (In the Dedalus Biologie case, CNIL
+    SAN-2022-009, the migration server had a public area reachable without any.)
 
     A system is as open as its weakest entrance: with several modes
     (`authentication: [none, shared]`, an unauthenticated public area beside

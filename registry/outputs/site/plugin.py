@@ -14,6 +14,7 @@ import base64
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import re
@@ -70,8 +71,9 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             raise PluginError(
                 f"ropa: as_of {self.config.as_of!r} is not a date YYYY-MM-DD"
             ) from None
-        # Extensions the generated Markdown relies on (tables, heading anchors, attributes).
-        for extension in ("tables", "attr_list", "toc"):
+        # Extensions the generated Markdown relies on (tables, heading anchors, attributes,
+        # Markdown inside the dashboard's tiles and the register's cards).
+        for extension in ("tables", "attr_list", "toc", "md_in_html"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         for asset in ASSETS:
@@ -120,6 +122,8 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             )
         except CannotRun as error:
             raise PluginError(f"ropa: {error}") from None
+        from registry.outputs.site.history import read_history
+
         if snapshot is not None:
             last_change = _at_last_change(snapshot)
         else:
@@ -128,7 +132,13 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         footer = self.provenance.footer()
         config.copyright = f"{self.copyright} · {footer}" if self.copyright else footer
         return build_site(
-            result, site_name=self.config.site_name or config.site_name, last_change=last_change
+            result,
+            site_name=self.config.site_name or config.site_name,
+            last_change=last_change,
+            # a dated register (`at:`): the history up to its commit, as a checkout shows it
+            history=read_history(
+                self.inventory_path, snapshot.commit.sha if snapshot is not None else None
+            ),
         )
 
     def _evidence(self, settings: Any) -> list[Path]:
@@ -176,6 +186,38 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         # After every page and file is written: the manifest hashes them as published.
         if self.content is not None and self.provenance is not None:
             write_manifest(Path(config.site_dir), self.provenance, list(self.content.downloads))
+
+    def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
+        # MkDocs makes the error page's links root-absolute ("/assets/…") when `site_url`
+        # is unset, which breaks a site published under a sub-path (a GitHub project
+        # page). Without `site_url` the links are made relative to the site root, which
+        # the page finds when it opens (see `on_post_template`).
+        if template_name == "404.html" and not config.site_url:
+            context["base_url"] = "."
+            for key in ("extra_css", "extra_javascript"):
+                context[key] = [_from_root(item) for item in context.get(key) or []]
+        return context
+
+    def on_post_template(self, output: str, *, template_name: str, config: Any) -> str:
+        if template_name != "404.html":
+            return output
+        if config.site_url or self.content is None:
+            return with_csp(output)
+        # The site's top-level folders: the error page is served at a missing URL, at any
+        # depth; the site root is what comes before the first of these in its path.
+        top = sorted(
+            {path.split("/", 1)[0].removesuffix(".md") for path in self.content.pages} - {"index"}
+            | {path.split("/", 1)[0] for path in self.content.downloads}
+            | {"assets", "search"}
+        )
+        script = _ROOT_SCRIPT.replace("TOP", json.dumps(top))
+        # After the charset (which must come within the first 1024 bytes), before any link.
+        charset = output.find('<meta charset="utf-8">')
+        head = output.find("<head>")
+        if head < 0:
+            return output
+        at = charset + len('<meta charset="utf-8">') if charset > head else head + len("<head>")
+        return with_csp(output[:at] + f"<script>{script}</script>" + output[at:], base="'self'")
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.inventory_path.exists():  # with `at:` it may be gone from the work tree
@@ -263,7 +305,34 @@ def _mkdocs_nav(nav: list) -> list:
     return [{title: _mkdocs_nav(t) if isinstance(t, list) else t} for title, t in nav]
 
 
-def csp(inline_scripts: list[str]) -> str:
+# Sets <base> to the site root, found in the error page's own address (see
+# on_post_template), and points the theme's own base (its search index) there too: the
+# theme reads its configuration when its script runs, after the parser's microtask
+# checkpoint has let the observer rewrite it.
+_ROOT_SCRIPT = (
+    "(function(){var top=TOP,parts=location.pathname.split('/'),at=-1;"
+    "for(var i=1;i<parts.length;i++){if(top.indexOf(parts[i])>=0){at=i;break;}}"
+    "if(at<0){at=parts.length-1;if(!parts[at]&&at>1)at--;}"
+    "var root=parts.slice(0,at).join('/')+'/';"
+    "var base=document.createElement('base');base.href=root;document.head.appendChild(base);"
+    "new MutationObserver(function(changes,observer){var c=document.getElementById('__config');"
+    "if(!c)return;try{var data=JSON.parse(c.textContent);}catch(e){return;}"
+    "data.base=root;c.textContent=JSON.stringify(data);observer.disconnect();})"
+    ".observe(document.documentElement,{childList:true,subtree:true});})();"
+)
+
+
+def _from_root(item: Any) -> Any:
+    """A root-absolute extra_css/extra_javascript entry made relative (kept as its type)."""
+    if isinstance(item, str):
+        return "./" + item.lstrip("/") if item.startswith("/") else item
+    path = getattr(item, "path", None)
+    if isinstance(path, str) and path.startswith("/"):
+        item.path = "./" + path.lstrip("/")
+    return item
+
+
+def csp(inline_scripts: list[str], base: str = "'none'") -> str:
     """A policy allowing only this site's own files and the theme's own inline scripts."""
     hashes = sorted(
         {
@@ -281,14 +350,14 @@ def csp(inline_scripts: list[str]) -> str:
             "connect-src 'self'",
             "worker-src 'self'",
             "manifest-src 'self'",
-            "base-uri 'none'",
+            f"base-uri {base}",
             "form-action 'self'",
             "object-src 'none'",
         ]
     )
 
 
-def with_csp(output: str) -> str:
+def with_csp(output: str, base: str = "'none'") -> str:
     """Insert the policy as the first element of ``<head>``, before any script.
 
     Computed per page because the theme's inline scripts embed the page's relative
@@ -306,7 +375,7 @@ def with_csp(output: str) -> str:
         for attrs, body in _INLINE_SCRIPT.findall(theme_part)
         if "application/json" not in attrs
     ]
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(scripts)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(scripts, base)}">'
     at = head + len("<head>")
     return output[:at] + meta + output[at:]
 
