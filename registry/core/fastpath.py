@@ -56,6 +56,8 @@ _UNSAFE = re.compile(
       [\t\r\ufeff\\]                    # tabs, CR line ends, a BOM, escapes
     | [&*!@`%?](?<![^\s\[\]{},].)        # anchor, alias, tag, reserved, directive, key
     | [|>](?<!\S.)(?![-+]?\n)             # a block scalar with indicators or a comment
+    | [{]                                # flow mappings: rapidyaml reads "{:0}", libyaml refuses
+    | [\[,][ ]*:                          # an empty key in a flow sequence, likewise
     | <<                                 # merge key
     | \n[ ]{25}                           # deep indentation, flow brackets, "- - ": these
     | [\[{](?:[^\n\[{]*[\[{]){12}          # bound the nesting depth well under the
