@@ -21,7 +21,7 @@ import math
 import os
 import re
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -526,17 +526,22 @@ def discover(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def load_path(root: Path, *, display_root: Path | None = None, fast: bool = True) -> LoadResult:
+# Reads one file (its text, its UTF-8 bytes, its display name) into the result, or
+# returns False to leave it to the located loader: the fast path's load_file.
+FileReader = Callable[[str, bytes, str, "LoadResult"], bool]
+
+
+def load_path(
+    root: Path, *, display_root: Path | None = None, reader: FileReader | None = None
+) -> LoadResult:
     """Load every YAML document under ``root``.
 
     File names in positions are relative to ``display_root`` (default: the current
     directory when ``root`` is inside it, else the root's parent) so that editors
-    and GitHub can open them. ``fast``: plain files go through
-    :mod:`registry.core.fastpath` (positions read again on demand); False: every
-    file through the located loader.
+    and GitHub can open them. ``reader`` is tried first on each file (the fast path,
+    :func:`registry.core.fastpath.load_file`); the files it declines, and all files
+    without one, are read by the located loader.
     """
-    from registry.core import fastpath  # it builds on this module
-
     result = LoadResult()
     scalars: dict[str, Any] = {}
     root = root.resolve() if display_root is None else root
@@ -587,7 +592,7 @@ def load_path(root: Path, *, display_root: Path | None = None, fast: bool = True
                 )
             )
             continue
-        if fast and fastpath.load_file(text, raw, name, result):
+        if reader is not None and reader(text, raw, name, result):
             continue
         before = (len(result.documents), len(result.problems))
         load_text(text, name, result, scalars)
