@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from registry.core import fastpath
 from registry.core.findings import Finding, Severity
 from registry.core.loader import (
     MAX_FILE_BYTES,
@@ -762,7 +763,11 @@ def inventory_from_files(files: Iterable[tuple[str, bytes | None]], root: str) -
     return build(result, root)
 
 
-def load_inventory(path: Path) -> Inventory:
-    """Read every YAML file under ``path`` into a resolved inventory."""
+def load_inventory(path: Path, *, fast: bool | None = None) -> Inventory:
+    """Read every YAML file under ``path`` into a resolved inventory.
+
+    ``fast``: read plain files by the fast path (default: :func:`fastpath.enabled`).
+    """
+    reader = fastpath.load_file if (fastpath.enabled() if fast is None else fast) else None
     with gc_paused():
-        return build(load_path(path), path.as_posix())
+        return build(load_path(path, reader=reader), path.as_posix())

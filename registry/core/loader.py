@@ -21,7 +21,7 @@ import math
 import os
 import re
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +71,7 @@ class _KeyedPositions(Mapping):
         self._map, self._offset = owner, offset
 
     def __getitem__(self, key: Any) -> Position:
+        self._map._locate()
         if key not in self._map:
             raise KeyError(key)
         # `is` first, as dict lookups do: a .nan key is not equal to itself
@@ -89,13 +90,14 @@ class _ItemPositions(Sequence):
 
     __slots__ = ("_file", "_items")
 
-    def __init__(self, file: str, items: array) -> None:
+    def __init__(self, file: str, items: LocatedList) -> None:
         self._file, self._items = file, items
 
     def __getitem__(self, index: Any) -> Any:
+        self._items._locate()
         if isinstance(index, slice):
-            return [_unpack(self._file, packed) for packed in self._items[index]]
-        return _unpack(self._file, self._items[index])
+            return [_unpack(self._file, packed) for packed in self._items._items[index]]
+        return _unpack(self._file, self._items._items[index])
 
     def __len__(self) -> int:
         return len(self._items)
@@ -112,6 +114,8 @@ class LocatedMap(dict):
     """A YAML mapping that remembers where it, each key and each value start.
 
     Built once by the loader and then read only (positions follow the key order).
+    The fast path (:mod:`registry.core.fastpath`) builds them without positions: the
+    first position asked for reads the file again with the located loader.
     """
 
     __slots__ = ("_at", "_spans", "file")
@@ -122,8 +126,13 @@ class LocatedMap(dict):
         self._at = _pack(pos)
         self._spans = array("Q")
 
+    def _locate(self) -> None:
+        if self._at.__class__ is not int:  # built by the fast path: positions pending
+            self._at.locate()
+
     @property
     def pos(self) -> Position:
+        self._locate()
         return _unpack(self.file, self._at)
 
     @property
@@ -146,13 +155,18 @@ class LocatedList(list):
         self._at = _pack(pos)
         self._items = array("Q")
 
+    def _locate(self) -> None:
+        if self._at.__class__ is not int:  # built by the fast path: positions pending
+            self._at.locate()
+
     @property
     def pos(self) -> Position:
+        self._locate()
         return _unpack(self.file, self._at)
 
     @property
     def item_positions(self) -> Sequence[Position]:
-        return _ItemPositions(self.file, self._items)
+        return _ItemPositions(self.file, self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +188,13 @@ class Document:
     """One YAML document (``---``) of one file."""
 
     body: Any
-    pos: Position
+    where: Any  # its Position; from the fast path, pending until asked for
+
+    @property
+    def pos(self) -> Position:
+        if not isinstance(self.where, Position):
+            self.where.locate()
+        return self.where
 
 
 @dataclass(slots=True)
@@ -182,6 +202,7 @@ class LoadResult:
     documents: list[Document] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    fast_files: int = 0  # of ``files``, how many the fast path read (the rest: located)
 
 
 # YAML 1.2 core schema resolution for plain scalars.
@@ -505,12 +526,21 @@ def discover(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
+# Reads one file (its text, its UTF-8 bytes, its display name) into the result, or
+# returns False to leave it to the located loader: the fast path's load_file.
+FileReader = Callable[[str, bytes, str, "LoadResult"], bool]
+
+
+def load_path(
+    root: Path, *, display_root: Path | None = None, reader: FileReader | None = None
+) -> LoadResult:
     """Load every YAML document under ``root``.
 
     File names in positions are relative to ``display_root`` (default: the current
     directory when ``root`` is inside it, else the root's parent) so that editors
-    and GitHub can open them.
+    and GitHub can open them. ``reader`` is tried first on each file (the fast path,
+    :func:`registry.core.fastpath.load_file`); the files it declines, and all files
+    without one, are read by the located loader.
     """
     result = LoadResult()
     scalars: dict[str, Any] = {}
@@ -561,6 +591,8 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
                     Position(name, line, 1),
                 )
             )
+            continue
+        if reader is not None and reader(text, raw, name, result):
             continue
         before = (len(result.documents), len(result.problems))
         load_text(text, name, result, scalars)
