@@ -730,3 +730,36 @@ def test_an_auditor_s_question_is_answered_within_two_clicks_of_home(
         assert answer in shown, f"{question}: {answer!r} not on {visit.page.url}"
     assert not visit.problems, visit.problems
     visit.close()
+
+
+# --- the versioned site: Material's version selector over mike's snapshots (issue 18) ---
+# (here, not in a module of its own: a second module's session fixture would start a
+# second sync Playwright, which fails when both run)
+
+
+def test_the_version_selector_opens_a_release_side_by_side_with_today(
+    browser,
+    tmp_path: Path,
+) -> None:
+    pytest.importorskip("mike")
+    from tests.test_publishing import deploy_versions
+
+    dated, published = deploy_versions(tmp_path)
+    with serve(published) as url:
+        visit = Visit(browser, url)
+        try:
+            visit.open("")  # mike's default page sends the reader to v1.1
+            visit.page.wait_for_url(f"{url}v1.1/")
+            current = visit.page.locator(".md-version__current")
+            current.wait_for()
+            assert current.inner_text() == "v1.1"
+            titles = visit.page.locator(".md-version__link").all_inner_texts()
+            assert [t.strip() for t in titles] == ["2026-01", "v1.1", "v1.0"]
+            visit.page.locator(".md-version").hover()  # the list opens on hover
+            visit.page.locator(".md-version__link", has_text="v1.0").click()
+            visit.page.wait_for_url(f"{url}v1.0/**")
+            footer = visit.page.locator("footer").inner_text()
+            assert f"Register at commit {dated.commits[1][:12]} of 2026-02-10" in footer
+            assert visit.problems == []
+        finally:
+            visit.close()
