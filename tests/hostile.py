@@ -1,9 +1,10 @@
 """One set of hostile strings, and an inventory with them in every free-text field.
 
-Names (`Name` fields) refuse `<`, `>`, control and bidi characters at the model,
-so they get the hostile strings that survive that filter; free text (`Text`) also
-admits markup. Every output test (terminal, JSON, SARIF, JUnit, DOT/SVG, CSV/XLSX,
-site) runs on this inventory and checks the strings stay inert.
+Names (`Name` fields) and free text (`Text`) admit any printable text, markup
+included: only control, line-separator and bidi characters are refused (the
+model's one refusal, :data:`REFUSED`). Free text also admits line breaks and
+tabs. Every output test (terminal, JSON, SARIF, JUnit, DOT/SVG, CSV/XLSX, site)
+runs on this inventory and checks the strings stay inert.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-# Admitted in names: no '<', '>', control or bidi characters.
+# Admitted in names: anything printable on one line.
 HOSTILE_NAMES = [
     "[click](javascript:alert(1))",
     "![x](http://evil.example/x.png)",
@@ -27,18 +28,22 @@ HOSTILE_NAMES = [
     'back\\slash \\n \\" quote',
     "*bold* _it_ `code` # heading",
     "😀 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u4e2d\u6587",
-]
-# Admitted in free text as well: markup, newlines, tabs.
-HOSTILE_TEXTS = [
-    *HOSTILE_NAMES,
     "<script>alert(4)</script>",
     "<img src=x onerror=alert(5)>",
     '<a href="javascript:alert(6)">x</a>',
     "<svg onload=alert(7)>",
     "</title><script>alert(8)</script>",
+    "<<TABLE><TR><TD>html-label</TD></TR></TABLE>>",
+    # issue 16's name: DOT, HTML-like labels, entities, braces and a backslash at once
+    'Evil" ]; x -> y; "z <b>&amp; {} \\ <TABLE>',
+    "R&D <prod> -> DWH",
+    "'quoted' and \"double\"",
+]
+# Admitted in free text as well: line breaks and tabs.
+HOSTILE_TEXTS = [
+    *HOSTILE_NAMES,
     "line one\nline two\n\n| a | b |\n|---|---|\n| c | d |",
     "\ttab=1+1",
-    "<<TABLE><TR><TD>html-label</TD></TR></TABLE>>",
 ]
 # Refused everywhere by the loader or the model: they must never reach an output.
 REFUSED = ["\x1b[31mred\x1b[0m", "nul\x00byte", "rtl\u202eoverride", "bell\x07"]

@@ -77,8 +77,12 @@ def test_ico_header_block_names_controller_dpo_representative(inventory):
         "Biolab Analyses SAS",
         "12 rue des Lilas, 69003 Lyon, France",
         "contact@biolab.example",
-        "'+33 4 00 00 00 00",  # a leading '+' is a formula trigger: neutralised
+        "'+33 4 00 00 00 00",  # a leading '+' is a formula trigger: neutralised in CSV
     ]
+    # The XLSX holds the number as written, in a cell typed as text (issue 16).
+    sheet = openpyxl.load_workbook(io.BytesIO(export(inventory, "xlsx"))).active
+    phone = sheet.cell(2, 5)
+    assert (phone.value, phone.data_type, phone.quotePrefix) == ("+33 4 00 00 00 00", "s", True)
     assert head[2] == ["Data Protection Officer", "Claire Martin", "", "dpo@biolab.example", ""]
     assert head[3] == ["Representative", "", "", "", ""]
 
@@ -315,11 +319,12 @@ def test_no_formula_reaches_a_spreadsheet(tmp_path: Path, template: str):
     inv = load_inventory(write_inventory(tmp_path, {"evil.yaml": HOSTILE}))
     assert inv.problems == []
     cells = [c for c in _cells(export(inv, "xlsx", template)) if c.value is not None]
-    assert any("HYPERLINK" in str(c.value) for c in cells)  # the text is there…
-    for cell in cells:  # …but never as a formula
-        assert cell.data_type != "f", cell.coordinate
-        for line in str(cell.value).split("\n"):
-            assert not line.startswith(("=", "+", "-", "@", "\t", "\r")), (cell.coordinate, line)
+    # The text is there as written (issue 16: no quote added to an XLSX value)…
+    assert any(str(c.value).startswith("=HYPERLINK") for c in cells)
+    for cell in cells:  # …typed as text, never a formula; Excel's quote prefix on triggers
+        assert cell.data_type == "s", cell.coordinate
+        if str(cell.value).startswith(("=", "+", "-", "@", "\t", "\r")):
+            assert cell.quotePrefix, cell.coordinate
     for row in read_csv(export(inv, "csv", template)):
         for value in row:
             for line in value.split("\n"):
@@ -331,8 +336,12 @@ def test_neutralise_and_restore():
     assert neutralise("ok\n-1\n@x") == "ok\n'-1\n'@x"
     assert neutralise("'quoted") == "''quoted"
     assert neutralise("a-b") == "a-b"
-    for text in ["=1+1", "ok\n-1", "'quoted", "''x", "plain", "\tx", ""]:
+    for text in ["=1+1", "ok\n-1", "'quoted", "''x", "plain", "\tx", "", "'s-Hertogenbosch"]:
         assert restore(neutralise(text)) == text
+    # A quote the export did not add (it adds one only before a trigger or a quote) stays.
+    assert restore("'s-Hertogenbosch") == "'s-Hertogenbosch"
+    assert restore("'") == "'"
+    assert restore("'=1+1\n''x") == "=1+1\n'x"
 
 
 # --- XLSX form and determinism ------------------------------------------------------
@@ -449,7 +458,21 @@ def test_cli_export(tmp_path: Path, capsys):
     assert "give --out FILE" in capsys.readouterr().err
     assert main(["export", str(FIXTURE), "--format", "csv", "--record", "processor"]) == 2
     assert "choose one with --org" in capsys.readouterr().err
+    # An export that cannot be made says where the schema errors are…
     broken = write_inventory(tmp_path / "broken", {"a.yaml": "kind: Activity\nid: x\nnme: y\n"})
     assert main(["export", str(broken), "--format", "csv"]) == 2
     err = capsys.readouterr().err
-    assert "a.yaml:" in err and "run `ropa check`" in err and "Traceback" not in err
+    assert "no organisation has a controller record" in err and "run `ropa check`" in err
+    # …and one that can is made (issue 16): the invalid entry written with what validated,
+    # marked in a last column, the exit code left to `ropa check`.
+    text = "kind: Organisation\nid: lab\nname: Lab\n---\nkind: Activity\nid: x\nname: X\n"
+    invalid = write_inventory(tmp_path / "invalid", {"a.yaml": text + "controller: lab\nnme: y\n"})
+    assert main(["export", str(invalid), "--format", "csv", "--template", "ico"]) == 0
+    out, err = capsys.readouterr()
+    assert "a.yaml:9:1" in err and "marked invalid" in err and "Traceback" not in err
+    _, rows = ico_table(out.encode("utf-8"))
+    note = rows[0]["Schema errors (ropa check)"]
+    assert note.startswith("Activity x: SCH-008 at ") and note.endswith(
+        "a.yaml:9:1: unknown field 'nme'"
+    )
+    assert rows[0]["Purpose of processing"] == ""  # the row is there, with what validated

@@ -162,15 +162,82 @@ def test_impossible_date(tmp_path: Path) -> None:
     assert [(f.pos.line, "2026-02-30" in f.message) for f in found] == [(5, True)]
 
 
-@pytest.mark.parametrize("number", [".nan", ".inf", "-.inf", "1e999"])
-def test_nan_and_infinite_numbers_are_refused(tmp_path: Path, number: str) -> None:
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        (".nan", ".nan is not a number"),
+        (".inf", ".inf is infinite"),
+        ("-.inf", "-.inf is infinite"),
+        ("1e999", ".inf is infinite"),
+        ("12.5", "12.5 is not a whole number"),
+        ("1e3", "1000.0 is not a whole number"),
+        ("9" * 5000, "(5000 digits) is out of range"),  # past Python's int-string limit
+        ("-" + "9" * 5000, "(5000 digits) is out of range"),
+        ("0x" + "f" * 5000, "(5000 digits) is out of range"),
+        ("9007199254740992", "(16 digits) is out of range"),  # 2**53: beyond a double
+        ("-1", "greater than or equal to 0"),
+    ],
+)
+def test_absurd_numbers_are_findings_at_their_line(
+    tmp_path: Path, number: str, message: str
+) -> None:
     write(
         tmp_path,
         "n.yaml",
         f"kind: Activity\nid: care\nname: Care\nestimated_subjects: {number}\n",
     )
     result = run_check(tmp_path)
-    assert ("SCH-009", "n.yaml", 4) in codes_at(result)
+    found = [f for f in result.findings if f.rule == "SCH-009"]
+    assert [(f.pos.file.rsplit("/", 1)[-1], f.pos.line) for f in found] == [("n.yaml", 4)]
+    assert message in found[0].message and len(found[0].message) < 200
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("name: " + "9" * 5000, 3),  # a number where text goes, too large to read
+        ("9" * 5000 + ": x", 4),  # as a field name
+        ("5: x", 4),
+        (".nan: x", 4),
+        ("stores: [{category: " + "1" * 30 + "}]", 4),
+        ("review_every: P" + "9" * 5000 + "Y", 4),  # past the int limit inside a period
+        ("review_every: P99999Y", 4),  # past the calendar
+    ],
+)
+def test_huge_numbers_anywhere_are_findings_never_tracebacks(
+    tmp_path: Path, text: str, line: int
+) -> None:
+    body = "kind: System\nid: lis\n" + ("" if text.startswith("name") else "name: LIS\n")
+    write(tmp_path, "n.yaml", body + text + "\n")
+    result = run_check(tmp_path)
+    assert [(f.rule[:4], f.pos.line) for f in result.findings] == [("SCH-", line)]
+    assert len(result.findings[0].message) < 200
+
+
+def test_a_period_past_the_calendar_from_a_late_review_is_no_crash(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "r.yaml",
+        SYSTEM + "last_reviewed: {date: 9990-01-01, by: Me}\nreview_every: P9000Y\n",
+    )
+    assert not [f for f in run_check(tmp_path).findings if f.rule.startswith("SCH")]
+
+
+def test_cli_reports_a_5000_digit_number_without_a_traceback(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "n.yaml",
+        "kind: Activity\nid: care\nname: Care\nestimated_subjects: " + "9" * 5000 + "\n",
+    )
+    for command in (["check"], ["export", "--format", "json"], ["graph"]):
+        completed = subprocess.run(
+            [sys.executable, "-m", "registry.cli", *command, str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert "Traceback" not in completed.stderr, completed.stderr
+        assert completed.returncode in (0, 1, 2)
 
 
 def test_symlink_outside_the_inventory_is_not_followed(tmp_path: Path) -> None:

@@ -195,7 +195,7 @@ def test_every_unplaced_cell_is_reported_with_sheet_row_column(tmp_path: Path):
     assert "row 7 column S (Link to record of consent): 'https://consent.example/1'" in report
     assert "column T (Location of personal data)" not in report
     assert "'Atlantis: Somebody'" in report
-    assert "column AD (Internal notes): 'call Bob' — column not in the ICO template" in report
+    assert "column AD (Internal notes): 'call Bob' — column not in the register's format" in report
 
 
 def test_imported_register_goes_through_check_as_a_todo_list(tmp_path: Path):
@@ -328,7 +328,7 @@ def test_missing_columns(tmp_path: Path):
     book.active.append(["Business function", "Categories of individuals"])
     book.active.append(["HR", "Employees"])
     book.save(tmp_path / "reg.xlsx")
-    assert_refused(tmp_path, tmp_path / "reg.xlsx", "no sheet has a row of the ICO template's")
+    assert_refused(tmp_path, tmp_path / "reg.xlsx", "no sheet has a row of register headings")
     book.active["C1"] = "Categories of personal data"  # three headings, but no purpose
     book.save(tmp_path / "reg.xlsx")
     assert_refused(
@@ -380,7 +380,8 @@ def test_extra_sheets_are_noted(tmp_path: Path):
 
 
 def test_invalid_value_names_its_row(tmp_path: Path):
-    source = make_ico(tmp_path / "reg.xlsx", [{"purposes": "A", "data_subjects": "<script>"}])
+    # Markup is a legitimate name (escaped by every output); a bidi override is not.
+    source = make_ico(tmp_path / "reg.xlsx", [{"purposes": "A", "data_subjects": "rtl\u202eo"}])
     assert_refused(tmp_path, source, "sheet 'Controller' row 7 column D", "names may not contain")
 
 
@@ -716,3 +717,102 @@ def test_ids_stay_kebab_case_when_truncated():
     second = draft.add("Activity", {"name": name}, "here")
     assert first != second
     assert all(_ID.match(i) for i in (first, second)), (first, second)
+
+
+# --- property: values that start like a formula come back exactly (issue 16) -------------
+
+_line = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Cf", "Co", "Cn", "Zl", "Zp")),
+    max_size=30,
+).map(lambda t: " ".join(t.split()))
+_formula_like = st.tuples(st.sampled_from(["+", "-", "=", "@", "'", "''", "'="]), _line).map(
+    lambda t: (t[0] + t[1]).strip()
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    values=st.fixed_dictionaries(
+        {
+            "phone": _formula_like,
+            "address": _formula_like,
+            "purpose": _formula_like,
+            "source": _formula_like,
+            "automated_decisions": _formula_like,
+            "business_function": _formula_like,
+        }
+    ),
+    fmt=st.sampled_from(["xlsx", "csv"]),
+)
+@example(
+    values={
+        "phone": "+33 2 40 00 12 34",  # issue 16: the XLSX once held "'+33 2 40 00 12 34"
+        "address": "-1 basement",
+        "purpose": '=HYPERLINK("http://evil.example","x")',
+        "source": "@SUM(1+1)",
+        "automated_decisions": "'already quoted",
+        "business_function": "+cmd|' /C calc'!A0",
+    },
+    fmt="xlsx",
+)
+def test_property_formula_like_values_round_trip_exactly(tmp_path_factory, values, fmt):
+    """The CSV neutralises them with a leading quote, the XLSX keeps them as typed text;
+    importing either gives back exactly what the YAML said."""
+    import yaml
+
+    base = tmp_path_factory.mktemp("formula")
+    (base / "inv").mkdir()
+    documents = [
+        {
+            "kind": "Organisation",
+            "id": "ctl",
+            "name": "Acme Health Ltd",
+            "address": values["address"],
+            "contact": {"phone": values["phone"]},
+        },
+        {"kind": "System", "id": "crm", "name": "CRM"},
+        {
+            "kind": "Activity",
+            "id": "care",
+            "name": "Care",
+            "controller": "ctl",
+            "business_function": values["business_function"],
+            "purposes": [{"purpose": values["purpose"], "legal_basis": "contract"}],
+            "data_subjects": ["patients"],
+            "data_categories": ["identity"],
+            "systems": ["crm"],
+            "source": values["source"],
+            "automated_decisions": values["automated_decisions"],
+        },
+    ]
+    (base / "inv" / "register.yaml").write_text(
+        yaml.safe_dump_all(documents, allow_unicode=True), "utf-8"
+    )
+    inventory = load_inventory(base / "inv")
+    assert inventory.problems == [], inventory.problems
+    data = export_register(Record(inventory, AS_OF), fmt=fmt, template="ico", org="ctl")
+    if fmt == "xlsx":  # the cells hold the text itself, typed as text
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        texts = {c.value for row in sheet.iter_rows() for c in row if c.data_type == "s"}
+        assert {values["phone"], values["source"]} <= texts
+    (base / f"reg.{fmt}").write_bytes(data)
+    result = import_(base / f"reg.{fmt}", base / "out")
+    assert result.unplaced == 0, result.report
+    back = load_inventory(base / "out")
+    assert back.problems == [], back.problems
+    controller = next(iter(back.organisations.values()))
+    activity = next(iter(back.activities.values()))
+    assert controller.contact is not None
+    got = {
+        "phone": controller.contact.phone,
+        "address": controller.address,
+        "purpose": activity.purposes[0].purpose,
+        "source": activity.source,
+        "automated_decisions": activity.automated_decisions,
+        "business_function": activity.business_function,
+    }
+    assert got == values

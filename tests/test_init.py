@@ -26,6 +26,20 @@ def test_init_writes_a_register_that_passes_the_check(tmp_path, monkeypatch, cap
     assert kinds == {"organisations", "systems", "activities", "flows", "contracts"}
 
 
+def test_check_on_the_project_folder_follows_its_ropa_yaml(tmp_path, monkeypatch, capsys):
+    """`ropa check register/` from outside reads what ropa.yaml names, not ropa.yaml itself
+    as a document of the inventory (which gave SCH-007), and shows paths from here."""
+    assert main(["init", str(tmp_path / "register")]) == 0
+    crm = tmp_path / "register" / "inventory" / "systems" / "crm.yaml"
+    crm.write_text(crm.read_text("utf-8").replace("country: FR", "country: XX"), "utf-8")
+    capsys.readouterr()
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "register"]) == 1
+    out = capsys.readouterr().out
+    assert "SCH-007" not in out
+    assert "register/inventory/systems/crm.yaml:" in out and "SCH-009" in out
+
+
 def test_every_file_is_commented_and_names_the_schema(tmp_path):
     assert main(["init", str(tmp_path)]) == 0
     schema = json.loads((tmp_path / "schema" / "ropa.schema.json").read_text())

@@ -82,6 +82,46 @@ def test_nan():
     assert math.isnan(resolve_plain(".nan"))
 
 
+@pytest.mark.parametrize(
+    ("plain", "value"),
+    [
+        ("9007199254740991", 2**53 - 1),  # the largest integer a double (JSON, XLSX) holds
+        ("-9007199254740991", -(2**53 - 1)),
+        ("0" * 5000 + "7", 7),  # leading zeros are not digits of the number
+        ("0x1FFFFFFFFFFFFF", 2**53 - 1),
+    ],
+)
+def test_integers_up_to_2_53_are_read(plain: str, value: int) -> None:
+    assert resolve_plain(plain) == value
+
+
+@pytest.mark.parametrize(
+    ("plain", "digits"),
+    [
+        ("9007199254740992", 16),
+        ("-9007199254740992", 16),
+        ("9" * 5000, 5000),  # beyond Python's 4,300-digit limit: read without int()
+        ("+" + "1" * 100_000, 100_000),
+        ("0x" + "f" * 5000, 5000),
+        ("0o" + "7" * 30, 30),
+    ],
+)
+def test_larger_integers_are_kept_out_of_range(plain: str, digits: int) -> None:
+    started = time.perf_counter()
+    value = resolve_plain(plain)
+    assert isinstance(value, loader.OutOfRange)
+    assert value.digits == digits and value.text == plain
+    assert f"({digits} digits)" in str(value) and len(str(value)) < 50
+    assert value == resolve_plain(plain) and hash(value) == hash(resolve_plain(plain))
+    assert time.perf_counter() - started < 0.5
+
+
+def test_a_nan_key_has_a_position() -> None:
+    data = body("a: 1\n.nan: 2\n")
+    key = next(k for k in data if k != "a")
+    assert data.key_positions[key] == Position("f.yaml", 2, 1)
+
+
 def test_scalars_in_a_document():
     data = body(
         "country: NO\nmfa: yes\nlegacy: on\ncount: 12\nratio: 0.5\nnothing: null\n"

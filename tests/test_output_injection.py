@@ -100,7 +100,12 @@ def test_refused_strings_never_reach_the_model(tmp_path: Path) -> None:
     )
     (tmp_path / "a.yaml").write_text(documents, encoding="utf-8")
     inventory = load_inventory(tmp_path)
-    assert inventory.systems == {}
+    # Each system is kept (issue 16: an invalid entity is shown, marked invalid), its
+    # refused name set aside and its id standing in for it.
+    assert {i: s.name for i, s in inventory.systems.items()} == {
+        f"s{i}": f"s{i}" for i in range(len(REFUSED))
+    }
+    assert all(inventory.set_aside[("System", i)].name_is_id for i in inventory.systems)
     assert [p.rule for p in inventory.problems] == ["SCH-009"] * len(REFUSED)
 
 

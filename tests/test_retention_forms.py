@@ -414,10 +414,17 @@ def test_the_site_says_a_transient_system_keeps_nothing(tmp_path: Path) -> None:
     inv = load_inventory(write_inventory(tmp_path, PROXY))
     site = build_site(check(inv, AS_OF), draw=lambda inv, view, page: "")
     page = site.pages["systems/edge-proxy.md"].body
+    from registry.outputs.site import labels
+
     assert "It keeps nothing (transient)" in page
-    assert "no authentication; shared accounts" in page
+    # every way in, as written, in the security checklist (a public area: not met)
+    assert labels.mark(labels.NO) + " | no authentication, shared accounts |" in page
     register = "\n".join(p.body for name, p in site.pages.items() if "register" in name)
-    assert "keeps nothing &#40;transient&#41;; no authentication; shared accounts" in register
+    assert (
+        "keeps nothing &#40;transient&#41; · "
+        + labels.mark(labels.NO)
+        + " no authentication, shared accounts"
+    ) in register
 
 
 def test_trace_and_impact_say_a_transient_system_keeps_nothing(tmp_path: Path) -> None:

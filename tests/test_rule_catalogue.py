@@ -15,9 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from registry.cli import main
 from registry.core import schema_rules
 from registry.core.inventory import load_inventory
 from registry.core.rulebook import Rule
+from registry.outputs.site import markup
+from registry.outputs.site.pages import build_site
 from registry.pipeline import with_evidence
 from registry.pipeline.check import check
 from registry.rules import catalogue, evidence
@@ -121,3 +124,47 @@ def test_every_code_found_in_the_fixtures_is_catalogued(inventory, evidence_file
         result = with_evidence(result, [(ROOT / f, f) for f in evidence_files])
     found = {finding.rule for finding in result.findings}
     assert found <= set(catalogue()), sorted(found - set(catalogue()))
+
+
+# --- when each rule does not fire -----------------------------------------------------
+
+NOT_FIRING = "Does not fire"
+
+
+def _not_firing(rule: Rule) -> str:
+    """The paragraph of a rule's documentation that says when it does not fire."""
+    found = [p for p in rule.help.split("\n\n") if p.startswith(NOT_FIRING)]
+    assert found, (
+        f"{rule.code}'s documentation has no paragraph starting {NOT_FIRING!r}: say which "
+        "near cases it lets pass, and why"
+    )
+    return found[0]
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("code", sorted(catalogue()))
+def test_every_rule_says_when_it_does_not_fire(code):
+    paragraph = _not_firing(catalogue()[code])
+    assert len(paragraph.split()) >= 8  # a reason, not a stub
+
+
+@pytest.mark.parametrize("code", sorted(catalogue()))
+def test_ropa_explain_prints_when_the_rule_does_not_fire(code, capsys):
+    assert main(["explain", code.lower()]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"{code} {catalogue()[code].name} (")
+    assert _words(_not_firing(catalogue()[code])) in _words(out)
+
+
+def test_the_rule_catalogue_page_shows_each_rules_whole_documentation():
+    result = check(load_inventory(ROOT / "tests/fixtures/site"), AS_OF)
+    body = build_site(result, draw=lambda inventory, view, page: "").pages["rules.md"].body
+    for code, rule in catalogue().items():
+        section = body.split(f"{{#{code.lower()}}}", 1)[1].split("\n## ", 1)[0]
+        for paragraph in markup.prose(rule.help):
+            shown = paragraph.removeprefix(NOT_FIRING).lstrip()
+            assert shown in section, f"{code}: {paragraph[:60]!r}… is not on rules.md"
+        assert f"**{NOT_FIRING}** " in section, code

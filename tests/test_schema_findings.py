@@ -224,10 +224,19 @@ TRIGGERS = [
     ),
     trigger(
         "SCH-009",
-        "script-in-name",
-        Edit(PORTAL, "name: Patient portal", 'name: "Portal <script>alert(1)</script>"'),
-        entity="System:portal",
-        at=f"{PORTAL}:3:7",
+        "5000-digit-count",  # past Python's int-string limit: a finding, not a traceback
+        Edit(ACT, "estimated_subjects: 50000", "estimated_subjects: " + "9" * 5000),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:18:21",
+        also=lambda r: _message_has(r, "SCH-009", "(5000 digits) is out of range"),
+    ),
+    trigger(
+        "SCH-009",
+        "decimal-count",
+        Edit(ACT, "estimated_subjects: 50000", "estimated_subjects: 50000.5"),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:18:21",
+        also=lambda r: _message_has(r, "SCH-009", "50000.5 is not a whole number"),
     ),
     trigger(
         "SCH-009",
@@ -352,6 +361,16 @@ NEAR_MISSES = [
     ),
     near_miss(
         "SCH-009",
+        "markup-in-name",  # issue 16: a name is any printable text, escaped by every output
+        Edit(PORTAL, "name: Patient portal", 'name: "Portal <script>alert(1)</script> -> R&D"'),
+    ),
+    near_miss(
+        "SCH-009",
+        "count-of-2-53-minus-1",  # the largest integer a double holds exactly
+        Edit(ACT, "estimated_subjects: 50000", "estimated_subjects: 9007199254740991"),
+    ),
+    near_miss(
+        "SCH-009",
         "name-with-ampersand-and-quotes",
         Edit(PORTAL, "name: Patient portal", 'name: Patients\' portal & "results"'),
     ),
@@ -406,15 +425,25 @@ def test_invalid_entity_is_not_also_a_dangling_reference(check_yaml):
     assert_no_finding(result, "SCH-012")
 
 
-def test_references_inside_an_invalid_entity_are_not_resolved(check_yaml):
-    """An entity that failed validation reports its own error only, not its references."""
+def test_references_kept_in_an_invalid_entity_are_resolved(check_yaml):
+    """An entity kept in part (issue 16) is shown by every output with what validated:
+    a reference it keeps is resolved like any other, and a dangling one is SCH-012."""
     result = check_yaml(
         perturb(
             Edit(INTAKE, "to: lis\n", "to: lsi\nfrequency: daily\n"),
         )
     )
     assert_finding(result, "SCH-008", "Flow:sample-intake", f"{INTAKE}:6:1")
-    assert [f.rule for f in result.findings if f.entity == "Flow:sample-intake"] == ["SCH-008"]
+    rules = sorted(f.rule for f in result.findings if f.entity == "Flow:sample-intake")
+    assert rules == ["SCH-008", "SCH-012"]
+    assert "did you mean 'lis'?" in next(f.message for f in result.findings if f.rule == "SCH-012")
+
+
+def test_a_reference_set_aside_is_reported_once(check_yaml):
+    """A reference that is itself invalid is SCH-009, never also a dangling SCH-012."""
+    result = check_yaml(perturb(Edit(ACT, "data_subjects: [patients]", "data_subjects: [Pat]")))
+    rules = [f.rule for f in result.findings if f.entity == "Activity:lab-testing"]
+    assert rules == ["SCH-009"]
 
 
 def test_rules_do_not_judge_an_entity_that_failed_validation(check_yaml):

@@ -46,6 +46,14 @@ def test_an_inventory_with_errors_still_builds_and_shows_them(tmp_path: Path) ->
     assert completed.returncode == 0, completed.stderr
     findings = html.unescape((tmp_path / "site" / "findings" / "index.html").read_text("utf-8"))
     assert "unknown field" in findings and "bad.yaml:5" in findings
+    # Issue 16: the system is on the site with what validated, marked invalid, and the
+    # mark leads to its findings (an anchor the page has).
+    page = (tmp_path / "site" / "systems" / "crm" / "index.html").read_text("utf-8")
+    assert '<p class="ropa-invalid-entry"><strong>Invalid entry</strong>: 2 schema error' in page
+    assert 'id="findings"' in page and 'href="./#findings"' in page
+    assert "colour" in page and "invalid, set aside" in page
+    listing = (tmp_path / "site" / "systems" / "index.html").read_text("utf-8")
+    assert '<a class="ropa-invalid" href="crm/#findings">invalid</a>' in listing
 
 
 def test_bad_plugin_options_stop_the_build_with_one_clear_line(tmp_path: Path) -> None:
@@ -107,3 +115,42 @@ def test_the_site_applies_ropa_yaml_baseline_like_ropa_check(tmp_path: Path) -> 
     assert completed.returncode == 0, completed.stderr
     findings = html.unescape((tmp_path / "site" / "findings" / "index.html").read_text("utf-8"))
     assert "SCH-012" in findings and "error (baseline)" in findings
+
+
+def _build_with(tmp_path: Path, extra: str) -> Path:
+    """Build the fixture's site with top-level mkdocs.yml settings added."""
+    import os
+
+    from tests.site_support import site_config
+
+    config = site_config(tmp_path, FIXTURE)
+    config.write_text(config.read_text("utf-8") + extra, "utf-8")
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config)]
+    completed = subprocess.run(
+        [*command, "-d", str(tmp_path / "site")],
+        capture_output=True, text=True, check=False, timeout=600,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    return tmp_path / "site"
+
+
+def test_the_error_page_links_relative_to_the_site_root_without_site_url(tmp_path: Path) -> None:
+    """MkDocs makes 404.html's links root-absolute ("/assets/…") when site_url is unset,
+    which breaks a site under a sub-path; ropa makes them relative to the site root, which
+    the page finds from its own address (a <base>, allowed by its policy)."""
+    site = _build_with(tmp_path, "")
+    page = (site / "404.html").read_text("utf-8")
+    links = re.findall(r"""(?:href|src)="([^"]*)\"""", page)
+    assert links and not [link for link in links if link.startswith("/")]
+    assert "./assets/ropa/ropa.css" in links
+    assert page.count('http-equiv="Content-Security-Policy"') == 1
+    assert "base-uri 'self'" in page and "document.head.appendChild(base)" in page
+    assert page.index('<meta charset="utf-8">') < 1024  # still found by the encoding sniffer
+
+
+def test_the_error_page_keeps_site_url_s_path_when_given(tmp_path: Path) -> None:
+    site = _build_with(tmp_path, "site_url: https://example.org/ropa/\n")
+    page = (site / "404.html").read_text("utf-8")
+    assert 'href="/ropa/assets/ropa/ropa.css"' in page
+    assert "base-uri 'none'" in page and "appendChild(base)" not in page

@@ -60,7 +60,8 @@ def test_url_allows_only_http_and_mailto() -> None:
     assert markup.url("javascript:alert(1)") == ""
     assert markup.url("data:text/html,x") == ""
     assert markup.url("https://ex.example/a b(c)") == "https://ex.example/a%20b%28c%29"
-    assert markup.external("docs/dpa.pdf") == "docs/dpa.pdf"
+    # a relative path is no link: shown as text, free to wrap after each slash
+    assert markup.external("docs/dpa.pdf") == "docs/<wbr>dpa.pdf"
 
 
 def test_every_entity_has_a_page_at_its_url(site) -> None:
@@ -82,16 +83,21 @@ def test_entity_pages_stay_out_of_the_navigation(site) -> None:
     assert {"register.md", "findings.md", "systems/index.md"} <= in_nav
 
 
-def test_register_has_a_row_per_activity_linking_its_evidence(site) -> None:
+def _card(body: str, activity: str) -> str:
+    """The Markdown of one activity's card on the register page."""
+    start = body.index(f"{{#activity-{activity}}}")
+    return body[start : body.index("</section>", start)]
+
+
+def test_register_has_a_card_per_activity_linking_its_evidence(site) -> None:
     body = site.pages["register.md"].body
-    rows = [line for line in body.splitlines() if line.startswith("| [")]
-    assert len(rows) == 2
-    lab = next(r for r in rows if "activities/lab-tests.md" in r)
+    assert body.count('<section class="ropa-card') == 2
+    lab = _card(body, "lab-tests")
     # categories, subjects, systems (security) and the DPIA, each linked to its page
     for target in ("categories/health.md", "subjects/patients.md", "systems/lis.md"):
         assert target in lab
     assert "DPIA-2024-01" in lab
-    stats = next(r for r in rows if "activities/quality-stats.md" in r)
+    stats = _card(body, "quality-stats")
     assert "flows/lis-to-analytics.md" in stats  # the transfer to the US, with its SCCs
     assert markup.text("standard contractual clauses (Art. 46(2)(c))") in stats  # in words
     assert "organisations/cloudco.md" in stats  # recipient derived from the flow
@@ -148,7 +154,8 @@ def test_the_site_is_deterministic() -> None:
 
 def test_page_markdown_wraps_content_in_markers_and_front_matter(site) -> None:
     text = site.pages["contracts/dpa-labsoft.md"].markdown()
-    assert text.startswith('---\ntitle: "dpa-labsoft"\n---\n')
+    # entity pages give the table of contents' column to their tables
+    assert text.startswith('---\ntitle: "dpa-labsoft"\nhide: [toc]\n---\n')
     assert CONTENT_START in text and text.rstrip().endswith(CONTENT_END)
     # pages with wide tables or a diagram ask the theme for the whole window
     text = site.pages["systems/lis.md"].markdown()
@@ -185,7 +192,7 @@ def test_embedded_svg_is_one_html_block() -> None:
 
 
 def test_home_lists_organisations_by_role_controllers_first(site) -> None:
-    body = site.pages["index.md"].body
+    body = site.pages["index.md"].body.split("## Organisations\n")[1].split("\n## ")[0]
     rows = [
         line for line in body.splitlines() if line.startswith("| [") and "organisations/" in line
     ]
@@ -196,7 +203,7 @@ def test_home_lists_organisations_by_role_controllers_first(site) -> None:
         "organisations/labsoft.md",
     ]
     assert "| controller |" in rows[0] and "| processor |" in rows[1]
-    assert "last changed **2026-11-28**" in body
+    assert "last changed **2026-11-28**" in site.pages["index.md"].body
 
 
 def test_findings_are_also_tallied_by_entity(site) -> None:
@@ -239,6 +246,34 @@ def test_diagrams_drawn_in_parallel_match_one_by_one() -> None:
     assert '<div class="ropa-diagram">' in body or "ropa-diagram-note" in body
 
 
+def test_hostile_names_add_no_tag_and_no_page_path(tmp_path: Path) -> None:
+    """Names with markup (issue 16) are text on every page: the pages hold no tag the
+    example's pages do not hold, and every page lives at a kebab-case path."""
+    from tests.hostile import HOSTILE_NAMES, hostile_inventory
+
+    def tags(content) -> set[str]:
+        # A tooltip's text is inventory text, escaped (`&#91;`…): compare the tags with
+        # their `title` values blanked, so a hostile name in a tooltip is no new tag.
+        return {
+            re.sub(r'title="[^"<>]*"', 'title=""', t)
+            for page in content.pages.values()
+            for t in re.findall(r"<[^>]*>", page.body)
+        }
+
+    ours = tags(build_site(check(load_inventory(FIXTURE), AS_OF), draw=lambda i, v, p: ""))
+    for index, name in enumerate(HOSTILE_NAMES):
+        inventory = load_inventory(hostile_inventory(tmp_path / str(index), index))
+        assert inventory.systems["lis"].name == name
+        content = build_site(check(inventory, AS_OF), draw=lambda i, v, p: "")
+        assert tags(content) <= ours, name
+        for path in content.pages:
+            assert re.fullmatch(r"([a-z]+/)?[a-z0-9-]+\.md", path), path
+        page = content.pages["systems/lis.md"]
+        assert page.title == name
+        decoded = re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))), page.body)
+        assert f"# {name}\n" in decoded
+
+
 def test_register_shows_online_acceptance_and_general_authorisation(tmp_path: Path) -> None:
     """Where the processors and their contracts are shown: an online DPA says it was
     accepted, a general authorisation links the processor's published list, and a
@@ -258,15 +293,54 @@ def test_register_shows_online_acceptance_and_general_authorisation(tmp_path: Pa
     result = check(load_inventory(tmp_path / "inv"), AS_OF)
     assert result.findings == []
     built = build_site(result, last_change="2026-11-28", draw=lambda inv, view, page: "")
-    row = next(
-        line for line in built.pages["register.md"].body.splitlines() if "service-provision" in line
-    )
+    card = _card(built.pages["register.md"].body, "service-provision")
+    row = next(line for line in card.splitlines() if line.startswith("| Processors and contracts"))
     assert "contracts/dpa-hostco.md" in row
     assert markup.text("(accepted online on 2025-01-10)") in row
     assert "general authorisation of sub-processors: [" in row
-    assert "(https://hostco.example/subprocessors), notice P30D)" in row
+    assert (
+        '(https://hostco.example/subprocessors), notice <abbr title="P30D">30 days</abbr>)' in row
+    )
     assert "sub-processor under [" in row  # Dataco, covered by Hostco's DPA
     # Mailco holds its own DPA: Hostco handing it data does not make it a sub-processor.
-    assert "[Mailco Ltd](organisations/mailco.md): [dpa-mailco](contracts/dpa-mailco.md) | " in row
+    assert row.endswith(
+        "[Mailco Ltd](organisations/mailco.md): [dpa-mailco](contracts/dpa-mailco.md) |"
+    )
     processors = built.pages["processors.md"].body
     assert "## Dataco SAS" in processors
+
+
+# --- faults of the first site (issue 14) ----------------------------------------------
+
+
+def test_a_finding_names_its_entity_kind_then_the_entity_with_a_space(site) -> None:
+    findings = site.pages["findings.md"].body
+    assert "Contract [Dpa" not in findings  # the label was glued to the name
+    waiver = site.pages["waivers/cloudco-audits.md"].body
+    assert "| Contract [dpa-cloudco](../contracts/dpa-cloudco.md) |" in waiver
+
+
+def test_a_waiver_page_lists_the_findings_that_cite_it(site) -> None:
+    body = site.pages["waivers/cloudco-audits.md"].body
+    cited = body.split("## Referenced by")[1]
+    assert "Nothing refers to it" not in cited
+    assert "[DPA-003](../rules.md#dpa-003)" in cited and "accepted risk" in cited
+    assert "(../findings.md#accepted-risks)" in cited
+
+
+def test_rule_help_is_prose_not_docstring_lines(site) -> None:
+    body = site.pages["rules.md"].body
+    assert "&#96;" not in body  # code spans are <code>, not literal backticks
+    assert "<code>operator</code>" in body
+    section = body.split("{#dpa-001}")[1].split("\n## ")[0]
+    assert "<br>" not in section  # a docstring's line breaks are not the page's
+    assert "the flow must name its <code>contract</code>" in section
+    assert "\n\n**Does not fire** when" in section  # its paragraphs stay paragraphs
+    assert "Dedalus finding" not in body
+
+
+def test_prose_renders_code_and_emphasis_and_escapes_the_rest() -> None:
+    assert markup.prose("a `x: [y]` *b* <i>\n c\n\nd") == [
+        "a <code>x&#58; &#91;y&#93;</code> <em>b</em> &#60;i&#62; c",
+        "d",
+    ]

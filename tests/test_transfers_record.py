@@ -205,10 +205,13 @@ def test_full_json_carries_mechanisms_certification_and_countries(inventory: Inv
 def test_site_shows_both_mechanisms_and_the_certification(result: CheckResult) -> None:
     site = build_site(result, last_change="2026-11-28", draw=lambda inv, view, page: "")
     transfers = site.pages["transfers.md"].body
+    both = "EU-US Data Privacy Framework (Art. 45) and standard contractual clauses (Art. 46(2)(c))"
     assert markup.text(SAFEGUARD) in transfers
-    assert f"| US | {markup.text('dpf + sccs')} | 1 |" in transfers  # by country and mechanism
-    crm = site.pages["systems/crm.md"].body  # its flows table names both
-    assert markup.text("dpf (Art. 45), sccs (Art. 46(2)(c))") in crm
+    by_country = "| [United States &#40;US&#41;](transfers.md#country-us) | " + markup.text(both)
+    by_country += " | 1 |"
+    assert by_country in transfers  # by country and mechanism, in words
+    crm = site.pages["systems/crm.md"].body  # its flows table names both, in words
+    assert markup.text(both) in crm
     cloudco = site.pages["organisations/cloudco.md"].body
     assert "EU-US Data Privacy Framework" in cloudco
     assert "on the DPF List on 2026-11-29" in cloudco

@@ -56,6 +56,16 @@ def build_parser() -> argparse.ArgumentParser:
             help="judge dates (expiries, deadlines, reviews) as of DATE (default: today)",
         )
 
+    def at_argument(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--at",
+            default=None,
+            metavar="DATE|REVISION",
+            help="the register as it stood on DATE (the last commit on or before it) or at "
+            "a git REVISION, read from git without touching the work tree; dates are "
+            "judged as of that day unless --as-of says otherwise",
+        )
+
     def timeout_argument(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--timeout",
@@ -80,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", default=None, metavar="FILE", help="write the report to FILE")
     as_of_argument(p)
+    at_argument(p)
 
     command("rules", "list the rule catalogue")
     p = command("explain", "print one rule's documentation")
@@ -95,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["dot", "svg"], default="dot")
     p.add_argument("--out", default=None, metavar="FILE")
     timeout_argument(p)
+    at_argument(p)
 
     p = command("trace", "every route a data category takes, to its last recipient")
     p.add_argument("category", metavar="CATEGORY")
@@ -102,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json", "dot", "svg"], default="text")
     p.add_argument("--out", default=None, metavar="FILE")
     timeout_argument(p)
+    at_argument(p)
 
     p = command("impact", "breach impact of one system (Art. 33/34)")
     p.add_argument("system", metavar="SYSTEM")
@@ -109,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["markdown", "json"], default="markdown")
     p.add_argument("--out", default=None, metavar="FILE")
     as_of_argument(p)
+    at_argument(p)
 
     p = command("export", "the register as CSV, XLSX or JSON (ICO, CNIL, full)")
     path_argument(p)
@@ -118,11 +132,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", default=None, metavar="ID", help="only this organisation's record")
     p.add_argument("--out", default=None, metavar="FILE")
     as_of_argument(p)
+    at_argument(p)
 
-    p = command("import", "read an existing register (spreadsheet or Fides) into YAML")
-    p.add_argument("source", choices=["spreadsheet", "fides"])
+    p = command(
+        "import", "read an existing register (spreadsheet, Markdown or Fides) into YAML"
+    )
+    p.add_argument("source", choices=["spreadsheet", "markdown", "fides"])
     p.add_argument("input", metavar="FILE_OR_DIR")
-    p.add_argument("--template", choices=["ico", "cnil"], default="ico")
+    p.add_argument(
+        "--template",
+        choices=["ico", "cnil"],
+        default="ico",
+        help="spreadsheet layout: ico (any one-row-per-activity table) or cnil (fiches)",
+    )
+    p.add_argument(
+        "--columns",
+        default=None,
+        metavar="MAPPING.yaml",
+        help="headings of your own columns → register fields (heading: field)",
+    )
     p.add_argument("--out", required=True, metavar="DIR")
 
     p = command("diff", "what a change does to the register (Markdown for pull requests)")
@@ -135,6 +163,18 @@ def build_parser() -> argparse.ArgumentParser:
     command("schema", "print the JSON Schema of the inventory, for editors")
 
     p = command(
+        "verify",
+        "check a built site, one of its files or an export against ropa-manifest.json",
+    )
+    p.add_argument("target", metavar="SITE_DIR_OR_FILE")
+    p.add_argument(
+        "--manifest",
+        default=None,
+        metavar="FILE",
+        help="the manifest to check against (default: the site's own, beside or above)",
+    )
+
+    p = command(
         "summarise",
         "summarise Parquet or CSV flow logs with DuckDB into evidence for `check --observed`",
     )
@@ -145,6 +185,36 @@ def build_parser() -> argparse.ArgumentParser:
         "--memory-limit", default=None, metavar="SIZE", help="DuckDB's memory limit, e.g. 2GB"
     )
     p.add_argument("--print-sql", action="store_true", help="print the portable SQL and stop")
+
+    p = command(
+        "discover",
+        "services and data stores that repositories show, reconciled with the register",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="REPO",
+        help="repositories or folders of them (default: discover: in ropa.yaml, else .)",
+    )
+    p.add_argument(
+        "--inventory", default=None, metavar="PATH", help="the register (default: ropa.yaml's)"
+    )
+    p.add_argument(
+        "--catalogue",
+        action="append",
+        default=None,
+        metavar="FILE",
+        help="your own vendor catalogue entries (repeatable)",
+    )
+    p.add_argument("--format", choices=["text", "json", "sarif"], default="text")
+    p.add_argument("--out", default=None, metavar="FILE", help="write the report to FILE")
+    p.add_argument(
+        "--draft", default=None, metavar="DIR", help="write missing entities as YAML into DIR"
+    )
+    p.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="repositories read in parallel"
+    )
+    as_of_argument(p)
 
     p = command("init", "write a small starter inventory")
     p.add_argument("directory", metavar="DIR")
@@ -193,4 +263,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def entry() -> None:
     sys.exit(main())
-

@@ -4,6 +4,8 @@ inventory: inventory          # where the YAML lives
 observed: [observed/*.jsonl]  # evidence of real data movements (globs)
 baseline: .ropa-baseline.json # known findings that do not fail the check
 large_scale_subjects: 10000   # Art. 35 DPIA and Art. 37 DPO "large scale" threshold
+discover: [., ../billing]     # repositories `ropa check` also discovers services in
+                              # (or {paths: [...], catalogue: own-vendors.yaml}, or true: .)
 """
 
 from __future__ import annotations
@@ -15,11 +17,19 @@ from registry.core.errors import CannotRun
 from registry.core.loader import LoadResult, load_text
 
 CONFIG_NAME = "ropa.yaml"
-_KEYS = {"inventory", "observed", "baseline", "large_scale_subjects"}
+_KEYS = {"inventory", "observed", "baseline", "large_scale_subjects", "discover"}
 
 
 class ConfigError(CannotRun):
     pass
+
+
+@dataclass(frozen=True)
+class DiscoverSettings:
+    """`discover:`: the repositories to read and the user's vendor catalogue files."""
+
+    paths: tuple[str, ...] = (".",)
+    catalogue: tuple[str, ...] = ()
 
 
 @dataclass
@@ -29,6 +39,7 @@ class Config:
     observed: list[str] = field(default_factory=list)
     baseline: str | None = None
     large_scale_subjects: int = 10_000
+    discover: DiscoverSettings | None = None
 
 
 def load_config(directory: Path | None = None) -> Config:
@@ -37,11 +48,17 @@ def load_config(directory: Path | None = None) -> Config:
     path = directory / CONFIG_NAME
     if not path.is_file():
         return Config(directory=directory)
-    result = LoadResult()
     try:
-        load_text(path.read_text("utf-8"), CONFIG_NAME, result)
+        text = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
+    return parse_config(text, directory)
+
+
+def parse_config(text: str, directory: Path) -> Config:
+    """The settings ``text`` (a ropa.yaml) gives, relative to ``directory``."""
+    result = LoadResult()
+    load_text(text, CONFIG_NAME, result)
     if result.problems:
         problem = result.problems[0]
         raise ConfigError(f"{problem.pos}: {problem.message}")
@@ -71,4 +88,27 @@ def load_config(directory: Path | None = None) -> Config:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise ConfigError(f"{CONFIG_NAME}: large_scale_subjects must be a whole number")
         config.large_scale_subjects = value
+    if body.get("discover") not in (None, False):
+        config.discover = _discover_settings(body["discover"])
     return config
+
+
+def _paths(value: object, what: str) -> tuple[str, ...]:
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+        raise ConfigError(f"{CONFIG_NAME}: {what} must be a path or a list of paths")
+    return tuple(values)
+
+
+def _discover_settings(value: object) -> DiscoverSettings:
+    if value is True:
+        return DiscoverSettings()
+    if not isinstance(value, dict):
+        return DiscoverSettings(paths=_paths(value, "discover"))
+    unknown = sorted(set(value) - {"paths", "catalogue"})
+    if unknown:
+        raise ConfigError(f"{CONFIG_NAME}: unknown discover setting {unknown[0]!r}")
+    return DiscoverSettings(
+        paths=_paths(value.get("paths", ["."]), "discover.paths"),
+        catalogue=_paths(value.get("catalogue", []), "discover.catalogue"),
+    )

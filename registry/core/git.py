@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from registry.core.errors import CannotRun
@@ -47,6 +49,86 @@ def resolve(revision: str, root: Path) -> str:
     except GitError:
         raise GitError(f"{revision!r} is not a revision of this repository") from None
     return out.decode().strip()
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    date: dt.date  # the committer's date, in the committer's time zone (`git log`'s %cs)
+    subject: str
+
+
+def commit_info(sha: str, root: Path) -> Commit:
+    out = _git(["log", "-1", "--format=%H%x00%cs%x00%s", sha, "--"], root).decode(
+        "utf-8", "replace"
+    )
+    full, date, subject = out.rstrip("\n").split("\0", 2)
+    return Commit(full, dt.date.fromisoformat(date), subject)
+
+
+def commit_on_or_before(day: dt.date, root: Path, start: str = "HEAD") -> Commit:
+    """The last commit on ``start``'s first-parent line dated on or before ``day``.
+
+    First parents only: a branch merged on the 10th was not in the register on the 9th,
+    whatever its own commits' dates. The date is the committer's (when the change
+    landed; a rebase or a merge keeps an older author date), on the committer's own
+    calendar, as `git log` shows it.
+    """
+    out = _git(["log", "--first-parent", "--format=%H %cs", start, "--"], root).decode()
+    lines = out.split()
+    pairs = list(zip(lines[0::2], lines[1::2], strict=True))
+    for sha, date in pairs:  # newest first
+        if dt.date.fromisoformat(date) <= day:
+            return commit_info(sha, root)
+    if not pairs:
+        raise GitError("the repository has no commit yet")
+    first_sha, first_date = pairs[-1]
+    if _git(["rev-parse", "--is-shallow-repository"], root).strip() == b"true":
+        raise GitError(
+            f"this clone is shallow and its history starts on {first_date}, after {day}: "
+            "fetch the whole history (`git fetch --unshallow`, or `fetch-depth: 0` "
+            "in actions/checkout)"
+        )
+    raise GitError(
+        f"{day} is before the repository's first commit ({first_sha[:12]}, {first_date}): "
+        "there was no register yet"
+    )
+
+
+def read_file(commit: str, path: str, root: Path) -> bytes | None:
+    """One file's bytes at ``commit`` (``path`` relative to the repository root), or
+    None when the commit has no such file."""
+    listing = _git(["ls-tree", "-z", "--full-tree", commit, "--", path], root)
+    entry = listing.split(b"\0")[0]
+    meta, _, name = entry.partition(b"\t")
+    if not entry or name.decode("utf-8", "surrogateescape") != path:
+        return None
+    mode, kind, sha = meta.decode().split()
+    if kind != "blob" or mode == "120000":
+        return None
+    return _git(["cat-file", "blob", sha], root)
+
+
+def is_folder(commit: str, path: str, root: Path) -> bool:
+    if not path:
+        return True
+    listing = _git(["ls-tree", "-z", "--full-tree", commit, "--", path], root)
+    entry = listing.split(b"\0")[0]
+    meta, _, name = entry.partition(b"\t")
+    return bool(entry) and name.decode("utf-8", "surrogateescape") == path and b" tree " in meta
+
+
+def last_change(commit: str, path: str, root: Path) -> dt.date | None:
+    """The date of the last commit up to ``commit`` that touched ``path``."""
+    out = _git(["log", "-1", "--format=%cs", commit, "--", path or "."], root).strip()
+    return dt.date.fromisoformat(out.decode()) if out else None
+
+
+def modified(path: Path, root: Path) -> bool:
+    """Whether ``path`` in the work tree differs from the commit checked out (changed,
+    staged or untracked files)."""
+    out = _git(["status", "--porcelain", "--untracked-files=normal", "--", str(path)], root)
+    return bool(out.strip())
 
 
 def _hidden(path: str) -> bool:

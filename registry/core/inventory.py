@@ -2,16 +2,20 @@
 
 Validation errors from pydantic are mapped back onto the YAML tree (their ``loc``
 is a path into it) so each one carries the file:line:col of the value to fix.
-References between entities are resolved here; a dangling one is a finding with a
-"did you mean" suggestion.
+An entity with such errors is kept with the fields that did validate
+(:mod:`registry.core.salvage` says how and when): the outputs show it, marked
+invalid; the rules judge :meth:`Inventory.judged`, the entities that validated
+whole. References between entities are resolved here; a dangling one is a
+finding with a "did you mean" suggestion.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -19,14 +23,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from registry.core.findings import Finding
+from registry.core import fastpath
+from registry.core.findings import Finding, Severity
 from registry.core.loader import (
     MAX_FILE_BYTES,
+    MAX_INTEGER,
     Document,
     LoadProblem,
     LoadResult,
     LocatedList,
     LocatedMap,
+    OutOfRange,
     decode_yaml,
     gc_paused,
     load_path,
@@ -48,6 +55,7 @@ from registry.core.model import (
 )
 from registry.core.position import Position
 from registry.core.rulebook import Rule
+from registry.core.salvage import SetAside, salvage
 from registry.core.schema_rules import (
     DANGLING_REFERENCE,
     DUPLICATE_ID,
@@ -76,7 +84,48 @@ class Inventory:
     # cascade into "dangling reference" findings.
     invalid: set[tuple[str, str]] = field(default_factory=set)
     invalid_nodes: dict[tuple[str, str], LocatedMap] = field(default_factory=dict)
+    # Those of them kept in ``by_kind`` with what validated, and what was set aside.
+    set_aside: dict[tuple[str, str], SetAside] = field(default_factory=dict)
     problems: list[Finding] = field(default_factory=list)
+    # invalid_mentions' answers, by (kind, field path): built once loading is done.
+    _mentioned: dict[tuple[str, str], set[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def judged(self) -> Inventory:
+        """The inventory the rules judge: the entities that validated whole.
+
+        Entities kept in part are left out, as the rules have always seen them: a
+        value set aside must not come back as a second finding ("no lawful basis"
+        where the basis was misspelt), and a rule that judges by absence asks
+        :meth:`invalid_mentions`.
+        """
+        if not self.set_aside:
+            return self
+        by_kind = {
+            kind: {i: e for i, e in entities.items() if (kind, i) not in self.set_aside}
+            for kind, entities in self.by_kind.items()
+        }
+        return replace(self, by_kind=by_kind)
+
+    @cached_property
+    def schema_errors(self) -> dict[tuple[str, str], list[Finding]]:
+        """Each entity's schema findings (SCH-…, errors all): the outputs mark it invalid
+        and link them. An entity kept in part has some; so has one whose reference dangles."""
+        found: dict[tuple[str, str], list[Finding]] = {}
+        for problem in self.problems:
+            if problem.entity_id and problem.severity is Severity.error:
+                found.setdefault((problem.entity_kind, problem.entity_id), []).append(problem)
+        return found
+
+    def is_invalid(self, kind: str, ident: str) -> bool:
+        """True if the entity has a schema error (outputs show it marked invalid)."""
+        return (kind, ident) in self.schema_errors
+
+    def schema_error_refs(self, kind: str, ident: str) -> list[str]:
+        """Each schema finding of an entity as ``SCH-009 at file:line:col``, for outputs
+        that mark it invalid and point at what to fix."""
+        return [f"{f.rule} at {f.pos}" for f in self.schema_errors.get((kind, ident), ())]
 
     # -- typed views ------------------------------------------------------------
     @property
@@ -143,11 +192,19 @@ class Inventory:
         Rules that judge by absence (no flow, no contract in force) ask this, so that
         one schema error does not cascade into findings about other entities.
         """
-        return any(
-            k == kind
-            and any(value == ident for value, _ in _values_at(node, field_path.split(".")))
-            for (k, _), node in self.invalid_nodes.items()
-        )
+        key = (kind, field_path)
+        named = self._mentioned.get(key)
+        if named is None:
+            # Gathered once per question: rules ask it for each of thousands of entities.
+            path = field_path.split(".")
+            named = self._mentioned[key] = {
+                value
+                for (k, _), node in self.invalid_nodes.items()
+                if k == kind
+                for value, _ in _values_at(node, path)
+                if isinstance(value, str)  # an id is a string; only a string can equal one
+            }
+        return ident in named
 
     # -- derived facts ----------------------------------------------------------
     def endpoint(self, ident: str) -> Entity | None:
@@ -304,9 +361,7 @@ class Inventory:
         `keeps_record: true`, or, where none is, the controllers its activities name
         (not their joint controllers, whose record is their own)."""
         marked = {o.id for o in self.organisations.values() if o.keeps_record}
-        return frozenset(
-            marked or {a.controller for a in self.activities.values() if a.controller}
-        )
+        return frozenset(marked or {a.controller for a in self.activities.values() if a.controller})
 
     @cached_property
     def controller_activities(self) -> tuple[Activity, ...]:
@@ -410,6 +465,25 @@ def _field_path(loc: tuple) -> tuple:
     return tuple(p for p in loc if p not in (ONE, SEVERAL))
 
 
+def _error_position(body: LocatedMap, error: dict) -> Position:
+    """Where a validation error is written: at the key for a field that should not be
+    there (its name is wrong, not its value), else at the value."""
+    loc = error["loc"]
+    if error["type"] == "invalid_key":
+        # pydantic spells a key that is not a string as text in ``loc``: find the key itself.
+        pos, found = _walk(body, loc[:-1])
+        node: Any = body
+        for step in loc[:-1] if found else ():
+            node = node[step]
+        key = error.get("input")
+        if isinstance(node, LocatedMap):
+            for candidate in node:
+                if candidate is key or candidate == key:
+                    return node.key_positions[candidate]
+        return pos
+    return _walk(body, loc, at_key=error["type"] == "extra_forbidden")[0]
+
+
 def _message(error: dict) -> tuple[Rule, str]:
     """Pydantic error → (schema rule, message naming the field)."""
     loc = ".".join(str(p) for p in error["loc"] if not str(p).startswith("function-"))
@@ -420,6 +494,23 @@ def _message(error: dict) -> tuple[Rule, str]:
         if error["msg"] != "Field required":  # a model's own message says what to write
             return MISSING_FIELD, f"{loc}: {error['msg']}"
         return MISSING_FIELD, f"required field {loc!r} is missing"
+    value = error.get("input")
+    if kind == "invalid_key":  # a number (or true, null) written where a field name goes
+        where = loc.rpartition(".")[0]
+        return UNKNOWN_FIELD, f"{where + ': ' if where else ''}{value} is not a field name"
+    if isinstance(value, OutOfRange):
+        return INVALID_VALUE, (
+            f"{loc}: the number {value} is out of range (at most {MAX_INTEGER:,}); "
+            "quote it if it is text"
+        )
+    if isinstance(value, float) and kind == "int_type":
+        if math.isnan(value):
+            what = ".nan is not a number"
+        elif math.isinf(value):
+            what = f"{'-' if value < 0 else ''}.inf is infinite"
+        else:
+            what = f"{value!r} is not a whole number"
+        return INVALID_VALUE, f"{loc}: {what}; write a whole number"
     text = error["msg"]
     if text.startswith("Value error, "):
         text = text[len("Value error, ") :]
@@ -458,18 +549,23 @@ class _Builder:
             return
         ident = body.get("id")
         label = str(ident) if isinstance(ident, str) else ""
+        kept: SetAside | None = None
         try:
             entity = KINDS[kind].model_validate(body)
         except ValidationError as error:
-            for item in error.errors(include_url=False, include_input=False):
+            for item in error.errors(include_url=False):
                 item["loc"] = _field_path(item["loc"])
                 rule, message = _message(item)
-                pos, _ = _walk(body, item["loc"], at_key=item["type"] == "extra_forbidden")
+                pos = _error_position(body, item)
                 inv.problems.append(rule.finding(message, pos, kind=kind, ident=label))
-            if label:
-                inv.invalid.add((kind, label))
-                inv.invalid_nodes[(kind, label)] = body
-            return
+            if not label:
+                return
+            inv.invalid.add((kind, label))
+            inv.invalid_nodes[(kind, label)] = body
+            salvaged = salvage(KINDS[kind], body, error)
+            if salvaged is None:
+                return
+            entity, kept = salvaged
         existing = inv.by_kind[kind].get(entity.id)
         key = (kind, entity.id)
         if existing is not None and key not in inv.builtin:
@@ -487,6 +583,8 @@ class _Builder:
         inv.builtin.discard(key)  # an inventory may redefine a default taxonomy entry
         inv.by_kind[kind][entity.id] = entity
         inv.nodes[key] = body
+        if kept is not None:
+            inv.set_aside[key] = kept
         if builtin:
             inv.builtin.add(key)
 
@@ -534,8 +632,17 @@ class _Builder:
                 if all(i in ids for i in values if isinstance(i, str)):
                     continue
                 targets = entity.references[field_path]
+                # Of an entity kept in part, only what was kept: a value set aside
+                # already has its finding.
+                kept = (
+                    set(_dumped_values(entity.model_dump(by_alias=True), path))
+                    if (entity.kind, entity.id) in inv.set_aside
+                    else None
+                )
                 for ident, pos in _values_at(node, path):
                     if not isinstance(ident, str) or ident in ids:
+                        continue
+                    if kept is not None and ident not in kept:
                         continue
                     names = [i for t in targets for i in inv.by_kind[t]]
                     hint = difflib.get_close_matches(ident, names, n=1, cutoff=0.6)
@@ -546,6 +653,20 @@ class _Builder:
                     inv.problems.append(
                         DANGLING_REFERENCE.finding(message, pos, kind=entity.kind, ident=entity.id)
                     )
+
+
+def _dumped_values(data: Any, path: list[str]) -> Iterator[Any]:
+    """The scalars at a dotted field path of a dumped entity, through any lists."""
+    if isinstance(data, list):
+        for item in data:
+            yield from _dumped_values(item, path)
+    elif path and isinstance(data, dict) and path[0] in data:
+        if len(path) > 1:
+            yield from _dumped_values(data[path[0]], path[1:])
+        elif isinstance(data[path[0]], list):
+            yield from data[path[0]]
+        else:
+            yield data[path[0]]
 
 
 def _scalars_at(node: Any, path: list[str]) -> list[Any]:
@@ -642,7 +763,11 @@ def inventory_from_files(files: Iterable[tuple[str, bytes | None]], root: str) -
     return build(result, root)
 
 
-def load_inventory(path: Path) -> Inventory:
-    """Read every YAML file under ``path`` into a resolved inventory."""
+def load_inventory(path: Path, *, fast: bool | None = None) -> Inventory:
+    """Read every YAML file under ``path`` into a resolved inventory.
+
+    ``fast``: read plain files by the fast path (default: :func:`fastpath.enabled`).
+    """
+    reader = fastpath.load_file if (fastpath.enabled() if fast is None else fast) else None
     with gc_paused():
-        return build(load_path(path), path.as_posix())
+        return build(load_path(path, reader=reader), path.as_posix())

@@ -21,7 +21,7 @@ import math
 import os
 import re
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,9 +71,11 @@ class _KeyedPositions(Mapping):
         self._map, self._offset = owner, offset
 
     def __getitem__(self, key: Any) -> Position:
+        self._map._locate()
         if key not in self._map:
             raise KeyError(key)
-        index = next(i for i, k in enumerate(self._map) if k == key)
+        # `is` first, as dict lookups do: a .nan key is not equal to itself
+        index = next(i for i, k in enumerate(self._map) if k is key or k == key)
         return _unpack(self._map.file, self._map._spans[2 * index + self._offset])
 
     def __iter__(self) -> Iterator[Any]:
@@ -88,13 +90,14 @@ class _ItemPositions(Sequence):
 
     __slots__ = ("_file", "_items")
 
-    def __init__(self, file: str, items: array) -> None:
+    def __init__(self, file: str, items: LocatedList) -> None:
         self._file, self._items = file, items
 
     def __getitem__(self, index: Any) -> Any:
+        self._items._locate()
         if isinstance(index, slice):
-            return [_unpack(self._file, packed) for packed in self._items[index]]
-        return _unpack(self._file, self._items[index])
+            return [_unpack(self._file, packed) for packed in self._items._items[index]]
+        return _unpack(self._file, self._items._items[index])
 
     def __len__(self) -> int:
         return len(self._items)
@@ -111,6 +114,8 @@ class LocatedMap(dict):
     """A YAML mapping that remembers where it, each key and each value start.
 
     Built once by the loader and then read only (positions follow the key order).
+    The fast path (:mod:`registry.core.fastpath`) builds them without positions: the
+    first position asked for reads the file again with the located loader.
     """
 
     __slots__ = ("_at", "_spans", "file")
@@ -121,8 +126,13 @@ class LocatedMap(dict):
         self._at = _pack(pos)
         self._spans = array("Q")
 
+    def _locate(self) -> None:
+        if self._at.__class__ is not int:  # built by the fast path: positions pending
+            self._at.locate()
+
     @property
     def pos(self) -> Position:
+        self._locate()
         return _unpack(self.file, self._at)
 
     @property
@@ -145,13 +155,18 @@ class LocatedList(list):
         self._at = _pack(pos)
         self._items = array("Q")
 
+    def _locate(self) -> None:
+        if self._at.__class__ is not int:  # built by the fast path: positions pending
+            self._at.locate()
+
     @property
     def pos(self) -> Position:
+        self._locate()
         return _unpack(self.file, self._at)
 
     @property
     def item_positions(self) -> Sequence[Position]:
-        return _ItemPositions(self.file, self._items)
+        return _ItemPositions(self.file, self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +188,13 @@ class Document:
     """One YAML document (``---``) of one file."""
 
     body: Any
-    pos: Position
+    where: Any  # its Position; from the fast path, pending until asked for
+
+    @property
+    def pos(self) -> Position:
+        if not isinstance(self.where, Position):
+            self.where.locate()
+        return self.where
 
 
 @dataclass(slots=True)
@@ -181,6 +202,7 @@ class LoadResult:
     documents: list[Document] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    fast_files: int = 0  # of ``files``, how many the fast path read (the rest: located)
 
 
 # YAML 1.2 core schema resolution for plain scalars.
@@ -197,6 +219,48 @@ _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 _MAYBE_TYPED = frozenset("0123456789+-.~nNtTfF")
 
 
+# The largest integer every output keeps exactly: JSON readers (JavaScript) and
+# spreadsheets hold numbers as doubles. No count in a register comes near it.
+MAX_INTEGER = 2**53 - 1
+
+
+class OutOfRange:
+    """An integer written in the YAML that is too large to be a value of any field.
+
+    Python refuses to read decimal integers of more than 4,300 digits (a guard
+    against quadratic conversions), and one beyond :data:`MAX_INTEGER` would not
+    survive a JSON reader or a spreadsheet. The loader keeps it as this marker, which
+    every field refuses, so the finding names the file and line.
+    """
+
+    __slots__ = ("digits", "text")
+
+    def __init__(self, text: str, digits: int) -> None:
+        self.text, self.digits = text, digits
+
+    def __str__(self) -> str:
+        text = self.text if len(self.text) <= 24 else f"{self.text[:10]}…{self.text[-4:]}"
+        return f"{text} ({self.digits} digits)"
+
+    __repr__ = __str__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, OutOfRange) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("OutOfRange", self.text))
+
+
+def _integer(text: str, digits: str, base: int) -> int | OutOfRange:
+    # Leading zeros do not count, but Python's limit does count them: read the rest.
+    significant = digits.lstrip("0") or "0"
+    if len(significant) > 20:  # far beyond MAX_INTEGER in any base read here
+        return OutOfRange(text, len(digits))
+    number = int(significant, base)
+    number = -number if text.startswith("-") else number
+    return number if abs(number) <= MAX_INTEGER else OutOfRange(text, len(digits))
+
+
 def resolve_plain(value: str) -> Any:
     """Resolve a plain (unquoted) scalar by the YAML 1.2 core schema."""
     if not value or value[0] in _MAYBE_TYPED:
@@ -207,11 +271,11 @@ def resolve_plain(value: str) -> Any:
         if value in _FALSE:
             return False
         if _INT.match(value):
-            return int(value)
+            return _integer(value, value.lstrip("+-"), 10)
         if _INT_OCT.match(value):
-            return int(value[2:], 8)
+            return _integer(value, value[2:], 8)
         if _INT_HEX.match(value):
-            return int(value[2:], 16)
+            return _integer(value, value[2:], 16)
         if _FLOAT.match(value):
             return float(value)
         if _INF.match(value):
@@ -462,12 +526,21 @@ def discover(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
-def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
+# Reads one file (its text, its UTF-8 bytes, its display name) into the result, or
+# returns False to leave it to the located loader: the fast path's load_file.
+FileReader = Callable[[str, bytes, str, "LoadResult"], bool]
+
+
+def load_path(
+    root: Path, *, display_root: Path | None = None, reader: FileReader | None = None
+) -> LoadResult:
     """Load every YAML document under ``root``.
 
     File names in positions are relative to ``display_root`` (default: the current
     directory when ``root`` is inside it, else the root's parent) so that editors
-    and GitHub can open them.
+    and GitHub can open them. ``reader`` is tried first on each file (the fast path,
+    :func:`registry.core.fastpath.load_file`); the files it declines, and all files
+    without one, are read by the located loader.
     """
     result = LoadResult()
     scalars: dict[str, Any] = {}
@@ -518,6 +591,8 @@ def load_path(root: Path, *, display_root: Path | None = None) -> LoadResult:
                     Position(name, line, 1),
                 )
             )
+            continue
+        if reader is not None and reader(text, raw, name, result):
             continue
         before = (len(result.documents), len(result.problems))
         load_text(text, name, result, scalars)

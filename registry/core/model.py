@@ -48,9 +48,12 @@ from registry.core.vocabulary import (
 # --- constrained scalar types ---------------------------------------------------
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-# Display names reach HTML, DOT and terminals: refuse markup, control characters
-# (C0, DEL, C1) and bidi overrides/isolates outright (defence in depth for the site).
-_UNSAFE_NAME = re.compile(r"[<>\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Names are any printable text ("R&D", "ETL -> DWH", "Backups <prod>"): every output
+# escapes for its medium. Refused: control characters (C0, DEL, C1), line separators
+# and bidi marks, overrides and isolates, which make a name read as something else.
+_UNSAFE_NAME = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 # Free text may span lines but never carries control or bidi-override characters.
 _UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _DURATION = re.compile(
@@ -71,8 +74,8 @@ def _check_name(value: str) -> str:
     bad = _UNSAFE_NAME.search(value)
     if bad:
         raise ValueError(
-            f"names may not contain {bad.group()!r} (U+{ord(bad.group()):04X}): "
-            "no '<', '>', control or bidirectional-override characters"
+            f"names may not contain U+{ord(bad.group()):04X}: "
+            "no control, line-separator or bidirectional-override characters"
         )
     if not value.strip():
         raise ValueError("name is empty")
@@ -96,8 +99,13 @@ def _check_country(value: str) -> str:
 
 
 def _check_duration(value: str) -> str:
-    if not _DURATION.match(value):
-        raise ValueError(f"{value!r} is not an ISO 8601 duration such as P10Y, P6M, P30D or PT24H")
+    shown = repr(value) if len(value) <= 40 else repr(value[:30] + "…")
+    match = _DURATION.match(value)
+    if not match:
+        raise ValueError(f"{shown} is not an ISO 8601 duration such as P10Y, P6M, P30D or PT24H")
+    # No period of a register runs past the calendar: beyond that, dates cannot be added.
+    if any(len(n) > 9 for n in match.groupdict().values() if n) or duration_days(value) > 3652500:
+        raise ValueError(f"{shown} is longer than 10,000 years")
     return value
 
 
@@ -129,7 +137,10 @@ def duration_days(value: str) -> float:
 
 
 def add_duration(start: dt.date, value: str) -> dt.date:
-    return start + dt.timedelta(days=round(duration_days(value)))
+    try:
+        return start + dt.timedelta(days=round(duration_days(value)))
+    except OverflowError:  # past 9999-12-31: as good as never
+        return dt.date.max
 
 
 # The JSON Schema patterns (for editors) say in ECMA-262 what the validators check.
@@ -694,8 +705,8 @@ class Contract(Entity):
 
 class Waiver(Entity):
     kind: Literal["Waiver"]
-    rule: str
-    entity: str = Field(description="the entity waived, as kind:id, e.g. System:old-lis")
+    rule: Text
+    entity: Text = Field(description="the entity waived, as kind:id, e.g. System:old-lis")
     reason: Text | None = None
     approved_by: Name | None = None
     expires: StrictDate | None = None

@@ -156,9 +156,9 @@ class Record:
                 # It acts for every controller of the activity, joint ones included; the
                 # contract that covers it is the one with the activity's controller.
                 for controller in row.controllers - {processor.organisation}:
-                    served.setdefault(processor.organisation, {}).setdefault(
-                        controller, set()
-                    ).add(row.id)
+                    served.setdefault(processor.organisation, {}).setdefault(controller, set()).add(
+                        row.id
+                    )
         for contract in inv.contracts.values():
             if contract.type not in PROCESSING or contract.processor not in inv.organisations:
                 continue

@@ -33,6 +33,7 @@ import csv
 import ipaddress
 import json
 import re
+import sys
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -579,7 +580,55 @@ def _json_line(text: str, file: str, line: int, *, last: bool) -> JsonValues:
             problem += " (the last record is truncated)"
         yield EvidenceProblem(problem, Position(file, line, indent + error.colno))
         return
+    except RecursionError:
+        yield EvidenceProblem("not valid evidence: nested too deeply", Position(file, line, 1))
+        return
+    except ValueError:  # an integer past Python's int-string limit (issue 16)
+        long = _LONG_INTEGER.search(content.encode("utf-8"))
+        at = len(content.encode("utf-8")[: long.start()].decode("utf-8")) if long else 0
+        yield EvidenceProblem(_TOO_MANY_DIGITS, Position(file, line, indent + at + 1))
+        return
     yield value, Position(file, line, indent + 1)
+
+
+# yajl2_c crashes the interpreter on an integer past Python's int-string limit (4,300
+# digits by default), and json.loads raises: such a number is found before either
+# reads it. A digit string in quotes, or the digits of a decimal, are read fine.
+_INT_DIGITS = sys.get_int_max_str_digits()
+_LONG_INTEGER = re.compile(rb'(?<![".0-9eE])-?[0-9]{%d,}(?![0-9.eE"])' % (_INT_DIGITS + 1))
+_DIGITS = b"0123456789"
+_TOO_MANY_DIGITS = f"not valid evidence: a number of more than {_INT_DIGITS:,} digits"
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """The digits that end what was read (a number may go on in the next read): with
+    the byte before them, cut to what tells whether they pass the limit."""
+
+    data: bytes = b""
+    start: Position | None = None  # where its number starts
+
+
+def _long_integer(data: bytes, run: _Run) -> tuple[int | None, int, _Run]:
+    """Whether an integer past the limit ends in ``data`` (read after ``run``'s digits):
+    the index of the byte that ends it (None: none does), where it starts (negative:
+    in ``run``), and the digits that end ``data``."""
+    joined = run.data + data if run.data else data
+    for found in _LONG_INTEGER.finditer(joined):
+        if found.end() < len(joined):  # at the very end it may yet go on: next read
+            return found.end() - len(run.data), found.start() - len(run.data), _Run()
+    body = joined.rstrip(_DIGITS)
+    if len(body) == len(joined):
+        return None, 0, _Run()
+    begin = len(body) - (1 if body.endswith(b"-") else 0)  # the number's first byte
+    # The digits past the limit's length tell no more: keep the run short.
+    kept = joined[max(begin - 1, 0) : len(body) + _INT_DIGITS + 1]
+    return None, begin - len(run.data), _Run(kept, run.start if begin < len(run.data) else None)
+
+
+def _run_past_limit(run: _Run) -> bool:
+    """True if the digits that end the input are an integer past the limit."""
+    return bool(_INT_DIGITS and _LONG_INTEGER.search(run.data + b" "))
 
 
 @dataclass(frozen=True, slots=True)
@@ -588,6 +637,9 @@ class _Piece:
     data: bytes
     line: int
     column: int  # of text[0]
+    # Where an integer past Python's limit starts, when this piece ends it: the piece
+    # must not reach the parser (see _LONG_INTEGER).
+    long_integer: Position | None = None
 
 
 # The parser is fed pieces that end after every bracket: an object or array then
@@ -599,7 +651,18 @@ def _pieces(lines: _Lines, file: str, line: int) -> Iterator[_Piece]:
     """The bytes in small pieces with their positions; raises EvidenceError on bad bytes."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     column = 1
+    run = _Run()  # digits that end what was read: a number may go on in the next read
     while data := lines.readline(CHUNK_CHARS):
+        ends, begins, following = _long_integer(data, run) if _INT_DIGITS else (None, 0, run)
+        number: Position | None = None
+        if ends is not None or (following.data and following.start is None):
+            # where the number starts: in what was read before, or in this read
+            text = data[: max(begins, 0)].decode("utf-8", "replace")
+            here = Position(file, line, column + len(text))
+            number = run.start if begins < 0 else here
+            if following.data and following.start is None:
+                following = _Run(following.data, here)
+        run = following
         cuts = [m.end() for m in _BRACKETS.finditer(data)]
         if not cuts or cuts[-1] != len(data):
             cuts.append(len(data))
@@ -611,11 +674,14 @@ def _pieces(lines: _Lines, file: str, line: int) -> Iterator[_Piece]:
             except UnicodeDecodeError as error:
                 at = column + len(error.object[: error.start].decode("utf-8", "replace"))
                 raise EvidenceError(_not_utf8(error), Position(file, line, at)) from None
-            yield _Piece(text, part, line, column)
+            bad = number if ends is not None and start <= ends < end else None
+            yield _Piece(text, part, line, column, bad)
             column += len(text)
             start = end
         if data.endswith(b"\n"):
             line, column = line + 1, 1
+    if _run_past_limit(run):  # a bare number ends the input
+        yield _Piece("", b"", line, column, run.start)
 
 
 _SKIPPED_BEFORE_A_VALUE = " \t\r\n,"
@@ -690,10 +756,26 @@ def _json_stream(lines: _Lines, file: str, line: int, *, multiple: bool) -> Json
                     start or Position(file, piece.line, piece.column),
                 )
                 return
+            if piece.long_integer is not None:
+                yield EvidenceProblem(_TOO_MANY_DIGITS, piece.long_integer)
+                if not multiple:
+                    return
+                # The parser holds the number's digits: it must never be closed on them.
+                feed, lost, sink[:] = parser(), True, []
+                continue
             try:
                 feed.send(piece.data)
             except ijson.JSONError as error:
                 yield _parser_error(error, piece, file)
+                if not multiple:
+                    return
+                lost, sink[:] = True, []
+                continue
+            except ArithmeticError:  # a decimal no number holds (1e99999…)
+                yield EvidenceProblem(
+                    "not valid evidence: a number out of range",
+                    Position(file, piece.line, piece.column),
+                )
                 if not multiple:
                     return
                 lost, sink[:] = True, []
@@ -704,6 +786,11 @@ def _json_stream(lines: _Lines, file: str, line: int, *, multiple: bool) -> Json
                 sink[:], start = [], None
         try:
             feed.close()
+        except ArithmeticError:
+            yield EvidenceProblem(
+                "not valid evidence: a number out of range",
+                start or Position(file, piece.line, piece.column),
+            )
         except ijson.JSONError as error:
             if not lost:
                 problem = _parser_error(error, piece, file)

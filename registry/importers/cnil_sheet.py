@@ -95,8 +95,45 @@ def _flat(grid: Grid, header: int, headings: list[str]) -> list[Fiche]:
 
 
 def import_cnil(path: Path, draft: Draft) -> None:
-    for fiche in _fiches(read_grids(path)):
+    grids = read_grids(path)
+    for grid in grids:
+        for r, row in enumerate(grid.rows):
+            for c, value in enumerate(row):
+                if cell_text(value):
+                    draft.expect(grid.where(r, c), cell_text(value))
+    for fiche in _fiches(grids):
         CnilFiche(draft, None).read_fiche(fiche)
+    for grid in grids:
+        labels = [grid.text(r, 0) for r in range(len(grid.rows))]
+        overview = any(
+            {REFERENCE, "Nom du traitement"} <= {cell_text(v) for v in row} for row in grid.rows
+        )
+        flat = next(
+            (
+                r
+                for r, row in enumerate(grid.rows[:200])
+                if {NAME, REFERENCE} <= {cell_text(v) for v in row}
+            ),
+            None,
+        )
+        for r, row in enumerate(grid.rows):
+            for c, value in enumerate(row):
+                where = grid.where(r, c)
+                if not cell_text(value) or draft.ledger[draft.key(where)].outcomes:
+                    continue
+                if flat is not None and r <= flat:
+                    reason = (
+                        "a column heading: structure, not content"
+                        if r == flat
+                        else "the block above the table (each row names its controller)"
+                    )
+                    draft.report(where, cell_text(value), reason, quiet=True)
+                elif overview:
+                    reason = "the overview sheet repeats what the fiches say"
+                    draft.report(where, cell_text(value), reason, quiet=True)
+                elif NAME in labels and c == 0:
+                    draft.report(where, cell_text(value), "a label of the fiche", quiet=True)
+    draft.sweep("not read: outside the fiches")
 
 
 class CnilFiche(IcoRow):
@@ -209,9 +246,20 @@ class CnilFiche(IcoRow):
                 "flows are not named in the spreadsheet: set encrypted_in_transit on the flow",
             )
         self._transfers_fr(*take("Destinataires et pays"), flows)
-        for label in sorted(set(fiche) - used - _DERIVED):
+        for label in used:
+            for cell in fiche.get(label, ()):
+                if cell.text:
+                    reported = draft.reported_values(cell.where)
+                    if cell.text not in reported and not set(cell.lines) <= set(reported):
+                        draft.mapped(cell.where, f"Activity {ident}")
+        for label in sorted(set(fiche) - used):
             content, extra = fiche[label]
-            if label.isupper() or label in ("Rubrique",):  # section headings
+            if label.isupper() or label in ("Rubrique",) or label in _DERIVED:
+                for cell in (content, extra):  # section headings; an answer derived here
+                    if cell.text:
+                        draft.report(
+                            cell.where, cell.text, "a heading or a derived answer", quiet=True
+                        )
                 continue
             for cell in (content, extra):
                 if cell.text:

@@ -61,6 +61,62 @@ class Unplaced:
         return f"{self.where}: {self.value!r} — {self.reason}"
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one field of the input: mapped to an entity, or not placed and why."""
+
+    target: str | None = None  # "Activity app-marketing.purposes", when mapped
+    reason: str | None = None  # why it is not in the inventory, when not placed
+    # Not placed, but nothing the register needs: an empty value, a tool's own setting.
+    quiet: bool = False
+
+    def __str__(self) -> str:
+        if self.target is not None:
+            return f"→ {self.target}"
+        return f"{'not carried over' if self.quiet else 'NOT PLACED'}: {self.reason}"
+
+
+@dataclass
+class Account:
+    """One field of the input (a YAML value, a spreadsheet cell) and what became of it."""
+
+    where: str
+    value: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def mapped(self) -> bool:
+        return any(o.target is not None for o in self.outcomes)
+
+    @property
+    def left(self) -> bool:
+        """Some of it is left for the user to place."""
+        return any(o.target is None and not o.quiet for o in self.outcomes)
+
+
+@dataclass(frozen=True)
+class Interpretation:
+    where: str
+    value: str
+    meaning: str
+
+    def __str__(self) -> str:
+        if not self.value:
+            return f"{self.where}: {self.meaning}"
+        return f"{self.where}: {self.value!r} read as {self.meaning}"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict) and not value:
+        return "[]" if isinstance(value, list) else "{}"
+    text = str(value)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 def words(text: str) -> list[str]:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.findall(r"[a-z0-9]+", ascii_text.casefold())
@@ -82,6 +138,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 _FLOW_ENDS = ("System", "Organisation", "DataSubject")
+_CELL = re.compile(r"^sheet '.*' row \d+ column [A-Z]+")
 
 
 @dataclass
@@ -92,6 +149,13 @@ class Draft:
     origins: dict[tuple[str, str], str] = field(default_factory=dict)
     unplaced: list[Unplaced] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Every field of the input, in reading order, with what became of it.
+    ledger: dict[str, Account] = field(default_factory=dict)
+    interpretations: list[Interpretation] = field(default_factory=list)
+    todo: list[str] = field(default_factory=list)  # what the user must complete
+    # Ids kept for entities added later (a system keeps its source's key as its id).
+    reserved: set[str] = field(default_factory=set)
+    _reported: dict[str, list[str]] = field(default_factory=dict)  # where → values reported
     _org_keys: dict[str, str] = field(default_factory=dict)
     _taxonomy: dict[str, dict[str, str]] = field(default_factory=dict)
     _names: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -106,9 +170,53 @@ class Draft:
                     index.setdefault(match_key(text), ident)
             self._taxonomy[kind] = index
 
+    # -- the ledger: every field of the input accounted for -----------------------
+    def expect(self, where: str, value: Any) -> None:
+        """Register one field of the input (``where`` names it uniquely)."""
+        self.ledger.setdefault(self.key(where), Account(where, _shown(value)))
+
+    @staticmethod
+    def key(where: str) -> str:
+        """A cell is one field however its heading is spelt in the message:
+        ``sheet 'S' row 3 column B (Heading)`` and ``… column B`` are the same."""
+        match = _CELL.match(where)
+        return match[0] if match else where
+
+    def reported_values(self, where: str) -> list[str]:
+        return self._reported.get(self.key(where), [])
+
+    def mapped(self, where: str, target: str, meaning: str | None = None) -> None:
+        """The field at ``where`` went to ``target`` ("Kind id" or "Kind id.field");
+        ``meaning`` says how a free text was read, for the user to check."""
+        account = self.ledger.get(self.key(where))
+        if account is not None:
+            if all(o.target != target for o in account.outcomes):
+                account.outcomes.append(Outcome(target=target))
+            value = account.value
+        else:
+            value = ""
+        if meaning is not None:
+            self.interpretations.append(Interpretation(where, value, meaning))
+
+    def report(self, where: str, value: Any, reason: str, *, quiet: bool = False) -> None:
+        """A value not placed in the inventory, with where it is and why; ``quiet`` when
+        the register needs nothing from it (an empty value, a tool's own setting)."""
+        if not quiet:
+            self.unplaced.append(Unplaced(where, str(value), reason))
+        self._reported.setdefault(self.key(where), []).append(str(value))
+        account = self.ledger.get(self.key(where))
+        if account is not None:
+            account.outcomes.append(Outcome(reason=reason, quiet=quiet))
+
+    def unaccounted(self) -> list[Account]:
+        return [a for a in self.ledger.values() if not a.outcomes]
+
+    def sweep(self, reason: str) -> None:
+        """The safety net: a field no mapping took is reported, never dropped silently."""
+        for account in self.unaccounted():
+            self.report(account.where, account.value, reason)
+
     # -- generic ---------------------------------------------------------------
-    def report(self, where: str, value: Any, reason: str) -> None:
-        self.unplaced.append(Unplaced(where, str(value), reason))
 
     def new_id(self, kind: str, text: str) -> str:
         base = slug(text)
@@ -117,7 +225,7 @@ class Draft:
         # would land on a system also named "Acme".
         kinds = _FLOW_ENDS if kind in _FLOW_ENDS else (kind,)
         ident, number = base, 2
-        while any(
+        while ident in self.reserved or any(
             (k, ident) in self.entities or ident in self.builtin.by_kind[k] for k in kinds
         ):
             ident, number = f"{base[:56].rstrip('-')}-{number}", number + 1
@@ -125,6 +233,7 @@ class Draft:
 
     def add(self, kind: str, data: dict[str, Any], where: str) -> str:
         ident = data.get("id") or self.new_id(kind, data.get("name") or kind)
+        self.reserved.discard(ident)
         body = {"kind": kind, "id": ident} | {k: v for k, v in data.items() if k != "id"}
         self.entities[(kind, ident)] = body
         self.origins[(kind, ident)] = where
@@ -180,6 +289,14 @@ class Draft:
 
     def subject(self, name: str, where: str) -> str:
         return self._taxon("DataSubject", name, where, {})
+
+    def known_category(self, text: str) -> str | None:
+        """The category named, aliased or identified by ``text``, if any."""
+        return self._taxonomy["DataCategory"].get(match_key(text))
+
+    def name_category(self, ident: str, name: str) -> None:
+        """Let ``name`` find the category ``ident`` (added with a fixed id)."""
+        self._taxonomy["DataCategory"].setdefault(match_key(name), ident)
 
     def alias_category(self, ident: str, alias: str) -> None:
         """Keep a foreign name (e.g. a fideslang key) as an alias of one of our categories."""

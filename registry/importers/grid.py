@@ -84,8 +84,7 @@ def cell_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    # Undo our own export's injection guard (a leading quote before = + - @).
-    return restore(str(value).replace("\r\n", "\n").strip(" \n"))
+    return str(value).replace("\r\n", "\n").strip(" \n")
 
 
 def lines(value: Any) -> list[str]:
@@ -123,6 +122,18 @@ def parse_date(value: Any) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".wiki", ".mediawiki", ".txt")
+
+
+def refuse_markdown(path: Path) -> None:
+    """A Markdown or wiki register is not a spreadsheet: say which command reads it."""
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        raise ImportFailure(
+            f"{path.name} is a Markdown or wiki document, not a spreadsheet: import it with "
+            f"`ropa import markdown {path} --out DIR`"
+        )
 
 
 def read_grids(path: Path) -> list[Grid]:
@@ -197,4 +208,8 @@ def _read_csv(path: Path) -> Grid:
         for c, v in enumerate(row)
         if v.startswith("=") and len(v) > 1
     }
+    # Undo the injection guard a CSV export adds (a leading quote on each line that
+    # would start a formula, or starts with a quote): exactly what it added. An XLSX
+    # cell is typed text and holds the value as written: nothing to undo there.
+    rows = [[restore(v) for v in row] for row in rows]
     return Grid(path.name, rows, [], formulas)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from registry.core import wording
 from registry.core.model import Activity, Retention, retention_fields
 from registry.core.vocabulary import Art9Condition, LegalBasis, TransferMechanism, is_iso_country
-from registry.importers.draft import Draft, ImportFailure, match_key, organisation_key
-from registry.importers.grid import Grid, cell_text, lines, parse_date, read_grids
+from registry.importers.draft import Draft, match_key, organisation_key
+from registry.importers.grid import cell_text, lines, parse_date
 from registry.layouts import cnil, ico
 
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -86,9 +85,15 @@ def split_law(text: str) -> tuple[str, str | None]:
 
 def parse_basis(text: str) -> LegalBasis | None:
     text = split_law(text)[0]
-    match = re.search(r"6\s*\(\s*1\s*\)\s*\(\s*([a-f])\s*\)|6\.1\.([a-f])\b", text, re.I)
+    match = re.search(
+        r"6\s*\(\s*1\s*\)\s*\(\s*([a-f])\s*\)|6\.1\.([a-f])\b"
+        r"|6\s*abs\.?\s*1\s*(?:s\.\s*1\s*)?(?:lit\.?|buchst\.?)\s*([a-f])\b",  # German
+        text,
+        re.I,
+    )
     if match:
-        return list(LegalBasis)["abcdef".index((match[1] or match[2]).lower())]
+        letter = match[1] or match[2] or match[3]
+        return list(LegalBasis)["abcdef".index(letter.lower())]
     key = match_key(text)
     for basis, phrases in _BASIS_WORDS.items():
         if any(p in key for p in phrases):
@@ -96,18 +101,39 @@ def parse_basis(text: str) -> LegalBasis | None:
     return None
 
 
-_BASIS_WORDS = {
-    LegalBasis.legitimate_interests: ("legitimate interest", "interet legitime"),
-    LegalBasis.legal_obligation: ("legal obligation", "obligation legale"),
-    LegalBasis.vital_interests: ("vital interest", "interets vitaux"),
+_BASIS_WORDS = {  # English and French, and the Dutch and German words registers use
+    LegalBasis.legitimate_interests: (
+        "legitimate interest",
+        "interet legitime",
+        "gerechtvaardigd belang",
+        "berechtigtes interesse",
+        "berechtigte interessen",
+    ),
+    LegalBasis.legal_obligation: (
+        "legal obligation",
+        "obligation legale",
+        "wettelijke verplichting",
+        "wettelijke plicht",
+        "rechtliche verpflichtung",
+    ),
+    LegalBasis.vital_interests: (
+        "vital interest",
+        "interets vitaux",
+        "vitaal belang",
+        "lebenswichtige interessen",
+    ),
     LegalBasis.public_task: (
         "public task",
         "public interest",
         "official authority",
         "interet public",
+        "mission d interet public",
+        "algemeen belang",
+        "openbaar gezag",
+        "offentliches interesse",
     ),
-    LegalBasis.consent: ("consent", "consentement"),
-    LegalBasis.contract: ("contract", "contrat"),
+    LegalBasis.consent: ("consent", "consentement", "toestemming", "einwilligung"),
+    LegalBasis.contract: ("contract", "contrat", "overeenkomst", "vertrag"),
 }
 
 
@@ -226,7 +252,7 @@ def parse_retention(text: str) -> Retention | None:
 
 
 def _french_retention(text: str) -> dict[str, Any] | None:
-    until = re.fullmatch(r"jusqu['’](?:à|a)\s*:?\s*(.+)", text, re.IGNORECASE)
+    until = re.fullmatch(r"jusqu['’](?:aux|au|à|a)\s*:?\s*(.+)", text, re.IGNORECASE)
     if until:
         return {"until": until[1].strip()}
     endless = re.fullmatch(
@@ -332,24 +358,7 @@ def contact_block(parts: list[str]) -> dict[str, Any] | None:
     return result or None
 
 
-# --- ICO -------------------------------------------------------------------------------------
-
-_ICO_BY_HEADING = {match_key(h): k for h, k in zip(ico.COLUMNS, ico.KEYS, strict=True)}
-# Shorter spellings met in filled-in templates.
-for _heading, _key in {
-    "name and contact details of joint controller": "joint_controllers",
-    "names of third countries or international organisations": "transfer_countries",
-    "safeguards for exceptional transfers": "transfer_safeguards",
-    "retention schedule": "retention",
-    "general description of technical and organisational security measures": "security",
-    "article 9 condition": "art9_condition",
-    "article 9 basis for processing special category data": "art9_condition",
-    "dpia required": "dpia_required",
-    "legitimate interests": "legitimate_interests",
-}.items():
-    _ICO_BY_HEADING.setdefault(match_key(_heading), _key)
-_REQUIRED_ICO = ("purposes",)
-# Columns the inventory does not model: their content is reported, never dropped.
+# ICO columns the inventory does not model: their content is reported, never dropped.
 _ICO_NOT_MODELLED = {
     "consent_record": "consent records are not part of the inventory",
     "breach": "breaches are not part of the inventory",
@@ -360,90 +369,36 @@ _ICO_NOT_MODELLED = {
 }
 
 
-def _ico_key(heading: str) -> str | None:
-    bare = heading.replace("(if applicable)", "").replace("(if possible)", "")
-    return _ICO_BY_HEADING.get(match_key(bare)) or _ICO_BY_HEADING.get(match_key(heading))
-
-
-def _find_ico_header(grids: list[Grid]) -> tuple[Grid, int]:
-    """The first row, on any sheet, holding at least three of the ICO template's headings."""
-    for grid in grids:
-        for r, row in enumerate(grid.rows[:200]):
-            if len({k for v in row if (k := _ico_key(cell_text(v)))}) >= 3:
-                return grid, r
-    names = ", ".join(repr(g.sheet) for g in grids)
-    raise ImportFailure(
-        "no sheet has a row of the ICO template's headings (Business function, Purpose of "
-        f"processing, Categories of individuals…) (sheets: {names})"
-    )
-
-
-def import_ico(path: Path, draft: Draft) -> None:
-    grids = read_grids(path)
-    grid, header = _find_ico_header(grids)
-    grid.check_table(header)
-    for other in grids:
-        if other is not grid and any(cell_text(v) for row in other.rows for v in row):
-            draft.notes.append(
-                f"sheet {other.sheet!r} was not read (the register is on {grid.sheet!r})"
-            )
-    columns: dict[str, int] = {}
-    for c, value in enumerate(grid.rows[header]):
-        heading = cell_text(value)
-        key = _ico_key(heading)
-        if key and key not in columns:
-            columns[key] = c
-        elif heading:
-            for r in range(header + 1, len(grid.rows)):
-                if grid.text(r, c):
-                    draft.report(
-                        grid.where(r, c, heading), grid.text(r, c), "column not in the ICO template"
-                    )
-    for key in _REQUIRED_ICO:
-        if key not in columns:
-            heading = ico.COLUMNS[ico.KEYS.index(key)]
-            raise ImportFailure(f"sheet {grid.sheet!r} row {header + 1}: no column {heading!r}")
-    for key, heading in zip(ico.KEYS, ico.COLUMNS, strict=True):
-        if key not in columns:
-            draft.notes.append(f"sheet {grid.sheet!r}: column {heading!r} is absent")
-    controller = _ico_header_block(grid, header, draft)
-    reader = IcoRow(draft, controller)
-    for r in range(header + 1, len(grid.rows)):
-        cells = {
-            key: Cell(grid.value(r, c), grid.where(r, c, ico.COLUMNS[ico.KEYS.index(key)]))
-            for key, c in columns.items()
-        }
-        if any(cell.text for cell in cells.values()):
-            reader.read(cells, r + 1)
-
-
-def _ico_header_block(grid: Grid, header: int, draft: Draft) -> str | None:
-    """Controller / DPO / representative rows above the table, if present."""
-    name_col = {"name": 1, "address": 2, "email": 3, "telephone": 4}
-    for r in range(header):
-        keys = [match_key(cell_text(v)) for v in grid.rows[r]]
-        if "name" in keys and "email" in keys:
-            name_col = {k: keys.index(k) for k in name_col if k in keys}
-    found: dict[str, tuple[list[str], str]] = {}
-    for r in range(header):
-        role = match_key(grid.text(r, 0))
-        if role in ("controller", "data protection officer", "representative", "dpo"):
-            parts = [grid.text(r, name_col.get(k, i + 1)) for i, k in enumerate(name_col)]
-            found["data protection officer" if role == "dpo" else role] = (parts, grid.where(r, 0))
-    if "controller" not in found or not found["controller"][0][0]:
-        draft.notes.append("no controller named above the table: activities have no controller")
-        return None
-    parts, where = found["controller"]
-    contact = {k: v for k, v in (("email", parts[2]), ("phone", parts[3])) if v}
-    fields: dict[str, Any] = {"address": parts[1] or None, "contact": contact or None}
-    for role, key in (("data protection officer", "dpo"), ("representative", "representative")):
-        if role in found:
-            fields[key] = contact_block(found[role][0])
-    return draft.organisation(parts[0], where, **fields)
+# Where each column's content lands in an activity (the ledger's target); the others
+# become flows, contracts and transfers of the activity.
+KEY_FIELD = {
+    "name": "name",
+    "reference": "reference",
+    "business_function": "business_function",
+    "owner": "business_function",
+    "purposes": "purposes",
+    "legal_basis": "purposes",
+    "legitimate_interests": "purposes",
+    "lia": "purposes",
+    "joint_controllers": "joint_controllers",
+    "data_subjects": "data_subjects",
+    "data_categories": "data_categories",
+    "subjects_and_categories": "data_categories",
+    "retention": "retention",
+    "location": "systems",
+    "security": "systems",
+    "art9_condition": "art9_condition",
+    "automated_decisions": "automated_decisions",
+    "source": "source",
+    "dpia_required": "dpia",
+    "dpia_progress": "dpia",
+    "dpia_link": "dpia",
+}
 
 
 class IcoRow(RowReader):
-    def read(self, cells: dict[str, Cell], row_number: int) -> None:
+    def read(self, cells: dict[str, Cell], row_number: int) -> str:
+        """One activity from one row; returns its id."""
         draft = self.draft
         empty = Cell(None, "")
 
@@ -451,12 +406,17 @@ class IcoRow(RowReader):
             return cells.get(key, empty)
 
         purposes = [{"purpose": p} for p in get("purposes").lines]
-        name = (purposes[0]["purpose"] if purposes else get("business_function").text) or (
-            f"Activity on row {row_number}"
+        name = (
+            get("name").text
+            or (purposes[0]["purpose"] if purposes else get("business_function").text)
+            or f"Activity on row {row_number}"
         )
         activity: dict[str, Any] = {"name": name[:300]}
-        if get("business_function").text:
-            activity["business_function"] = get("business_function").text
+        if get("reference").text:
+            activity["reference"] = get("reference").text
+        function = get("business_function").text or get("owner").text
+        if function:
+            activity["business_function"] = function
         if self.controller:
             activity["controller"] = self.controller
         self._aligned(purposes, get("legal_basis"), "legal_basis", parse_basis)
@@ -510,6 +470,21 @@ class IcoRow(RowReader):
         self._contracts(ident, get("contracts"), flows)
         self._transfers(get("transfer_countries"), get("transfer_safeguards"), flows)
         self._rights(ident, get("rights"))
+        self.account(cells, ident)
+        return ident
+
+    def account(self, cells: dict[str, Cell], ident: str) -> None:
+        """The ledger: each cell read went to this activity, unless all of it was reported."""
+        for key, cell in cells.items():
+            if not cell.text:
+                continue
+            reported = self.draft.reported_values(cell.where)
+            if cell.text in reported or (cell.lines and set(cell.lines) <= set(reported)):
+                continue
+            field_name = KEY_FIELD.get(key)
+            self.draft.mapped(
+                cell.where, f"Activity {ident}" + (f".{field_name}" if field_name else "")
+            )
 
     # -- pieces -------------------------------------------------------------------------
     def _aligned(self, purposes: list[dict], cell: Cell, field_name: str, parse: Callable) -> None:

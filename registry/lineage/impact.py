@@ -12,7 +12,7 @@ from typing import Any
 from registry.core.inventory import Inventory
 from registry.core.record import Record
 from registry.core.wording import TRANSIENT
-from registry.lineage.trace import require
+from registry.lineage.trace import invalid, require
 
 
 def _special(inv: Inventory, category: str) -> dict[str, str] | None:
@@ -26,10 +26,10 @@ def _category_entry(inv: Inventory, category: str) -> dict[str, Any]:
         "id": category,
         "name": entity.name if entity else category,
         "special": _special(inv, category),
-    }
+    } | invalid(inv, "DataCategory", category)
 
 
-def _contact(organisation: Any) -> dict[str, Any]:
+def _contact(inv: Inventory, organisation: Any) -> dict[str, Any]:
     dpo = organisation.dpo
     contact = organisation.contact
     return {
@@ -43,7 +43,7 @@ def _contact(organisation: Any) -> dict[str, Any]:
             else None
         ),
         "address": organisation.address,
-    }
+    } | invalid(inv, "Organisation", organisation.id)
 
 
 def impact(record: Record, system_id: str) -> dict[str, Any]:
@@ -88,6 +88,7 @@ def impact(record: Record, system_id: str) -> dict[str, Any]:
         subjects.update(activity.data_subjects)
     estimates = [
         {"activity": a.id, "name": a.name, "estimated_subjects": a.estimated_subjects}
+        | invalid(inv, "Activity", a.id)
         for a in activities
     ]
     known = [e["estimated_subjects"] for e in estimates if e["estimated_subjects"] is not None]
@@ -104,7 +105,7 @@ def impact(record: Record, system_id: str) -> dict[str, Any]:
         organisation = inv.organisations.get(ident)
         if organisation is None:
             continue
-        entry = _contact(organisation)
+        entry = _contact(inv, organisation)
         entry["activities"] = sorted(controllers[ident])
         entry["role"] = "controller" if ident in leading else "joint controller"
         if operator and operator != ident and ident in leading:
@@ -144,7 +145,8 @@ def impact(record: Record, system_id: str) -> dict[str, Any]:
                     "encrypted_at_rest": (node["security"] or {}).get("encryption_at_rest"),
                     "categories": [],
                     "route": [graph.nodes[n]["id"] for n in paths[target]],
-                },
+                }
+                | invalid(inv, node["kind"], node["id"]),
             )
             entry["categories"].append(category)
     copies = sorted(downstream.values(), key=lambda d: (len(d["route"]), d["kind"], d["id"]))
@@ -156,7 +158,7 @@ def impact(record: Record, system_id: str) -> dict[str, Any]:
         "system": {
             "id": system.id,
             "name": system.name,
-            "operator": _contact(operator_entity) if operator_entity else None,
+            "operator": _contact(inv, operator_entity) if operator_entity else None,
             "operator_is_processor": bool(operator and operator not in controllers),
             "country": inv.country_of(system.id),
             "temporary": system.temporary,
@@ -164,7 +166,8 @@ def impact(record: Record, system_id: str) -> dict[str, Any]:
             "deletion_overdue": bool(system.delete_by and system.delete_by < as_of),
             "encrypted_at_rest": encrypted,
             "internet_exposed": security.internet_exposed if security else None,
-        },
+        }
+        | invalid(inv, "System", system.id),
         "as_of": as_of.isoformat(),
         "categories": categories,
         "special_categories": [c["id"] for c in categories if c["special"]],
@@ -174,6 +177,7 @@ def impact(record: Record, system_id: str) -> dict[str, Any]:
                 "name": inv.subjects[s].name if s in inv.subjects else s,
                 "vulnerable": bool(inv.subjects[s].vulnerable) if s in inv.subjects else False,
             }
+            | invalid(inv, "DataSubject", s)
             for s in sorted(subjects)
         ],
         "estimated_subjects": {

@@ -49,6 +49,13 @@ def _retention_here(inv: Inventory, node: dict[str, Any], category: str) -> list
     ]
 
 
+def invalid(inv: Inventory, kind: str, ident: str) -> dict[str, Any]:
+    """``{"schema_errors": [...]}`` for an entity with schema errors, else nothing: it is
+    shown with what validated, and its errors say where to fix it."""
+    refs = inv.schema_error_refs(kind, ident)
+    return {"schema_errors": refs} if refs else {}
+
+
 def _step(inv: Inventory, node: dict[str, Any], category: str) -> dict[str, Any]:
     operator = inv.organisations.get(node["operator"] or "")
     return {
@@ -59,7 +66,7 @@ def _step(inv: Inventory, node: dict[str, Any], category: str) -> dict[str, Any]
         "third_country": node["third_country"],
         "operator": {"id": operator.id, "name": operator.name} if operator else None,
         "retention": _retention_here(inv, node, category),
-    }
+    } | invalid(inv, node["kind"], node["id"])
 
 
 def _hop(inv: Inventory, graph: Any, u: str, v: str, flows: tuple[str, ...], category: str):
@@ -77,6 +84,7 @@ def _hop(inv: Inventory, graph: Any, u: str, v: str, flows: tuple[str, ...], cat
                 "contract": data["contract"],
                 "transfer": data["transfer"],
             }
+            | invalid(inv, "Flow", flow_id)
         )
     return result
 
@@ -120,7 +128,8 @@ def trace(inv: Inventory, category: str, *, limit: int = ROUTE_LIMIT) -> dict[st
             "name": entity.name,
             "special": special.value if special else None,
             "article": special.article if special else None,
-        },
+        }
+        | invalid(inv, "DataCategory", entity.id),
         "sub_categories": sorted(sub_categories(inv, category) - {category}),
         "parents": list(inv.category_ancestors.get(category, ())[1:]),
         "routes": result_routes,

@@ -11,6 +11,12 @@ from typing import Any
 from registry.outputs.report import terminal_safe
 
 
+def _invalid(entry: dict[str, Any]) -> str:
+    """What marks an entry with schema errors (shown with what validated)."""
+    errors = entry.get("schema_errors")
+    return f"INVALID ({'; '.join(errors)}: see ropa check)" if errors else ""
+
+
 def _describe(step: dict[str, Any]) -> str:
     kind = {"DataSubject": "data subjects", "Organisation": "organisation", "System": "system"}
     what = kind[step["kind"]] + ("" if step["kind"] == "DataSubject" else f" {step['id']}")
@@ -21,6 +27,8 @@ def _describe(step: dict[str, Any]) -> str:
         parts.append(f"run by {step['operator']['name']}")
     if step["retention"] is not None:
         parts.append("retention " + ("; ".join(step["retention"]) or "not declared"))
+    if step.get("schema_errors"):
+        parts.append(_invalid(step))
     return " · ".join(parts)
 
 
@@ -29,6 +37,8 @@ def trace_text(result: dict[str, Any]) -> str:
     lines = [f"{category['name']} ({category['id']})"]
     if category["special"]:
         lines[0] += f": special category {category['special']} ({category['article']})"
+    if category.get("schema_errors"):
+        lines[0] += " · " + _invalid(category)
     if result["sub_categories"]:
         lines.append("with its sub-categories: " + ", ".join(result["sub_categories"]))
     if result["parents"]:
@@ -54,6 +64,8 @@ def trace_text(result: dict[str, Any]) -> str:
                     details.append(f"transfer mechanism {hop['transfer']}")
                 elif step["third_country"]:
                     details.append("no transfer mechanism")
+                if hop.get("schema_errors"):
+                    details.append(_invalid(hop))
                 lines.append(f"     ↓ flow {hop['flow']} ({'; '.join(details)})")
             lines.append(f"   {_describe(step)}")
     if result["stored_without_flows"]:
@@ -89,14 +101,28 @@ def _who(entry: dict[str, Any]) -> str:
     return "**no DPO or contact recorded**"
 
 
+def _flag(entry: dict[str, Any] | None) -> str:
+    """`` (**invalid**: SCH-009 at file:line …)`` after an entry with schema errors."""
+    if not entry or not entry.get("schema_errors"):
+        return ""
+    return f" (**invalid**: {md('; '.join(entry['schema_errors']))}, see `ropa check`)"
+
+
 def impact_markdown(result: dict[str, Any]) -> str:
     system = result["system"]
     out = [f"# Breach impact: {md(system['name'])} (`{system['id']}`)", ""]
+    if system.get("schema_errors"):
+        refs = md("; ".join(system["schema_errors"]))
+        out += [
+            f"**The system's entry is invalid** ({refs}, see `ropa check`): what follows "
+            "is what validated.",
+            "",
+        ]
     facts = []
     operator = system["operator"]
     if operator:
         role = "processor" if system["operator_is_processor"] else "controller"
-        facts.append(f"run by {md(operator['name'])} ({role})")
+        facts.append(f"run by {md(operator['name'])}{_flag(operator)} ({role})")
     if system["country"]:
         facts.append(f"hosted in {system['country']}")
     if system["internet_exposed"]:
@@ -143,7 +169,8 @@ def impact_markdown(result: dict[str, Any]) -> str:
             elif flows:
                 how.append("flows " + ", ".join(f"`{f}`" for f in flows))
             out.append(
-                f"| {md(category['name'])} (`{category['id']}`) | {mark} | {'; '.join(how)} | "
+                f"| {md(category['name'])} (`{category['id']}`){_flag(category)} | {mark} | "
+                f"{'; '.join(how)} | "
                 f"{md(category['retention']) if category['retention'] else 'not declared'} |"
             )
     out.append("")
@@ -152,7 +179,7 @@ def impact_markdown(result: dict[str, Any]) -> str:
     if result["data_subjects"]:
         out.append(
             ", ".join(
-                md(s["name"]) + (" (vulnerable)" if s["vulnerable"] else "")
+                md(s["name"]) + (" (vulnerable)" if s["vulnerable"] else "") + _flag(s)
                 for s in result["data_subjects"]
             )
             + "."
@@ -166,7 +193,7 @@ def impact_markdown(result: dict[str, Any]) -> str:
         for entry in estimate["by_activity"]:
             number = entry["estimated_subjects"]
             out.append(
-                f"| {md(entry['name'])} (`{entry['activity']}`) | "
+                f"| {md(entry['name'])} (`{entry['activity']}`){_flag(entry)} | "
                 f"{f'{number:,}' if number is not None else 'not estimated'} |"
             )
         out.append("")
@@ -211,7 +238,8 @@ def impact_markdown(result: dict[str, Any]) -> str:
             else:
                 contract = "**none in force**"
             out.append(
-                f"| {md(entry['name'])} (`{entry['id']}`) | {entry['country'] or ''} | "
+                f"| {md(entry['name'])} (`{entry['id']}`){_flag(entry)} | "
+                f"{entry['country'] or ''} | "
                 f"{_who(entry)} | {', '.join(f'`{a}`' for a in entry['activities'])} | "
                 f"{contract} |"
             )
@@ -237,7 +265,7 @@ def impact_markdown(result: dict[str, Any]) -> str:
             if copy["kind"] != "System":
                 encrypted_copy = "held by the recipient"
             out.append(
-                f"| {md(copy['name'])} (`{copy['id']}`) | {where} | "
+                f"| {md(copy['name'])} (`{copy['id']}`){_flag(copy)} | {where} | "
                 f"{', '.join(copy['categories'])} | {' → '.join(copy['route'])} | "
                 f"{encrypted_copy} |"
             )

@@ -71,6 +71,8 @@ def to_text(result: CheckResult) -> str:
     )
     if result.coverage is not None:
         lines.append(str(result.coverage))
+    if result.discovery is not None:
+        lines.append(str(result.discovery))
     return "\n".join(lines) + "\n"
 
 
@@ -101,6 +103,8 @@ def to_json(result: CheckResult) -> str:
     }
     if result.coverage is not None:
         document["coverage"] = result.coverage.as_dict()
+    if result.discovery is not None:
+        document["discovery"] = result.discovery.as_dict()
     return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 

@@ -6,11 +6,14 @@ gives the same findings and the same record everywhere. The steps, in order:
 
 1. settings: ``ropa.yaml`` (found in ``Request.directory``) and the caller's options;
 2. load: the inventory folder, one file of it (checked in context, only its own
-   findings kept), or the files of a git revision;
+   findings kept), or the files of a git revision (``ropa diff``; ``--at``, with
+   that commit's ``ropa.yaml`` and baseline: :mod:`registry.pipeline.revision`);
 3. judge: the rule catalogue, then waivers (:mod:`registry.pipeline.check`) — skipped
    (``Request.judge``) by outputs that show the register and no finding;
 4. evidence: observed movements reconciled with the declared flows;
-5. baseline: known findings marked, fixed ones counted as stale.
+5. discovery: the services and stores that ``discover:`` repositories show, reconciled
+   with the organisations and systems (:mod:`registry.discover`);
+6. baseline: known findings marked, fixed ones counted as stale.
 
 Everything that stops the pipeline raises :class:`~registry.core.errors.CannotRun`.
 """
@@ -32,7 +35,9 @@ from registry.core.loader import discover, display_name
 from registry.evidence.reconcile import reconcile
 from registry.pipeline import baseline
 from registry.pipeline.check import CheckResult, check
+from registry.pipeline.revision import Snapshot
 from registry.rules.base import Settings
+from registry.rules.engine import apply_waivers
 
 EVIDENCE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".log", ".parquet")
 
@@ -54,6 +59,9 @@ class Request:
     # inventory's path inside the repository, and the revision's name for messages.
     files: tuple[tuple[str, bytes | None], ...] | None = None
     root: str = ""
+    # The register at a date or revision (`--at`): its files, settings and baseline;
+    # expiries are judged on its date unless ``as_of`` says otherwise.
+    snapshot: Snapshot | None = None
 
 
 @dataclass
@@ -67,11 +75,15 @@ class Outcome:
 
 def run(request: Request) -> Outcome:
     """Load, judge, reconcile and apply the baseline, as :class:`Request` says."""
-    config = load_config(request.directory)
-    as_of = request.as_of or dt.date.today()
+    snapshot = request.snapshot
+    config = snapshot.config if snapshot else load_config(request.directory)
+    as_of = request.as_of or (snapshot.as_of if snapshot else dt.date.today())
     rule_settings = Settings(large_scale_subjects=config.large_scale_subjects)
     only_file: str | None = None
-    if request.files is not None:
+    if snapshot is not None:
+        inventory = inventory_from_files(snapshot.files, snapshot.root)
+        own = False  # ropa.yaml's evidence describes today's movements (see revision.py)
+    elif request.files is not None:
         inventory = inventory_from_files(request.files, request.root)
         own = True
     else:
@@ -87,7 +99,8 @@ def run(request: Request) -> Outcome:
     # collector from rescanning its millions of objects while the rules run.
     gc.freeze()
     if not request.judge:
-        # Only what loading found (schema errors), which an export must refuse on.
+        # Only what loading found (schema errors): an export names them, and marks the
+        # entries concerned.
         problems = sorted(inventory.problems, key=Finding.sort_key)
         return Outcome(CheckResult(inventory, problems, as_of))
     result = check(inventory, as_of, rule_settings)
@@ -96,9 +109,16 @@ def run(request: Request) -> Outcome:
     evidence = observed_files(request, config, own)
     if evidence:
         result = with_evidence(result, evidence)
+    if own and config.discover is not None and request.files is None:
+        excluded = [inventory_path(request, config), *(path for path, _ in evidence)]
+        result = with_discovery(result, config, excluded)
     outcome = Outcome(result)
     path = baseline_path(request, config, own) if request.use_baseline else None
-    if path is not None:
+    at_baseline = snapshot.baseline if snapshot is not None and request.use_baseline else None
+    if path is None and at_baseline is not None:
+        # That commit's baseline; its stale entries were that day's business.
+        result.findings = at_baseline.apply(result.findings)
+    elif path is not None:
         known = baseline.load(path)
         result.findings = known.apply(result.findings)
         outcome.stale_baseline = known.stale(result.findings)
@@ -108,17 +128,44 @@ def run(request: Request) -> Outcome:
 
 def load(request: Request) -> Inventory:
     """Only the inventory (for commands that draw it): the same path rules as :func:`run`."""
-    config = load_config(request.directory)
-    inventory = load_inventory(inventory_path(request, config))
+    if request.snapshot is not None:
+        inventory = inventory_from_files(request.snapshot.files, request.snapshot.root)
+    else:
+        config = load_config(request.directory)
+        inventory = load_inventory(inventory_path(request, config))
     gc.freeze()  # see run()
     return inventory
 
 
 def with_evidence(result: CheckResult, files: Iterable[tuple[Path, str]]) -> CheckResult:
     """``result`` with the evidence's findings merged in and its coverage set."""
-    reconciliation = reconcile(result.inventory, files)
+    # Judged like the rules: on the entities that validated whole.
+    reconciliation = reconcile(result.inventory.judged(), files)
     findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)
     return replace(result, findings=findings, coverage=reconciliation.coverage)
+
+
+def with_discovery(result: CheckResult, config: Config, excluded: list[Path]) -> CheckResult:
+    """``result`` with what ``discover:`` repositories show: findings (waivers applied)
+    and the discovery's coverage. The register's own files are never read as code."""
+    from registry.discover.run import discover
+
+    settings = config.discover
+    assert settings is not None
+    directory = config.directory
+    catalogue = tuple(str(directory / c) for c in settings.catalogue)
+    excluded = [*excluded, directory / "ropa.yaml", *(Path(c) for c in catalogue)]
+    if config.baseline:
+        excluded.append(directory / config.baseline)
+    reconciliation, _, _ = discover(
+        result.inventory,
+        [directory / p for p in settings.paths],
+        catalogue_files=catalogue,
+        exclude=tuple(excluded),
+    )
+    found = apply_waivers(result.inventory, reconciliation.findings, result.as_of)
+    findings = sorted(set(result.findings + found), key=Finding.sort_key)
+    return replace(result, findings=findings, discovery=reconciliation.discovery)
 
 
 # --- where things are -----------------------------------------------------------------

@@ -71,6 +71,11 @@ def load(path: Path) -> Baseline:
         ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise BaselineError(f"cannot read baseline {path}: {error}") from None
+    return parse(text, str(path))
+
+
+def parse(text: str, path: str) -> Baseline:
+    """The baseline in ``text`` (the file ``path``, for messages)."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:

@@ -14,6 +14,7 @@ from registry.rules.base import Settings
 from registry.rules.engine import apply_waivers, run_rules
 
 if TYPE_CHECKING:
+    from registry.discover.reconcile import Discovery
     from registry.evidence.reconcile import Coverage
 
 
@@ -23,6 +24,7 @@ class CheckResult:
     findings: list[Finding]
     as_of: dt.date
     coverage: Coverage | None = None  # set when observed evidence was reconciled
+    discovery: Discovery | None = None  # set when repositories were discovered
 
     def count(self, severity: Severity, *, failing_only: bool = True) -> int:
         return sum(
@@ -47,6 +49,9 @@ class CheckResult:
 
 
 def check(inventory: Inventory, as_of: dt.date, settings: Settings | None = None) -> CheckResult:
-    findings = apply_waivers(inventory, run_rules(inventory, as_of, settings), as_of)
+    """The rules judge the entities that validated whole; the result carries the whole
+    inventory, entities kept in part included, for the outputs to show."""
+    judged = inventory.judged()
+    findings = apply_waivers(judged, run_rules(judged, as_of, settings), as_of)
     findings = sorted(set(findings), key=Finding.sort_key)
     return CheckResult(inventory, findings, as_of)

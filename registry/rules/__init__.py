@@ -17,6 +17,7 @@ from registry.core.rulebook import Rule, declared
 def catalogue() -> dict[str, Rule]:
     """Every rule by code, in catalogue order."""
     from registry.rules import (  # noqa: F401  (importing registers the rules)
+        discover,
         evidence,
         governance,
         lawfulness,

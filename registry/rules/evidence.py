@@ -26,6 +26,18 @@ UNDOCUMENTED_FLOW = declare(
     `{kind: Flow, id: lis-to-billing, activity: lab-testing, from: lis, to: billing}`.
     Check that the movement is legitimate, then declare the flow with its activity
     and data categories; if it is not legitimate, stop it.
+
+    Does not fire when a declared flow from the sending system explains the movement:
+    one to the receiving system, or to the organisation that runs it (or, for an
+    organisation observed, to a system it runs), under any activity (what it
+    carries is LIN-003's question). A network connection (flow logs, firewall
+    exports, summaries with `connection: true`) says which side opened it, not which
+    way the data went, so a flow either way explains it. Nor does it fire for a
+    movement inside one system, nor for one into the register from an organisation
+    or an unknown endpoint: the register declares the flows leaving its systems (and
+    those collected from data subjects), and an unknown endpoint is LIN-002's.
+    Rejected or denied connections and records of zero bytes moved nothing and are
+    not movements.
     """,
 )
 
@@ -42,6 +54,16 @@ UNDOCUMENTED_SYSTEM = declare(
     `identifiers` (exact names, hostnames, dataset URIs or glob patterns such as
     `s3://lab-exports/*`), e.g. `{kind: System, id: lab-exports, name: Lab exports,
     identifiers: ["s3://lab-exports"]}`.
+
+    Does not fire for an endpoint that an `identifiers` entry of a System or an
+    Organisation names, in any letter case: exactly (a local file's `file:` URI and
+    its bare path are one spelling), as a URI prefix ending at `/` or `.` (a bucket
+    covers its objects, a database its tables), through a glob, by its host or its
+    OpenLineage namespace, as an address inside a CIDR block (`10.20.0.0/16`), or
+    through one of a dataset's `symlinks`. Only identifiers are matched, never ids or
+    names: an endpoint written like a system's id still fires until that id is
+    listed among its identifiers. Endpoints of rejected or empty connections are not
+    looked up.
     """,
 )
 
@@ -58,6 +80,13 @@ UNDOCUMENTED_CATEGORIES = declare(
     with key `data_category`) shows more data moving than the register declares:
     add the categories to the flow if the movement is legitimate, otherwise stop
     sending them.
+
+    Does not fire when each observed category is declared on a flow between the two
+    ends (several flows count together) or is a sub-category of one declared there
+    (`lab-results` seen on a flow declaring `health`); a parent category does fire.
+    Nor when the evidence names no category, for a movement no flow explains
+    (LIN-001 reports it and lists its categories), for a name that matches no
+    DataCategory (LIN-006), nor for a movement into the register from outside it.
     """,
 )
 
@@ -80,6 +109,16 @@ EVIDENCE_UNREADABLE = declare(
     a destination; Parquet needs DuckDB (`pip install 'ropa-registry[duckdb]'`).
     Fix the record at the line given; the rest of the file is still reconciled
     where possible.
+
+    Does not fire for what reading can do without: fields the OpenLineage spec
+    requires but a movement does not need (`producer`, `eventTime`, `runId`) and
+    malformed `tags` or `symlinks` facets (LIN-008 counts them), an event's unknown
+    fields and facets and a firewall export's other columns (ignored), DatasetEvents
+    (metadata about one dataset, no movement), blank lines, a UTF-8 byte order mark,
+    nor records that moved nothing (rejected or denied connections, zero bytes,
+    `NODATA`). An unknown column in ropa's own CSV layout does fire: a misspelt
+    `data_categories` would lose the categories. After 20 unreadable records a file
+    is not read on, and one more finding says so.
     """,
 )
 
@@ -94,6 +133,14 @@ AMBIGUOUS_IDENTIFIER = declare(
 
     Observed movements through that identifier are attributed to the first (by
     id) only. Keep each hostname, dataset or namespace under one entity.
+
+    Does not fire when one entity lists the same identifier twice, nor for
+    identifiers that overlap without being the same: an address and the block
+    holding it, a prefix and a longer one, or glob patterns (equal ones included).
+    Each endpoint goes to the most specific claim (an exact name before a path
+    prefix before a namespace), ties to the first owner by kind and id. Identifiers
+    are compared in any letter case, and an address block by its network
+    (`10.20.1.0/16` is `10.20.0.0/16`).
     """,
 )
 
@@ -108,6 +155,11 @@ UNKNOWN_OBSERVED_CATEGORY = declare(
 
     Categories in evidence are matched to a `DataCategory` by id, name or alias.
     Add the name to the category's `aliases`, or declare the category.
+
+    Does not fire for a category written as the id, the name or one of the `aliases`
+    of a DataCategory, in any letter case, the default taxonomy's categories
+    included. It fires once per unknown name, whichever movement carried it
+    (inbound ones too).
     """,
 )
 
@@ -127,6 +179,14 @@ NO_EVIDENCE_READ = declare(
     (LIN-004 gives each one's line). Point `--observed` (or `observed:` in
     `ropa.yaml`) at the files the pipeline really writes, and fix or remove
     files that hold no movement.
+
+    Does not fire when at least one movement was read from the file, even if other
+    records are unreadable (each is LIN-004) and even if that movement stays inside
+    one system or comes into the register from outside. It does fire for a file
+    whose records were read but moved nothing: only rejected or empty connections,
+    only DatasetEvents, or runs that started in the file naming only their inputs
+    (or only their outputs) and did not finish there. Such a file proves no
+    movement either.
     """,
 )
 
@@ -147,5 +207,11 @@ EVIDENCE_INCOMPLETE = declare(
     observations; a malformed `symlinks` or `tags` facet is skipped, so the
     dataset is matched by its own name only and its categories are not read. Fix
     the emitter's configuration (or its version) so that the evidence is complete.
+
+    Does not fire for events that carry `producer`, `eventTime` and, for a RunEvent,
+    `run.runId`, and whose `tags` and `symlinks` facets follow the spec; nor for a
+    JobEvent without a `run` (only a RunEvent has a `runId` to give), nor for
+    connection logs, network logs and summaries, which the OpenLineage spec does not
+    govern. Unknown fields and facets are not gaps: producers add their own freely.
     """,
 )

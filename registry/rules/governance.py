@@ -11,6 +11,8 @@ from registry.core.vocabulary import SpecialCategory
 from registry.rules.base import RuleContext, rule
 
 E, W = Severity.error, Severity.warning
+# Findings of `ropa discover` name services and stores of repositories, not register entities.
+DISCOVERED_KINDS = frozenset({"Service", "Store"})
 
 
 def _screened(inv: Inventory, activity: Activity) -> bool:
@@ -55,6 +57,17 @@ def scale_unknown(ctx: RuleContext) -> Iterator[Finding]:
     """An activity with special categories or vulnerable subjects does not estimate its scale.
 
     Without `estimated_subjects` nobody can tell whether a DPIA is required; add it.
+
+    Does not fire when `estimated_subjects` is given, whatever the number (DPIA-001
+    judges it against the threshold), nor when the activity records a DPIA
+    `reference`: the assessment is done, so the scale no longer decides whether one
+    is needed. A `dpia:` without a reference (`status: not_required` alone) does not
+    stop it: the screening that concluded so rests on the scale, which the record
+    should state. Nor does it fire for national identification numbers alone (Art. 87
+    data, not among the categories Art. 35(3)(b) lists), for ordinary data about
+    subjects not marked `vulnerable`, nor for an activity a processor records for a
+    client (Art. 30(2), see `keeps_record`): the DPIA, and so its screening, is the
+    controller's duty (Art. 35(1)).
     """
     inv = ctx.inventory
     for activity in inv.controller_activities:
@@ -163,6 +176,13 @@ def review_overdue(ctx: RuleContext) -> Iterator[Finding]:
 
     Measures must be "reviewed and updated where necessary" (Art. 24(1)). Review
     the entry and update `last_reviewed: {date, by}`.
+
+    Does not fire while `last_reviewed.date` plus `review_every` is on or after the
+    date checked (a review due today is not yet overdue), nor when either field is
+    missing (REV-002 reports that instead, once). Only activities, systems and
+    contracts carry review dates: organisations, data categories, data subjects and
+    flows are re-read through the activities and systems that name them, and a
+    waiver lapses on its own `expires` (WAV-002).
     """
     inv = ctx.inventory
     for entity in [*inv.activities.values(), *inv.systems.values(), *inv.contracts.values()]:
@@ -181,6 +201,12 @@ def review_undeclared(ctx: RuleContext) -> Iterator[Finding]:
 
     Registers rot when nobody re-reads them: record who last reviewed the entry
     and how often it must be reviewed (e.g. `review_every: P1Y`).
+
+    Does not fire when the entry has both fields, however long ago the review was
+    (REV-001 judges whether it is overdue). Only activities, systems and contracts
+    are asked: organisations, data categories, data subjects and flows have no
+    review fields (they are re-read with the activities and systems that name them),
+    and a waiver's `expires` is its review date.
     """
     inv = ctx.inventory
     for entity in [*inv.activities.values(), *inv.systems.values(), *inv.contracts.values()]:
@@ -194,6 +220,12 @@ def waiver_incomplete(ctx: RuleContext) -> Iterator[Finding]:
 
     An accepted risk must be accountable (Art. 5(2)): say why, who approved it
     and until when. A waiver without all three waives nothing.
+
+    Does not fire when `reason`, `approved_by` and `expires` are all given, whatever
+    their content; an expired waiver with all three is WAV-002's. No waiver can be
+    open-ended, not even one for a lasting legal exemption (a court's judicial
+    activities, DPO-001): an expiry makes someone confirm, in time, that the reason
+    still holds.
     """
     for waiver in ctx.inventory.waivers.values():
         missing = [n for n in ("reason", "approved_by", "expires") if not getattr(waiver, n)]
@@ -206,6 +238,12 @@ def waiver_expired(ctx: RuleContext) -> Iterator[Finding]:
     """A waiver has expired: the finding it covered is an error again.
 
     Fix the underlying finding, or have the risk re-approved with a new `expires`.
+
+    Does not fire on the `expires` date itself: a waiver covers its finding up to
+    and including that day and lapses the day after. Nor for a waiver without
+    `expires` (WAV-001: it never waived anything). It fires whether or not the
+    finding it covered is still there: once that finding is fixed, delete the
+    waiver.
     """
     for waiver in ctx.inventory.waivers.values():
         if waiver.expires and waiver.expires < ctx.as_of:
@@ -218,6 +256,13 @@ def waiver_unused(ctx: RuleContext) -> Iterator[Finding]:
 
     Check `rule` (a code from `ropa rules`) and `entity` (written Kind:id, e.g.
     `System:old-lis`).
+
+    Does not fire when both exist, even if the rule does not (or no longer) find
+    anything about that entity: a waiver left over after a fix waives nothing and
+    lapses at its expiry (WAV-002). An entity that exists but fails validation counts
+    as existing (its schema error is the finding), and so do the default taxonomy's
+    categories. It does not check that the rule can be waived at all: findings of
+    the SCH and WAV rules are never waived, whatever a waiver says.
     """
     from registry.rules import catalogue
 
@@ -227,6 +272,8 @@ def waiver_unused(ctx: RuleContext) -> Iterator[Finding]:
         if waiver.rule not in codes:
             yield ctx.finding(waiver, f"waiver {waiver.id}: no rule {waiver.rule}", "rule")
         kind, _, ident = waiver.entity.partition(":")
+        if kind in DISCOVERED_KINDS:
+            continue  # found in repositories by `ropa discover`, not in the register
         if ident not in inv.by_kind.get(kind, {}) and (kind, ident) not in inv.invalid:
             yield ctx.finding(
                 waiver, f"waiver {waiver.id}: no entity {waiver.entity} (write Kind:id)", "entity"

@@ -38,6 +38,12 @@ def stored_without_inflow(ctx: RuleContext) -> Iterator[Finding]:
     counts. A system whose flows pass the category on is taken as where it
     originates (produced there, like logs or computed results); the category
     found nowhere else in the lineage is the one whose origin the record misses.
+
+    Does not fire when any flow into or out of the system carries the category, a
+    sub-category or a parent of it, under whatever activity it is declared, a
+    collection from the data subjects included; nor for a system declaring
+    `stores: []`, which stores nothing. Nor for a system that a flow with a schema
+    error names: what that flow moves is not known, and its error comes first.
     """
     inv = ctx.inventory
     moved: dict[str, set[str]] = {}  # system → categories flows bring in or take out
@@ -67,10 +73,28 @@ def system_unused(ctx: RuleContext) -> Iterator[Finding]:
 
     Data held without an activity has no purpose in the record. Name the system
     in the activity that uses it, or retire it from the register once it is gone.
+
+    Does not fire for a system an activity lists in `systems:` or that one of its
+    flows starts or ends at, whatever the system stores (`stores: []` included).
+    Nor when the entity that would name it is broken: a flow with a schema error
+    naming it, an activity with a schema error listing it, or a flow through it
+    whose `activity` is misspelt or failed validation. The system is used; that
+    error (SCH-012, or the entity's own) is the one to fix.
     """
     inv = ctx.inventory
+    # Ends of flows whose activity is unknown: used by an activity the record misnames.
+    misfiled = {
+        end
+        for flow in inv.flows.values()
+        if flow.activity not in inv.activities
+        for end in (flow.source, flow.to)
+    }
     for system in inv.systems.values():
-        if system.id in inv.activities_by_system or _named_by_invalid_flow(inv, system.id):
+        if (
+            system.id in inv.activities_by_system
+            or system.id in misfiled
+            or _named_by_invalid_flow(inv, system.id)
+        ):
             continue
         if not inv.invalid_mentions("Activity", "systems", system.id):
             yield ctx.finding(system, f"system {system.id} is used by no activity")

@@ -98,7 +98,7 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
     `contract`: a DPA between the activity's controller and that processor, signed
     or accepted online and unexpired on the date checked — or, for a sub-processor,
     the sub-processing contract (or the controller's DPA with the processor that
-    engaged it) that authorises it. This is the first Dedalus finding.
+    engaged it) that authorises it.
 
     A DPA that one of the activity's joint controllers concluded with the processor
     counts (Art. 26: the joint controllers agree which of them binds it).
@@ -125,6 +125,8 @@ def processor_contract(ctx: RuleContext) -> Iterator[Finding]:
             continue
         if flow.id in hops:
             continue  # DPA-005 reports this flow
+        if processor not in inv.organisations:
+            continue  # an operator that names no organisation: SCH-012's finding
         controller = activity.controller
         if flow.contract is None:
             yield ctx.finding(
@@ -197,8 +199,7 @@ def operator_contract(ctx: RuleContext) -> Iterator[Finding]:
             ident
             for ident in sorted(by_activity)
             if not any(
-                c.in_force
-                for c in activity_covers(inv, inv.activities[ident], operator, ctx.as_of)
+                c.in_force for c in activity_covers(inv, inv.activities[ident], operator, ctx.as_of)
             )
         ]
         if not uncovered:
@@ -375,3 +376,61 @@ def joint_controller_arrangement(ctx: RuleContext) -> Iterator[Finding]:
             reason = problem(activity, partner)
             if reason:
                 yield ctx.finding(flow, f"flow {flow.id}: {reason}", "recipient_role")
+
+
+# A contract's expiry is announced this many days ahead (the site's home page lists the
+# same contracts): long enough to renegotiate a DPA or sign new clauses before it lapses.
+EXPIRING_WITHIN_DAYS = 90
+
+
+def _parties(contract: Contract) -> tuple:
+    return (contract.type, contract.controller, contract.processor, frozenset(contract.parties))
+
+
+def successor(inv: Inventory, contract: Contract) -> Contract | None:
+    """A contract recorded to follow ``contract``: the same type between the same parties,
+    concluded (signed or accepted online), running past its expiry (or with no end)."""
+    if contract.expires is None:
+        return None
+    for other in sorted(inv.contracts.values(), key=lambda c: c.id):
+        if other.id == contract.id or _parties(other) != _parties(contract):
+            continue
+        if concluded(other) is not None and (
+            other.expires is None or other.expires > contract.expires
+        ):
+            return other
+    return None
+
+
+@rule("DPA-007", "contract-expiring", W, "Art. 28(3), 26(1), 46(1)")
+def contract_expiring(ctx: RuleContext) -> Iterator[Finding]:
+    """A contract expires within 90 days of the date checked and nothing is recorded to follow it.
+
+    Once it lapses, a processor works without the contract Art. 28(3) requires (DPA-004),
+    joint controllers without their Art. 26 arrangement (DPA-006), a transfer without its
+    Art. 46 clauses: renew it before then. Record the renewal as a new Contract (same
+    `type` and parties, `signed` or `accepted`, a later `expires`), or move `expires` if
+    the contract was extended. Judged on the date checked (`--as-of`), like DPA-004: a
+    contract expiring on 2027-01-15 is warned about from 2026-10-17.
+
+    Does not fire when the contract has no `expires`, when it has already expired (that
+    is DPA-004's error for a processing contract, DPA-006's for an arrangement), when it
+    expires more than 90 days after the date checked, nor when a successor is recorded: a
+    contract of the same type between the same parties, signed or accepted, that runs
+    past this one's expiry. Every contract type is judged (DPA, sub-processing,
+    joint-controller arrangement, SCCs): each leaves a gap when it lapses.
+    """
+    inv = ctx.inventory
+    for contract in inv.contracts.values():
+        if contract.expires is None:
+            continue
+        days = (contract.expires - ctx.as_of).days
+        if not 0 <= days <= EXPIRING_WITHIN_DAYS or successor(inv, contract) is not None:
+            continue
+        yield ctx.finding(
+            contract,
+            f"contract {contract.id} expires on {contract.expires}, in {days} day(s), and no "
+            "successor is recorded: renew it (a new Contract with the same parties) or extend "
+            "its `expires`",
+            "expires",
+        )

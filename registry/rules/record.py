@@ -24,6 +24,14 @@ def controller_contact(ctx: RuleContext) -> Iterator[Finding]:
 
     The record must give the name and contact details of the controller. Add an
     `address` or a `contact` with an e-mail or phone number to the Organisation.
+
+    Does not fire when the Organisation has an `address`, or a `contact` with an
+    e-mail, a phone number or a postal address: one way to reach the controller is
+    what Art. 30(1)(a) asks. A `contact` with only a name, or a `dpo` alone, is not
+    the controller's own contact and still fires. Only the controllers and joint
+    controllers of activities are judged; processors and other recipients owe the
+    controller's record no contact details (a processor keeping its own record here
+    is R30-009's), and a controller id that names no Organisation is SCH-012's.
     """
     inv = ctx.inventory
     controllers = {c for a in inv.activities.values() for c in inv.controllers_of(a)}
@@ -39,6 +47,17 @@ def representative(ctx: RuleContext) -> Iterator[Finding]:
 
     Art. 27 requires a representative, whose contact details belong in the record.
     Add `representative: {name, address, email}` to the Organisation.
+
+    Does not fire for a controller established in the EEA (Norway, Iceland and
+    Liechtenstein apply the GDPR through the EEA Agreement), one that names a
+    `representative`, one with no `country`, nor a public authority or body
+    (`public_authority: true`), which Art. 27(2)(b) exempts. An adequacy decision is
+    no exemption: a controller in the UK or Switzerland needs one too, since Art. 27
+    turns on where it is established, not on transfers. The other exemptions cannot
+    be read from the register: occasional processing without large-scale special
+    categories and unlikely to result in a risk (Art. 27(2)(a)), or a controller the
+    GDPR does not reach at all (Art. 3(2): a processor's client whose data subjects
+    are all outside the Union); waive this finding, saying which applies.
     """
     inv = ctx.inventory
     controllers = {c for a in inv.activities.values() for c in inv.controllers_of(a)}
@@ -49,6 +68,7 @@ def representative(ctx: RuleContext) -> Iterator[Finding]:
             and organisation.country
             and countries().is_third_country(organisation.country)
             and organisation.representative is None
+            and not organisation.public_authority  # Art. 27(2)(b)
         ):
             yield ctx.finding(
                 organisation,
@@ -63,6 +83,12 @@ def purpose(ctx: RuleContext) -> Iterator[Finding]:
     """An activity states no purpose.
 
     Add `purposes:` with at least one `purpose` and its `legal_basis`.
+
+    Does not fire when the activity states at least one purpose, even one without a
+    `legal_basis` (LAW-001 reports that): whether a purpose is specific enough
+    (Art. 5(1)(b)) is the DPO's judgement, not ropa's. It judges an activity a
+    processor records for a client too: the processor's contract sets out the
+    nature and purpose of the processing (Art. 28(3)), so it knows the purpose.
     """
     for activity in ctx.inventory.activities.values():
         if not activity.purposes:
@@ -74,6 +100,10 @@ def data_subjects(ctx: RuleContext) -> Iterator[Finding]:
     """An activity names no category of data subjects.
 
     List them in `data_subjects:` (patients, employees, …).
+
+    Does not fire when the activity lists at least one: whether the list is complete
+    is judged only against its flows (SCP-002 fires on a flow carrying data about
+    subjects the activity does not list).
     """
     for activity in ctx.inventory.activities.values():
         if not activity.data_subjects:
@@ -86,6 +116,10 @@ def data_categories(ctx: RuleContext) -> Iterator[Finding]:
 
     List them in `data_categories:`, using the taxonomy ids (`ropa schema` and the
     site list them) or categories of your own.
+
+    Does not fire when the activity lists at least one: whether the list is complete
+    is judged only against its flows (SCP-001 fires on a flow carrying a category
+    the activity does not list, a sub-category of a listed one excepted).
     """
     for activity in ctx.inventory.activities.values():
         if not activity.data_categories:
@@ -99,6 +133,11 @@ def recipients(ctx: RuleContext) -> Iterator[Finding]:
     The record lists the categories of recipients; ropa derives them from the
     activity's flows. Declare the flows that collect and disclose its data (an
     activity that discloses nothing still collects from somewhere).
+
+    Does not fire when the activity has at least one flow, even only the collection
+    from the data subjects (`from: patients`): an activity that discloses nothing has
+    no recipient to list. Nor when a flow declared for it has a schema error: that
+    error is the finding, and the flow may be the one missing here.
     """
     inv = ctx.inventory
     for activity in inv.activities.values():
@@ -142,13 +181,24 @@ def security_description(ctx: RuleContext) -> Iterator[Finding]:
     The record must describe the technical and organisational measures; ropa
     derives them from the systems the activity uses. List the systems (through
     flows or `systems:`) and give each a `security:` block.
+
+    Does not fire when any one system the activity uses (listed in `systems:` or at
+    either end of one of its flows) has a `security:` block, even if the others have
+    none or the block leaves measures unset: Art. 30(1)(g) asks for a general
+    description "where possible", and the SEC rules judge each system's measures.
+    Nor when a system it lists, or one of its flows or their ends, has a schema
+    error or a misspelt id (SCH-012): which systems it uses is then not known, and
+    the schema error comes first.
     """
     inv = ctx.inventory
     for activity in inv.activities.values():
         systems = inv.systems_of(activity)
         ends = [e for f in inv.flows_by_activity.get(activity.id, ()) for e in (f.source, f.to)]
-        if inv.invalid_mentions("Flow", "activity", activity.id) or any(
-            ("System", s) in inv.invalid for s in [*activity.systems, *ends]
+        if (
+            inv.invalid_mentions("Flow", "activity", activity.id)
+            or any(("System", s) in inv.invalid for s in [*activity.systems, *ends])
+            or any(s not in inv.systems for s in activity.systems)  # misspelt: SCH-012
+            or any(inv.endpoint(e) is None for e in ends)
         ):
             continue  # the systems it uses are not all known: schema errors come first
         if not any(inv.systems[s].security for s in systems if s in inv.systems):
@@ -182,7 +232,8 @@ def processor_record(ctx: RuleContext) -> Iterator[Finding]:
         processors |= {
             operator
             for s in inv.systems_of(activity)
-            if (operator := inv.systems[s].operator) and operator not in controllers
+            if (operator := inv.systems[s].operator)
+            and operator not in controllers
             and s not in inv.received_as_controller.get(activity.id, ())
         }
     for ident in sorted(processors & keepers):

@@ -42,8 +42,8 @@ def temporary_without_deadline(ctx: RuleContext) -> Iterator[Finding]:
     """A temporary or migration store has no deletion deadline.
 
     Staging and migration copies outlive their purpose unless a date is set. Add
-    `delete_by: YYYY-MM-DD` (and delete it by then). The Dedalus migration server
-    kept its extract after the migration.
+    `delete_by: YYYY-MM-DD` (and delete it by then). In the Dedalus Biologie case (CNIL,
+    SAN-2022-009) the vendor's migration server kept the extract after the migration.
 
     Does not fire when the system declares `stores: []` (transient): it keeps no
     copy, so there is nothing to delete by a date (Art. 5(1)(e) limits storage).

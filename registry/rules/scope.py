@@ -17,8 +17,15 @@ def flow_categories_outside_activity(ctx: RuleContext) -> Iterator[Finding]:
 
     Data minimisation: a flow moves only the categories the activity needs (a
     sub-category of a declared one is fine). Remove the extra category from the
-    flow, or add it to the activity if it is truly needed. This is how the
-    Dedalus over-extraction shows.
+    flow, or add it to the activity if it is truly needed. (In the Dedalus Biologie
+    case, CNIL SAN-2022-009, the migration extract held more than the migration needed.)
+
+    Does not fire for a sub-category of a category the activity declares
+    (`lab-results` on a flow of an activity declaring `health`): the broader
+    category already covers it. A parent category does fire (`health` on a flow of
+    an activity declaring only `lab-results` carries more than the activity needs).
+    Nor for a flow whose activity does not exist or failed validation: SCH-012 or
+    that activity's schema error is the finding.
     """
     inv = ctx.inventory
     for flow in inv.flows.values():
@@ -40,6 +47,11 @@ def flow_subjects_outside_activity(ctx: RuleContext) -> Iterator[Finding]:
     """A flow carries data about subjects its activity does not declare.
 
     Remove the subjects from the flow or add them to the activity.
+
+    Does not fire when each subject the flow names is one the activity lists (data
+    subjects have no hierarchy: they are matched by id), when the flow names no
+    `data_subjects`, nor for a flow whose activity does not exist or failed
+    validation (SCH-012 or that activity's schema error).
     """
     inv = ctx.inventory
     for flow in inv.flows.values():
@@ -63,6 +75,14 @@ def flow_outside_contract(ctx: RuleContext) -> Iterator[Finding]:
     A processor acts only on the controller's documented instructions: what it
     receives must fall within the contract's `scope`. Narrow the flow or widen
     the contract (and its signature).
+
+    Does not fire for a flow that names no `contract`, or whose contract has no
+    `scope` (SCP-004 reports a processing contract without one). Each part of the
+    scope left empty sets no limit: a scope listing categories and subjects but no
+    `activities` covers every activity. A sub-category of a category in scope is
+    within it (`lab-results` under a scope naming `health`); subjects are matched by
+    id. Whether it is the right contract (DPA-001) or in force (DPA-004) is judged
+    elsewhere.
     """
     inv = ctx.inventory
     for flow in inv.flows.values():
@@ -105,6 +125,11 @@ def contract_scope(ctx: RuleContext) -> Iterator[Finding]:
     Art. 28(3) requires the subject-matter, the type of personal data and the
     categories of data subjects. Fill `scope:` with `data_categories` and
     `data_subjects` (and the `activities` it covers).
+
+    Does not fire for a joint-controller arrangement or SCCs (Art. 28(3) binds a
+    processor's contract: a DPA or a sub-processing contract), nor when the scope
+    names its categories and subjects but no `activities`: the subject-matter and
+    purpose are the contract's own text, and the scope then covers every activity.
     """
     for contract in ctx.inventory.contracts.values():
         if contract.type not in (ContractType.dpa, ContractType.sub_processing):

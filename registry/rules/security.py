@@ -23,7 +23,16 @@ def special_unencrypted(ctx: RuleContext) -> Iterator[Finding]:
     """A system stores special categories without encryption at rest (or does not say).
 
     Set `security.encryption_at_rest: true` once the disks, database or files are
-    encrypted. Dedalus stored its migration extract in clear.
+    encrypted. (In the Dedalus Biologie case, CNIL SAN-2022-009, the migration extract
+    was stored in clear.)
+
+    Does not fire for a system whose `stores:` names no special category (Art. 9
+    data, criminal data under Art. 10 or national identification numbers under
+    Art. 87, also by inheritance from a marked parent category), `stores: []`
+    included; special data that arrives by a flow without being declared in
+    `stores:` is SEC-101's finding. Left unset, `encryption_at_rest` fires as
+    `false` does: a measure the record does not state cannot be demonstrated
+    (Art. 5(2)).
     """
     inv = ctx.inventory
     for system in inv.systems.values():
@@ -42,8 +51,8 @@ def exposed_without_authentication(ctx: RuleContext) -> Iterator[Finding]:
     """An internet-exposed system has no authentication (or does not say), in whole or in part.
 
     Put the system behind individual authentication (`authentication:
-    individual`) or take it off the internet. Dedalus's server had a public area
-    reachable without any.
+    individual`) or take it off the internet. (In the Dedalus Biologie case, CNIL
+    SAN-2022-009, the migration server had a public area reachable without any.)
 
     A system is as open as its weakest entrance: with several modes
     (`authentication: [none, shared]`, an unauthenticated public area beside
@@ -107,6 +116,11 @@ def special_unmonitored(ctx: RuleContext) -> Iterator[Finding]:
     Without supervision a breach goes unseen and the 72-hour notification clock
     (Art. 33) cannot start. Set `monitoring: true` and `alert_escalation: true`
     once alerts reach someone on call.
+
+    Does not fire when both are `true`, nor for a system whose `stores:` names no
+    special category (Art. 9, Art. 10 or national identification numbers, as for
+    SEC-001); special data arriving by an undeclared flow is SEC-101's. Unset fires
+    as `false` does, and one finding names both when both are missing.
     """
     inv = ctx.inventory
     for system in inv.systems.values():
@@ -133,6 +147,12 @@ def migration_procedure(ctx: RuleContext) -> Iterator[Finding]:
 
     Link the migration procedure (`procedure:`): what is extracted, who runs it,
     how it is verified and when the copy is deleted.
+
+    Does not fire for a migration flow that links a `procedure` (its content is not
+    read), nor for a flow of another `type` (`continuous`, `batch`, `one-off`): a
+    migration moves a whole base at once, which is what Dedalus got wrong; other
+    flows are judged by the rules on their channel and destination (SEC-006,
+    RET-101, SEC-101).
     """
     for flow in ctx.inventory.flows.values():
         if flow.type == "migration" and not flow.procedure:
@@ -145,6 +165,15 @@ def unencrypted_in_transit(ctx: RuleContext) -> Iterator[Finding]:
 
     Set `encrypted_in_transit: true` once the channel uses TLS, SFTP, VPN or the
     like; data leaving one organisation for another must never travel in clear.
+
+    Does not fire when the flow sets `encrypted_in_transit: true`, nor when both
+    ends are run by the same organisation (two systems with one `operator`, or a
+    system sending to its own operator): inside one organisation's network,
+    encryption is a choice its risk assessment makes (Art. 32(1) "as appropriate"),
+    and this rule is about data leaving it. Nor when the sending or receiving system
+    names no `operator`: ropa cannot then tell whether the flow leaves the
+    organisation. Unset fires as `false` does; a collection from the data subjects
+    always crosses (from the person to the organisation).
     """
     inv = ctx.inventory
     for flow in inv.flows.values():
@@ -166,6 +195,13 @@ def exposed_special_without_mfa(ctx: RuleContext) -> Iterator[Finding]:
     """An internet-exposed system storing special categories does not require MFA.
 
     Set `mfa: true` once a second factor protects every account.
+
+    Does not fire when the system is not internet-exposed or does not say
+    (`internet_exposed` unset), when `mfa: true`, when its `stores:` names no special
+    category (Art. 9, Art. 10 or national identification numbers), nor for a
+    system with no `security:` block at all (SEC-001 and SEC-004 already report its
+    missing measures). A warning: Art. 32 names no particular measure, and a second
+    factor is the state of the art to weigh for remote access to such data.
     """
     inv = ctx.inventory
     for system in inv.systems.values():

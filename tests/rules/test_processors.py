@@ -6,7 +6,16 @@ import datetime as dt
 
 import pytest
 
-from tests.builder import Drop, Edit, Put, assert_no_finding, near_miss, perturb, trigger
+from tests.builder import (
+    Drop,
+    Edit,
+    Put,
+    assert_finding,
+    assert_no_finding,
+    near_miss,
+    perturb,
+    trigger,
+)
 
 DPA = "contracts/lis-dpa.yaml"
 INTAKE = "flows/sample-intake.yaml"
@@ -139,6 +148,25 @@ ARRANGEMENT = """
     last_reviewed: {date: 2026-06-01, by: Claire Martin}
     review_every: P1Y
 """
+# The DPA renewed: the same parties, signed before the old one lapses.
+RENEWAL = """
+    kind: Contract
+    id: lis-dpa-2
+    type: dpa
+    controller: labs
+    processor: lis-vendor
+    signed: {signed}
+    expires: {expires}
+    scope:
+      activities: [lab-testing]
+      data_categories: [identity, lab-results]
+      data_subjects: [patients]
+    art28_clauses: {{documented_instructions: true, confidentiality: true, security: true,
+                    sub_processors: true, data_subject_rights: true, compliance_assistance: true,
+                    deletion_or_return: true, audits: true}}
+    last_reviewed: {{date: 2026-06-01, by: Claire Martin}}
+    review_every: P1Y
+"""
 TO_INSTITUTE = """
     kind: Flow
     id: results-to-institute
@@ -239,7 +267,7 @@ TRIGGERS = [
     trigger(
         "DPA-001",
         "flow-under-expired-contract",
-        Edit(DPA, "expires: 2027-01-15", "expires: 2026-11-28"),
+        Edit(DPA, "expires: 2028-01-15", "expires: 2026-11-28"),
         entity="Flow:sample-intake",
         at=f"{INTAKE}:8:11",  # `contract: lis-dpa`
     ),
@@ -253,7 +281,7 @@ TRIGGERS = [
     trigger(
         "DPA-002",
         "processor-runs-system-under-expired-dpa",  # on the organisation, not the system
-        Edit(DPA, "expires: 2027-01-15", "expires: 2026-11-28"),
+        Edit(DPA, "expires: 2028-01-15", "expires: 2026-11-28"),
         entity="Organisation:lis-vendor",
         at="organisations/lis-vendor.yaml:1:1",
     ),
@@ -282,7 +310,7 @@ TRIGGERS = [
     trigger(
         "DPA-004",
         "dpa-expired",
-        Edit(DPA, "expires: 2027-01-15", "expires: 2026-11-28"),
+        Edit(DPA, "expires: 2028-01-15", "expires: 2026-11-28"),
         entity="Contract:lis-dpa",
         at=f"{DPA}:7:10",
     ),
@@ -361,6 +389,38 @@ TRIGGERS = [
         entity="Organisation:lis-vendor",
         at="organisations/lis-vendor.yaml:1:1",
     ),
+    trigger(
+        "DPA-007",
+        "dpa-expires-within-90-days",
+        Edit(DPA, "expires: 2028-01-15", "expires: 2027-01-15"),  # in 47 days
+        entity="Contract:lis-dpa",
+        at=f"{DPA}:7:10",
+    ),
+    trigger(
+        "DPA-007",
+        "dpa-expires-on-the-day-checked",  # still in force today (DPA-004 from tomorrow)
+        Edit(DPA, "expires: 2028-01-15", "expires: 2026-11-29"),
+        entity="Contract:lis-dpa",
+        at=f"{DPA}:7:10",
+        also=no("DPA-004"),
+    ),
+    trigger(
+        "DPA-007",
+        "arrangement-expires-in-90-days",  # every contract type, not only DPAs
+        INSTITUTE,
+        JOINT_ACTIVITY,
+        Put("contracts/jca-institute.yaml", ARRANGEMENT + "    expires: 2027-02-27\n"),
+        entity="Contract:jca-institute",
+        at="contracts/jca-institute.yaml:8:10",
+    ),
+    trigger(
+        "DPA-007",
+        "successor-expires-first",  # a "renewal" ending before the old one renews nothing
+        Edit(DPA, "expires: 2028-01-15", "expires: 2027-01-15"),
+        Put("contracts/lis-dpa-2.yaml", RENEWAL.format(signed="2026-11-01", expires="2027-01-01")),
+        entity="Contract:lis-dpa",
+        at=f"{DPA}:7:10",
+    ),
 ]
 
 NEAR_MISSES = [
@@ -394,12 +454,12 @@ NEAR_MISSES = [
     near_miss(
         "DPA-001",
         "contract-expires-on-the-day-checked",
-        Edit(DPA, "expires: 2027-01-15", "expires: 2026-11-29"),
+        Edit(DPA, "expires: 2028-01-15", "expires: 2026-11-29"),
     ),
     near_miss(
         "DPA-002",
         "contract-expires-on-the-day-checked",
-        Edit(DPA, "expires: 2027-01-15", "expires: 2026-11-29"),
+        Edit(DPA, "expires: 2028-01-15", "expires: 2026-11-29"),
     ),
     near_miss(
         "DPA-002",
@@ -519,6 +579,41 @@ NEAR_MISSES = [
         Edit(DPA, "controller: labs", "controller: institute"),
         also=lambda result: assert_no_finding(result, "DPA-001"),
     ),
+    near_miss(
+        "DPA-007",
+        "dpa-expires-in-91-days",
+        Edit(DPA, "expires: 2028-01-15", "expires: 2027-02-28"),
+    ),
+    near_miss(
+        "DPA-007",
+        "dpa-expired-yesterday",  # DPA-004's error, not a warning of what is past
+        Edit(DPA, "expires: 2028-01-15", "expires: 2026-11-28"),
+        also=lambda result: assert_finding(result, "DPA-004", "Contract:lis-dpa", f"{DPA}:7:10"),
+    ),
+    near_miss("DPA-007", "no-expiry-date", Edit(DPA, "expires: 2028-01-15\n", "")),
+    near_miss(
+        "DPA-007",
+        "renewal-recorded",
+        Edit(DPA, "expires: 2028-01-15", "expires: 2027-01-15"),
+        Put("contracts/lis-dpa-2.yaml", RENEWAL.format(signed="2026-11-01", expires="2030-01-15")),
+    ),
+    near_miss(
+        "DPA-007",
+        "renewal-with-no-end",
+        Edit(DPA, "expires: 2028-01-15", "expires: 2027-01-15"),
+        Put(
+            "contracts/lis-dpa-2.yaml",
+            RENEWAL.format(signed="2026-11-01", expires="2030-01-15").replace(
+                "    expires: 2030-01-15\n", ""
+            ),
+        ),
+    ),
+    near_miss(
+        "DPA-007",
+        "judged-as-of-an-earlier-date",  # --as-of: 91 days before the expiry
+        Edit(DPA, "expires: 2028-01-15", "expires: 2027-01-15"),
+        as_of=dt.date(2026, 10, 16),
+    ),
 ]
 
 
@@ -534,9 +629,18 @@ def test_near_miss(case, check_yaml):
 
 def test_contract_judged_as_of_the_given_date(check_yaml):
     """The same inventory passes before the DPA expires and fails after."""
-    files = perturb(Edit(DPA, "expires: 2027-01-15", "expires: 2026-11-29"))
+    files = perturb(Edit(DPA, "expires: 2028-01-15", "expires: 2026-11-29"))
     before = check_yaml(files, dt.date(2026, 11, 29))
     after = check_yaml(files, dt.date(2026, 11, 30))
     assert_no_finding(before, "DPA-004")
     assert [f.entity for f in after.findings if f.rule == "DPA-004"] == ["Contract:lis-dpa"]
     assert before.failed is False and after.failed is True
+
+
+def test_a_dangling_operator_is_reported_once(check_yaml):
+    """An operator naming no organisation is SCH-012's finding, not also a missing DPA."""
+    result = check_yaml(
+        perturb(Edit("systems/lis.yaml", "operator: lis-vendor", "operator: nobody"))
+    )
+    assert [f.rule for f in result.findings if f.rule == "SCH-012"] == ["SCH-012"]
+    assert_no_finding(result, "DPA-001")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.builder import Edit, Put, near_miss, trigger
+from tests.builder import (
+    Edit,
+    Put,
+    assert_finding,
+    assert_no_finding,
+    near_miss,
+    perturb,
+    trigger,
+)
 
 ORG = "organisations/labs.yaml"
 ACT = "activities/lab-testing.yaml"
@@ -80,6 +88,13 @@ TRIGGERS = [
         "R30-002",
         "controller-in-us-without-representative",
         Edit(ORG, "country: FR", "country: US"),
+        entity="Organisation:labs",
+        at=f"{ORG}:4:10",
+    ),
+    trigger(
+        "R30-002",
+        "private-controller-in-switzerland",  # adequacy is about transfers, not Art. 27
+        Edit(ORG, "country: FR", "country: CH"),
         entity="Organisation:labs",
         at=f"{ORG}:4:10",
     ),
@@ -173,6 +188,11 @@ NEAR_MISSES = [
         Edit(ORG, "country: FR", "country: NO"),
     ),
     near_miss(
+        "R30-002",
+        "public-body-outside-the-union",  # Art. 27(2)(b) exempts public authorities and bodies
+        Edit(ORG, "country: FR", "country: CH\npublic_authority: true"),
+    ),
+    near_miss(
         "R30-003",
         "purpose-without-basis-is-still-a-purpose",
         Edit(ACT, "    legal_basis: public_task\n", ""),
@@ -235,3 +255,11 @@ def test_triggers(case, check_yaml):
 @pytest.mark.parametrize("case", NEAR_MISSES, ids=str)
 def test_near_miss(case, check_yaml):
     case.assert_near_miss(check_yaml)
+
+
+def test_a_misspelt_system_does_not_cascade_into_missing_security(check_yaml):
+    """The activity's only system is misspelt: SCH-012 says so, R30-008 does not guess."""
+    payroll = PAYROLL.replace("systems: [portal]", "systems: [portl]")
+    result = check_yaml(perturb(Put("activities/payroll.yaml", payroll)))
+    assert_finding(result, "SCH-012", "Activity:payroll", "activities/payroll.yaml:12:11")
+    assert_no_finding(result, "R30-008")

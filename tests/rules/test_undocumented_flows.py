@@ -25,6 +25,7 @@ from tests.builder import (
     assert_finding,
     assert_no_finding,
     near_miss,
+    perturb,
     trigger,
 )
 
@@ -225,3 +226,19 @@ def test_triggers(case, check_yaml):
 @pytest.mark.parametrize("case", NEAR_MISSES, ids=str)
 def test_near_miss(case, check_yaml):
     case.assert_near_miss(check_yaml)
+
+
+def test_a_flow_under_a_misspelt_activity_does_not_cascade_into_an_unused_system(check_yaml):
+    """The flow through `old` names its activity wrong: SCH-012 says so; `old` is used."""
+    result = check_yaml(
+        perturb(
+            Put("systems/old.yaml", "kind: System\nid: old\nname: Old LIS\nstores: []\n"),
+            Put(
+                "flows/lis-to-old.yaml",
+                "kind: Flow\nid: lis-to-old\nactivity: lab-testin\nfrom: lis\nto: old\n"
+                "encrypted_in_transit: true\n",
+            ),
+        )
+    )
+    assert_finding(result, "SCH-012", "Flow:lis-to-old", "flows/lis-to-old.yaml:3:11")
+    assert_no_finding(result, "LIN-012")

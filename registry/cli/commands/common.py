@@ -7,11 +7,13 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from registry.core.config import CONFIG_NAME
 from registry.core.errors import CannotRun
 from registry.core.inventory import Inventory
 from registry.pipeline import Request, run
 from registry.pipeline import load as load_inventory
 from registry.pipeline.check import CheckResult
+from registry.pipeline.revision import read_snapshot
 
 
 def request(args: argparse.Namespace, *, use_baseline: bool = True, judge: bool = True) -> Request:
@@ -19,13 +21,28 @@ def request(args: argparse.Namespace, *, use_baseline: bool = True, judge: bool 
     path = getattr(args, "path", None)
     observed = getattr(args, "observed", None)
     baseline = getattr(args, "baseline", None)
+    at = getattr(args, "at", None)
+    snapshot = None
+    if at is not None:
+        from registry.outputs.report import terminal_safe
+
+        snapshot = read_snapshot(at, Path(path) if path is not None else None, Path.cwd())
+        # stderr, so that stdout stays exactly the report (JSON, SARIF) a checkout gives
+        print(f"ropa: read {terminal_safe(snapshot.describe())}", file=sys.stderr)
+    directory = None
+    if snapshot is None and path is not None and (Path(path) / CONFIG_NAME).is_file():
+        # `ropa check my-register/` on a project folder: its ropa.yaml says where the
+        # inventory lies and which evidence and baseline go with it, as `cd` there would
+        directory, path = Path(path), None
     return Request(
         path=Path(path) if path is not None else None,
+        directory=directory,
         as_of=getattr(args, "as_of", None),
         observed=tuple(Path(o) for o in observed) if observed else None,
         baseline=Path(baseline) if baseline else None,
         use_baseline=use_baseline,
         judge=judge,
+        snapshot=snapshot,
     )
 
 

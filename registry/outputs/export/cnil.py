@@ -175,7 +175,11 @@ def _security(entry: ActivityRecord) -> list[list[str]]:
     return lines
 
 
-def fiche(record: Record, activity: Activity, org: str) -> list[Line]:
+def fiche(
+    record: Record, activity: Activity, org: str, *, schema_errors: bool = False
+) -> list[Line]:
+    """The fiche's lines; ``schema_errors`` adds a last one naming the schema errors of
+    the entries it draws on (written with what validated)."""
     inv, entry = record.inventory, record.activities[activity.id]
     organisation = inv.organisations[org]
     dpo, rep = organisation.dpo, organisation.representative
@@ -274,7 +278,21 @@ def fiche(record: Record, activity: Activity, org: str) -> list[Line]:
     ]
     for label, lines in zip(SECURITY_LINES, _security(entry), strict=True):
         result.append(Line(label, lines))
+    if schema_errors:
+        notes = derive.schema_error_lines(inv, derive.activity_entities(entry))
+        result += [
+            Line(derive.SCHEMA_ERRORS_FR, section=True),
+            Line(derive.SCHEMA_ERRORS_FR, notes),
+        ]
     return result
+
+
+def _has_schema_errors(record: Record, activities: list[Activity]) -> bool:
+    inv = record.inventory
+    return any(
+        derive.schema_error_lines(inv, derive.activity_entities(record.activities[a.id]))
+        for a in activities
+    )
 
 
 def _safeguard_fr(transfer: Transfer) -> str:
@@ -319,31 +337,40 @@ def fiche_title(activity: Activity) -> str:
 def workbook_sheets(record: Record, org: str) -> list[Sheet]:
     inv = record.inventory
     activities = activities_of(record, org)
+    rows: list[list[Cell]] = [
+        [
+            a.reference or a.id,
+            a.name,
+            date_fr(a.created),
+            date_fr(a.last_reviewed.date if a.last_reviewed else None),
+            a.purposes[0].purpose if a.purposes else "",
+            [
+                inv.organisations[j].name if j in inv.organisations else j
+                for j in sorted(record.activities[a.id].controllers - {org})
+            ],
+        ]
+        for a in activities
+    ]
+    columns = list(LIST_COLUMNS)
+    notes = [
+        derive.schema_error_lines(inv, derive.activity_entities(record.activities[a.id]))
+        for a in activities
+    ]
+    invalid = derive.with_schema_errors(rows, notes)
+    if invalid:
+        columns.append(derive.SCHEMA_ERRORS_FR)
     listing = Sheet(
         title="Registre",
-        columns=list(LIST_COLUMNS),
-        rows=[
-            [
-                a.reference or a.id,
-                a.name,
-                date_fr(a.created),
-                date_fr(a.last_reviewed.date if a.last_reviewed else None),
-                a.purposes[0].purpose if a.purposes else "",
-                [
-                    inv.organisations[j].name
-                    for j in sorted(record.activities[a.id].controllers - {org})
-                ],
-            ]
-            for a in activities
-        ],
+        columns=columns,
+        rows=rows,
         preamble=header_block(inv, org),
         widths=[16, 40, 16, 16, 50, 40],
     )
     sheets = [listing]
     for activity in activities:
-        rows: list[list[Cell]] = []
+        rows = []
         sections: set[int] = set()
-        for line in fiche(record, activity, org):
+        for line in fiche(record, activity, org, schema_errors=invalid):
             if line.section:
                 sections.add(len(rows))
             rows.append(
@@ -365,7 +392,8 @@ def flat_sheet(record: Record, org: str) -> Sheet:
     """CSV: one row per activity, one column per fiche line (and its third column)."""
     inv = record.inventory
     activities = activities_of(record, org)
-    template = _fiche_shape(record, activities, org)
+    invalid = _has_schema_errors(record, activities)
+    template = _fiche_shape(record, activities, org, invalid)
     columns: list[str] = []
     for label, extra_label in template:
         columns.append(label)
@@ -373,7 +401,8 @@ def flat_sheet(record: Record, org: str) -> Sheet:
             columns.append(f"{label} — {extra_label}")
     rows = []
     for activity in activities:
-        values = {line.label: line for line in fiche(record, activity, org) if not line.section}
+        lines = fiche(record, activity, org, schema_errors=invalid)
+        values = {line.label: line for line in lines if not line.section}
         row: list[Cell] = []
         for label, extra_label in template:
             line = values.get(label)
@@ -389,9 +418,11 @@ def flat_sheet(record: Record, org: str) -> Sheet:
     )
 
 
-def _fiche_shape(record: Record, activities: list[Activity], org: str) -> list[tuple[str, str]]:
+def _fiche_shape(
+    record: Record, activities: list[Activity], org: str, invalid: bool
+) -> list[tuple[str, str]]:
     """The fiche's lines in order (every fiche has the same lines)."""
     if not activities:
         return []
-    lines = fiche(record, activities[0], org)
+    lines = fiche(record, activities[0], org, schema_errors=invalid)
     return [(ln.label, ln.extra_label) for ln in lines if not ln.section]

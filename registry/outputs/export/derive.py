@@ -164,3 +164,57 @@ def dpia_progress(activity: Activity) -> str:
     if dpia.reference:
         parts.append(f"(ref. {dpia.reference})")
     return " ".join(parts)
+
+
+# --- entries with schema errors ------------------------------------------------------
+
+# The heading of the column (or fiche line) that names them, added only when one is drawn on.
+SCHEMA_ERRORS = "Schema errors (ropa check)"
+SCHEMA_ERRORS_FR = "Erreurs de validation (ropa check)"
+Key = tuple[str, str]  # (kind, id)
+
+
+def schema_error_lines(inv: Inventory, entities: Iterable[Key]) -> list[str]:
+    """One line per schema finding of the entities a row draws on: the register shows an
+    invalid entry with what validated, and says so where it is used."""
+    lines: list[str] = []
+    for key in dict.fromkeys(entities):  # once each, in the row's order
+        for finding in inv.schema_errors.get(key, ()):
+            lines.append(f"{key[0]} {key[1]}: {finding.rule} at {finding.pos}: {finding.message}")
+    return lines
+
+
+def covers_entities(found: Iterable[Cover]) -> list[Key]:
+    keys = []
+    for cover in found:
+        keys.append(("Contract", cover.contract.id))
+        if cover.authorised_by is not None:
+            keys.append(("Contract", cover.authorised_by.id))
+    return keys
+
+
+def activity_entities(row: ActivityRecord) -> list[Key]:
+    """Every entity an activity's row of the record draws on."""
+    activity = row.activity
+    keys: list[Key] = [("Activity", activity.id)]
+    keys += [("Organisation", o) for o in sorted(row.controllers)]
+    keys += [("DataSubject", s) for s in activity.data_subjects]
+    keys += [("DataCategory", c) for c in activity.data_categories]
+    keys += [("DataCategory", r.category) for r in activity.retention]
+    keys += [("Flow", f.id) for f in row.flows]
+    keys += [("System", s.id) for s in row.systems]
+    keys += [("Organisation", r.organisation) for r in row.recipients]
+    for processor in row.processors:
+        keys.append(("Organisation", processor.organisation))
+        keys += covers_entities(processor.covers)
+    keys += [("Organisation", t.organisation) for t in row.transfers if t.organisation]
+    return keys
+
+
+def with_schema_errors(sheet_rows: list[list], notes: list[list[str]]) -> bool:
+    """Append each row's schema-error lines as a last cell, when any row has one."""
+    if not any(notes):
+        return False
+    for cells, lines in zip(sheet_rows, notes, strict=True):
+        cells.append(lines)
+    return True

@@ -3,7 +3,9 @@
 Each entity is written with all of its fields (the YAML format's names) plus a
 ``derived`` object holding what ropa works out from the rest: recipients,
 transfers, security description, locations for activities; countries and the
-processor for flows; whether contracts are in force on the given date. The
+processor for flows; whether contracts are in force on the given date. An entity
+with schema errors is written with the fields that validated and an ``invalid``
+object naming its errors (rule, message, file:line) and what was set aside. The
 document's shape is the pydantic model :class:`Register` below, published as a
 JSON Schema in ``registry/data/schemas/register.schema.json``
 (``python -m registry.outputs.export.full`` prints it).
@@ -131,36 +133,58 @@ class WaiverDerived(_Out):
     expired: bool
 
 
+class SchemaErrorOut(_Out):
+    rule: str
+    message: str
+    at: str  # file:line:column
+
+
+class InvalidOut(_Out):
+    """Present on an entity with schema errors: it is written with what validated."""
+
+    errors: list[SchemaErrorOut]
+    set_aside: list[str]  # dotted paths of the values that did not validate
+    name_is_id: bool  # its name did not validate: the id stands in for it
+
+
 class OrganisationOut(Organisation):
     derived: OrganisationDerived
+    invalid: InvalidOut | None = None
 
 
 class CategoryOut(DataCategory):
     derived: CategoryDerived
+    invalid: InvalidOut | None = None
 
 
 class SubjectOut(DataSubject):
     derived: SubjectDerived
+    invalid: InvalidOut | None = None
 
 
 class SystemOut(System):
     derived: SystemDerived
+    invalid: InvalidOut | None = None
 
 
 class ActivityOut(Activity):
     derived: ActivityDerived
+    invalid: InvalidOut | None = None
 
 
 class FlowOut(Flow):
     derived: FlowDerived
+    invalid: InvalidOut | None = None
 
 
 class ContractOut(Contract):
     derived: ContractDerived
+    invalid: InvalidOut | None = None
 
 
 class WaiverOut(Waiver):
     derived: WaiverDerived
+    invalid: InvalidOut | None = None
 
 
 class Register(_Out):
@@ -181,6 +205,24 @@ class Register(_Out):
 
 def _dump(entity) -> dict[str, Any]:
     return entity.model_dump(mode="json", by_alias=True)
+
+
+def _invalid(inv: Inventory, entity) -> dict[str, Any]:
+    """``{"invalid": …}`` for an entity with schema errors (written with what validated)."""
+    key = (entity.kind, entity.id)
+    if not inv.is_invalid(*key):
+        return {}
+    kept = inv.set_aside.get(key)
+    return {
+        "invalid": {
+            "errors": [
+                {"rule": f.rule, "message": f.message, "at": str(f.pos)}
+                for f in inv.schema_errors[key]
+            ],
+            "set_aside": list(kept.paths) if kept else [],
+            "name_is_id": bool(kept and kept.name_is_id),
+        }
+    }
 
 
 def _activity(inv: Inventory, entry: ActivityRecord) -> dict[str, Any]:
@@ -281,6 +323,7 @@ def full_register(record: Record, *, org: str | None = None) -> dict[str, Any]:
                     else [],
                 }
             }
+            | _invalid(inv, org_)
         )
     for category in items(inv.categories):
         special = inv.special_of(category.id)
@@ -293,10 +336,13 @@ def full_register(record: Record, *, org: str | None = None) -> dict[str, Any]:
                     "ancestors": list(inv.category_ancestors.get(category.id, ())[1:]),
                 }
             }
+            | _invalid(inv, category)
         )
     for subject in items(inv.subjects):
         document["data_subjects"].append(
-            _dump(subject) | {"derived": {"builtin": ("DataSubject", subject.id) in inv.builtin}}
+            _dump(subject)
+            | {"derived": {"builtin": ("DataSubject", subject.id) in inv.builtin}}
+            | _invalid(inv, subject)
         )
     for system in items(inv.systems):
         document["systems"].append(
@@ -309,10 +355,13 @@ def full_register(record: Record, *, org: str | None = None) -> dict[str, Any]:
                     "activities": sorted(a.id for a in inv.activities_by_system.get(system.id, ())),
                 }
             }
+            | _invalid(inv, system)
         )
     for activity in items(inv.activities):
         entry = record.activities[activity.id]
-        document["activities"].append(_dump(activity) | {"derived": _activity(inv, entry)})
+        document["activities"].append(
+            _dump(activity) | {"derived": _activity(inv, entry)} | _invalid(inv, activity)
+        )
     for flow in items(inv.flows):
         if flow.transfer is not None and flow.transfer.country:
             to_countries: tuple[str, ...] = (flow.transfer.country,)
@@ -329,13 +378,18 @@ def full_register(record: Record, *, org: str | None = None) -> dict[str, Any]:
                     "third_country": flow.id in third_country,
                 }
             }
+            | _invalid(inv, flow)
         )
     for contract in items(inv.contracts):
         in_force = contract_problem(contract, as_of) is None
-        document["contracts"].append(_dump(contract) | {"derived": {"in_force": in_force}})
+        document["contracts"].append(
+            _dump(contract) | {"derived": {"in_force": in_force}} | _invalid(inv, contract)
+        )
     for waiver in items(inv.waivers):
         expired = waiver.expires is not None and waiver.expires < as_of
-        document["waivers"].append(_dump(waiver) | {"derived": {"expired": expired}})
+        document["waivers"].append(
+            _dump(waiver) | {"derived": {"expired": expired}} | _invalid(inv, waiver)
+        )
     return document
 
 

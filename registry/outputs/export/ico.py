@@ -78,16 +78,21 @@ def row(record: Record, entry: ActivityRecord, org: str) -> list[Cell]:
 
 
 def sheet(record: Record, org: str) -> Sheet:
-    organisation = record.inventory.organisations[org]
+    inv = record.inventory
+    organisation = inv.organisations[org]
+    entries = record.activities_of(org)
+    rows = [row(record, entry, org) for entry in entries]
+    columns = list(COLUMNS)
+    # Entries with schema errors are written with what validated; a last column says so.
+    notes = [derive.schema_error_lines(inv, derive.activity_entities(e)) for e in entries]
+    if derive.with_schema_errors(rows, notes):
+        columns.append(derive.SCHEMA_ERRORS)
     return Sheet(
         title=organisation.name,
-        columns=list(COLUMNS),
+        columns=columns,
         # Sorted by what the sheet shows (business function, purposes, then every other
         # column), never by ids or names it does not show: reading it back keeps the order.
-        rows=sorted(
-            (row(record, entry, org) for entry in record.activities_of(org)),
-            key=lambda cells: [cell_text(c) for c in cells],
-        ),
+        rows=sorted(rows, key=lambda cells: [cell_text(c) for c in cells]),
         preamble=header_block(organisation),
         widths=list(WIDTHS),
     )

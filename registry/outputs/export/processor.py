@@ -54,13 +54,31 @@ def sheet(record: Record, processor: str, *, french: bool = False) -> Sheet:
         parts = derive.contact_parts(contact.name or "", contact) if contact else ["", "", "", ""]
         preamble.append([role, *parts])
     served = record.processors[processor].served if processor in record.processors else ()
+    inv = record.inventory
+    rows = [_row(inv, s) for s in served]
+    columns = list(COLONNES if french else COLUMNS)
+    # Entries with schema errors are written with what validated; a last column says so.
+    notes = [derive.schema_error_lines(inv, _entities(processor, s)) for s in served]
+    if derive.with_schema_errors(rows, notes):
+        columns.append(derive.SCHEMA_ERRORS_FR if french else derive.SCHEMA_ERRORS)
     return Sheet(
         title=f"{org.name} (processor)" if not french else f"{org.name} (sous-traitant)",
-        columns=list(COLONNES if french else COLUMNS),
-        rows=[_row(record.inventory, s) for s in served],
+        columns=columns,
+        rows=rows,
         preamble=preamble,
         widths=list(WIDTHS),
     )
+
+
+def _entities(processor: str, served: Served) -> list[derive.Key]:
+    """Every entity a row of the processor's record draws on."""
+    keys: list[derive.Key] = [("Organisation", processor), ("Organisation", served.controller)]
+    keys += [("Activity", a.id) for a in served.activities]
+    keys += [("DataCategory", c) for a in served.activities for c in a.data_categories]
+    keys += [("System", s.id) for s in served.systems]
+    keys += derive.covers_entities(served.covers)
+    keys += [("Organisation", t.organisation) for t in served.transfers if t.organisation]
+    return keys
 
 
 def _row(inv: Inventory, served: Served) -> list[Cell]:

@@ -1,5 +1,11 @@
 """XLSX through openpyxl: frozen headings, column widths, wrapped multi-line cells.
 
+Every cell holds the exact text (``+33 2 40 00 12 34``, ``=HYPERLINK(...)``): it is
+typed as a string, which a spreadsheet never evaluates, so no prefix is needed or
+added. A text that starts like a formula also gets Excel's quote-prefix style, so
+that editing the cell and pressing Enter keeps it text. (The CSV, which has no
+types, keeps OWASP's leading quote: :mod:`registry.layouts.cells`.)
+
 Deterministic: the workbook's created/modified properties and every zip entry's
 timestamp are fixed, so the same register gives byte-identical files.
 openpyxl is imported here only, when an XLSX is asked for.
@@ -11,11 +17,14 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import Any
 
-from registry.layouts.cells import neutralise
-from registry.outputs.export.table import Sheet, Workbook, cell_text
+from registry.layouts.cells import TRIGGERS
+from registry.outputs.export.table import Cell, Sheet, Workbook, cell_text
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
+MAX_CELL = 32_767  # characters: Excel's limit for one cell
+CUT = " … [cut at the 32,767 characters a spreadsheet cell holds: the JSON export has it all]"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\']")
 
@@ -51,7 +60,7 @@ def write_xlsx(book: Workbook) -> bytes:
         line = 1
         for row in sheet.preamble:
             for col, cell in enumerate(row, start=1):
-                target = ws.cell(line, col, neutralise(cell_text(cell)) or None)
+                target = _text_cell(ws, line, col, cell)
                 target.alignment = wrap
                 if col == 1 or line == 1:
                     target.font = bold
@@ -59,19 +68,16 @@ def write_xlsx(book: Workbook) -> bytes:
         if sheet.preamble:
             line += 1
         for col, heading in enumerate(sheet.columns, start=1):
-            target = ws.cell(line, col, neutralise(heading))
+            target = _text_cell(ws, line, col, heading)
             target.font, target.alignment, target.fill = bold, wrap, heading_fill
         header_row = line
         for index, row in enumerate(sheet.rows):
             line += 1
             for col, cell in enumerate(row, start=1):
-                text = neutralise(cell_text(cell))
-                target = ws.cell(line, col, text or None)
+                target = _text_cell(ws, line, col, cell)
                 target.alignment = wrap
                 if index in sheet.emphasis:
                     target.font, target.fill = bold, heading_fill
-                if text:
-                    target.data_type = "s"  # belt and braces: never a formula
         ws.freeze_panes = ws.cell(header_row + 1, 1)
         for col in range(1, len(sheet.columns) + 1):
             width = sheet.widths[col - 1] if col <= len(sheet.widths) else 30
@@ -83,6 +89,20 @@ def write_xlsx(book: Workbook) -> bytes:
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
     return _fix_zip_times(raw.getvalue())
+
+
+def _text_cell(ws: Any, row: int, col: int, cell: Cell) -> Any:  # openpyxl objects
+    """A cell holding ``cell``'s exact text as a string (empty: no value at all)."""
+    text = cell_text(cell)
+    target = ws.cell(row, col)
+    if text:
+        if len(text) > MAX_CELL:  # openpyxl would cut it silently: say so in the cell
+            text = text[: MAX_CELL - len(CUT)] + CUT
+        target.value = text
+        target.data_type = "s"  # openpyxl types "=..." as a formula and "#N/A" as an error
+        if text.startswith(TRIGGERS):
+            target.quotePrefix = True
+    return target
 
 
 def _fix_zip_times(data: bytes) -> bytes:

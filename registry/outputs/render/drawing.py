@@ -61,8 +61,14 @@ def view_drawing(
 
 def detailed(canvas: Canvas, selection: Selection, captioned: bool = True) -> Drawing:
     """Every node in its frame and every flow, under a one-line summary."""
+    from registry.lineage.graph import split_key
+
+    inv = canvas.inv
+    invalid = any(inv.is_invalid(*split_key(k)) for k in selection.nodes) or any(
+        inv.is_invalid("Flow", f) for _, _, f in selection.edges
+    )
     notes = [summary(canvas, selection)]
-    keys = legend_keys(collapsed=False, focused=bool(selection.focus))
+    keys = legend_keys(collapsed=False, focused=bool(selection.focus), invalid=invalid)
     dot = new_digraph(selection.title, notes, keys if captioned else None)
     frame_of = frames(canvas, selection)
     clustered_nodes(canvas, dot, selection, frame_of)
@@ -72,7 +78,13 @@ def detailed(canvas: Canvas, selection: Selection, captioned: bool = True) -> Dr
 
 def collapsed(canvas: Canvas, view: Collapsed, captioned: bool = True) -> Drawing:
     """One node per party and one edge per pair of parties, under notes that say so."""
-    keys = legend_keys(collapsed=True)
+    from registry.lineage.graph import split_key
+
+    inv = canvas.inv
+    invalid = any(inv.is_invalid(*split_key(k)) for k in view.parties) or any(
+        inv.is_invalid("Flow", f) for flows in view.flows.values() for f in flows
+    )
+    keys = legend_keys(collapsed=True, invalid=invalid)
     dot = new_digraph(view.title, view.notes, keys if captioned else None)
     for key in view.parties:
         party_node(canvas, dot, key, view.systems.get(key, 0))

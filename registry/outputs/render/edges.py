@@ -32,6 +32,8 @@ from registry.outputs.render.labels import (
 )
 from registry.outputs.render.style import (
     FLOW_COLOUR,
+    INVALID_COLOUR,
+    INVALID_NOTE,
     LABEL_COLOUR,
     SPECIAL_COLOUR,
     THIRD_COUNTRY_COLOUR,
@@ -57,6 +59,7 @@ class Mark:
     special: bool
     fontcolor: str
     dashed: bool
+    invalid: bool = False  # a flow with a schema error: its line purple and dashed
 
 
 def draw_marks(dot: graphviz.Digraph, marks: list[Mark], frame_of: FrameOf) -> None:
@@ -78,7 +81,9 @@ def draw_marks(dot: graphviz.Digraph, marks: list[Mark], frame_of: FrameOf) -> N
                     _label_node(cluster, mark)
     for mark in marks:
         line = {
-            "color": SPECIAL_COLOUR if mark.special else FLOW_COLOUR,
+            "color": INVALID_COLOUR
+            if mark.invalid
+            else (SPECIAL_COLOUR if mark.special else FLOW_COLOUR),
             "penwidth": "2.5" if mark.special else "1",
             "tooltip": tooltip_text("\n".join(mark.tooltip)),
             "URL": mark.url,
@@ -159,6 +164,11 @@ def flow_mark(canvas: Canvas, u: str, v: str, flow_id: str) -> Mark:
             said = f"transfer to {target['country']}: adequacy decision"
         label += wrap(said)
         tooltip.append(said)
+    invalid = inv.is_invalid("Flow", flow_id)
+    if invalid:
+        label.append(INVALID_NOTE)
+        tooltip.append(INVALID_NOTE)
+        fontcolor = INVALID_COLOUR
     return Mark(
         u,
         v,
@@ -168,7 +178,8 @@ def flow_mark(canvas: Canvas, u: str, v: str, flow_id: str) -> Mark:
         canvas.url("Flow", flow_id),
         bool(data["special"]),
         fontcolor,
-        dashed,
+        dashed or invalid,
+        invalid,
     )
 
 
@@ -213,6 +224,9 @@ def merged_mark(
         label += wrap(f"{transfers} leaving the EEA" + (f": {', '.join(words)}" if words else ""))
         if unprotected:
             label.append(f"{unprotected} with NO MECHANISM")
+    invalid = sum(1 for f in flows if inv.is_invalid("Flow", f))
+    if invalid:
+        label.append(f"{invalid} INVALID: schema errors, see their findings")
     shown = [inv.flows[f].label for f in flows[:10]]
     tooltip = [
         f"{counted(flows, 'flow')}: "
@@ -223,6 +237,10 @@ def merged_mark(
     fontcolor = (
         THIRD_COUNTRY_COLOUR if unprotected else (SPECIAL_COLOUR if special else LABEL_COLOUR)
     )
+    if invalid:
+        # The line keeps its colour (most of its flows are valid); its text is purple.
+        tooltip.append(label[-1])
+        fontcolor = INVALID_COLOUR
     return Mark(
         u,
         v,
@@ -232,5 +250,5 @@ def merged_mark(
         canvas.url(kind, ident),
         special,
         fontcolor,
-        bool(transfers),
+        bool(transfers or invalid),
     )

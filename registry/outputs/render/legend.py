@@ -16,6 +16,7 @@ from registry.outputs.render.style import (
     FLOW_COLOUR,
     FONT,
     FRAME_COLOUR,
+    INVALID_COLOUR,
     PROCESSOR_FILL,
     SPECIAL_COLOUR,
     SPECIAL_FILL,
@@ -65,8 +66,9 @@ class Key:
     width: int = 1
 
 
-def legend_keys(*, collapsed: bool, focused: bool = False) -> list[Key]:
-    """What a diagram's legend explains: every colour, line and shape it may use."""
+def legend_keys(*, collapsed: bool, focused: bool = False, invalid: bool = False) -> list[Key]:
+    """What a diagram's legend explains: every colour, line and shape it may use
+    (``invalid``: it draws entries with schema errors, and the legend says how)."""
     keys = [
         Key(
             "line",
@@ -93,6 +95,15 @@ def legend_keys(*, collapsed: bool, focused: bool = False) -> list[Key]:
         ]
     if focused:
         keys.append(Key("frame", "thick outline: what this page is about", style="bold", width=3))
+    if invalid:
+        keys.append(
+            Key(
+                "frame",
+                "dashed purple: entry with a schema error, drawn with what validated",
+                INVALID_COLOUR,
+                style="dashed",
+            )
+        )
     return keys
 
 

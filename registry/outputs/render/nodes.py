@@ -25,6 +25,8 @@ from registry.outputs.render.labels import (
 from registry.outputs.render.style import (
     CONTROLLER_FILL,
     FRAME_COLOUR,
+    INVALID_COLOUR,
+    INVALID_NOTE,
     OTHER_FILL,
     PROCESSOR_FILL,
     SPECIAL_FILL,
@@ -146,12 +148,22 @@ def draw_node(
 
     kind, ident = split_key(key)
     font_colour = f' COLOR="{colour}"' if colour else ""
+    tooltip = f"{kind} {ident}: {name}"
     title = "<BR/>".join(html_text(line) for line in wrap(name, WRAP + 4))
+    invalid = ""
+    if canvas.inv.is_invalid(kind, ident):
+        # Drawn with what validated, dashed, and saying so: its page lists the errors.
+        errors = len(canvas.inv.schema_errors[(kind, ident)])
+        invalid = f'<BR/><FONT POINT-SIZE="9" COLOR="{INVALID_COLOUR}">{INVALID_NOTE}</FONT>'
+        attrs.update(color=INVALID_COLOUR, penwidth="2")
+        attrs["style"] = ",".join([*attrs.get("style", "").split(","), "dashed"]).strip(",")
+        tooltip += f" ({counted(range(errors), 'schema error')}: see ropa check)"
     attrs["label"] = (
         f"<<B>{title}</B>"
         + (f'<BR/><FONT POINT-SIZE="9"{font_colour}>{detail}</FONT>' if detail else "")
+        + invalid
         + ">"
     )
     attrs["URL"] = canvas.url(kind, ident)
-    attrs["tooltip"] = tooltip_text(f"{kind} {ident}: {name}")
+    attrs["tooltip"] = tooltip_text(tooltip)
     dot.node(dot_name(key), **attrs)

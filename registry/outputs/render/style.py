@@ -13,6 +13,8 @@ FLOW_COLOUR = "#5d6d7e"  # every other flow
 THIRD_COUNTRY_COLOUR = "#b03a2e"  # frames, nodes and warnings outside the EEA
 FRAME_COLOUR = "#7f8c8d"  # outlines of frames and organisations inside the EEA
 LABEL_COLOUR = "#2c3e50"  # edge labels with nothing to warn about
+INVALID_COLOUR = "#8e44ad"  # entries with a schema error, drawn with what validated
+INVALID_NOTE = "INVALID: schema error, see its findings"
 
 CONTROLLER_FILL = "#eaf2fb"
 PROCESSOR_FILL = "#fef5e7"

@@ -75,10 +75,55 @@ def url(value: str) -> str:
     return re.sub(r"""[\s()<>"'\\`\[\]|{}]""", lambda m: f"%{ord(m.group()):02X}", value.strip())
 
 
+def breakable(value: object) -> str:
+    """A path or address as :func:`text`, free to wrap after each ``/`` (and nowhere
+    inside a word): a long file name or URL must not widen its table past the page."""
+    return text(value).replace("/", "/<wbr>")
+
+
 def external(value: str) -> str:
     """A link to an external document, shown as its (escaped) address; relative paths as text."""
     target = url(value)
-    return f"[{text(value)}]({target})" if target else text(value)
+    return f"[{breakable(value)}]({target})" if target else breakable(value)
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+_EMPHASIS = re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])")
+
+
+def prose(value: str) -> list[str]:
+    """Documentation prose (a rule's docstring) as paragraphs of Markdown-safe text.
+
+    Lines of a paragraph are joined (a docstring wraps at 90 columns, a page does not);
+    paragraphs are split at blank lines; ```code``` becomes ``<code>`` and ``*word*``
+    emphasis. Everything else is escaped like inventory text.
+    """
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", value.strip()):
+        joined = " ".join(line.strip() for line in block.splitlines() if line.strip())
+        if not joined:
+            continue
+        out = []
+        for index, part in enumerate(_CODE_SPAN.split(joined)):
+            if index % 2:
+                out.append(f"<code>{text(part)}</code>")
+                continue
+            for number, piece in enumerate(_EMPHASIS.split(part)):
+                out.append(f"<em>{text(piece)}</em>" if number % 2 else _spaced(piece))
+        paragraphs.append("".join(out))
+    return paragraphs
+
+
+def inline(value: str) -> str:
+    """:func:`prose` on one line (a rule's summary)."""
+    return " ".join(prose(value))
+
+
+def _spaced(value: str) -> str:
+    """:func:`text` that keeps the spaces at either end (it sits between code spans)."""
+    lead = " " if value[:1].isspace() else ""
+    trail = " " if value[-1:].isspace() and value.strip() else ""
+    return lead + text(value) + trail if value.strip() else (" " if value else "")
 
 
 def table(headers: list[str], rows: list[list[str]], empty: str = "None.") -> str:

@@ -3,19 +3,26 @@
 Everything about what the pages say lives in :mod:`registry.outputs.site.pages`; this
 module only maps it onto MkDocs 1.x hooks (files, navigation, serve-time watching)
 and adds what a browser needs around it: the site's stylesheet and script and a
-Content-Security-Policy on every page.
+Content-Security-Policy on every page. It also says where the register came from:
+the commit in the footer, and ``ropa-manifest.json`` (:mod:`registry.outputs.manifest`)
+beside the pages. ``at:`` builds the register as it stood on a date or at a revision.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
+import json
+import logging
+import os
 import re
 import subprocess
-from importlib import resources
+from dataclasses import replace
+from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -23,7 +30,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from registry.outputs.manifest import Provenance, write_manifest
 from registry.outputs.site.pages import CONTENT_END, CONTENT_START, NAV
+
+if TYPE_CHECKING:
+    from registry.pipeline.revision import Snapshot
+
+log = logging.getLogger("mkdocs.plugins.ropa")
 
 ASSETS = (
     "assets/ropa/ropa.css",
@@ -37,6 +50,7 @@ _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.
 class RopaConfig(Config):
     inventory = c.Type(str, default="inventory")
     as_of = c.Optional(c.Type((str, dt.date)))
+    at = c.Optional(c.Type((str, dt.date)))  # a date or a git revision, as `--at`
     observed = c.ListOfItems(c.Type(str), default=[])
     site_name = c.Optional(c.Type(str))
     # Diagrams kept by content hash between builds, relative to mkdocs.yml; "" for none.
@@ -47,21 +61,26 @@ class RopaPlugin(BasePlugin[RopaConfig]):
     def on_config(self, config: Any) -> Any:
         base = Path(config.config_file_path or ".").resolve().parent
         self.inventory_path = (base / self.config.inventory).resolve()
-        if not self.inventory_path.exists():
+        # Read from git with `at:`: a folder since removed still has a past.
+        if self.config.at == "":
+            self.config.at = None  # `at: !ENV ROPA_AT` with ROPA_AT set but empty
+        if not self.inventory_path.exists() and self.config.at is None:
             raise PluginError(f"ropa: inventory path {self.config.inventory!r} does not exist")
         self.base = base
         try:
             raw = self.config.as_of
             if isinstance(raw, dt.date):
-                self.as_of = raw
+                self.as_of: dt.date | None = raw
             else:
-                self.as_of = dt.date.fromisoformat(raw) if raw else dt.date.today()
+                # None: today, or with `at:` the day the register is read as of
+                self.as_of = dt.date.fromisoformat(raw) if raw else None
         except ValueError:
             raise PluginError(
                 f"ropa: as_of {self.config.as_of!r} is not a date YYYY-MM-DD"
             ) from None
-        # Extensions the generated Markdown relies on (tables, heading anchors, attributes).
-        for extension in ("tables", "attr_list", "toc"):
+        # Extensions the generated Markdown relies on (tables, heading anchors, attributes,
+        # Markdown inside the dashboard's tiles and the register's cards).
+        for extension in ("tables", "attr_list", "toc", "md_in_html"):
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
         for asset in ASSETS:
@@ -70,7 +89,11 @@ class RopaPlugin(BasePlugin[RopaConfig]):
                 target.append(asset)
         if config.nav is None:
             config.nav = _mkdocs_nav(NAV)
+        if os.environ.get("MIKE_DOCS_VERSION"):
+            _versioned(config)
+        self.copyright = config.copyright  # the footer line is added to it per build
         self.content = None
+        self.provenance: Provenance | None = None
         return config
 
     def _build_content(self, config: Any) -> Any:
@@ -78,30 +101,53 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         from registry.core.errors import CannotRun
         from registry.outputs.site.pages import build_site
         from registry.pipeline import Request, run
+        from registry.pipeline.revision import read_snapshot
 
         # The same pipeline as `ropa check`: ropa.yaml's settings and baseline, the
         # evidence (the plugin's own `observed` globs, else ropa.yaml's), waivers.
         try:
             settings = load_config(self.inventory_path.parent)
             observed = self._evidence(settings)
+            snapshot = None
+            if self.config.at is not None:
+                snapshot = read_snapshot(
+                    self.config.at, self.inventory_path, self.inventory_path.parent
+                )
+                log.info("ropa: read %s", snapshot.describe())
             result = run(
                 Request(
                     path=self.inventory_path,
                     as_of=self.as_of,
                     observed=tuple(observed) if observed else None,
                     directory=settings.directory,
+                    snapshot=snapshot,
                 )
             ).result
+            self.provenance = replace(
+                _provenance(self.inventory_path, result.as_of, snapshot),
+                built_with=_tools(config),
+            )
         except CannotRun as error:
             raise PluginError(f"ropa: {error}") from None
-        last_change = _last_change(self.inventory_path)
-        self.stamp = last_change or self.as_of.isoformat()
+        from registry.outputs.site.history import read_history
+
+        if snapshot is not None:
+            last_change = _at_last_change(snapshot)
+        else:
+            last_change = _last_change(self.inventory_path)
+        self.stamp = last_change or result.as_of.isoformat()
+        footer = self.provenance.footer()
+        config.copyright = f"{self.copyright} · {footer}" if self.copyright else footer
         cache = self.config.diagram_cache
         return build_site(
             result,
             site_name=self.config.site_name or config.site_name,
             last_change=last_change,
             diagram_cache=(self.base / cache).resolve() if cache else None,
+            # a dated register (`at:`): the history up to its commit, as a checkout shows it
+            history=read_history(
+                self.inventory_path, snapshot.commit.sha if snapshot is not None else None
+            ),
         )
 
     def _evidence(self, settings: Any) -> list[Path]:
@@ -145,9 +191,109 @@ class RopaPlugin(BasePlugin[RopaConfig]):
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         return with_csp(output)
 
+    def on_post_build(self, *, config: Any) -> None:
+        # After every page and file is written: the manifest hashes them as published.
+        if self.content is not None and self.provenance is not None:
+            write_manifest(Path(config.site_dir), self.provenance, list(self.content.downloads))
+
+    def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
+        # MkDocs makes the error page's links root-absolute ("/assets/…") when `site_url`
+        # is unset, which breaks a site published under a sub-path (a GitHub project
+        # page). Without `site_url` the links are made relative to the site root, which
+        # the page finds when it opens (see `on_post_template`).
+        if template_name == "404.html" and not config.site_url:
+            context["base_url"] = "."
+            for key in ("extra_css", "extra_javascript"):
+                context[key] = [_from_root(item) for item in context.get(key) or []]
+        return context
+
+    def on_post_template(self, output: str, *, template_name: str, config: Any) -> str:
+        if template_name != "404.html":
+            return output
+        if config.site_url or self.content is None:
+            return with_csp(output)
+        # The site's top-level folders: the error page is served at a missing URL, at any
+        # depth; the site root is what comes before the first of these in its path.
+        top = sorted(
+            {path.split("/", 1)[0].removesuffix(".md") for path in self.content.pages} - {"index"}
+            | {path.split("/", 1)[0] for path in self.content.downloads}
+            | {"assets", "search"}
+        )
+        script = _ROOT_SCRIPT.replace("TOP", json.dumps(top))
+        # After the charset (which must come within the first 1024 bytes), before any link.
+        charset = output.find('<meta charset="utf-8">')
+        head = output.find("<head>")
+        if head < 0:
+            return output
+        at = charset + len('<meta charset="utf-8">') if charset > head else head + len("<head>")
+        return with_csp(output[:at] + f"<script>{script}</script>" + output[at:], base="'self'")
+
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        server.watch(str(self.inventory_path))
+        if self.inventory_path.exists():  # with `at:` it may be gone from the work tree
+            server.watch(str(self.inventory_path))
         return server
+
+
+def _versioned(config: Any) -> None:
+    """Built by `mike deploy`: Material's version selector in the header (other themes
+    get mike's own). Only then: a plain build must not fetch a versions.json that is
+    not there."""
+    if config.theme.name == "material":
+        config.extra.setdefault("version", {"provider": "mike"})
+
+
+def _provenance(inventory: Path, as_of: dt.date, snapshot: Snapshot | None) -> Provenance:
+    """The commit the register was read from: ``at:``'s, else the one checked out
+    (noting uncommitted changes to the inventory); none outside git."""
+    from registry.core.git import GitError, commit_info, modified, repository_root
+
+    if snapshot is not None:
+        return Provenance(
+            commit=snapshot.commit.sha,
+            commit_date=snapshot.commit.date,
+            inventory=snapshot.path,
+            as_of=as_of,
+            at=snapshot.asked,
+        )
+    try:
+        root = repository_root(inventory if inventory.is_dir() else inventory.parent)
+        head = commit_info("HEAD", root)
+        changed = modified(inventory, root)
+        where = inventory.relative_to(root).as_posix()
+    except (GitError, ValueError):
+        return Provenance(None, None, inventory.name, as_of)
+    return Provenance(head.sha, head.date, where, as_of, inventory_modified=changed)
+
+
+def _tools(config: Any) -> dict[str, str]:
+    """The versions of what turns the register into these bytes besides ropa."""
+    tools = {}
+    for package in ("mkdocs", f"mkdocs-{config.theme.name}"):
+        # a theme shipped inside MkDocs (mkdocs, readthedocs) has no package of its own
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            tools[package] = metadata.version(package)
+    try:
+        from registry.outputs.render.engine import RenderError, find_engine
+
+        engine = find_engine()
+        done = subprocess.run(
+            [*engine, "-V"], capture_output=True, text=True, timeout=10, check=False
+        )
+        said = (done.stderr or done.stdout).strip().splitlines()
+        tools["diagrams"] = said[0] if said else Path(engine[0]).name
+    except (RenderError, OSError, subprocess.SubprocessError):
+        pass
+    return tools
+
+
+def _at_last_change(snapshot: Snapshot) -> str | None:
+    from registry.core.git import GitError, last_change
+
+    try:
+        day = last_change(snapshot.commit.sha, snapshot.path, snapshot.repository)
+    except GitError:
+        return None
+    return day.isoformat() if day else None
 
 
 def _replace(files: Files, file: File) -> None:
@@ -168,7 +314,34 @@ def _mkdocs_nav(nav: list) -> list:
     return [{title: _mkdocs_nav(t) if isinstance(t, list) else t} for title, t in nav]
 
 
-def csp(inline_scripts: list[str]) -> str:
+# Sets <base> to the site root, found in the error page's own address (see
+# on_post_template), and points the theme's own base (its search index) there too: the
+# theme reads its configuration when its script runs, after the parser's microtask
+# checkpoint has let the observer rewrite it.
+_ROOT_SCRIPT = (
+    "(function(){var top=TOP,parts=location.pathname.split('/'),at=-1;"
+    "for(var i=1;i<parts.length;i++){if(top.indexOf(parts[i])>=0){at=i;break;}}"
+    "if(at<0){at=parts.length-1;if(!parts[at]&&at>1)at--;}"
+    "var root=parts.slice(0,at).join('/')+'/';"
+    "var base=document.createElement('base');base.href=root;document.head.appendChild(base);"
+    "new MutationObserver(function(changes,observer){var c=document.getElementById('__config');"
+    "if(!c)return;try{var data=JSON.parse(c.textContent);}catch(e){return;}"
+    "data.base=root;c.textContent=JSON.stringify(data);observer.disconnect();})"
+    ".observe(document.documentElement,{childList:true,subtree:true});})();"
+)
+
+
+def _from_root(item: Any) -> Any:
+    """A root-absolute extra_css/extra_javascript entry made relative (kept as its type)."""
+    if isinstance(item, str):
+        return "./" + item.lstrip("/") if item.startswith("/") else item
+    path = getattr(item, "path", None)
+    if isinstance(path, str) and path.startswith("/"):
+        item.path = "./" + path.lstrip("/")
+    return item
+
+
+def csp(inline_scripts: list[str], base: str = "'none'") -> str:
     """A policy allowing only this site's own files and the theme's own inline scripts."""
     hashes = sorted(
         {
@@ -186,14 +359,14 @@ def csp(inline_scripts: list[str]) -> str:
             "connect-src 'self'",
             "worker-src 'self'",
             "manifest-src 'self'",
-            "base-uri 'none'",
+            f"base-uri {base}",
             "form-action 'self'",
             "object-src 'none'",
         ]
     )
 
 
-def with_csp(output: str) -> str:
+def with_csp(output: str, base: str = "'none'") -> str:
     """Insert the policy as the first element of ``<head>``, before any script.
 
     Computed per page because the theme's inline scripts embed the page's relative
@@ -211,7 +384,7 @@ def with_csp(output: str) -> str:
         for attrs, body in _INLINE_SCRIPT.findall(theme_part)
         if "application/json" not in attrs
     ]
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(scripts)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{csp(scripts, base)}">'
     at = head + len("<head>")
     return output[:at] + meta + output[at:]
 

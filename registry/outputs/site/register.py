@@ -13,17 +13,22 @@ from functools import lru_cache
 
 from registry.core.contracts import Cover
 from registry.core.inventory import Inventory
-from registry.core.model import Organisation, System
+from registry.core.model import Activity, Organisation, System
 from registry.core.record import ActivityRecord, Record, Transfer
+from registry.core.vocabulary import ContractType, TransferMechanism
 from registry.core.wording import (
     AUTHORISED_BY,
+    DPIA_STATUS_WORDS,
     GENERAL_AUTHORISATION,
     GENERALLY,
-    LAW_JOIN,
     SUB_PROCESSOR_UNDER,
-    system_text,
+    TRANSIENT,
+    art9_text,
+    basis_text,
+    dpf_text,
 )
 from registry.outputs.export.derive import made_text
+from registry.outputs.site import labels
 from registry.outputs.site.markup import external, lines, link, source_of, table, text
 
 CONTROLLER_COLUMNS = [
@@ -48,11 +53,18 @@ def _label(label: str) -> str:
 
 
 def ref(inv: Inventory, kind: str, ident: str, page: str) -> str:
-    """A link to an entity's page labelled with its name; plain text if it does not exist."""
+    """A link to an entity's page labelled with its name; plain text if it does not exist.
+
+    An entity with a schema error is marked invalid, with a link to its findings.
+    """
     entity = inv.by_kind.get(kind, {}).get(ident)
     if entity is None:
         return text(ident) + " *(not in the inventory)*"
-    return link(_label(entity.label), page, source_of(kind, ident))
+    target = source_of(kind, ident)
+    named = link(_label(entity.label), page, target)
+    if inv.is_invalid(kind, ident):
+        return f"{named} {link('invalid', page, target, 'findings')}{{.ropa-invalid}}"
+    return named
 
 
 def ref_end(inv: Inventory, ident: str, page: str) -> str:
@@ -63,18 +75,17 @@ def ref_end(inv: Inventory, ident: str, page: str) -> str:
     return text(ident) + " *(not in the inventory)*"
 
 
-def words(value: object) -> str:
-    """An enumeration value as words: ``public_task`` → ``public task``."""
-    return str(getattr(value, "value", value)).replace("_", " ")
-
-
 def joined(items: Iterable[str], sep: str = "<br>") -> str:
     return sep.join(items)
 
 
 def category_ref(inv: Inventory, ident: str, page: str) -> str:
+    """A category linked, its special kind marked by its article (the kind in a tooltip)."""
     special = inv.special_of(ident)
-    mark = f" **{text(special.article)}**" if special else ""
+    if special is None:
+        return ref(inv, "DataCategory", ident, page)
+    kind = text(labels.SPECIAL[special])
+    mark = f' <abbr class="ropa-special" title="{kind}">**{text(special.article)}**</abbr>'
     return ref(inv, "DataCategory", ident, page) + mark
 
 
@@ -94,7 +105,7 @@ def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
             part = linked + (" " + text(made) if made else "")
             general = contract.general_authorisation
             if general is not None:
-                notice = f", notice {text(general.notice)}" if general.notice else ""
+                notice = f", notice {labels.duration(general.notice)}" if general.notice else ""
                 part += GENERAL_AUTHORISATION + external(general.published_list) + notice + ")"
             if cover.authorised_by is not None:
                 part += (
@@ -110,9 +121,13 @@ def cover_cell(inv: Inventory, found: Iterable[Cover], page: str) -> str:
 
 
 def security_cell(inv: Inventory, systems: Iterable[System], page: str) -> str:
-    """Each system, linked, with its Art. 32 measures in the exports' words."""
+    """Each system, linked, with its Art. 32 measures as a ✓/✗ checklist."""
     return joined(
-        ref(inv, "System", s.id, page) + ": " + text(system_text(s)) for s in systems
+        ref(inv, "System", s.id, page)
+        + ": "
+        + (f"{text(TRANSIENT)} · " if s.transient else "")
+        + labels.checklist_inline(s.security)
+        for s in systems
     )
 
 
@@ -135,18 +150,11 @@ def controller_row(record: Record, entry: ActivityRecord, page: str) -> list[str
         name += f"<br>{text(activity.reference)}"
     purposes = joined(lines(p.purpose) for p in activity.purposes)
     bases = joined(
-        text(
-            f"{words(p.legal_basis)} ({p.legal_basis.article})"
-            + (LAW_JOIN + p.law if p.law else "")
-        )
-        if p.legal_basis
-        else "—"
-        for p in activity.purposes
+        text(basis_text(p.legal_basis, p.law)) if p.legal_basis else "—" for p in activity.purposes
     )
     conditions = []
     if activity.art9_condition:
-        condition = activity.art9_condition
-        conditions.append(text(f"{words(condition)} ({condition.article})"))
+        conditions.append(text(art9_text(activity.art9_condition)))
     if activity.art10_authority:
         conditions.append(text(f"Art. 10: {activity.art10_authority}"))
     if activity.national_id_law:
@@ -164,13 +172,11 @@ def controller_row(record: Record, entry: ActivityRecord, page: str) -> list[str
     )
     moved = joined(safeguard_cell(inv, t, page) for t in entry.transfers)
     retention = joined(
-        ref(inv, "DataCategory", r.category, page) + ": " + text(str(r)) for r in activity.retention
+        ref(inv, "DataCategory", r.category, page) + ": " + labels.retention(r)
+        for r in activity.retention
     )
     security = security_cell(inv, entry.systems, page)
-    dpia = ""
-    if activity.dpia:
-        parts = [activity.dpia.reference, activity.dpia.status, activity.dpia.date]
-        dpia = text(", ".join(str(p) for p in parts if p))
+    dpia = dpia_cell(activity)
     return [
         name,
         purposes,
@@ -185,6 +191,18 @@ def controller_row(record: Record, entry: ActivityRecord, page: str) -> list[str
         security,
         dpia,
     ]
+
+
+def dpia_cell(activity: Activity) -> str:
+    """The DPIA: its reference, status in words, date, and its document linked."""
+    dpia = activity.dpia
+    if dpia is None:
+        return ""
+    words = DPIA_STATUS_WORDS.get(dpia.status or "")
+    parts = [text(p) for p in (dpia.reference, words, dpia.date) if p]
+    if dpia.link:
+        parts.append(external(dpia.link))
+    return ", ".join(parts)
 
 
 def contact_lines(org: Organisation) -> list[str]:
@@ -273,6 +291,58 @@ def processor_record(record: Record, page: str, heading: str = "##") -> str:
     return "\n".join(out) if out else "*No organisation acts as a processor in this inventory.*\n"
 
 
+def country_anchor(code: str) -> str:
+    """The anchor of a country's section on transfers.md: ``country-us``."""
+    return "country-" + code.lower()
+
+
 def transfers(record: Record) -> list[tuple[ActivityRecord, Transfer]]:
     """Every transfer outside the EEA, with the activity that makes it."""
     return [(entry, t) for entry in record.activities.values() for t in entry.transfers]
+
+
+def roles(record: Record) -> dict[str, set[str]]:
+    """The roles each organisation plays in the register, by organisation id."""
+    inv = record.inventory
+    found: dict[str, set[str]] = {}
+    for activity in inv.activities.values():
+        if activity.controller:
+            found.setdefault(activity.controller, set()).add("controller")
+        for joint in activity.joint_controllers:
+            found.setdefault(joint, set()).add("joint controller")
+    for processor in record.processors:
+        found.setdefault(processor, set()).add("processor")
+    for entry in record.activities.values():
+        for recipient in entry.recipients:
+            if "processor" not in found.get(recipient.organisation, ()):
+                found.setdefault(recipient.organisation, set()).add("recipient")
+    return found
+
+
+def transfer_evidence(record: Record, entry: ActivityRecord, transfer: Transfer, page: str) -> str:
+    """What documents a transfer's safeguard: the standard contractual clauses signed with
+    the recipient (the contract and its document), its DPF certification."""
+    inv = record.inventory
+    parts = []
+    if TransferMechanism.sccs.value in transfer.mechanisms and transfer.organisation:
+        for contract in sorted(inv.contracts.values(), key=lambda c: c.id):
+            sides = {contract.controller, contract.processor, *contract.parties}
+            if (
+                contract.type is ContractType.sccs
+                and transfer.organisation in sides
+                and entry.controllers & sides
+            ):
+                part = ref(inv, "Contract", contract.id, page)
+                if contract.document:
+                    part += " (" + external(contract.document) + ")"
+                parts.append(part)
+        if not parts:
+            parts.append("**no SCC contract recorded**")
+    if transfer.certification is not None:
+        parts.append(
+            text(dpf_text(transfer.certification))
+            + " ("
+            + external(transfer.certification.reference)
+            + ")"
+        )
+    return joined(parts)

@@ -8,8 +8,10 @@ build quadratic in the number of pages.
 
 The pages are built by family, one module each:
 
-- :mod:`.home`: the home page (status, organisations and their roles, where to start);
+- :mod:`.home`: the home page (a dashboard of the auditor's first questions) and the
+  calendar of reviews and contract expiries;
 - :mod:`.record`: the controller record, the processor record, the transfers;
+- :mod:`.matrices`: processor × data category and system × data category;
 - :mod:`.entities`: one page per inventory entry and one index page per kind;
 - :mod:`.findings`: the findings, the accepted risks, the rule catalogue;
 - :mod:`.reference`: the inventory format;
@@ -17,7 +19,8 @@ The pages are built by family, one module each:
 - :mod:`.printing`: the printable register.
 
 Each reads and fills the :class:`~.context.Context` it is given; none imports another,
-except that :mod:`.entities` reuses the findings table of :mod:`.findings`.
+except that :mod:`.entities` reuses the findings table of :mod:`.findings` and
+:mod:`.home` the transfer summary of :mod:`.record` and the anchors of :mod:`.matrices`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from registry.core.model import KINDS
 from registry.outputs.site.diagrams import DiagramBatch, DiagramFunction
+from registry.outputs.site.history import History
 from registry.outputs.site.pages.context import (
     CONTENT_END,
     CONTENT_START,
@@ -36,10 +40,12 @@ from registry.outputs.site.pages.context import (
     Page,
     SiteContent,
 )
+from registry.outputs.site.pages.discovered import add_discovered
 from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads
 from registry.outputs.site.pages.entities import add_entity_pages
 from registry.outputs.site.pages.findings import add_findings, add_rule_catalogue, rule_link
 from registry.outputs.site.pages.home import add_home
+from registry.outputs.site.pages.matrices import add_matrices
 from registry.outputs.site.pages.printing import add_print_page
 from registry.outputs.site.pages.record import add_records, add_transfers
 from registry.outputs.site.pages.reference import add_format_reference
@@ -68,6 +74,8 @@ NAV: list[NavItem] = [
             ("Controller record (Art. 30(1))", "register.md"),
             ("Processor record (Art. 30(2))", "processors.md"),
             ("Transfers outside the EEA", "transfers.md"),
+            ("Data categories by processor and system", "matrices.md"),
+            ("Reviews and contract expiries", "calendar.md"),
             ("Print the register", "print.md"),
             ("Downloads", "downloads.md"),
         ],
@@ -91,13 +99,16 @@ def build_site(
     last_change: str | None = None,
     draw: DiagramFunction | None = None,
     diagram_cache: Path | None = None,
+    history: History | None = None,
 ) -> SiteContent:
     """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn
-    (those drawn before taken from ``diagram_cache``, a folder, when given)."""
+    (those drawn before taken from ``diagram_cache``, a folder, when given);
+    ``history`` (from git, see :func:`~registry.outputs.site.history.read_history`) adds
+    each entity's changes and flags those changed since their last review."""
     if draw is not None:
-        return _fill(Context(result, site_name, last_change, draw))
+        return _fill(Context(result, site_name, last_change, draw, history))
     batch = DiagramBatch(diagram_cache)
-    site = _fill(Context(result, site_name, last_change, batch.placeholder))
+    site = _fill(Context(result, site_name, last_change, batch.placeholder, history))
     drawn = batch.draw_all(result.inventory)
     for index, (_, path) in enumerate(batch.jobs):
         page = site.pages[path]
@@ -109,6 +120,7 @@ def _fill(ctx: Context) -> SiteContent:
     # This order is the order of site.pages and of the diagram batch's jobs: keep it stable.
     add_home(ctx)
     add_records(ctx)
+    add_matrices(ctx)
     add_entity_pages(ctx)
     add_transfers(ctx)
     add_findings(ctx)
@@ -117,4 +129,6 @@ def _fill(ctx: Context) -> SiteContent:
     add_downloads(ctx)
     add_print_page(ctx)
     ctx.site.nav = NAV
+    if add_discovered(ctx):  # only when the check discovered repositories
+        ctx.site.nav = [*NAV, ("Discovered in code", "discovered.md")]
     return ctx.site

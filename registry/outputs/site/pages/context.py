@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from registry.core.inventory import Inventory
 from registry.core.record import Record
 from registry.outputs.site.diagrams import DiagramFunction
+from registry.outputs.site.history import History
 from registry.outputs.site.markup import title
 from registry.pipeline.check import CheckResult
 
@@ -48,10 +49,12 @@ class Page:
     title: str  # plain text
     body: str  # Markdown, every inventory string already escaped
     wide: bool = False  # wide tables: ask the theme to hide its side columns
+    toc: bool = True  # False: hide the table of contents (its column goes to the tables)
 
     def markdown(self) -> str:
         # JSON is YAML: the front matter's title survives any character.
-        hide = "hide: [navigation, toc]\n" if self.wide else ""
+        hidden = ["navigation", "toc"] if self.wide else [] if self.toc else ["toc"]
+        hide = f"hide: [{', '.join(hidden)}]\n" if hidden else ""
         # The marker lets the stylesheet give wide pages the whole window.
         wide = '<div class="ropa-wide"></div>\n\n' if self.wide else ""
         return (
@@ -69,8 +72,10 @@ class SiteContent:
     downloads: dict[str, bytes] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
 
-    def add(self, path: str, page_title: str, body: str, *, wide: bool = False) -> None:
-        self.pages[path] = Page(path, page_title, body, wide)
+    def add(
+        self, path: str, page_title: str, body: str, *, wide: bool = False, toc: bool = True
+    ) -> None:
+        self.pages[path] = Page(path, page_title, body, wide, toc)
 
 
 @dataclass
@@ -81,6 +86,7 @@ class Context:
     site_name: str
     last_change: str | None
     draw: DiagramFunction  # a lineage diagram as Markdown, or a placeholder for the batch
+    history: History | None = None  # from git; None outside a repository
     site: SiteContent = field(default_factory=SiteContent)
 
     @property

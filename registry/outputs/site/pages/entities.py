@@ -16,11 +16,11 @@ from typing import Any
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import KINDS, Entity, Flow
-from registry.core.wording import dpf_text, security_text
-from registry.outputs.site import register as reg
-from registry.outputs.site.markup import external, lines, link, source_of, table, text
+from registry.core.wording import dpf_text, mechanism_text
+from registry.outputs.site import cards, facts, labels
+from registry.outputs.site.markup import breakable, external, lines, link, source_of, table, text
 from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
-from registry.outputs.site.pages.findings import findings_table, rule_link, waived_entity
+from registry.outputs.site.pages.findings import about, findings_table, rule_link, waived_entity
 from registry.outputs.site.register import category_ref, joined, ref, ref_end
 from registry.outputs.urls import SECTIONS
 
@@ -62,7 +62,9 @@ class _EntityPages:
                 page = source_of(kind, entity.id)
                 # pages with a lineage diagram get the whole window: graphs are wide
                 wide = kind in ("Activity", "System", "Organisation", "DataCategory")
-                self.ctx.site.add(page, entity.label, self.entity_page(entity, page), wide=wide)
+                self.ctx.site.add(
+                    page, entity.label, self.entity_page(entity, page), wide=wide, toc=False
+                )
                 rows.append(self.index_row(entity, index))
             body = f"# {PLURAL[kind]}\n\n" + table(self.index_headers(kind), rows)
             self.ctx.site.add(index, PLURAL[kind], body)
@@ -75,7 +77,7 @@ class _EntityPages:
             "System": ["System", "Operator", "Country", "Stores", "Findings"],
             "Activity": ["Activity", "Controller", "Purposes", "Findings"],
             "Flow": ["Flow", "Activity", "From", "To", "Findings"],
-            "Contract": ["Contract", "Type", "Controller", "Processor", "Expires", "Findings"],
+            "Contract": ["Contract", "Type", "Parties", "Expires", "Findings"],
             "Waiver": ["Waiver", "Rule", "Entity", "Approved by", "Expires"],
         }[kind]
 
@@ -89,18 +91,18 @@ class _EntityPages:
         name = ref(inv, e.kind, e.id, page)
         match e.kind:
             case "Organisation":
-                return [name, text(e.country or ""), self._count(e)]
+                return [name, labels.country(e.country) if e.country else "", self._count(e)]
             case "DataCategory":
                 special = inv.special_of(e.id)
                 parent = ref(inv, "DataCategory", e.parent, page) if e.parent else ""
-                label = text(f"{special.value} ({special.article})") if special else ""
+                label = labels.special(special) if special else ""
                 return [name, parent, label, self._count(e)]
             case "DataSubject":
                 return [name, "yes" if e.vulnerable else "no", self._count(e)]
             case "System":
                 operator = ref(inv, "Organisation", e.operator, page) if e.operator else ""
                 stores = ", ".join(category_ref(inv, s.category, page) for s in e.stores)
-                country = text(", ".join(inv.countries_of(e.id)))
+                country = ", ".join(labels.country(c) for c in inv.countries_of(e.id))
                 return [name, operator, country, stores, self._count(e)]
             case "Activity":
                 controller = ref(inv, "Organisation", e.controller, page) if e.controller else ""
@@ -117,10 +119,13 @@ class _EntityPages:
             case "Contract":
                 return [
                     name,
-                    text(e.type.value),
-                    ref(inv, "Organisation", e.controller, page) if e.controller else "",
-                    ref(inv, "Organisation", e.processor, page) if e.processor else "",
-                    text(e.expires or ""),
+                    labels.contract_type(e.type),
+                    ", ".join(
+                        ref(inv, "Organisation", o, page)
+                        for o in (e.controller, e.processor, *e.parties)
+                        if o
+                    ),
+                    facts.expiry_text(e, self.ctx.record.as_of),
                     self._count(e),
                 ]
             case _:  # Waiver
@@ -148,6 +153,11 @@ class _EntityPages:
             + (f" · defined in {origin}" if origin else "")
             + "\n"
         )
+        if inv.is_invalid(kind, entity.id):
+            out.append(self.invalid_note(entity, page))
+        flag = self.changed_flag(entity)
+        if flag:
+            out.append(flag)
         findings = self.by_entity.get((kind, entity.id), [])
         out.append("## Findings\n")
         out.append(findings_table(self.inv, findings, page))
@@ -164,6 +174,10 @@ class _EntityPages:
             lineage = "## Lineage\n\n" + self.ctx.draw(inv, f"{view}:{entity.id}", page)
             sections.insert(at, lineage)
         out += sections
+        history = self.history(entity)
+        if history:
+            out.append("## History\n")
+            out.append(history)
         out.append("## Every field, as written\n")
         out.append(self.fields(entity, page))
         out.append("## Referenced by\n")
@@ -172,24 +186,30 @@ class _EntityPages:
 
     def kind_sections(self, e: Any, page: str) -> list[str]:
         inv = self.inv
+        record = self.ctx.record
         out: list[str] = []  # one string per section, heading first
         if e.kind == "Activity":
             out.append("## In the register (Art. 30(1))\n")
-            record = self.ctx.record
-            row = reg.controller_row(record, record.activities[e.id], page)
-            rows = [[h, c] for h, c in zip(reg.CONTROLLER_COLUMNS[1:], row[1:], strict=True)]
-            out.append(table(["Limb", "Entry"], rows))
+            rows = cards.card_rows(record, record.activities[e.id], page, self.ctx.history)
+            entry = table(["Item (Art. 30(1))", "Entry"], [[k, v] for k, v in rows])
+            out.append(f'<div class="ropa-entry" markdown="1">\n\n{entry}\n</div>\n')
             out.append("## Flows\n")
             out.append(self.flows_table(inv.flows_by_activity.get(e.id, []), page, activity=False))
         elif e.kind == "System":
-            out.append("## Used by\n")
-            acts = sorted(inv.activities_by_system.get(e.id, []), key=lambda a: a.id)
-            out.append(
-                (", ".join(ref(inv, "Activity", a.id, page) for a in acts) or "*No activity.*")
-                + "\n"
-            )
+            out.append("## At a glance\n")
+            out.append(facts.system_facts(record, e, page))
             out.append("## Security measures (Art. 32)\n")
-            out.append(text(security_text(e.security)) + "\n")
+            out.append(
+                (
+                    f"{labels.mark(labels.YES)} It keeps nothing (transient): `stores: []`.\n\n"
+                    if e.transient
+                    else ""
+                )
+                + table(
+                    ["Met", "Measure", "Art. 32 item it answers"],
+                    labels.checklist_table(e.security),
+                )
+            )
             out.append("## Stores\n")
             out.append(
                 table(
@@ -197,7 +217,7 @@ class _EntityPages:
                     [
                         [
                             category_ref(inv, s.category, page),
-                            text(str(s.retention)) if s.retention else "**not set**",
+                            labels.retention(s.retention) if s.retention else "**not set**",
                             ", ".join(ref(inv, "DataSubject", x, page) for x in s.subjects),
                         ]
                         for s in e.stores
@@ -213,13 +233,17 @@ class _EntityPages:
             out.append("## Flows in and out\n")
             out.append(self.flows_table(self.flows_by_end.get(e.id, []), page))
         elif e.kind == "Organisation":
+            out.append("## At a glance\n")
+            out.append(facts.organisation_facts(record, e, page))
             out.append("## Systems it runs\n")
             systems = sorted(s.id for s in inv.systems.values() if s.operator == e.id)
             out.append(
                 (", ".join(ref(inv, "System", s, page) for s in systems) or "*None.*") + "\n"
             )
+            out.append("## Contracts\n")
+            out.append(self.contracts_of(e.id, page))
             if e.dpf is not None:
-                as_of = self.ctx.record.as_of
+                as_of = record.as_of
                 state = "on" if e.dpf.in_force(as_of) else "**not on**"
                 out.append("## EU-US Data Privacy Framework (Art. 45)\n")
                 out.append(
@@ -227,10 +251,8 @@ class _EntityPages:
                     f"{external(e.dpf.reference)}\n"
                 )
         elif e.kind == "DataCategory":
-            children = sorted(c.id for c in inv.categories.values() if c.parent == e.id)
-            if children:
-                out.append("## Sub-categories\n")
-                out.append(", ".join(ref(inv, "DataCategory", c, page) for c in children) + "\n")
+            out.append("## At a glance\n")
+            out.append(facts.category_facts(record, e, page))
             out.append("## Flows carrying it\n")
             out.append(
                 self.flows_table(
@@ -238,24 +260,112 @@ class _EntityPages:
                     page,
                 )
             )
+        elif e.kind == "DataSubject":
+            out.append("## At a glance\n")
+            out.append(facts.subject_facts(record, e, page))
+        elif e.kind == "Flow":
+            out.append("## At a glance\n")
+            out.append(facts.flow_facts(record, e, page))
         elif e.kind == "Contract":
+            out.append("## At a glance\n")
+            out.append(facts.contract_facts(record, e, page))
+            clauses = facts.clause_rows(e)
+            if clauses:
+                out.append("## Art. 28(3) clauses\n")
+                out.append(table(["Met", "The processor…", "Article"], clauses))
+            scope = facts.scope_facts(inv, e, page)
+            if scope:
+                out.append("## Scope\n")
+                out.append(scope)
             out.append("## Flows under this contract\n")
             out.append(self.flows_table(self.flows_by_contract.get(e.id, []), page))
         elif e.kind == "Waiver":
+            out.append("## At a glance\n")
+            out.append(
+                facts.waiver_facts(
+                    record, e, page, rule_link(e.rule, page), waived_entity(inv, e, page)
+                )
+            )
             out.append("## Findings it accepts\n")
             covered = [f for f in self.ctx.result.findings if f.waived_by == e.id]
             out.append(findings_table(self.inv, covered, page, entity=True))
         # every heading above is followed by exactly one body
         return [f"{out[i]}\n{out[i + 1]}" for i in range(0, len(out), 2)]
 
+    def invalid_note(self, entity: Entity, page: str) -> str:
+        """What the page of an entity with a schema error says first: that it is invalid,
+        that what did not validate is set aside (the rules judge it once fixed), and where
+        its findings are."""
+        errors = len(self.inv.schema_errors[(entity.kind, entity.id)])
+        kept = self.inv.set_aside.get((entity.kind, entity.id))
+        if kept is None:  # it validated; a reference of it dangles, or its id is doubled
+            shown = "Every field is shown as written"
+        else:
+            shown = (
+                "This page shows every field that validated; set aside: "
+                + ", ".join(text(p) for p in kept.paths)
+                + (". Its id stands in for its name" if kept.name_is_id else "")
+                + ". The rules judge it once it validates"
+            )
+        return (
+            f"**Invalid entry**: {errors} schema error(s), listed under "
+            f"{link('Findings', page, source_of(entity.kind, entity.id), 'findings')}. "
+            f"{shown}.\n{{.ropa-invalid-entry}}\n"
+        )
+
+    def changed_flag(self, entity: Any) -> str:
+        """ "Changed since its last review", when git shows a later change of its file."""
+        history = self.ctx.history
+        review = getattr(entity, "last_reviewed", None)
+        if history is None or review is None:
+            return ""
+        last = history.last_change(self.inv, entity)
+        if last is None or last.date <= review.date:
+            return ""
+        return (
+            f"**Changed since its last review**: reviewed {review.date} by "
+            f"{text(review.by)}; its file changed on {last.date} ({text(last.author)}, "
+            f"`{last.short}`). See its history below.\n{{.ropa-changed}}\n"
+        )
+
+    def history(self, entity: Entity, shown: int = 10) -> str:
+        """The commits that changed the entity's file, newest first; '' without git."""
+        history = self.ctx.history
+        if history is None:
+            return ""
+        file = history.file_of(self.inv, entity)
+        if file is None:
+            return ""
+        changes = history.of(self.inv, entity)
+        out = []
+        if file in history.uncommitted:
+            out.append(f"{breakable(file)} has changes not committed yet.\n")
+        if not changes:
+            out.append(f"No commit has changed {breakable(file)} yet.\n")
+            return "\n".join(out)
+        out.append(
+            f"The commits that changed {breakable(file)}, the file that defines it "
+            "(with anything else the file defines), newest first.\n"
+        )
+        rows = [
+            [str(c.date), text(c.author), f"`{c.short}`", text(c.subject)] for c in changes[:shown]
+        ]
+        out.append(table(["When", "Who", "Commit", "What"], rows))
+        if len(changes) > shown:
+            out.append(f"And {len(changes) - shown} earlier commit(s).\n")
+        return "\n".join(out)
+
     def fields(self, entity: Entity, page: str) -> str:
-        """Every field the YAML gave, nothing dropped."""
+        """Every field the YAML gave, nothing dropped (what did not validate is named)."""
         data = entity.model_dump(mode="json", by_alias=True, exclude_none=True)
+        kept = self.inv.set_aside.get((entity.kind, entity.id))
         rows = []
         for key, value in data.items():
-            if key == "kind" or value in ([], {}):
+            if key == "kind" or value in ([], {}) or (key == "name" and kept and kept.name_is_id):
                 continue
             rows.append([text(key), self.value(entity, key, value, page)])
+        for path in kept.paths if kept else ():
+            rows.append([text(path), "**invalid, set aside** (see its findings)"])
         return table(["Field", "Value"], rows)
 
     def value(self, entity: Entity, path: str, value: Any, page: str) -> str:
@@ -295,29 +405,60 @@ class _EntityPages:
                 self.backlinks.get((kind, ident), []), key=lambda s: (s[0].kind, s[0].id, s[1])
             )
         ]
+        if kind == "Waiver":
+            # The findings it accepts cite it (findings.md lists it among the accepted risks).
+            rows += [
+                [
+                    "Finding",
+                    rule_link(f.rule, page) + " " + about(self.inv, f, page),
+                    "accepted risk",
+                ]
+                for f in self.ctx.result.findings
+                if f.waived_by == ident
+            ]
+            listed = link("Findings: accepted risks", page, "findings.md", "accepted-risks")
+            rows.append(["Page", listed, ""])
         return table(["Kind", "Entity", "Through field"], rows, empty="Nothing refers to it.")
 
     def flows_table(self, flows: list[Flow], page: str, *, activity: bool = True) -> str:
-        headers = ["Flow", "From", "To", "Data categories", "Type", "Contract", "Transfer"]
+        """Flows in five columns, so that the table fits its page."""
+        headers = ["Flow", "From → to", "Data categories", "Kind, contract, transfer"]
         if activity:
             headers.insert(1, "Activity")
         rows = []
         for flow in sorted(flows, key=lambda f: f.id):
+            how = [text(labels.FLOW_KINDS[flow.type])]
+            if flow.contract:
+                how.append(ref(self.inv, "Contract", flow.contract, page))
+            if flow.transfer:
+                how.append(text(" and ".join(mechanism_text(m) for m in flow.transfer.mechanisms)))
             row = [
                 ref(self.inv, "Flow", flow.id, page),
-                ref_end(self.inv, flow.source, page),
-                ref_end(self.inv, flow.to, page),
+                ref_end(self.inv, flow.source, page) + " → " + ref_end(self.inv, flow.to, page),
                 joined((category_ref(self.inv, c, page) for c in flow.data_categories), ", "),
-                text(flow.type.value),
-                ref(self.inv, "Contract", flow.contract, page) if flow.contract else "",
-                text(", ".join(f"{m.value} ({m.article})" for m in flow.transfer.mechanisms))
-                if flow.transfer
-                else "",
+                "<br>".join(how),
             ]
             if activity:
                 row.insert(1, ref(self.inv, "Activity", flow.activity, page))
             rows.append(row)
         return table(headers, rows, empty="No flow.")
+
+    def contracts_of(self, organisation: str, page: str) -> str:
+        """The contracts an organisation is party to, with their type and expiry."""
+        found = [
+            c
+            for c in self.inv.contracts.values()
+            if organisation in (c.controller, c.processor) or organisation in c.parties
+        ]
+        rows = [
+            [
+                ref(self.inv, "Contract", c.id, page),
+                labels.contract_type(c.type),
+                facts.expiry_text(c, self.ctx.record.as_of),
+            ]
+            for c in sorted(found, key=lambda c: c.id)
+        ]
+        return table(["Contract", "Type", "Expires"], rows, empty="No contract.")
 
     def _references(self, entity: Entity) -> Iterator[tuple[str, str, str]]:
         """(field path, target kind, id) for every reference an entity makes."""

@@ -2,7 +2,8 @@
 
 findings.md lists every open finding by severity (errors fail CI, warnings do not), the
 accepted risks (waivers) with what each covers, and tallies by entity and by rule.
-rules.md is the rule catalogue: every check with its article and how to fix it. Entity
+rules.md is the rule catalogue: every check with its article, how to fix it and when it
+does not fire (each rule's whole documentation, as `ropa explain` prints it). Entity
 pages show their own findings with :func:`findings_table` and link rules with
 :func:`rule_link`, both from here.
 """
@@ -15,7 +16,7 @@ from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import KINDS
 from registry.outputs.report import summary_counts
-from registry.outputs.site.markup import lines, link, table, text
+from registry.outputs.site.markup import breakable, inline, lines, link, prose, table, text
 from registry.outputs.site.pages.context import SINGULAR, Context
 from registry.outputs.site.register import ref
 from registry.rules import catalogue
@@ -87,10 +88,10 @@ def add_findings(ctx: Context) -> None:
     for code in sorted(by_rule):
         rule = rules.get(code)
         name = f"{code} {rule.name}" if rule else code
-        out.append(f"### {text(name)}\n")
+        out.append(f"### {text(name)} {{#rule-{code.lower()}}}\n")
         if rule:
             out.append(
-                f"{text(rule.article)} · {rule.severity.value} · {text(rule.summary)} "
+                f"{text(rule.article)} · {rule.severity.value} · {inline(rule.summary)} "
                 f"· {link('how to fix', page, 'rules.md', code.lower())}\n"
             )
         out.append(findings_table(ctx.inv, by_rule[code], page, entity=True))
@@ -116,7 +117,7 @@ def add_rule_catalogue(ctx: Context) -> None:
                     text(r.name),
                     r.severity.value,
                     text(r.article),
-                    text(r.summary),
+                    inline(r.summary),
                     str(counts.get(code, 0)),
                 ]
                 for code, r in rules.items()
@@ -126,9 +127,27 @@ def add_rule_catalogue(ctx: Context) -> None:
     for code, r in rules.items():
         out.append(f"## {text(code)} {text(r.name)} {{#{code.lower()}}}\n")
         out.append(f"**{r.severity.value}** · {text(r.article)}\n")
-        out.append(f"{text(r.summary)}\n")
-        out.append(f"**How to fix:** {lines(r.help)}\n")
+        out.append(inline(r.summary) + "\n")
+        out += _rule_paragraphs(r.help)
     ctx.site.add(page, "Rule catalogue", "\n".join(out))
+
+
+NOT_FIRING = "Does not fire"
+
+
+def _rule_paragraphs(doc: str) -> list[str]:
+    """A rule's documentation after its summary, one Markdown paragraph per paragraph
+    (wrapped lines joined, `code` shown as code): how to fix it first, when it does not
+    fire set off."""
+    out = []
+    for index, paragraph in enumerate(prose(doc)):
+        if paragraph.startswith(NOT_FIRING):
+            out.append(f"**{NOT_FIRING}** {paragraph[len(NOT_FIRING) :].lstrip()}\n")
+        elif index == 0:
+            out.append(f"**How to fix:** {paragraph}\n")
+        else:
+            out.append(f"{paragraph}\n")
+    return out
 
 
 def findings_table(
@@ -145,10 +164,10 @@ def findings_table(
             _status(f) + (f" ({ref(inv, 'Waiver', f.waived_by, page)})" if f.waived_by else ""),
             text(f.article),
             text(f.message),
-            text(str(f.pos)),
+            breakable(f.pos),
         ]
         if entity:
-            row.insert(0, _about(inv, f, page))
+            row.insert(0, about(inv, f, page))
         rows.append(row)
     return table(headers, rows, empty="No finding.")
 
@@ -159,12 +178,14 @@ def _about_entity(inv: Inventory, kind: str, ident: str, page: str) -> str:
     return text(f"{kind}:{ident}" if ident else kind)
 
 
-def _about(inv: Inventory, finding: Finding, page: str) -> str:
+def about(inv: Inventory, finding: Finding, page: str) -> str:
     if finding.entity_kind in KINDS and finding.entity_id in inv.by_kind.get(
         finding.entity_kind, {}
     ):
-        return text(SINGULAR[finding.entity_kind] + " ") + ref(
-            inv, finding.entity_kind, finding.entity_id, page
+        return (
+            text(SINGULAR[finding.entity_kind])
+            + " "
+            + ref(inv, finding.entity_kind, finding.entity_id, page)
         )
     return text(finding.entity)
 

@@ -1,0 +1,337 @@
+"""The vendor catalogue: services that receive personal data, and how code reveals them.
+
+Shipped as data (``registry/data/vendors.yaml``, its JSON Schema beside the other
+schemas) and extended by the user's own file (``discover: {catalogue: FILE}`` in
+``ropa.yaml`` or ``ropa discover --catalogue FILE``), whose entries add to the shipped
+ones or replace them by id. Each entry names the SDK packages per ecosystem, the API
+hostnames, the legal entity and its country, the data the service typically receives
+(ids of ropa's taxonomy), and — each dated or marked ``unknown`` — its EU-US Data
+Privacy Framework certification and the URLs of its DPA and sub-processor list.
+
+Facts the catalogue is not sure of are written ``unknown``: a wrong legal entity or a
+stale DPF claim in a register is worse than a gap the DPO knows to fill.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from registry.core.errors import CannotRun
+from registry.core.loader import LoadResult, LocatedList, LocatedMap, decode_yaml, load_text
+from registry.core.model import Country, Id, Name, StrictDate, Text, Url
+from registry.core.position import Position
+
+UNKNOWN = "unknown"
+ECOSYSTEMS = ("npm", "pypi", "go", "rubygems", "maven", "packagist", "cargo")
+ServiceType = Literal[
+    "analytics",
+    "ads",
+    "email",
+    "sms",
+    "push",
+    "payments",
+    "error-tracking",
+    "logging-apm",
+    "crm",
+    "support",
+    "identity",
+    "ai",
+    "maps",
+    "cloud",
+    "data",
+    "communication",
+    "productivity",
+    "hr",
+    "forms",
+    "search",
+    "feature-flags",
+    "media",
+    "consent",
+    "cdn",
+    "identity-verification",
+]
+Unknown = Literal["unknown"]
+# A host pattern: a hostname, or a glob on one (`*.ingest.sentry.io`)
+HostPattern = Annotated[str, Field(pattern=r"^[a-z0-9*][a-z0-9.*-]*\.[a-z*]{2,}$", max_length=253)]
+Package = Annotated[str, Field(min_length=1, max_length=214)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Packages(_Strict):
+    """SDK package names per ecosystem; `*` is a wildcard (`@aws-sdk/*`, `com.stripe:*`).
+    Maven and Gradle write `group:artifact`; Go modules match by path prefix."""
+
+    npm: list[Package] = Field(default_factory=list)
+    pypi: list[Package] = Field(default_factory=list)
+    go: list[Package] = Field(default_factory=list)
+    rubygems: list[Package] = Field(default_factory=list)
+    maven: list[Package] = Field(default_factory=list)
+    packagist: list[Package] = Field(default_factory=list)
+    cargo: list[Package] = Field(default_factory=list)
+
+
+class DpfStatus(_Strict):
+    """The vendor's entry on the Data Privacy Framework List, as checked on a date."""
+
+    certified: bool
+    checked: StrictDate = Field(description="when the DPF List was looked at")
+    reference: Url | None = Field(None, description="its entry on the DPF List")
+
+
+class Vendor(_Strict):
+    id: Id
+    name: Name
+    type: ServiceType
+    legal_entity: Name | Unknown = Field(
+        description="the company providing the service (its parent where an affiliate "
+        "contracts in the EEA: see the DPA)"
+    )
+    country: Country | Unknown = Field(description="where that company is established")
+    data_categories: list[Id] = Field(
+        default_factory=list, description="what it typically receives (taxonomy ids)"
+    )
+    packages: Packages = Field(default_factory=Packages)
+    hosts: list[HostPattern] = Field(default_factory=list, description="its API hostnames")
+    terraform: list[Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]] = Field(
+        default_factory=list, description="Terraform provider types that manage it"
+    )
+    aliases: list[Name] = Field(default_factory=list, description="other names it goes by")
+    dpf: DpfStatus | Unknown
+    dpa: Url | Unknown
+    subprocessors: Url | Unknown
+    notes: Text | None = None
+
+
+class CatalogueFile(_Strict):
+    reviewed: StrictDate = Field(description="when the entries were last reviewed")
+    vendors: list[Vendor]
+
+
+SCHEMA_PATH = "data/schemas/vendors.schema.json"
+
+
+def json_schema() -> dict[str, Any]:
+    """The catalogue file's JSON Schema (``registry/data/schemas/vendors.schema.json``)."""
+    schema = CatalogueFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ropa vendor catalogue"
+    return schema
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+# --- matching --------------------------------------------------------------------------
+
+
+def normalise_package(ecosystem: str, name: str) -> str:
+    """A package name in the one spelling its registry treats as the same."""
+    name = name.strip()
+    if ecosystem == "pypi":
+        return re.sub(r"[-_.]+", "-", name).casefold()
+    if ecosystem == "cargo":
+        return name.replace("_", "-").casefold()
+    if ecosystem == "npm":
+        return name  # npm names are lower-case; a capital is another package
+    return name.casefold()
+
+
+@dataclass
+class _Patterns:
+    exact: dict[str, str] = field(default_factory=dict)  # name → vendor id
+    globs: list[tuple[re.Pattern[str], int, str]] = field(default_factory=list)
+    prefixes: dict[str, str] = field(default_factory=dict)  # Go module paths
+
+    def add(self, pattern: str, vendor: str, *, prefix: bool = False) -> None:
+        if "*" in pattern:
+            literal = len(pattern.replace("*", ""))
+            self.globs.append((re.compile(fnmatch.translate(pattern)), literal, vendor))
+        elif prefix:
+            self.prefixes.setdefault(pattern, vendor)
+        else:
+            self.exact.setdefault(pattern, vendor)
+
+
+@dataclass
+class Catalogue:
+    """Vendors by id, with indexes from package names and hostnames to them."""
+
+    vendors: dict[str, Vendor]
+    reviewed: dt.date
+    sources: tuple[str, ...] = ()
+    packages: dict[str, _Patterns] = field(default_factory=dict)
+    host_exact: dict[str, str] = field(default_factory=dict)
+    # `*.suffix` patterns by their suffix, and other globs by their last two labels
+    host_suffix: dict[str, str] = field(default_factory=dict)
+    host_globs: dict[str, list[tuple[re.Pattern[str], int, str]]] = field(default_factory=dict)
+    terraform: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for ecosystem in ECOSYSTEMS:
+            self.packages[ecosystem] = _Patterns()
+        for vendor in sorted(self.vendors.values(), key=lambda v: v.id):
+            for ecosystem in ECOSYSTEMS:
+                for name in getattr(vendor.packages, ecosystem):
+                    self.packages[ecosystem].add(
+                        normalise_package(ecosystem, name), vendor.id, prefix=ecosystem == "go"
+                    )
+            for host in vendor.hosts:
+                self._add_host(host, vendor.id)
+            for provider in vendor.terraform:
+                self.terraform.setdefault(provider, vendor.id)
+
+    def _add_host(self, host: str, vendor: str) -> None:
+        host = host.casefold()
+        if "*" not in host:
+            self.host_exact.setdefault(host, vendor)
+        elif host.startswith("*.") and "*" not in host[2:]:
+            self.host_suffix.setdefault(host[2:], vendor)
+        else:
+            tail = ".".join(host.split(".")[-2:])
+            literal = len(host.replace("*", ""))
+            regex = re.compile(fnmatch.translate(host))
+            self.host_globs.setdefault(tail, []).append((regex, literal, vendor))
+
+    def vendor_of_package(self, ecosystem: str, name: str) -> str | None:
+        """The vendor whose SDK ``name`` is (exact name, else the longest wildcard or
+        Go module prefix)."""
+        patterns = self.packages.get(ecosystem)
+        if patterns is None:
+            return None
+        key = normalise_package(ecosystem, name)
+        if key in patterns.exact:
+            return patterns.exact[key]
+        if ecosystem == "go":
+            # a module path, or one of its major versions or packages (`…/stripe-go/v76`)
+            parts = key.split("/")
+            for end in range(len(parts), 0, -1):
+                found = patterns.prefixes.get("/".join(parts[:end]))
+                if found is not None:
+                    return found
+        best: tuple[int, str] | None = None
+        for regex, literal, vendor in patterns.globs:
+            if regex.match(key) and (best is None or literal > best[0]):
+                best = (literal, vendor)
+        return best[1] if best else None
+
+    def vendor_of_host(self, host: str) -> str | None:
+        """The vendor whose API hostname ``host`` is: an exact name first, then the
+        longest pattern (so `maps.googleapis.com` is not taken by `*.googleapis.com`)."""
+        host = host.casefold().rstrip(".")
+        if host in self.host_exact:
+            return self.host_exact[host]
+        labels = host.split(".")
+        best: tuple[int, str] | None = None
+        tail = ".".join(labels[-2:])
+        for regex, literal, vendor in self.host_globs.get(tail, ()):
+            if regex.match(host) and (best is None or literal > best[0]):
+                best = (literal, vendor)
+        for start in range(1, len(labels) - 1):
+            suffix = ".".join(labels[start:])
+            vendor = self.host_suffix.get(suffix)
+            if vendor is not None:
+                literal = len(suffix) + 1
+                if best is None or literal > best[0]:
+                    best = (literal, vendor)
+                break  # the longest suffix is found first
+        return best[1] if best else None
+
+    def vendor_of_terraform(self, provider: str) -> str | None:
+        return self.terraform.get(provider.casefold())
+
+
+# --- loading --------------------------------------------------------------------------
+
+
+class CatalogueError(CannotRun):
+    pass
+
+
+def _walk(node: Any, loc: tuple) -> Position:
+    pos = node.pos
+    for step in loc:
+        if isinstance(node, LocatedMap) and step in node:
+            pos = node.value_positions[step]
+            node = node[step]
+        elif isinstance(node, LocatedMap) and isinstance(step, str):
+            return node.key_positions.get(step, pos)
+        elif isinstance(node, LocatedList) and isinstance(step, int) and step < len(node):
+            pos = node.item_positions[step]
+            node = node[step]
+        else:
+            break
+    return pos
+
+
+def parse(text: str, name: str) -> CatalogueFile:
+    """One catalogue file's text, validated; a :class:`CatalogueError` naming the line
+    of the first problem otherwise."""
+    result = LoadResult()
+    load_text(text, name, result)
+    if result.problems:
+        problem = result.problems[0]
+        raise CatalogueError(f"{problem.pos}: {problem.message}")
+    if len(result.documents) != 1 or not isinstance(result.documents[0].body, LocatedMap):
+        raise CatalogueError(f"{name}: a catalogue is one mapping with `reviewed` and `vendors`")
+    body = result.documents[0].body
+    try:
+        return CatalogueFile.model_validate(body)
+    except ValidationError as error:
+        first = error.errors()[0]
+        loc = tuple(p for p in first["loc"] if not str(p).startswith(("function-", "literal")))
+        where = _walk(body, loc)
+        field_name = ".".join(str(p) for p in loc)
+        message = first["msg"].removeprefix("Value error, ")
+        raise CatalogueError(f"{where}: {field_name}: {message}") from None
+
+
+def _read(path: Path) -> str:
+    try:
+        return decode_yaml(path.read_bytes())
+    except OSError as error:
+        raise CatalogueError(f"cannot read catalogue {str(path)!r}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise CatalogueError(f"catalogue {str(path)!r} is not UTF-8 text") from None
+
+
+@cache
+def _shipped() -> CatalogueFile:
+    text = resources.files("registry").joinpath("data/vendors.yaml").read_text("utf-8")
+    return parse(text, "vendors.yaml")
+
+
+def load_catalogue(extra: tuple[Path, ...] = ()) -> Catalogue:
+    """The shipped catalogue, extended (or overridden by id) by the user's files."""
+    shipped = _shipped()
+    vendors = {vendor.id: vendor for vendor in shipped.vendors}
+    reviewed = shipped.reviewed
+    for path in extra:
+        own = parse(_read(path), str(path))
+        for vendor in own.vendors:
+            vendors[vendor.id] = vendor
+    return Catalogue(vendors, reviewed, sources=("vendors.yaml", *(str(p) for p in extra)))
+
+
+@cache
+def shipped_catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+if __name__ == "__main__":  # regenerate the shipped schema: python -m registry.discover.catalogue
+    import sys
+
+    sys.stdout.write(schema_text())

@@ -1,0 +1,687 @@
+"""Dependency manifests and lockfiles → the packages a repository declares, with file:line.
+
+One reader per format: ``package.json`` and the npm, yarn and pnpm lockfiles;
+``requirements*.txt``, ``pyproject.toml`` (PEP 621, Poetry, PDM, uv, PEP 735 groups),
+``Pipfile``, ``poetry.lock``, ``uv.lock``; ``go.mod``; ``Gemfile`` and ``Gemfile.lock``;
+``pom.xml``, ``build.gradle(.kts)`` and Gradle's ``libs.versions.toml``;
+``composer.json``; ``Cargo.toml``. Each says, for each package, its *scope*:
+
+- ``runtime``: the application declares it and ships it;
+- ``dev``: a development, test or build dependency (``devDependencies``, a Poetry
+  ``dev`` group, ``group :test`` in a Gemfile, Maven's ``test`` scope, Gradle's
+  ``testImplementation``…), which sends nothing from production;
+- ``optional``: an extra the package offers (PEP 621 ``optional-dependencies``, npm
+  ``peerDependencies``), used only where someone installs it;
+- ``indirect``: pulled in by another package (lockfile entries, ``// indirect`` in
+  ``go.mod``).
+
+Only a ``runtime`` dependency makes a service "used" for the rules; the others are
+listed, so a DPO sees them without a finding that would be wrong as often as right.
+Positions are computed only for the packages a caller asks about (``wanted``): a
+lockfile of 5,000 packages costs one parse, not 5,000 searches.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+from xml.parsers import expat
+
+from registry.core.loader import LoadResult, LocatedMap, load_text
+
+RUNTIME, DEV, OPTIONAL, INDIRECT = "runtime", "dev", "optional", "indirect"
+SCOPES = (RUNTIME, DEV, OPTIONAL, INDIRECT)
+Wanted = Callable[[str, str], bool]  # (ecosystem, package name) → worth locating
+
+
+@dataclass(frozen=True, slots=True)
+class Dependency:
+    ecosystem: str
+    name: str
+    scope: str
+    line: int
+    column: int
+
+
+class ManifestError(Exception):
+    """A manifest that cannot be read; ``line`` is where (1 when unknown)."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _Lines:
+    """Offsets → 1-based line and column, for one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+    def find(self, pattern: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
+        """Line and column of the first match of ``pattern`` in [start, end), else of start."""
+        match = re.compile(pattern, re.MULTILINE).search(self.text, start, end or len(self.text))
+        return self.at(match.start(match.lastindex or 0) if match else start)
+
+
+def _dev_name(path: str) -> bool:
+    """A requirements file for development, by its name or folder (requirements-dev.txt,
+    requirements/test.txt, dev-requirements.txt)."""
+    lowered = path.lower()
+    return bool(
+        re.search(
+            r"(^|[/_.-])(dev|devel|develop|test|tests|testing|lint|docs?|ci|"
+            r"typing|mypy|bench|local)([/_.-]|$)",
+            lowered,
+        )
+    )
+
+
+# --- npm ---------------------------------------------------------------------------------
+
+_NPM_SECTIONS = {
+    "dependencies": RUNTIME,
+    "optionalDependencies": RUNTIME,  # installed where they can be: shipped
+    "devDependencies": DEV,
+    "peerDependencies": OPTIONAL,
+}
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ManifestError(f"not valid JSON: {error.msg}", error.lineno) from None
+
+
+# Bundlers: an application built by one ships what its devDependencies name.
+_BUNDLERS = frozenset(
+    {"vite", "webpack", "laravel-mix", "laravel-vite-plugin", "rollup", "parcel", "esbuild"}
+    | {"react-scripts", "@angular-devkit/build-angular", "@sveltejs/kit", "next", "nuxt"}
+)
+
+
+def _bundled_app(document: dict) -> bool:
+    """A private application with no runtime dependencies and a bundler (a Laravel or
+    Rails front end, a Vite app): its browser SDKs are devDependencies, yet they ship
+    in the bundle. Published packages (not private) keep the usual meaning."""
+    dev = document.get("devDependencies")
+    return (
+        document.get("private") is True
+        and not document.get("dependencies")
+        and isinstance(dev, dict)
+        and any(name in _BUNDLERS for name in dev)
+    )
+
+
+def package_json(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    document = _json(text)
+    if not isinstance(document, dict):
+        raise ManifestError("package.json is not a JSON object")
+    lines = _Lines(text)
+    bundled = _bundled_app(document)
+    for section, scope in _NPM_SECTIONS.items():
+        if bundled and section == "devDependencies":
+            scope = RUNTIME
+        entries = document.get(section)
+        if not isinstance(entries, dict):
+            continue
+        start = text.find(f'"{section}"')
+        for name in entries:
+            if isinstance(name, str) and wanted("npm", name):
+                line, col = lines.find(rf'"({re.escape(name)})"\s*:', max(start, 0))
+                yield Dependency("npm", name, scope, line, col)
+
+
+def package_lock(
+    text: str, path: str, wanted: Wanted, *, has_manifest: bool
+) -> Iterator[Dependency]:
+    document = _json(text)
+    if not isinstance(document, dict):
+        raise ManifestError("package-lock.json is not a JSON object")
+    lines = _Lines(text)
+    packages = document.get("packages")
+    if isinstance(packages, dict):  # lockfileVersion 2 and 3
+        root = packages.get("", {})
+        if not has_manifest and isinstance(root, dict):
+            # the root's own declarations, when package.json is not beside it
+            for section, scope in _NPM_SECTIONS.items():
+                for name in root.get(section) or {}:
+                    if isinstance(name, str) and wanted("npm", name):
+                        line, col = lines.find(rf'"({re.escape(name)})"\s*:')
+                        yield Dependency("npm", name, scope, line, col)
+        for key in packages:
+            if not isinstance(key, str) or "node_modules/" not in key:
+                continue
+            name = key.rsplit("node_modules/", 1)[1]
+            if wanted("npm", name):
+                line, col = lines.find(rf'"({re.escape(key)})"\s*:')
+                yield Dependency("npm", name, INDIRECT, line, col)
+        return
+    dependencies = document.get("dependencies")  # lockfileVersion 1
+    if isinstance(dependencies, dict):
+        yield from _lock_v1(dependencies, lines, wanted)
+
+
+def _lock_v1(dependencies: dict, lines: _Lines, wanted: Wanted) -> Iterator[Dependency]:
+    stack = [dependencies]
+    while stack:
+        level = stack.pop()
+        for name, entry in level.items():
+            if isinstance(name, str) and wanted("npm", name):
+                line, col = lines.find(rf'"({re.escape(name)})"\s*:\s*\{{')
+                yield Dependency("npm", name, INDIRECT, line, col)
+            if isinstance(entry, dict) and isinstance(entry.get("dependencies"), dict):
+                stack.append(entry["dependencies"])
+
+
+_YARN_ENTRY = re.compile(r"^(?P<keys>[^\s#].*):\s*$", re.MULTILINE)
+
+
+def _npm_name(spec: str) -> str:
+    """``@scope/name@^1`` / ``name@npm:^1`` → the package name."""
+    spec = spec.strip().strip('"').strip("'")
+    at = spec.find("@", 1)
+    return spec[:at] if at > 0 else spec
+
+
+def yarn_lock(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    lines = _Lines(text)
+    for match in _YARN_ENTRY.finditer(text):
+        keys = match.group("keys")
+        if keys.startswith("__metadata"):
+            continue
+        for name in dict.fromkeys(_npm_name(k) for k in keys.split(",")):
+            if name and wanted("npm", name):
+                line, col = lines.at(match.start())
+                yield Dependency("npm", name, INDIRECT, line, col)
+
+
+def _yaml(text: str, path: str) -> Any:
+    result = LoadResult()
+    load_text(text, path, result)
+    if result.problems:
+        problem = result.problems[0]
+        raise ManifestError(problem.message, problem.pos.line)
+    return result.documents[0].body if result.documents else None
+
+
+_PNPM_KEY = re.compile(r"^/?(?P<name>@?[^@/]+(?:/[^@/]+)?)[@/]")
+
+
+def pnpm_lock(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    document = _yaml(text, path)
+    if not isinstance(document, LocatedMap):
+        raise ManifestError("pnpm-lock.yaml is not a mapping")
+    importers = document.get("importers")
+    projects = list(importers.values()) if isinstance(importers, LocatedMap) else [document]
+    for project in projects:
+        if not isinstance(project, LocatedMap):
+            continue
+        for section, scope in _NPM_SECTIONS.items():
+            entries = project.get(section)
+            if not isinstance(entries, LocatedMap):
+                continue
+            for name in entries:
+                if isinstance(name, str) and wanted("npm", name):
+                    pos = entries.key_positions[name]
+                    yield Dependency("npm", name, scope, pos.line, pos.column)
+    for section in ("packages", "snapshots"):
+        entries = document.get(section)
+        if not isinstance(entries, LocatedMap):
+            continue
+        for key in entries:
+            match = _PNPM_KEY.match(str(key))
+            if match and wanted("npm", match.group("name")):
+                pos = entries.key_positions[key]
+                yield Dependency("npm", match.group("name"), INDIRECT, pos.line, pos.column)
+
+
+# --- Python ------------------------------------------------------------------------------
+
+_REQUIREMENT = re.compile(r"^\s*(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
+
+
+def requirements_txt(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    scope = DEV if _dev_name(path) else RUNTIME
+    continued = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split(" #", 1)[0].rstrip()
+        was_continued, continued = continued, line.endswith("\\")
+        if was_continued or not line.strip() or line.lstrip().startswith(("#", "-")):
+            continue
+        if "://" in line.split("@", 1)[0] or line.lstrip().startswith((".", "/")):
+            continue  # a URL or a local path without a name
+        match = _REQUIREMENT.match(line)
+        if match and wanted("pypi", match.group("name")):
+            yield Dependency("pypi", match.group("name"), scope, number, match.start("name") + 1)
+
+
+def _toml(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"line (\d+)", str(error))
+        line = int(found.group(1)) if found else text.count("\n") + 1  # "at end of document"
+        raise ManifestError(f"not valid TOML: {error}", line) from None
+
+
+def _pep508_name(spec: Any) -> str | None:
+    if not isinstance(spec, str):
+        return None
+    match = _REQUIREMENT.match(spec)
+    return match.group("name") if match else None
+
+
+_DEV_GROUP = re.compile(r"(dev|test|lint|doc|type|typing|mypy|ci|bench|format|check)", re.I)
+
+
+def _section_span(lines: _Lines, header: str) -> tuple[int, int]:
+    """Offsets of a TOML table's body (``[header]`` up to the next table), or the
+    whole text when the header is not written as a table of its own."""
+    match = re.search(rf"^\[{re.escape(header)}\]\s*$", lines.text, re.MULTILINE)
+    if match is None:
+        return 0, len(lines.text)
+    following = re.search(r"^\[", lines.text[match.end() :], re.MULTILINE)
+    return match.end(), match.end() + following.start() if following else len(lines.text)
+
+
+def _locate_python(lines: _Lines, name: str, header: str) -> tuple[int, int]:
+    start, end = _section_span(lines, header)
+    words = re.escape(name).replace(r"\-", "[-_.]").replace(r"\_", "[-_.]").replace(r"\.", "[-_.]")
+    return lines.find(rf"""(?:^|["'\s\[,])({words})(?=\s*[=<>!~\[;"'@ ,\]]|\s*$)""", start, end)
+
+
+def pyproject_toml(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    document = _toml(text)
+    lines = _Lines(text)
+    found: list[tuple[str, str, str]] = []  # (name, scope, table header)
+    project = document.get("project") or {}
+    for spec in project.get("dependencies") or []:
+        found.append((_pep508_name(spec) or "", RUNTIME, "project"))
+    for specs in (project.get("optional-dependencies") or {}).values():
+        for spec in specs or []:
+            found.append((_pep508_name(spec) or "", OPTIONAL, "project.optional-dependencies"))
+    for specs in (document.get("dependency-groups") or {}).values():
+        for spec in specs or []:
+            found.append((_pep508_name(spec) or "", DEV, "dependency-groups"))
+    tool = document.get("tool") or {}
+    poetry = tool.get("poetry") or {}
+    for name in poetry.get("dependencies") or {}:
+        if name != "python":
+            found.append((name, RUNTIME, "tool.poetry.dependencies"))
+    for name in poetry.get("dev-dependencies") or {}:
+        found.append((name, DEV, "tool.poetry.dev-dependencies"))
+    for group, body in (poetry.get("group") or {}).items():
+        scope = DEV if _DEV_GROUP.search(group) else RUNTIME
+        for name in (body or {}).get("dependencies") or {}:
+            found.append((name, scope, f"tool.poetry.group.{group}.dependencies"))
+    for specs in ((tool.get("pdm") or {}).get("dev-dependencies") or {}).values():
+        for spec in specs or []:
+            found.append((_pep508_name(spec) or "", DEV, "tool.pdm.dev-dependencies"))
+    for spec in (tool.get("uv") or {}).get("dev-dependencies") or []:
+        found.append((_pep508_name(spec) or "", DEV, "tool.uv"))
+    for name, scope, header in found:
+        if name and wanted("pypi", name):
+            line, col = _locate_python(lines, name, header)
+            yield Dependency("pypi", name, scope, line, col)
+
+
+def pipfile(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    document = _toml(text)
+    lines = _Lines(text)
+    for section, scope in (("packages", RUNTIME), ("dev-packages", DEV)):
+        for name in document.get(section) or {}:
+            if wanted("pypi", name):
+                line, col = _locate_python(lines, name, section)
+                yield Dependency("pypi", name, scope, line, col)
+
+
+def python_lock(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    """``poetry.lock`` and ``uv.lock``: every resolved package is indirect, except the
+    dependencies of uv's own project (``source = {editable|virtual = …}``)."""
+    document = _toml(text)
+    lines = _Lines(text)
+    for package in document.get("package") or []:
+        if not isinstance(package, dict):
+            continue
+        source = package.get("source") or {}
+        own = isinstance(source, dict) and ("editable" in source or "virtual" in source)
+        if own:
+            for dep in package.get("dependencies") or []:
+                name = dep.get("name") if isinstance(dep, dict) else None
+                if isinstance(name, str) and wanted("pypi", name):
+                    line, col = lines.find(rf'\{{\s*name = "({re.escape(name)})"')
+                    yield Dependency("pypi", name, RUNTIME, line, col)
+            continue
+        name = package.get("name")
+        if isinstance(name, str) and wanted("pypi", name):
+            line, col = lines.find(rf'^name = "({re.escape(name)})"')
+            yield Dependency("pypi", name, INDIRECT, line, col)
+
+
+# --- Go ----------------------------------------------------------------------------------
+
+_GO_REQUIRE = re.compile(r"^\s*(?:require\s+)?(?P<module>[A-Za-z0-9][^\s]*)\s+v[^\s]+(?P<rest>.*)$")
+
+
+def go_mod(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    in_block = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if in_block:
+            if line.startswith(")"):
+                in_block = False
+                continue
+        elif line.startswith("require ("):
+            in_block = True
+            continue
+        elif not line.startswith("require "):
+            continue
+        match = _GO_REQUIRE.match(raw)
+        if match and wanted("go", match.group("module")):
+            scope = INDIRECT if "// indirect" in match.group("rest") else RUNTIME
+            yield Dependency("go", match.group("module"), scope, number, match.start("module") + 1)
+
+
+# --- Ruby --------------------------------------------------------------------------------
+
+_GEM = re.compile(r"""^\s*gem\s*\(?\s*["'](?P<name>[^"']+)["'](?P<rest>.*)$""")
+_GROUP = re.compile(r"^\s*group\s*\(?(?P<groups>[^)]*?)\)?\s+do\b")
+_BLOCK = re.compile(r"\bdo\s*(\|[^|]*\|)?\s*(#.*)?$")
+_END = re.compile(r"^\s*end\b")
+_DEV_GROUPS = {"development", "test", "dev", "ci", "lint", "rubocop"}
+
+
+def _groups(text: str) -> set[str]:
+    """Group names in ``:development, :test`` or ``["development", "test"]``."""
+    return {a or b for a, b in re.findall(r""":(\w+)|["'](\w+)["']""", text)}
+
+
+def gemfile(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    stack: list[set[str]] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0] if not raw.lstrip().startswith("#") else ""
+        group = _GROUP.match(line)
+        if group:
+            stack.append(_groups(group.group("groups")))
+            continue
+        if _END.match(line):
+            if stack:
+                stack.pop()
+            continue
+        gem = _GEM.match(line)
+        if gem:
+            enclosing = set().union(*stack) if stack else set()
+            inline = re.search(r"groups?:\s*(\[[^\]]*\]|:\w+|[\"']\w+[\"'])", gem.group("rest"))
+            groups = enclosing | (_groups(inline.group(1)) if inline else set())
+            scope = DEV if groups and groups <= _DEV_GROUPS else RUNTIME
+            if wanted("rubygems", gem.group("name")):
+                yield Dependency(
+                    "rubygems", gem.group("name"), scope, number, gem.start("name") + 1
+                )
+            continue
+        if _BLOCK.search(line):
+            stack.append(set())  # platforms, source, path… blocks: no group of their own
+
+
+def gemfile_lock(
+    text: str, path: str, wanted: Wanted, *, has_manifest: bool
+) -> Iterator[Dependency]:
+    section = ""
+    for number, raw in enumerate(text.splitlines(), 1):
+        if raw and not raw[0].isspace():
+            section = raw.strip()
+            continue
+        if section == "DEPENDENCIES":
+            match = re.match(r"^  (?P<name>[^\s!(]+)", raw)
+            scope = INDIRECT if has_manifest else RUNTIME  # the Gemfile says which
+        elif section in ("GEM", "PATH", "GIT"):
+            match = re.match(r"^    (?P<name>[^\s(]+) \(", raw)
+            scope = INDIRECT
+        else:
+            continue
+        if match and wanted("rubygems", match.group("name")):
+            yield Dependency(
+                "rubygems", match.group("name"), scope, number, match.start("name") + 1
+            )
+
+
+# --- JVM ---------------------------------------------------------------------------------
+
+_MAVEN_DEV_SCOPES = {"test", "provided", "system"}
+
+
+def pom_xml(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    """Dependencies of the project and its profiles, not of ``dependencyManagement``
+    (versions only) nor of plugins (build time)."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    stack: list[str] = []
+    current: dict[str, Any] | None = None
+    found: list[Dependency] = []
+    field: list[str] = []
+
+    def refuse(*_: Any) -> None:
+        raise ManifestError(
+            "entity declarations are not allowed in pom.xml", parser.CurrentLineNumber
+        )
+
+    def start(name: str, _attrs: dict) -> None:
+        nonlocal current
+        stack.append(name.rsplit("}", 1)[-1])
+        if stack[-1] == "dependency" and len(stack) >= 2 and stack[-2] == "dependencies":
+            outer = stack[:-2]
+            if "dependencyManagement" not in outer and "plugin" not in outer:
+                current = {
+                    "line": parser.CurrentLineNumber,
+                    "column": parser.CurrentColumnNumber + 1,
+                }
+        field.clear()
+
+    def end(_name: str) -> None:
+        nonlocal current
+        tag = stack.pop()
+        if (
+            current is not None
+            and tag in ("groupId", "artifactId", "scope")
+            and stack[-1:] == ["dependency"]
+        ):
+            current[tag] = "".join(field).strip()
+        elif tag == "dependency" and current is not None:
+            coordinates = f"{current.get('groupId', '')}:{current.get('artifactId', '')}"
+            if "${" not in coordinates and wanted("maven", coordinates):
+                scope = DEV if current.get("scope") in _MAVEN_DEV_SCOPES else RUNTIME
+                found.append(
+                    Dependency("maven", coordinates, scope, current["line"], current["column"])
+                )
+            current = None
+        field.clear()
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = field.append
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(text, True)
+    except expat.ExpatError as error:
+        raise ManifestError(
+            f"not well-formed XML: {expat.ErrorString(error.code)}", error.lineno
+        ) from None
+    yield from found
+
+
+_GRADLE_CONFIG = re.compile(r"^\s*(?P<config>[A-Za-z][A-Za-z0-9]*)\b\s*\(?")
+_GRADLE_COORDINATES = re.compile(
+    r"""["'](?P<group>[A-Za-z0-9_.-]+):(?P<artifact>[A-Za-z0-9_.-]+)(?::[^"'\s]*)?["']"""
+)
+_GRADLE_MAP = re.compile(
+    r"""group\s*[:=]\s*["'](?P<group>[^"']+)["']\s*,\s*name\s*[:=]\s*["'](?P<artifact>[^"']+)["']"""
+)
+_GRADLE_BUILD_ONLY = (
+    "compileonly",
+    "kapt",
+    "ksp",
+    "annotationprocessor",
+    "classpath",
+    "lintchecks",
+)
+_GRADLE_SHIPPED = ("implementation", "api", "compile", "runtimeonly", "runtime")
+
+
+def _gradle_scope(configuration: str) -> str | None:
+    """``implementation``, ``api``, ``releaseImplementation``… ship; tests and
+    compile-only, annotation-processing and buildscript classpaths do not; anything
+    else (``id``, ``maven``, ``exclude``) is no dependency declaration."""
+    lowered = configuration.lower()
+    if "test" in lowered or lowered.endswith(_GRADLE_BUILD_ONLY):
+        return DEV
+    if lowered.endswith(_GRADLE_SHIPPED):
+        return RUNTIME
+    return None
+
+
+def build_gradle(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    for number, raw in enumerate(text.splitlines(), 1):
+        config = _GRADLE_CONFIG.match(raw)
+        scope = _gradle_scope(config.group("config")) if config else None
+        if scope is None:
+            continue
+        for match in (*_GRADLE_COORDINATES.finditer(raw), *_GRADLE_MAP.finditer(raw)):
+            coordinates = f"{match.group('group')}:{match.group('artifact')}"
+            if wanted("maven", coordinates):
+                yield Dependency("maven", coordinates, scope, number, match.start("group") + 1)
+
+
+def gradle_catalog(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    """``gradle/libs.versions.toml``: the libraries a build may use (as runtime)."""
+    document = _toml(text)
+    lines = _Lines(text)
+    start, end = _section_span(lines, "libraries")
+    for alias, entry in (document.get("libraries") or {}).items():
+        if isinstance(entry, str):
+            coordinates = ":".join(entry.split(":")[:2])
+        elif isinstance(entry, dict) and isinstance(entry.get("module"), str):
+            coordinates = entry["module"]
+        elif isinstance(entry, dict) and "group" in entry and "name" in entry:
+            coordinates = f"{entry['group']}:{entry['name']}"
+        else:
+            continue
+        if wanted("maven", coordinates):
+            line, col = lines.find(rf"^\s*({re.escape(alias)})\s*=", start, end)
+            yield Dependency("maven", coordinates, RUNTIME, line, col)
+
+
+# --- PHP, Rust ---------------------------------------------------------------------------
+
+
+def composer_json(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    document = _json(text)
+    if not isinstance(document, dict):
+        raise ManifestError("composer.json is not a JSON object")
+    lines = _Lines(text)
+    for section, scope in (("require", RUNTIME), ("require-dev", DEV)):
+        entries = document.get(section)
+        if not isinstance(entries, dict):
+            continue
+        start = text.find(f'"{section}"')
+        for name in entries:
+            if "/" in name and wanted("packagist", name):
+                line, col = lines.find(rf'"({re.escape(name)})"\s*:', max(start, 0))
+                yield Dependency("packagist", name, scope, line, col)
+
+
+def cargo_toml(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    document = _toml(text)
+    lines = _Lines(text)
+
+    def tables() -> Iterator[tuple[str, dict, str]]:
+        for key, scope in (
+            ("dependencies", RUNTIME),
+            ("dev-dependencies", DEV),
+            ("build-dependencies", DEV),
+        ):
+            yield key, document.get(key) or {}, scope
+        yield (
+            "workspace.dependencies",
+            (document.get("workspace") or {}).get("dependencies") or {},
+            RUNTIME,
+        )
+        for target, body in (document.get("target") or {}).items():
+            for key, scope in (("dependencies", RUNTIME), ("dev-dependencies", DEV)):
+                yield f"target.{target}.{key}", (body or {}).get(key) or {}, scope
+
+    for header, entries, scope in tables():
+        for key, spec in entries.items():
+            name = spec.get("package", key) if isinstance(spec, dict) else key
+            if wanted("cargo", name):
+                line, col = lines.find(
+                    rf"^\s*({re.escape(key)})\s*=|^\[{re.escape(header.split('.')[-1])}\.({re.escape(key)})\]"
+                )
+                yield Dependency("cargo", name, scope, line, col)
+
+
+# --- dispatch ----------------------------------------------------------------------------
+
+Reader = Callable[..., Iterator[Dependency]]
+
+
+def reader_for(path: str) -> tuple[Reader, str | None] | None:
+    """The reader for a file (by its name), and the manifest whose presence beside a
+    lockfile says which dependencies are direct; None for a file that is no manifest."""
+    name = PurePosixPath(path).name
+    lowered = name.lower()
+    if name == "package.json":
+        return package_json, None
+    if name in ("package-lock.json", "npm-shrinkwrap.json"):
+        return package_lock, "package.json"
+    if name == "yarn.lock":
+        return yarn_lock, None
+    if name == "pnpm-lock.yaml":
+        return pnpm_lock, None
+    if lowered.endswith(".txt") and ("requirements" in lowered or "requirements/" in path.lower()):
+        return requirements_txt, None
+    if name == "pyproject.toml":
+        return pyproject_toml, None
+    if name == "Pipfile":
+        return pipfile, None
+    if name in ("poetry.lock", "uv.lock", "pdm.lock"):
+        return python_lock, None
+    if name == "go.mod":
+        return go_mod, None
+    if name in ("Gemfile", "gems.rb"):
+        return gemfile, None
+    if name in ("Gemfile.lock", "gems.locked"):
+        return gemfile_lock, "Gemfile"
+    if name == "pom.xml":
+        return pom_xml, None
+    if name in ("build.gradle", "build.gradle.kts"):
+        return build_gradle, None
+    if lowered.endswith(".versions.toml"):
+        return gradle_catalog, None
+    if name == "composer.json":
+        return composer_json, None
+    if name == "Cargo.toml":
+        return cargo_toml, None
+    return None
+
+
+def read_manifest(text: str, path: str, wanted: Wanted, siblings: set[str]) -> list[Dependency]:
+    """Every wanted dependency ``path`` declares; :class:`ManifestError` when unreadable."""
+    found = reader_for(path)
+    if found is None:
+        return []
+    reader, manifest = found
+    if manifest is not None:
+        return list(reader(text, path, wanted, has_manifest=manifest in siblings))
+    return list(reader(text, path, wanted))

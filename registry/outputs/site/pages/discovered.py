@@ -1,0 +1,79 @@
+"""The "discovered" page (discovered.md): services and data stores seen in code and
+infrastructure by `ropa discover` (``discover:`` in ``ropa.yaml``), and whether the
+register documents them.
+
+Only built when the check ran a discovery; every cell comes from the repositories or
+the vendor catalogue and is escaped like inventory text.
+"""
+
+from __future__ import annotations
+
+from registry.outputs.site.markup import link, source_of, table, text
+from registry.outputs.site.pages.context import Context
+
+PAGE = "discovered.md"
+TITLE = "Discovered in code"
+STATUS = {
+    "documented": "documented",
+    "no-flow": "**in the register, but no flow goes to it** (DSC-002)",
+    "undocumented": "**not in the register** (DSC-001)",
+    "not-used": "not used at run time (development, test or indirect)",
+}
+
+
+def _entity(ctx: Context, kind: str, ident: str) -> str:
+    entities = ctx.inv.by_kind.get(kind, {})
+    if ident not in entities:
+        return text(f"{kind} {ident}")
+    return link(text(entities[ident].name), PAGE, source_of(kind, ident))
+
+
+def add_discovered(ctx: Context) -> bool:
+    """Add the page when there is a discovery; whether it was added."""
+    discovery = ctx.result.discovery
+    if discovery is None:
+        return False
+    out = [f"# {TITLE}\n"]
+    out.append(
+        text(str(discovery).removeprefix("discovery: ").capitalize())
+        + ". A service counts as used through a runtime dependency, an API host in code "
+        "or configuration, a Terraform provider or another scanner's report.\n"
+    )
+    out.append("## Services\n")
+    rows = []
+    for service in sorted(
+        discovery.services, key=lambda s: (s.status == "not-used", s.profile.name, s.repository)
+    ):
+        profile = service.profile
+        documented = ", ".join(_entity(ctx, k, i) for k, i in service.documented_by)
+        rows.append(
+            [
+                text(profile.name),
+                text(profile.legal_entity or "unknown"),
+                text(profile.country or "unknown"),
+                text(f"{service.first} ({', '.join(service.hows)})"),
+                STATUS.get(service.status, text(service.status)),
+                documented,
+            ]
+        )
+    headers = ["Service", "Legal entity", "Country", "Seen at", "In the register", "Documented by"]
+    out.append(table(headers, rows, "No service seen."))
+    out.append("## Data stores\n")
+    rows = []
+    for covered in discovery.stores:
+        store = covered.store
+        encrypted = {True: "yes", False: "**no**", None: "not known"}[store.encrypted]
+        rows.append(
+            [
+                text(f"{store.resource} {store.name or store.address}"),
+                text(store.region or "not known"),
+                text(", ".join(store.countries) or "not known"),
+                f"{encrypted} ({text(store.encryption)})",
+                text(str(store.pos)),
+                _entity(ctx, "System", covered.system) if covered.system else "**none** (DSC-005)",
+            ]
+        )
+    headers = ["Store", "Region", "Countries", "Encrypted at rest", "Declared at", "System"]
+    out.append(table(headers, rows, "No data store seen."))
+    ctx.site.add(PAGE, TITLE, "\n".join(out), wide=True)
+    return True

@@ -1,0 +1,82 @@
+"""Precision and recall of discovery on real manifests and Terraform (tests/discover/corpus).
+
+Labels (``labels.yaml``) say which services each project really uses at run time;
+discovery's *used* services (runtime sightings) are compared with them, project by
+project, and so are the data stores' countries and encryption for the Terraform ones.
+The measure is printed (``pytest -s``) and reported in bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from registry.core.loader import LoadResult, load_text
+from registry.discover.catalogue import shipped_catalogue
+from registry.discover.scan import ScanOptions, scan_repository
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+TARGET = 0.95
+
+
+def labels() -> dict:
+    result = LoadResult()
+    load_text((CORPUS / "labels.yaml").read_text("utf-8"), "labels.yaml", result)
+    assert not result.problems
+    return result.documents[0].body["projects"]
+
+
+def measure(projects: dict) -> dict[str, tuple[set[str], set[str]]]:
+    """Project → (labelled services, services discovery says are used)."""
+    found = {}
+    for name, label in projects.items():
+        scan = scan_repository(CORPUS / name, shipped_catalogue(), ScanOptions(), shown=name)
+        assert not scan.problems, name
+        used = {s.vendor for s in scan.sightings if s.used}
+        found[name] = (set(label["services"]), used)
+    return found
+
+
+def scores(found: dict[str, tuple[set[str], set[str]]]) -> tuple[float, float, int, int, int]:
+    tp = sum(len(truth & used) for truth, used in found.values())
+    fp = sum(len(used - truth) for truth, used in found.values())
+    fn = sum(len(truth - used) for truth, used in found.values())
+    return tp / (tp + fp), tp / (tp + fn), tp, fp, fn
+
+
+def test_every_vendored_project_has_its_source_and_licence_noted():
+    sources = (CORPUS / "SOURCES.md").read_text("utf-8")
+    for name in labels():
+        assert f"`{name}/`" in sources, name
+    vendored = {p.relative_to(CORPUS).parts[0] for p in CORPUS.rglob("*") if p.is_file()}
+    assert vendored - {"SOURCES.md", "labels.yaml"} == set(labels())
+
+
+def test_precision_and_recall_of_discovered_services():
+    projects = labels()
+    found = measure(projects)
+    precision, recall, tp, fp, fn = scores(found)
+    held = {n: v for n, v in found.items() if projects[n].get("holdout")}
+    h_precision, h_recall, *_ = scores(held)
+    print(
+        f"\ndiscovery on {len(found)} real projects: precision {precision:.1%}, recall "
+        f"{recall:.1%} ({tp} found, {fp} wrong, {fn} missed); held-out {len(held)}: "
+        f"precision {h_precision:.1%}, recall {h_recall:.1%}"
+    )
+    for name, (truth, used) in sorted(found.items()):
+        if truth != used:
+            print(f"  {name}: wrong {sorted(used - truth)}, missed {sorted(truth - used)}")
+    assert precision >= TARGET and recall >= TARGET
+
+
+@pytest.mark.parametrize("name", ["learn-terraform-rds", "checkov-plans"])
+def test_terraform_stores_countries_and_encryption(name):
+    expected = labels()[name]["stores"]
+    scan = scan_repository(CORPUS / name, shipped_catalogue(), ScanOptions(), shown="")
+    stores = {s.key.removeprefix(f"{name}:"): s for s in scan.stores}
+    assert set(stores) == set(expected)
+    for key, label in expected.items():
+        assert list(stores[key].countries) == label["countries"], key
+        if "encrypted" in label:
+            assert stores[key].encrypted is label["encrypted"], key
