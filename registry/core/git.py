@@ -15,19 +15,30 @@ class GitError(CannotRun):
     """Git cannot answer: one clear line for the user."""
 
 
-def _git(args: list[str], cwd: Path, data: bytes | None = None) -> bytes:
+def _git(
+    args: list[str], cwd: Path, data: bytes | None = None, timeout: float = 120
+) -> bytes:
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, input=data, capture_output=True, check=False, timeout=120
+            ["git", *args], cwd=cwd, input=data, capture_output=True, check=False, timeout=timeout
         )
     except FileNotFoundError:
         raise GitError("git is not installed") from None
     except subprocess.TimeoutExpired:
-        raise GitError(f"`git {args[0]}` did not answer within 120 s") from None
+        raise GitError(f"`git {args[0]}` did not answer within {timeout:g} s") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[-1] if message else f"`git {args[0]}` failed")
     return done.stdout
+
+
+def output(args: list[str], cwd: Path, timeout: float = 120) -> str | None:
+    """What ``git args`` prints, or None when git is missing, times out or fails: for
+    what only adds to a page (its history, its date), never for what a command needs."""
+    try:
+        return _git(args, cwd, timeout=timeout).decode("utf-8", "replace")
+    except (GitError, OSError):
+        return None
 
 
 def repository_root(cwd: Path) -> Path:

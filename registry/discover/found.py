@@ -7,7 +7,9 @@ judged by :mod:`registry.discover.reconcile`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from registry.core.position import Position
 from registry.discover.manifests import RUNTIME
@@ -85,3 +87,16 @@ class RepoScan:
         self.references += other.references
         self.problems += other.problems
         self.files += other.files
+
+
+def json_object(text: str, display: str, scan: RepoScan) -> dict[str, Any] | None:
+    """A JSON file's top-level object (a report, a plan); not JSON: a problem at its
+    line and column, and None; JSON but not an object: None (nothing to read in it)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        scan.problems.append(
+            Problem(Position(display, error.lineno, error.colno), f"not valid JSON: {error.msg}")
+        )
+        return None
+    return document if isinstance(document, dict) else None

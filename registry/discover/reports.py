@@ -23,7 +23,7 @@ from typing import Any
 
 from registry.core.position import Position
 from registry.discover.catalogue import Catalogue
-from registry.discover.found import Problem, RepoScan, Sighting
+from registry.discover.found import RepoScan, Sighting, json_object
 from registry.discover.manifests import RUNTIME
 
 
@@ -104,14 +104,8 @@ def _strings(value: Any) -> list[str]:
 
 
 def read_report(text: str, display: str, catalogue: Catalogue, scan: RepoScan) -> None:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        scan.problems.append(
-            Problem(Position(display, error.lineno, error.colno), f"not valid JSON: {error.msg}")
-        )
-        return
-    if not isinstance(document, dict):
+    document = json_object(text, display, scan)
+    if document is None:
         return
     names = _Names(catalogue)
     if isinstance(document.get("sinks"), list):

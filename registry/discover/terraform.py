@@ -31,7 +31,7 @@ from typing import Any
 from registry.core.loader import LoadResult, load_text
 from registry.core.position import Position
 from registry.discover.catalogue import Catalogue
-from registry.discover.found import Problem, RepoScan, Sighting, Store
+from registry.discover.found import Problem, RepoScan, Sighting, Store, json_object
 from registry.discover.manifests import RUNTIME
 
 # Terraform provider type → the region table's provider
@@ -606,14 +606,8 @@ def _plan_resources(document: dict) -> list[tuple[str, dict]]:
 
 def read_plan(text: str, display: str, catalogue: Catalogue, scan: RepoScan) -> None:
     """A `terraform show -json` plan or state, or a raw ``*.tfstate``."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        scan.problems.append(
-            Problem(Position(display, error.lineno, error.colno), f"not valid JSON: {error.msg}")
-        )
-        return
-    if not isinstance(document, dict):
+    document = json_object(text, display, scan)
+    if document is None:
         return
     regions = _configured_regions(document)
     providers_seen: dict[str, Position] = {}

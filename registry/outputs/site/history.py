@@ -9,10 +9,10 @@ nothing of it: the site builds all the same. The same commits give the same page
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from registry.core.git import output as git_output
 from registry.core.inventory import Inventory
 from registry.core.loader import display_name
 from registry.core.model import Entity
@@ -56,22 +56,6 @@ class History:
         return changes[0] if changes else None
 
 
-def _git(args: list[str], cwd: Path) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            capture_output=True,
-            timeout=120,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if done.returncode != 0:
-        return None
-    return done.stdout.decode("utf-8", "replace")
-
-
 def read_history(inventory: Path, at: str | None = None) -> History | None:
     """The history of every file under ``inventory``; None outside a git repository.
 
@@ -79,11 +63,11 @@ def read_history(inventory: Path, at: str | None = None) -> History | None:
     from that commit, shows what a checkout of it would)."""
     inventory = inventory.resolve()
     cwd = inventory if inventory.is_dir() else inventory.parent
-    top = _git(["rev-parse", "--show-toplevel"], cwd)
+    top = git_output(["rev-parse", "--show-toplevel"], cwd)
     if top is None:
         return None
     root = Path(top.strip())
-    log = _git(
+    log = git_output(
         [
             "log",
             "-z",
@@ -124,7 +108,7 @@ def read_history(inventory: Path, at: str | None = None) -> History | None:
     status = (
         None
         if at
-        else _git(["status", "--porcelain", "-z", "--untracked-files=all", "--", "."], cwd)
+        else git_output(["status", "--porcelain", "-z", "--untracked-files=all", "--", "."], cwd)
     )
     entries = (status or "").split("\0")
     index = 0

@@ -30,6 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from registry.core.git import output as git_output
 from registry.outputs.manifest import Provenance, write_manifest
 from registry.outputs.site.pages import CONTENT_END, CONTENT_START, NAV
 
@@ -391,16 +392,9 @@ def with_csp(output: str, base: str = "'none'") -> str:
 
 def _last_change(path: Path) -> str | None:
     """The date of the last commit touching the inventory, when it is in git."""
-    try:
-        completed = subprocess.run(
-            ["git", "log", "-1", "--format=%cs", "--", "."],
-            cwd=path if path.is_dir() else path.parent,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    value = completed.stdout.strip()
-    return value if completed.returncode == 0 and value else None
+    printed = git_output(
+        ["log", "-1", "--format=%cs", "--", "."],
+        path if path.is_dir() else path.parent,
+        timeout=10,
+    )
+    return (printed or "").strip() or None
