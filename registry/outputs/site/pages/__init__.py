@@ -56,6 +56,7 @@ __all__ = [
     "CONTENT_END",
     "CONTENT_START",
     "DOWNLOAD_JSON",
+    "FULL_TEXT",
     "NAV",
     "PLURAL",
     "SINGULAR",
@@ -90,6 +91,11 @@ NAV: list[NavItem] = [
         [("Rule catalogue", "rules.md"), ("Inventory format", "format.md")],
     ),
 ]
+
+# Pages whose size does not grow with the inventory: the site's search indexes their whole
+# text. Every other page is indexed by its title and first paragraph (its kind and id):
+# full text at 10,000 flows made a 100 MB index that a browser has to download and parse.
+FULL_TEXT = frozenset({"rules.md", "format.md", "downloads.md"})
 
 
 def build_site(
