@@ -108,3 +108,31 @@ def test_text_is_escaped_as_python_markdown_escapes_it() -> None:
     assert ours is not None and _same(ours.content) == _same(html)
     assert ours.toc_tokens == toc
     assert ours.title == "A <b> & c"
+
+
+def test_relative_urls_are_mkdocs_s() -> None:
+    from itertools import product
+
+    from mkdocs.utils import get_relative_url
+
+    from registry.outputs.site.plugin import relative_url
+
+    urls = [
+        "",
+        "index.html",
+        "systems/",
+        "systems/lis/",
+        "flows/a/",
+        "register/",
+        "downloads/register.csv",
+        "assets/ropa/ropa.css",
+        "systems/index.html",
+        "a/b/c/",
+        "404.html",
+        "systems/lis.html",
+        "./x/",
+        "../y/",
+        "a//b/",
+    ]
+    for url, other in product(urls, urls):
+        assert relative_url(url, other) == get_relative_url(url, other), (url, other)

@@ -60,6 +60,7 @@ _BLOCK_CLASS = re.compile(r"\{:? ?((?:\.[A-Za-z][\w-]* ?)+)\}")
 _SYNTAX = re.compile(r"[&<>*_`\[\]{}\\!]|^[ \t]|  $")
 _EMPHASIS_TAG = re.compile(r"</?(?:strong|em)>")
 _ESCAPED_EMPHASIS_TAG = re.compile(r"&lt;(/?(?:strong|em))&gt;")
+_BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _HOLD = re.compile("\x02(\\d+)\x03")
 # Characters python-markdown would read as syntax this module does not implement.
 _UNHANDLED = re.compile(r"[_\\\[\]*`{]|!\[|<(?![A-Za-z/!])|^ {4}|^\t")
@@ -278,8 +279,10 @@ class _Converter:
     def inline(self, value: str) -> str:
         if not _SYNTAX.search(value):
             return value  # plain text: nothing to read, nothing to escape
-        value = self.code_spans(value)
-        value = _LINK.sub(self.link, value)
+        if "`" in value:
+            value = self.code_spans(value)
+        if "](" in value:
+            value = _LINK.sub(self.link, value)
         return self.spans(value)
 
     def link(self, match: re.Match[str]) -> str:
@@ -291,6 +294,11 @@ class _Converter:
         return self.hold(f'<a {download}href="{_attribute(target)}">') + label + self.hold("</a>")
 
     def spans(self, value: str) -> str:
+        if "*" not in value and "<" not in value and ">" not in value:
+            # the common case (a name with entities, a date): no tag, no emphasis
+            if _UNHANDLED.search(value):
+                raise Unsupported
+            return _BARE_AMPERSAND.sub("&amp;", value) if "&" in value else value
         value = _INLINE_TAG.sub(lambda m: self.hold(m.group(0)), value)
         value = _ENTITY.sub(lambda m: self.hold(m.group(0)), value)
         value = _STRONG.sub(lambda m: f"<strong>{m.group(1)}</strong>", value)

@@ -66,6 +66,11 @@ class RopaConfig(Config):
 
 
 class RopaPlugin(BasePlugin[RopaConfig]):
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining this keeps one plugin instance across `mkdocs serve` rebuilds, so that
+        # with --dirty the pages unchanged since the last build are not built again.
+        self.dirty = dirty and command == "serve"
+
     def on_config(self, config: Any) -> Any:
         base = Path(config.config_file_path or ".").resolve().parent
         self.inventory_path = (base / self.config.inventory).resolve()
@@ -110,7 +115,10 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         self.copyright = config.copyright  # the footer line is added to it per build
         self.content = None
         self.provenance: Provenance | None = None
-        self.search_entries: dict[str, dict[str, str]] = {}
+        if not getattr(self, "dirty", False) or not hasattr(self, "digests"):
+            self.dirty = getattr(self, "dirty", False)
+            self.digests: dict[str, bytes] = {}  # each page's Markdown, last build
+            self.search_entries: dict[str, dict[str, str]] = {}
         return config
 
     def _build_content(self, config: Any) -> Any:
@@ -187,7 +195,12 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             )
             # The source is handed over when MkDocs reads it (on_page_read_source), so
             # that a page's text is held once, not in the file and in the page besides.
-            _replace(files, File.generated(config, page.path, content="", inclusion=inclusion))
+            file = GeneratedFile.generated(config, page.path, content="", inclusion=inclusion)
+            if self.dirty:  # `mkdocs serve --dirty`: only pages whose text changed are built
+                digest = hashlib.blake2b(page.markdown().encode(), digest_size=16).digest()
+                file.changed = self.digests.get(page.path) != digest
+                self.digests[page.path] = digest
+            _replace(files, file)
         for path, data in self.content.downloads.items():
             _replace(files, File.generated(config, path, content=data))
         package = resources.files("registry.outputs.site")
@@ -262,7 +275,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         return page
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        return with_csp(output)
+        return with_csp(compact_theme(output))
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: Any) -> None:
@@ -313,6 +326,16 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         return server
 
 
+class GeneratedFile(File):
+    """One of our pages' source files; `changed` says whether its text differs from the
+    last build's (only consulted by a dirty build)."""
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        return self.changed
+
+
 class GeneratedPage(MkDocsPage):
     """A page of the register: its Markdown turned into HTML by :mod:`.fastmd`, with
     MkDocs's link rewriting; python-markdown only for what fastmd declines."""
@@ -347,7 +370,26 @@ class GeneratedPage(MkDocsPage):
         url = self.site_urls.get(posixpath.normpath(posixpath.join(directory, path)))
         if url is None:
             return None
-        return get_relative_url(url, self.url) + (hash_ + anchor if anchor else "")
+        return relative_url(url, self.url) + (hash_ + anchor if anchor else "")
+
+
+def relative_url(url: str, other: str) -> str:
+    """MkDocs's ``get_relative_url`` for plain site paths (no ``.`` segments), without
+    its path normalisation: a tenth of a page's reading time at 10,000 flows."""
+    dirname, _, basename = other.rpartition("/")
+    if "." in basename:
+        other = dirname
+    if "/." in "/" + url or "/." in "/" + other or "//" in url or "//" in other:
+        return get_relative_url(url, other)
+    other_parts = other.strip("/").split("/") if other.strip("/") else []
+    dest_parts = url.strip("/").split("/") if url.strip("/") else []
+    common = 0
+    for a, b in zip(other_parts, dest_parts, strict=False):
+        if a != b:
+            break
+        common += 1
+    relative = "/".join([".."] * (len(other_parts) - common) + dest_parts[common:]) or "."
+    return relative + "/" if url.endswith("/") else relative
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -511,6 +553,22 @@ def csp(inline_scripts: list[str], base: str = "'none'") -> str:
             "object-src 'none'",
         ]
     )
+
+
+_INDENT = re.compile(r"\n[ \t\r\n]+")
+
+
+def compact_theme(output: str) -> str:
+    """The theme's part of one of our pages without its indentation and blank lines.
+
+    A sixth of an entry page's bytes at 10,000 flows (14,000 pages). A newline stays
+    where there was whitespace, so the whitespace the browser renders is unchanged; the
+    page's own content (between the markers) is left exactly as written.
+    """
+    start, end = output.find(CONTENT_START), output.rfind(CONTENT_END)
+    if start < 0 or end < start:
+        return output
+    return _INDENT.sub("\n", output[:start]) + output[start:end] + _INDENT.sub("\n", output[end:])
 
 
 def with_csp(output: str, base: str = "'none'") -> str:
