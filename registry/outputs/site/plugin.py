@@ -211,12 +211,19 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         return files
 
     def on_page_read_source(self, *, page: Any, config: Any) -> str | None:
-        generated = self.content.pages.get(page.file.src_uri) if self.content else None
+        taken = self.take_source(page.file.src_uri)
+        if taken is None:
+            return None
+        return "---\n" + json.dumps(taken[1]) + "\n---\n\n" + taken[0]  # JSON is YAML
+
+    def take_source(self, path: str) -> tuple[str, dict[str, Any]] | None:
+        """A page's Markdown and front matter, handed over to MkDocs once."""
+        generated = self.content.pages.get(path) if self.content else None
         if generated is None:
             return None
-        source = generated.markdown()
+        taken = generated.source(), generated.meta()
         generated.body = ""  # MkDocs's from now on (on_files makes them anew each build)
-        return source
+        return taken
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         # Our pages are read by fastmd, not python-markdown (issue 14: most of a large
@@ -227,6 +234,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         if self.content is None:
             return nav
         urls = {file.src_uri: file.url for file in files}
+        targets: dict[tuple[str, str], str | None] = {}
         for path in self.content.pages:
             file = files.get_file_from_path(path)
             if file is None:
@@ -237,7 +245,8 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             elif type(page) is MkDocsPage:
                 page.__class__ = GeneratedPage
             if isinstance(page, GeneratedPage):
-                page.site_urls = urls
+                page.site_urls, page.link_targets = urls, targets
+                page.take_source = self.take_source
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
@@ -341,6 +350,19 @@ class GeneratedPage(MkDocsPage):
     MkDocs's link rewriting; python-markdown only for what fastmd declines."""
 
     site_urls: dict[str, str]  # every file's source path → its URL, set by the plugin
+    link_targets: dict[tuple[str, str], str | None]  # (folder, link) → URL, shared
+    take_source: Any  # the plugin's: the page's Markdown and front matter
+
+    def read_source(self, config: Any) -> None:
+        # Our front matter as a dict: reading 14,000 of them back as YAML took seconds.
+        if len(config.plugins.events["page_read_source"]) > 1:
+            super().read_source(config)  # another plugin reads sources too: its turn
+            return
+        taken = self.take_source(self.file.src_uri)
+        if taken is None:
+            super().read_source(config)
+            return
+        self.markdown, self.meta = taken
 
     def render(self, config: Any, files: Files) -> None:
         rendered = to_html(self.markdown, self._resolve) if self.markdown is not None else None
@@ -366,8 +388,11 @@ class GeneratedPage(MkDocsPage):
             return href
         if "?" in path or "%" in path or path.startswith(("/", "\\")):
             return None
-        directory = posixpath.dirname(self.file.src_uri)
-        url = self.site_urls.get(posixpath.normpath(posixpath.join(directory, path)))
+        key = (self.file.src_uri.rpartition("/")[0], path)
+        url = self.link_targets.get(key, "\0")
+        if url == "\0":  # not seen from this folder yet
+            target = posixpath.normpath(posixpath.join(key[0], path))
+            url = self.link_targets[key] = self.site_urls.get(target)
         if url is None:
             return None
         return relative_url(url, self.url) + (hash_ + anchor if anchor else "")
