@@ -173,7 +173,8 @@ def scan_repository(
                         )
                     )
             except ManifestError as error:
-                scan.problems.append(Problem(Position(display, error.line, error.column), str(error)))
+                where = Position(display, error.line, error.column)
+                scan.problems.append(Problem(where, str(error)))
             except RecursionError:
                 scan.problems.append(Problem(Position(display, 1, 1), "nested too deeply"))
             except (TypeError, AttributeError, KeyError, ValueError) as error:
