@@ -232,3 +232,32 @@ def test_a_folder_of_checkouts_is_read_in_parallel(project):
         "checkouts/b/requirements.txt:1:1",
         "checkouts/c/requirements.txt:1:1",
     ]
+
+
+def test_the_catalogues_dpf_fact_says_its_source_and_is_never_written_as_the_registers(
+    project, capsys
+):
+    (project / "inventory/organisations/stripe.yaml").unlink()
+    run(capsys, "discover", "shop", "--draft", "drafts")
+    draft = (project / "drafts/organisations/stripe.yaml").read_text()
+    comments = " ".join(
+        line.removeprefix("# EU-US Data Privacy Framework: ").removeprefix("# ")
+        for line in draft.splitlines()
+        if line.startswith("#")
+    )
+    assert "according to the vendor's own statement (https://stripe.com/legal/dta" in comments
+    assert "confirm at https://www.dataprivacyframework.gov/list" in comments
+    assert "\ndpf:" not in draft  # only the DPO's own look at the List goes in the register
+    openai = (project / "drafts/organisations/openai.yaml").read_text()
+    assert "# EU-US Data Privacy Framework: not checked." in openai
+    _, out, _ = run(capsys, "discover", "shop", "--format", "json", "--as-of", "2026-11-29")
+    services = {s["service"]: s for s in json.loads(out)["discovery"]["services"]}
+    assert services["stripe"]["dpf"] == {
+        "certified": True,
+        "source": "vendor-statement",
+        "reference": "https://stripe.com/legal/dta",
+        "checked": "2026-12-03",
+        "updated": "2024-10-18",
+        "authority": "https://www.dataprivacyframework.gov/list",
+    }
+    assert services["openai"]["dpf"] is None
