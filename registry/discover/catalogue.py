@@ -62,6 +62,7 @@ ServiceType = Literal[
     "consent",
     "cdn",
     "identity-verification",
+    "shipping",
 ]
 Unknown = Literal["unknown"]
 # A host pattern: a hostname, or a glob on one (`*.ingest.sentry.io`)

@@ -40,7 +40,8 @@ def _dpf(dpf: DpfStatus | None) -> str:
             f"{state} per the vendor's own statement ({external(dpf.reference)}, read "
             f"{dpf.checked}); **not checked on the DPF List**"
         )
-    return f"{'on' if dpf.certified else 'not on'} the DPF List on {dpf.checked} ({external(dpf.reference)})"
+    where = "on" if dpf.certified else "not on"
+    return f"{where} the DPF List on {dpf.checked} ({external(dpf.reference)})"
 
 
 def add_discovered(ctx: Context) -> bool:
