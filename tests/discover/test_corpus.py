@@ -66,7 +66,8 @@ def test_precision_and_recall_of_discovered_services():
         held = {n: v for n, v in found.items() if projects[n].get("holdout") == round_}
         h_precision, h_recall, h_tp, h_fp, h_fn = scores(held)
         print(
-            f"  held-out round {round_} ({len(held)} projects): precision {h_precision:.1%}, "
+            f"  projects of held-out round {round_} ({len(held)}, tuned on since): "
+            f"precision {h_precision:.1%}, "
             f"recall {h_recall:.1%} ({h_tp} found, {h_fp} wrong, {h_fn} missed)"
         )
     for name, (truth, used) in sorted(found.items()):
