@@ -261,3 +261,28 @@ def test_the_catalogues_dpf_fact_says_its_source_and_is_never_written_as_the_reg
         "authority": "https://www.dataprivacyframework.gov/list",
     }
     assert services["openai"]["dpf"] is None
+
+
+def test_the_transfer_rules_trust_the_register_not_the_catalogues_dpf(project, capsys):
+    # the catalogue says Stripe states it is self-certified; the register records no
+    # `dpf` on Stripe: a `dpf` transfer to it is still TRF-004, discovery on or off
+    write(
+        project / "inventory",
+        {
+            "flows/payments.yaml": """
+                kind: Flow
+                id: payments
+                activity: lab-testing
+                from: portal
+                to: stripe
+                data_categories: [identity]
+                data_subjects: [patients]
+                transfer: {mechanism: dpf}
+            """
+        },
+    )
+    for settings in ("inventory: inventory\ndiscover: [shop]\n", "inventory: inventory\n"):
+        (project / "ropa.yaml").write_text(settings)
+        _, out, _ = run(capsys, "check", "--as-of", "2026-11-29")
+        trf = [line for line in out.splitlines() if " TRF-004 " in line]
+        assert len(trf) == 1 and "payments" in trf[0], out
