@@ -462,6 +462,16 @@ def is_tfvars(name: str) -> bool:
     return name.endswith((".tfvars", ".tfvars.json"))
 
 
+def _where(display: str, error: Exception) -> Position:
+    """Where a parser stopped: json's ``lineno``/``colno``, lark's ``line``/``column``
+    (1 where the error does not say)."""
+    line = getattr(error, "lineno", None) or getattr(error, "line", None)
+    column = getattr(error, "colno", None) or getattr(error, "column", None)
+    line = line if isinstance(line, int) and line > 0 else 1
+    column = column if isinstance(column, int) and column > 0 else 1
+    return Position(display, line, column)
+
+
 def _parse_tf(
     files: list[tuple[str, str]], scan: RepoScan, providers_seen: dict[str, Position]
 ) -> Module:
@@ -475,18 +485,12 @@ def _parse_tf(
             scan.problems.append(Problem(Position(display, 1, 1), message))
             continue
         except Exception as error:  # the parser raises its own (lark) error types
-            line = getattr(error, "line", None) or 1
             message = (
                 str(error).strip().splitlines()[0][:200]
                 if str(error).strip()
                 else type(error).__name__
             )
-            scan.problems.append(
-                Problem(
-                    Position(display, line if isinstance(line, int) else 1, 1),
-                    f"not valid HCL: {message}",
-                )
-            )
+            scan.problems.append(Problem(_where(display, error), f"not valid HCL: {message}"))
             continue
         for block in _blocks(document, "variable"):
             for name, body in block.items():
@@ -561,10 +565,10 @@ def _tfvars(files: list[tuple[str, str]], scan: RepoScan) -> list[tuple[str, dic
         except ImportError:
             continue  # said once for the .tf files
         except Exception as error:  # json's or the HCL parser's own error types
-            line = getattr(error, "lineno", None) or getattr(error, "line", None) or 1
             message = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
-            where = Position(display, line if isinstance(line, int) else 1, 1)
-            scan.problems.append(Problem(where, f"not a valid variables file: {message}"))
+            scan.problems.append(
+                Problem(_where(display, error), f"not a valid variables file: {message}")
+            )
             continue
         if isinstance(values, dict):
             parsed.append((name, values))

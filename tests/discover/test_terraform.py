@@ -207,6 +207,8 @@ def test_broken_hcl_is_a_problem_and_the_other_files_are_read():
     )
     assert [p.pos.file for p in scan.problems] == ["infra/f0.tf"]
     assert scan.problems[0].message.startswith("not valid HCL")
+    # where the parser stopped: after `bucket = `, not the top of the file
+    assert (scan.problems[0].pos.line, scan.problems[0].pos.column) == (2, 12)
     assert [s.vendor for s in scan.sightings] == ["aws"]
 
 
@@ -496,6 +498,10 @@ def test_a_broken_variables_file_is_a_problem_and_the_module_is_still_read(tmp_p
     scan = scan_repository(tmp_path, shipped_catalogue(), ScanOptions(), shown="")
     assert [str(p.pos).split(":")[0] for p in scan.problems] == ["terraform.tfvars"]
     assert [(s.key, s.region) for s in scan.stores] == [("aws_sqs_queue.q", None)]
+    (tmp_path / "terraform.tfvars").unlink()
+    (tmp_path / "prod.auto.tfvars.json").write_text('{\n  "region": "eu-west-1",\n}\n')
+    scan = scan_repository(tmp_path, shipped_catalogue(), ScanOptions(), shown="")
+    assert [str(p.pos) for p in scan.problems] == ["prod.auto.tfvars.json:3:1"]
 
 
 def test_a_module_calling_itself_is_read_once(tmp_path: Path):
