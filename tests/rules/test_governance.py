@@ -507,6 +507,23 @@ def test_an_entrys_own_period_applies_to_the_register_wide_date(tmp_path):
     ]
 
 
+def test_an_entrys_own_date_runs_with_the_register_wide_period(tmp_path):
+    """The activity says when it was reviewed (2025-11-28) but not how often: the
+    register's P1Y applies to its own date, so it is overdue though the register is not."""
+    dated = Edit(
+        ACT,
+        "kind: Activity\n",
+        "kind: Activity\n" + REVIEWED.replace("2026-06-01", "2025-11-28") + "\n",
+    )
+    root = write_inventory(tmp_path / "inv", perturb(*UNREVIEWED, dated))
+    result = check(load_inventory(root), AS_OF, _review("2026-05-01"))
+    assert [f.message for f in of_rule(result, "REV-001")] == [
+        "Activity lab-testing was last reviewed on 2025-11-28; "
+        "due every P1Y (the register's period)"
+    ]
+    assert of_rule(result, "REV-002") == []
+
+
 def test_ropa_yaml_review_reaches_the_rules(tmp_path):
     """`ropa check` reads `review:` from ropa.yaml (the pipeline, not only Settings)."""
     root = write_inventory(tmp_path / "inventory", perturb(*UNREVIEWED))
