@@ -12,8 +12,9 @@ of the project's mkdocs.yml, then times, each as a fresh `mkdocs build --strict`
 For each: wall time, CPU (user + system of the build and its Graphviz children), peak RSS
 (ru_maxrss of the build process, measured in a wrapper of its own), and the site's size
 (`du -sk`, i.e. disk blocks, and the apparent size), with the load average beside it.
-With --serve it also starts `mkdocs serve`, edits one flow's description, and times how
-long until the served page shows the change.
+With --serve clean|dirty it also starts `mkdocs serve` (with --dirty: only pages whose
+text changed are built again), edits one flow's description, and times how long until the
+served page shows the change.
 """
 
 from __future__ import annotations
@@ -86,10 +87,12 @@ def edit_flow(inventory: Path, marker: str, which: int = 0) -> str:
     return f"flows/{match.group(1)}/"
 
 
-def serve(workdir: Path, port: int = 8765, timeout: float = 300) -> dict[str, float]:
+def serve(
+    workdir: Path, *, dirty: bool, which: int, port: int = 8765, timeout: float = 600
+) -> dict[str, float]:
     """Seconds from saving one edited YAML file until `mkdocs serve` serves the change."""
     command = [sys.executable, "-m", "mkdocs", "serve", "-q", "-f", "mkdocs.yml"]
-    command += ["-a", f"127.0.0.1:{port}"]
+    command += ["-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
     server = subprocess.Popen(command, cwd=workdir, env=env(), stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}/"
@@ -97,7 +100,7 @@ def serve(workdir: Path, port: int = 8765, timeout: float = 300) -> dict[str, fl
         _wait(lambda: _get(base) is not None, timeout)
         first = time.perf_counter() - started
         marker = f"Edited at {time.time():.0f}"
-        page = edit_flow(workdir / "inventory", marker, which=1)
+        page = edit_flow(workdir / "inventory", marker, which=which)
         started = time.perf_counter()
         _wait(lambda: marker in (_get(base + page) or ""), timeout)
         return {"first_build": first, "change_shown": time.perf_counter() - started}
@@ -125,7 +128,13 @@ def _wait(condition, timeout: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--flows", type=int, default=10_000)
-    parser.add_argument("--serve", action="store_true", help="also time `mkdocs serve`")
+    parser.add_argument(
+        "--serve",
+        action="append",
+        choices=["clean", "dirty"],
+        default=[],
+        help="also time `mkdocs serve` (clean) or `mkdocs serve --dirty` (repeatable)",
+    )
     parser.add_argument("--skip-builds", action="store_true", help="only --serve")
     args = parser.parse_args()
     workdir = BENCH / "out" / "site-scale" / str(args.flows)
@@ -151,12 +160,12 @@ def main() -> None:
                 f"| {f['du_mib']:.0f} MiB | {f['apparent_mib']:.0f} MiB | {f['files']:,} "
                 f"| {f['load']:.1f} |"
             )
-    if args.serve:
-        figures = serve(workdir)
+    for which, dirty in enumerate(args.serve, start=1):
+        figures = serve(workdir, dirty=dirty == "dirty", which=which)
         print(
-            f"\nmkdocs serve: first build {figures['first_build']:.1f} s; one YAML file "
-            f"edited → change served after {figures['change_shown']:.1f} s "
-            f"(load {os.getloadavg()[0]:.1f})"
+            f"\nmkdocs serve{' --dirty' if dirty == 'dirty' else ''}: first build "
+            f"{figures['first_build']:.1f} s; one YAML file edited → change served after "
+            f"{figures['change_shown']:.1f} s (load {os.getloadavg()[0]:.1f})"
         )
 
 
