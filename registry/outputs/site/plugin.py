@@ -52,6 +52,8 @@ ASSETS = (
     "assets/ropa/ropa-diagrams.js",
 )
 ENTRY_TEMPLATE = "ropa-entry.html"  # registry/outputs/site/templates/
+_MARKER = "<!-- ropa:diagram:"
+_DIAGRAM = re.compile(r"<!-- ropa:diagram:\d+ -->")
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
 
 
@@ -73,6 +75,13 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         # Defining this keeps one plugin instance across `mkdocs serve` rebuilds, so that
         # with --dirty the pages unchanged since the last build are not built again.
         self.dirty = dirty and command == "serve"
+
+    def on_shutdown(self) -> None:
+        # The instance outlives the command in this process (MkDocs keeps it): forget
+        # the last build, so the next command starts clean.
+        self.dirty = False
+        self.digests = {}
+        self.search_entries = {}
 
     def on_config(self, config: Any) -> Any:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -179,6 +188,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
                 self.inventory_path, snapshot.commit.sha if snapshot is not None else None
             ),
             last_diff=self._last_diff(result.as_of, snapshot),
+            embed=False,  # diagrams go in as each page is written (on_post_page)
         )
 
     def _last_diff(self, as_of: dt.date, snapshot: Snapshot | None) -> Any:
@@ -228,7 +238,11 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             # that a page's text is held once, not in the file and in the page besides.
             file = GeneratedFile.generated(config, page.path, content="", inclusion=inclusion)
             if self.dirty:  # `mkdocs serve --dirty`: only pages whose text changed are built
-                digest = hashlib.blake2b(page.markdown().encode(), digest_size=16).digest()
+                text = page.markdown()
+                drawn = [self.content.diagrams.get(m) for m in _DIAGRAM.findall(text)]
+                digest = hashlib.blake2b(
+                    "\0".join([text, *(d or "" for d in drawn)]).encode(), digest_size=16
+                ).digest()
                 file.changed = self.digests.get(page.path) != digest
                 self.digests[page.path] = digest
             _replace(files, file)
@@ -315,7 +329,11 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         return page
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
-        return with_csp(compact_theme(output))
+        output = compact_theme(output)
+        if self.content is not None and self.content.diagrams and _MARKER in output:
+            diagrams = self.content.diagrams
+            output = _DIAGRAM.sub(lambda m: diagrams.get(m.group(0), m.group(0)), output)
+        return with_csp(output)
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: Any) -> None:

@@ -79,6 +79,9 @@ class SiteContent:
     pages: dict[str, Page] = field(default_factory=dict)
     downloads: dict[str, bytes] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
+    # With build_site(embed=False): each diagram's marker in its page → the diagram, put
+    # in when the page is written (a site's pictures held once, as ASCII, not in pages).
+    diagrams: dict[str, str] = field(default_factory=dict)
 
     def add(
         self, path: str, page_title: str, body: str, *, wide: bool = False, toc: bool = True
