@@ -73,6 +73,8 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
         if flow.source in inv.systems
     ) or not any(_unprotected_hop(inv, flow) for flow in inv.flows.values()):
         return
+    if not _onward_reachable(inv):
+        return  # no flow out of the EEA leads on to an unprotected hop: no graph to build
 
     import networkx as nx
 
@@ -135,6 +137,61 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
             f"{_route(graph, [*path, hop_to])}, and flow {hop_key} has no transfer mechanism",
             "to",
         )
+
+
+def _onward_reachable(inv: Inventory) -> bool:
+    """Whether some flow out of the EEA leads, through any flows, to the sender of a hop
+    TRF-101 would call unprotected: what every TRF-101 finding needs, judged on the
+    flows alone with the graph's own definitions (its nodes, their countries and
+    operators), categories aside. Linear in the flows; when it is False the graph
+    (and networkx) is not needed."""
+    lists = countries()
+    eea = lists.eea
+    where: dict[str, tuple[str, ...]] = {}
+
+    def countries_at(ident: str) -> tuple[str, ...]:
+        found = where.get(ident)
+        if found is None:
+            found = where[ident] = inv.countries_of(ident)
+        return found
+
+    onward: dict[str, set[str]] = {}
+    senders: set[str] = set()
+    starts: set[str] = set()
+    for flow in inv.flows.values():
+        source, target = inv.endpoint(flow.source), inv.endpoint(flow.to)
+        if source is None or target is None:
+            continue  # not in the graph: SCH-012 reports it
+        onward.setdefault(flow.source, set()).add(flow.to)
+        source_countries, target_countries = countries_at(flow.source), countries_at(flow.to)
+        if not eea.isdisjoint(source_countries) and any(
+            lists.is_third_country(c) for c in target_countries
+        ):
+            starts.add(flow.to)
+        if (
+            flow.transfer is None
+            and source.kind != "DataSubject"
+            and any(lists.needs_mechanism(c) for c in target_countries)
+            and not _within_importer(
+                source_countries,
+                inv.operator_of(flow.source),
+                {"countries": target_countries, "operator": inv.operator_of(flow.to)},
+            )
+        ):
+            senders.add(flow.source)
+    if not senders or not starts:
+        return False
+    seen = set(starts)
+    todo = list(starts)
+    while todo:
+        node = todo.pop()
+        if node in senders:
+            return True
+        for following in onward.get(node, ()):
+            if following not in seen:
+                seen.add(following)
+                todo.append(following)
+    return False
 
 
 def _unprotected_hop(inv: Inventory, flow: Flow) -> bool:
