@@ -26,18 +26,20 @@ import glob
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from registry.core.config import Config, load_config
 from registry.core.errors import CannotRun
 from registry.core.findings import Finding
 from registry.core.inventory import Inventory, inventory_from_files, load_inventory
 from registry.core.loader import discover, display_name
-from registry.evidence.reconcile import reconcile
 from registry.pipeline import baseline
 from registry.pipeline.check import CheckResult, check
-from registry.pipeline.revision import Snapshot
 from registry.rules.base import Settings
 from registry.rules.engine import apply_waivers
+
+if TYPE_CHECKING:  # imported where used: a plain `ropa check` needs neither at start-up
+    from registry.pipeline.revision import Snapshot
 
 EVIDENCE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".log", ".parquet")
 
@@ -139,6 +141,8 @@ def load(request: Request) -> Inventory:
 
 def with_evidence(result: CheckResult, files: Iterable[tuple[Path, str]]) -> CheckResult:
     """``result`` with the evidence's findings merged in and its coverage set."""
+    from registry.evidence.reconcile import reconcile
+
     # Judged like the rules: on the entities that validated whole.
     reconciliation = reconcile(result.inventory.judged(), files)
     findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)

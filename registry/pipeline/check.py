@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
-from registry.core.record import Record
 from registry.rules.base import Settings
 from registry.rules.engine import apply_waivers, run_rules
 
 if TYPE_CHECKING:
+    from registry.core.record import Record
     from registry.discover.reconcile import Discovery
     from registry.evidence.reconcile import Coverage
 
@@ -41,6 +41,8 @@ class CheckResult:
     @cached_property
     def record(self) -> Record:
         """The Art. 30 record of this inventory, as of the same date."""
+        from registry.core.record import Record  # only outputs that show the record need it
+
         return Record(self.inventory, self.as_of)
 
     @property
