@@ -15,15 +15,20 @@ from registry.core.loader import LoadResult, LocatedList, LocatedMap, load_path,
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Until a fast-read file is located, its documents hold plain dicts and lists where the
+# located loader has LocatedMap and LocatedList (its top mappings are LocatedMap).
+_CONTAINER = {dict: LocatedMap, list: LocatedList}
+
+
 def same(fast: Any, slow: Any) -> bool:
     """Equal value for value and type for type (1, 1.0 and True are not the same)."""
-    if type(fast) is not type(slow):
+    if _CONTAINER.get(type(fast), type(fast)) is not type(slow):
         return False
-    if type(fast) is LocatedMap:
+    if type(slow) is LocatedMap:
         return list(fast) == list(slow) and all(
             type(a) is type(b) and same(fast[a], slow[b]) for a, b in zip(fast, slow, strict=True)
         )
-    if type(fast) is LocatedList:
+    if type(slow) is LocatedList:
         return len(fast) == len(slow) and all(same(a, b) for a, b in zip(fast, slow, strict=True))
     if type(fast) is float and math.isnan(fast):
         return math.isnan(slow)
@@ -49,6 +54,8 @@ def check(text: str) -> bool:
 
 
 def assert_positions(fast: Any, slow: Any) -> None:
+    """Once located, the fast tree is the located one, node for node and position for position."""
+    assert type(fast) is type(slow)
     if type(fast) is LocatedMap:
         assert fast.pos == slow.pos
         assert list(fast.key_positions.values()) == list(slow.key_positions.values())

@@ -6,8 +6,14 @@ as JSON in C++, and ``json.loads`` reads that back in C: the documents as Python
 objects in a fraction of the time. What that route loses, and how it is made safe:
 
 - positions: the nodes are built without them; the first position asked for (a
-  finding) reads that file again with the located loader and fills in every node of
-  the file. Clean files are never located.
+  finding) reads that file again with the located loader. Clean files are never
+  located. Only each document's top mapping is a :class:`LocatedMap` (pending); what
+  it holds are plain dicts and lists, which ``json.loads`` builds in C, until the file
+  is located: the located loader's twins (equal values, with positions) then take
+  their place. Every position is asked for from a document's top mapping down
+  (``Inventory.position``, the builder's error positions), so none is ever asked of a
+  plain container. Ids are interned by the model (``_check_id``), as the located
+  loader shares its scalars, for the rules' lookups.
 - anchors, aliases, tags, merge keys, directives, complex keys, tabs, CR line ends,
   a BOM, control characters: a pre-scan of the text sends
   any file that may hold one to the located loader, which refuses or reads them.
@@ -35,7 +41,6 @@ import functools
 import json
 import os
 import re
-import sys
 from array import array
 from typing import Any
 
@@ -44,7 +49,6 @@ from registry.core.loader import (
     MAX_INTEGER,
     Document,
     LoadResult,
-    LocatedList,
     LocatedMap,
     load_text,
 )
@@ -139,7 +143,6 @@ def _constant(text: str) -> Any:
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
 
-_intern = sys.intern
 _NO_POSITIONS = array("Q")  # shared and never written: locate() replaces it
 
 
@@ -159,54 +162,37 @@ class _Pending:
             # The property tests rule this out; should it happen, say so plainly.
             raise RuntimeError(f"{self.file}: the fast path and the located loader disagree")
         for fast, slow in zip(self.documents, located.documents, strict=True):
-            _transplant(fast.body, slow.body)
+            body, twin = fast.body, slow.body
+            if list(body) != list(twin):
+                raise RuntimeError(f"{self.file}: the fast path and the located loader disagree")
+            # Same keys, same order: the plain containers give way to their located
+            # twins (equal values); the top mapping stays, as the builder holds it.
+            dict.update(body, twin)
+            body._at, body._spans = twin._at, twin._spans
             fast.where = slow.where
         self.text = ""
 
 
-def _transplant(fast: Any, slow: Any) -> None:
-    """Copy positions from the located tree onto the same-shaped fast tree."""
-    if type(fast) is LocatedMap:
-        fast._at, fast._spans = slow._at, slow._spans
-        for value, twin in zip(fast.values(), slow.values(), strict=True):
-            if type(value) is LocatedMap or type(value) is LocatedList:
-                _transplant(value, twin)
-    elif type(fast) is LocatedList:
-        fast._at, fast._items = slow._at, slow._items
-        for value, twin in zip(fast, slow, strict=True):
-            if type(value) is LocatedMap or type(value) is LocatedList:
-                _transplant(value, twin)
-
-
-def _to_list(items: list, file: str, pending: _Pending) -> LocatedList:
-    node = LocatedList.__new__(LocatedList)
-    node.extend(items)
-    node.file, node._at, node._items = file, pending, _NO_POSITIONS
-    for index, item in enumerate(items):
-        if type(item) is str:
-            node[index] = _intern(item)
-        elif type(item) is list:
-            node[index] = _to_list(item, file, pending)
+def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    node = dict(pairs)
+    if len(node) != len(pairs):
+        raise _Unsure  # a duplicate key: the located loader reports it
     return node
 
 
-def _decoder(file: str, pending: _Pending) -> json.JSONDecoder:
-    new_map = LocatedMap.__new__
+# One decoder for every file: building one costs as much as decoding a small document.
+_DECODER = json.JSONDecoder(
+    object_pairs_hook=_mapping, parse_int=_integer, parse_constant=_constant
+)
+_new_map = LocatedMap.__new__
 
-    def mapping(pairs: list[tuple[str, Any]]) -> LocatedMap:
-        node = new_map(LocatedMap)
-        node.update(pairs)
-        if len(node) != len(pairs):
-            raise _Unsure  # a duplicate key: the located loader reports it
-        node.file, node._at, node._spans = file, pending, _NO_POSITIONS
-        for key, value in pairs:
-            if type(value) is str:
-                node[key] = _intern(value)
-            elif type(value) is list:
-                node[key] = _to_list(value, file, pending)
-        return node
 
-    return json.JSONDecoder(object_pairs_hook=mapping, parse_int=_integer, parse_constant=_constant)
+def _document(body: dict[str, Any], file: str, pending: _Pending) -> LocatedMap:
+    """A document's top mapping, positions pending."""
+    node = _new_map(LocatedMap)
+    dict.update(node, body)
+    node.file, node._at, node._spans = file, pending, _NO_POSITIONS
+    return node
 
 
 class _QuietStderr:
@@ -266,16 +252,16 @@ def _read(text: str, raw: bytes, file: str) -> list[Document] | None:
         root = tree.root_id()
         roots = list(ryml.children(tree, root)) if tree.is_stream(root) else [root]
         pending = _Pending(file, text)
-        decoder = _decoder(file, pending)
         documents: list[Document] = []
+        decode = _DECODER.decode
         for node in roots:
             emitted = ryml.emit_json_malloc(tree, node)
             if not isinstance(emitted, str) or _AMBIGUOUS.search(emitted):
                 return None
-            body = decoder.decode(emitted)
-            if type(body) is not LocatedMap:
+            body = decode(emitted)
+            if type(body) is not dict:
                 return None  # empty, a list or a scalar: the located loader words it
-            documents.append(Document(body, pending))
+            documents.append(Document(_document(body, file, pending), pending))
     except (_Unsure, ValueError, RecursionError):
         return None
     except Exception:  # rapidyaml's own exceptions (a parse error) share no base class

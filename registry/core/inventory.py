@@ -622,11 +622,12 @@ class _Builder:
             node = inv.nodes[(entity.kind, entity.id)]
             for field_path, path, ids in paths[type(entity)]:
                 # Fast pass over the values; positions are only needed for a finding.
+                # (A fast-read node holds plain lists and dicts until it is located.)
                 if len(path) == 1:
                     value = node.get(path[0])
                     if value is None or (type(value) is str and value in ids):
                         continue
-                    values = value if type(value) is LocatedList else (value,)
+                    values = value if isinstance(value, list) else (value,)
                 else:
                     values = _scalars_at(node, path)
                 if all(i in ids for i in values if isinstance(i, str)):
@@ -677,16 +678,17 @@ def _scalars_at(node: Any, path: list[str]) -> list[Any]:
 
 
 def _collect(node: Any, path: list[str], step: int, found: list[Any]) -> None:
-    if type(node) is LocatedList:
+    # Plain lists and dicts too: what a fast-read document holds until it is located.
+    if isinstance(node, list):
         for item in node:
             _collect(item, path, step, found)
         return
-    if type(node) is not LocatedMap or path[step] not in node:
+    if not isinstance(node, dict) or path[step] not in node:
         return
     value = node[path[step]]
     if step + 1 < len(path):
         _collect(value, path, step + 1, found)
-    elif type(value) is LocatedList:
+    elif isinstance(value, list):
         found.extend(value)
     else:
         found.append(value)
@@ -702,7 +704,9 @@ def _values_at(node: Any, path: list[str]) -> Iterator[tuple[Any, Position]]:
         return
     if not isinstance(node, LocatedMap) or path[0] not in node:
         return
-    value, pos = node[path[0]], node.value_positions[path[0]]
+    # The position first: locating a fast-read document puts located nodes in its place.
+    pos = node.value_positions[path[0]]
+    value = node[path[0]]
     if len(path) > 1:
         yield from _values_at(value, path[1:])
     elif isinstance(value, LocatedList):

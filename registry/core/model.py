@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
+from sys import intern as _intern
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -67,7 +68,9 @@ def _check_id(value: str) -> str:
         raise ValueError(
             f"id {value!r} must be kebab-case: lower-case letters and digits separated by '-'"
         )
-    return value
+    # One object per id, however many files name it: the rules' lookups compare by identity
+    # first (the located loader shares its scalars; the fast path's JSON does not).
+    return _intern(value) if type(value) is str else value
 
 
 def _check_name(value: str) -> str:
@@ -95,10 +98,18 @@ def _check_text(value: str) -> str:
 def _check_country(value: str) -> str:
     if not (len(value) == 2 and value.isascii() and value.isupper() and is_iso_country(value)):
         raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. FR, DE, US)")
-    return value
+    return _intern(value) if type(value) is str else value  # shared, as ids are
+
+
+# Periods already judged valid, each kept once: a register repeats a handful of them
+# thousands of times (bounded, should one be fed millions of distinct ones).
+_VALID_DURATIONS: dict[str, str] = {}
 
 
 def _check_duration(value: str) -> str:
+    known = _VALID_DURATIONS.get(value)
+    if known is not None:
+        return known
     shown = repr(value) if len(value) <= 40 else repr(value[:30] + "…")
     match = _DURATION.match(value)
     if not match:
@@ -106,6 +117,8 @@ def _check_duration(value: str) -> str:
     # No period of a register runs past the calendar: beyond that, dates cannot be added.
     if any(len(n) > 9 for n in match.groupdict().values() if n) or duration_days(value) > 3652500:
         raise ValueError(f"{shown} is longer than 10,000 years")
+    if type(value) is str and len(_VALID_DURATIONS) < 10_000:
+        _VALID_DURATIONS[value] = value
     return value
 
 
