@@ -128,35 +128,37 @@ class Inventory:
         return [f"{f.rule} at {f.pos}" for f in self.schema_errors.get((kind, ident), ())]
 
     # -- typed views ------------------------------------------------------------
-    @property
+    # Cached: rules read them hundreds of thousands of times, and ``by_kind`` is only
+    # ever filled in place (an inventory with other entities is a new one: judged()).
+    @cached_property
     def organisations(self) -> dict[str, Organisation]:
         return self.by_kind["Organisation"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def categories(self) -> dict[str, DataCategory]:
         return self.by_kind["DataCategory"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def subjects(self) -> dict[str, DataSubject]:
         return self.by_kind["DataSubject"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def systems(self) -> dict[str, System]:
         return self.by_kind["System"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def activities(self) -> dict[str, Activity]:
         return self.by_kind["Activity"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def flows(self) -> dict[str, Flow]:
         return self.by_kind["Flow"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def contracts(self) -> dict[str, Contract]:
         return self.by_kind["Contract"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def waivers(self) -> dict[str, Waiver]:
         return self.by_kind["Waiver"]  # type: ignore[return-value]
 
@@ -417,6 +419,20 @@ class Inventory:
 
         A system's operator receives as processor unless the flow says it receives as
         `controller` or `joint_controller` (an independent recipient's own system)."""
+        # Rules ask it of every flow several times: answered once per flow (the flow
+        # object itself is checked, so another flow with the same id is judged anew).
+        known = self._processor_ends.get(flow.id)
+        if known is not None and known[0] is flow:
+            return known[1]
+        found = self._processor_end(flow)
+        self._processor_ends[flow.id] = (flow, found)
+        return found
+
+    @cached_property
+    def _processor_ends(self) -> dict[str, tuple[Flow, str | None]]:
+        return {}
+
+    def _processor_end(self, flow: Flow) -> str | None:
         activity = self.activities.get(flow.activity)
         if activity is None:
             return None
