@@ -265,15 +265,19 @@ def _read(text: str, raw: bytes, file: str) -> list[Document] | None:
     try:
         tree = ryml.parse_in_arena(raw)
         root = tree.root_id()
-        roots = list(ryml.children(tree, root)) if tree.is_stream(root) else [root]
+        # The whole file at once: a stream of documents is written as a JSON array of
+        # them (one emit, one decode per file rather than per document).
+        emitted = ryml.emit_json_malloc(tree, root)
+        if not isinstance(emitted, str) or _AMBIGUOUS.search(emitted):
+            return None
+        bodies = _DECODER.decode(emitted)
+        if not tree.is_stream(root):
+            bodies = [bodies]
+        elif type(bodies) is not list:
+            return None
         pending = _Pending(file, text)
         documents: list[Document] = []
-        decode = _DECODER.decode
-        for node in roots:
-            emitted = ryml.emit_json_malloc(tree, node)
-            if not isinstance(emitted, str) or _AMBIGUOUS.search(emitted):
-                return None
-            body = decode(emitted)
+        for body in bodies:
             if type(body) is not dict:
                 return None  # empty, a list or a scalar: the located loader words it
             documents.append(Document(_document(body, file, pending), pending))
