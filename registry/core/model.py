@@ -122,10 +122,16 @@ def _check_duration(value: str) -> str:
     return value
 
 
+# Compiled once: validators run for every value of a large register.
+_URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_PERIOD_START = re.compile(r"P[0-9T]")
+
+
 def _check_url(value: str) -> str:
     """Links reach the site: allow only http(s), mailto and relative paths."""
     lowered = value.strip().lower()
-    scheme = re.match(r"([a-z][a-z0-9+.-]*):", lowered)
+    scheme = _URL_SCHEME.match(lowered)
     if scheme and scheme.group(1) not in ("http", "https", "mailto"):
         raise ValueError(
             f"link scheme {scheme.group(1)!r} is not allowed (use https, mailto or a path)"
@@ -215,7 +221,7 @@ def _date_from_yaml(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not _DATE.match(value):
             raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
         try:
             return dt.date.fromisoformat(value)
@@ -350,7 +356,7 @@ def retention_fields(text: str) -> dict[str, Any]:
         return {"indefinite": True} | ({"justification": rest.strip()} if colon else {})
     if lowered.startswith("until "):
         return {"until": text[len("until ") :].strip()}
-    if re.match(r"P[0-9T]", text):
+    if _PERIOD_START.match(text):
         period, _, after = text.partition(" after ")
         return {"period": period.strip()} | ({"after": after.strip()} if after.strip() else {})
     if vague_retention(text):
