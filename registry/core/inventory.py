@@ -331,6 +331,21 @@ class Inventory:
         return result
 
     def controllers_of(self, activity: Activity) -> set[str]:
+        """The activity's controller and joint controllers (shared: do not modify)."""
+        # Rules ask it hundreds of thousands of times at 100,000 flows: once per activity.
+        known = self._controllers.get(activity.id)
+        if known is not None and known[0] is activity:
+            return known[1]
+        result = self._controllers_of(activity)
+        self._controllers[activity.id] = (activity, result)
+        return result
+
+    @cached_property
+    def _controllers(self) -> dict[str, tuple[Activity, set[str]]]:
+        return {}
+
+    @staticmethod
+    def _controllers_of(activity: Activity) -> set[str]:
         result = set(activity.joint_controllers)
         if activity.controller:
             result.add(activity.controller)
