@@ -245,7 +245,9 @@ class Inventory:
 
     def covers(self, allowed: Iterable[str], category: str) -> bool:
         """True if ``category`` is one of ``allowed`` or a sub-category of one."""
-        return not set(allowed).isdisjoint(self.category_ancestors.get(category, (category,)))
+        if not isinstance(allowed, set | frozenset):
+            allowed = set(allowed)  # (a set is used as it is: rules pass one per system)
+        return not allowed.isdisjoint(self.category_ancestors.get(category, (category,)))
 
     @cached_property
     def flows_by_activity(self) -> dict[str, list[Flow]]:

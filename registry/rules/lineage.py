@@ -381,13 +381,16 @@ def arriving_without_retention(ctx: RuleContext) -> Iterator[Finding]:
     (Art. 5(1)(e) and 30(1) bind it), not the sender's.
     """
     inv = ctx.inventory
+    stored_by_system: dict[str, frozenset[str]] = {}  # many flows land on one system
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
         if system is None or flow.recipient_role is RecipientRole.controller:
             continue  # an organisation, or a controller's system, keeps it under its own record
         if system.transient:
             continue  # it keeps nothing
-        stored = [s.category for s in system.stores]
+        stored = stored_by_system.get(system.id)
+        if stored is None:
+            stored = stored_by_system[system.id] = frozenset(s.category for s in system.stores)
         for index, category in enumerate(flow.data_categories):
             if not inv.covers(stored, category):
                 yield ctx.finding(
@@ -432,12 +435,17 @@ def special_arriving_below_art32(ctx: RuleContext) -> Iterator[Finding]:
     (`recipient_role: controller`): its Art. 32 measures are its own to take and record.
     """
     inv = ctx.inventory
+    stored_by_system: dict[str, frozenset[str]] = {}  # many flows land on one system
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
         if system is None or flow.recipient_role is RecipientRole.controller:
             continue  # an independent controller answers for its own security (Art. 24, 32)
         special = sorted({c for c in flow.data_categories if inv.special_of(c)})
-        stored = [s.category for s in system.stores]
+        if not special:
+            continue  # nothing special arrives: nothing to judge
+        stored = stored_by_system.get(system.id)
+        if stored is None:
+            stored = stored_by_system[system.id] = frozenset(s.category for s in system.stores)
         undeclared = [c for c in special if not inv.covers(stored, c)]
         missing = art32_shortfalls(system.security) if undeclared else []
         if missing:
