@@ -147,31 +147,39 @@ def _onward_reachable(inv: Inventory) -> bool:
     (and networkx) is not needed."""
     lists = countries()
     eea = lists.eea
-    where: dict[str, tuple[str, ...]] = {}
+    # Each flow end once: (in the graph, a data subject, countries, needs a mechanism,
+    # a third country); the same few thousand ends recur across 100,000 flows.
+    ends: dict[str, tuple[bool, bool, tuple[str, ...], bool, bool]] = {}
 
-    def countries_at(ident: str) -> tuple[str, ...]:
-        found = where.get(ident)
+    def end_of(ident: str) -> tuple[bool, bool, tuple[str, ...], bool, bool]:
+        found = ends.get(ident)
         if found is None:
-            found = where[ident] = inv.countries_of(ident)
+            entity = inv.endpoint(ident)
+            where = inv.countries_of(ident)
+            found = ends[ident] = (
+                entity is not None,
+                entity is not None and entity.kind == "DataSubject",
+                where,
+                any(lists.needs_mechanism(c) for c in where),
+                any(lists.is_third_country(c) for c in where),
+            )
         return found
 
     onward: dict[str, set[str]] = {}
     senders: set[str] = set()
     starts: set[str] = set()
     for flow in inv.flows.values():
-        source, target = inv.endpoint(flow.source), inv.endpoint(flow.to)
-        if source is None or target is None:
+        known, subject, source_countries, _, _ = end_of(flow.source)
+        target_known, _, target_countries, needs_mechanism, third = end_of(flow.to)
+        if not known or not target_known:
             continue  # not in the graph: SCH-012 reports it
         onward.setdefault(flow.source, set()).add(flow.to)
-        source_countries, target_countries = countries_at(flow.source), countries_at(flow.to)
-        if not eea.isdisjoint(source_countries) and any(
-            lists.is_third_country(c) for c in target_countries
-        ):
+        if third and not eea.isdisjoint(source_countries):
             starts.add(flow.to)
         if (
-            flow.transfer is None
-            and source.kind != "DataSubject"
-            and any(lists.needs_mechanism(c) for c in target_countries)
+            needs_mechanism
+            and flow.transfer is None
+            and not subject
             and not _within_importer(
                 source_countries,
                 inv.operator_of(flow.source),
