@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import cache, lru_cache
 from sys import intern as _intern
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -290,7 +290,8 @@ class Retention(Part):
     @model_validator(mode="before")
     @classmethod
     def _short_form(cls, value: Any) -> Any:
-        return retention_fields(value) if isinstance(value, str) else value
+        # A register writes the same few short forms thousands of times: read once each.
+        return dict(_short_retention(value)) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _one_form(self) -> Retention:
@@ -340,6 +341,12 @@ _RETENTION_HELP = (
     "that ends it>` (e.g. `until: account deletion`) or `indefinite: true` with its "
     "`justification`"
 )
+
+
+@lru_cache(maxsize=4096)
+def _short_retention(text: str) -> tuple[tuple[str, Any], ...]:
+    """:func:`retention_fields`, kept (a refused text is not: its error is raised anew)."""
+    return tuple(retention_fields(text).items())
 
 
 def retention_fields(text: str) -> dict[str, Any]:
