@@ -338,3 +338,63 @@ def test_the_fast_path_is_a_setting(monkeypatch: Any) -> None:
     monkeypatch.setenv("ROPA_FAST_YAML", "1")
     assert fastpath.enabled() == fastpath.available()
     assert default in (False, fastpath.available())
+
+
+NESTED_PROBLEMS = """\
+kind: Organisation
+id: acme
+name: Acme
+country: FR
+---
+kind: System
+id: lis
+name: LIS
+operator: acme
+country: FR
+stores:
+  - category: identity
+    retention: P10Y
+  - category: no-such-category
+    subjects: [patients, ghosts]
+security: {mfa: "yes", encryption_at_rest: true}
+---
+kind: Activity
+id: care
+name: Care
+controller: acme
+systems: [lis, nowhere]
+retention:
+  - {category: identity, period: P1Y}
+  - {category: unknown, period: P2Y}
+purposes:
+  - purpose: care
+    legal_basis: not-a-basis
+---
+kind: Flow
+id: in
+activity: care
+from: patients
+to: lis
+data_categories: [identity, missing]
+---
+kind: Flow
+id: broken
+activity: care
+from: lis
+to: elsewhere
+data_categories: identity
+"""
+
+
+def test_nested_problems_are_found_and_placed_the_same(tmp_path: Path) -> None:
+    """Schema errors and dangling references inside lists and mappings of fast-read
+    documents (plain containers until located) land where the located loader puts them."""
+    root = tmp_path / "inventory"
+    root.mkdir()
+    (root / "register.yaml").write_text(NESTED_PROBLEMS, encoding="utf-8")
+    assert load_path(root, reader=fastpath.load_file).fast_files == 1  # the path under test
+    located = findings_of(root, fast=False)
+    rules = {rule for rule, _, _ in located}
+    assert {"SCH-012", "SCH-009"} <= rules, rules  # dangling references, invalid values
+    assert any(pos.line > 10 for _, _, pos in located)  # nested, not just document starts
+    assert findings_of(root, fast=True) == located
