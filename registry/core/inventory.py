@@ -663,6 +663,11 @@ class _Builder:
                     values = value if isinstance(value, list) else (value,)
                 else:
                     values = _scalars_at(node, path)
+                try:  # a list of known ids (the common case), judged in C
+                    if ids.issuperset(values):
+                        continue
+                except TypeError:  # a mapping or list among them: one by one
+                    pass
                 if all(i in ids for i in values if isinstance(i, str)):
                     continue
                 targets = entity.references[field_path]
