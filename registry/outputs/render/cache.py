@@ -52,7 +52,8 @@ class SvgCache:
         with self._lock:
             self.used.add(key)
         try:
-            svg = (self.directory / f"{key}.svg").read_text("utf-8")
+            # bytes decoded as the engine's output is: no newline translation
+            svg = (self.directory / f"{key}.svg").read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
         if not svg.rstrip().endswith("</svg>"):
@@ -122,8 +123,8 @@ def _write(directory: Path, name: str, text: str) -> None:
     try:
         directory.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
+        with os.fdopen(handle, "wb") as file:
+            file.write(text.encode("utf-8"))
         os.replace(temporary, directory / name)
     except OSError:
         pass

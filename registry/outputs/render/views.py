@@ -115,13 +115,22 @@ def index(graph: nx.MultiDiGraph) -> Index:
 
 def _touching(graph: nx.MultiDiGraph, nodes: set[str], *, both: bool) -> list[tuple[str, str, str]]:
     """The flows with both ends in ``nodes`` (``both``) or at least one, in id order."""
-    found = set()
-    for node in nodes:
-        for u, v, key in graph.in_edges(node, keys=True):
-            if not both or u in nodes:
-                found.add((u, v, key))
+    # The adjacency maps (node -> neighbour -> flow ids) directly, and from the smaller
+    # side: a server that hundreds of systems feed is in many lineages of a few nodes.
+    found: set[tuple[str, str, str]] = set()
+    succ = graph.succ
+    for u in nodes:
+        out = succ[u]
         if not both:
-            found.update(graph.out_edges(node, keys=True))
+            found.update((u, v, key) for v, keys in out.items() for key in keys)
+        elif len(out) <= len(nodes):
+            found.update((u, v, key) for v, keys in out.items() if v in nodes for key in keys)
+        else:
+            found.update((u, v, key) for v in nodes if v in out for key in out[v])
+    if not both:
+        pred = graph.pred
+        for v in nodes:
+            found.update((u, v, key) for u, keys in pred[v].items() for key in keys)
     return sorted(found, key=lambda e: e[2])
 
 
@@ -172,14 +181,19 @@ def _system_lineage(graph: nx.MultiDiGraph, key: str, name: str) -> Selection:
         )
         return Selection(f"Lineage of {name}", _ends(edges) | {key}, edges, {key})
 
-    whole = among(lineage.upstream(graph, key) | {key}, lineage.downstream(graph, key) | {key})
-    if _fits(whole):
-        return whole
+    before, after = lineage.upstream(graph, key) | {key}, lineage.downstream(graph, key) | {key}
+    # Every node upstream has a flow towards the system, every node downstream one from
+    # it: the lineage's nodes are these two sets, its flows need counting only if they fit.
+    reached = len(before | after)
+    if reached <= SYSTEM_NODES:
+        whole = among(before, after)
+        if _fits(whole):
+            return whole
     before, after = {key}, {key}
-    steps, drawn = 0, whole
+    steps, drawn = 0, among(before, after)
     while True:
-        before_next = before | {u for n in before for u in graph.predecessors(n)}
-        after_next = after | {v for n in after for v in graph.successors(n)}
+        before_next = before | {u for n in before for u in graph.pred[n]}
+        after_next = after | {v for n in after for v in graph.succ[n]}
         if (before_next, after_next) == (before, after):
             break  # nothing further (cannot happen while the whole does not fit)
         candidate = among(before_next, after_next)
@@ -188,7 +202,7 @@ def _system_lineage(graph: nx.MultiDiGraph, key: str, name: str) -> Selection:
         before, after, steps, drawn = before_next, after_next, steps + 1, candidate
     drawn.notes.append(
         f"Drawn up to {counted(range(steps), 'step')} from {name}: its whole lineage "
-        f"({counted(whole.nodes, 'node')}, {counted(whole.edges, 'flow')}) is too big to "
+        f"({reached} systems, organisations and groups of data subjects) is too big to "
         "read in one picture. Each of its activities' diagrams draws that activity's "
         "flows in full."
     )

@@ -96,7 +96,7 @@ def embed(svg: str) -> str:
     """The SVG element alone, with no XML prolog, comments or blank lines (a blank line
     would end the HTML block in Markdown), sized in pixels so that it can shrink."""
     body = _COMMENT.sub("", _PROLOG.sub("", svg, count=1))
-    body = "\n".join(line for line in body.splitlines() if line.strip())
+    body = "\n".join(filter(str.strip, body.splitlines()))  # linear, in C
 
     def pixels(match: re.Match[str]) -> str:
         width, height = (math.ceil(float(n) * 4 / 3) for n in match.groups())
