@@ -118,7 +118,9 @@ def _touching(graph: nx.MultiDiGraph, nodes: set[str], *, both: bool) -> list[tu
     # The adjacency maps (node -> neighbour -> flow ids) directly, and from the smaller
     # side: a server that hundreds of systems feed is in many lineages of a few nodes.
     found: set[tuple[str, str, str]] = set()
-    succ = graph.succ
+    # networkx's own dicts (node -> neighbour -> flow id -> data), read only: its
+    # read-only views of them cost more than the walk.
+    succ = getattr(graph, "_succ", graph.succ)
     for u in nodes:
         out = succ[u]
         if not both:
@@ -128,7 +130,7 @@ def _touching(graph: nx.MultiDiGraph, nodes: set[str], *, both: bool) -> list[tu
         else:
             found.update((u, v, key) for v in nodes if v in out for key in out[v])
     if not both:
-        pred = graph.pred
+        pred = getattr(graph, "_pred", graph.pred)
         for v in nodes:
             found.update((u, v, key) for u, keys in pred[v].items() for key in keys)
     return sorted(found, key=lambda e: e[2])
@@ -191,11 +193,15 @@ def _system_lineage(graph: nx.MultiDiGraph, key: str, name: str) -> Selection:
             return whole
     before, after = {key}, {key}
     steps, drawn = 0, among(before, after)
+    pred, succ = getattr(graph, "_pred", graph.pred), getattr(graph, "_succ", graph.succ)
     while True:
-        before_next = before | {u for n in before for u in graph.pred[n]}
-        after_next = after | {v for n in after for v in graph.succ[n]}
+        before_next = before | {u for n in before for u in pred[n]}
+        after_next = after | {v for n in after for v in succ[n]}
         if (before_next, after_next) == (before, after):
             break  # nothing further (cannot happen while the whole does not fit)
+        # (the nodes drawn are the two sets: too many, and the flows need no counting)
+        if steps and len(before_next | after_next) > SYSTEM_NODES:
+            break
         candidate = among(before_next, after_next)
         if steps and not _fits(candidate):
             break

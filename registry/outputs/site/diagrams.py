@@ -34,6 +34,8 @@ _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Graphviz states the picture's size in points; the site wants pixels (1 pt = 4/3 px).
 _SIZE = re.compile(r'\A<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+# Salts the SVG cache's key of a site diagram: kept as embedded, not as Graphviz wrote it.
+_EMBEDDED = "--ropa-site-embedded"
 
 
 def note(message: str) -> str:
@@ -176,6 +178,7 @@ class DiagramBatch:
         self.cache_dir = cache_dir  # SVG kept by content hash between builds (None: none)
         self.cache: SvgCache | None = None
         self.made = 0  # DOTs made by the last draw_all (the others were read back)
+        self.command: list[str] = []  # the engine's, when the cache is used
 
     def placeholder(self, inventory: Inventory, view: str, page: str) -> str:
         self.jobs.append((view, page))
@@ -195,14 +198,13 @@ class DiagramBatch:
         self.made = 0
         self.cache = SvgCache(self.cache_dir) if self.cache_dir is not None else None
         inputs: ViewInputs | None = None
-        command: list[str] = []
         if self.cache is not None:
             try:
-                command = engine_command()
+                self.command = [*engine_command(), _EMBEDDED]
             except RenderError:
-                pass  # no engine: every diagram says so below
+                self.cache = None  # no engine: every diagram says so below
             else:
-                inputs = ViewInputs(inventory, self.cache.key(command, ""))
+                inputs = ViewInputs(inventory, self.cache.key(self.command, ""))
         done: list[str] = [""] * len(self.jobs)
         waiting: list[tuple[int, str | None, Drawing, Future[str]]] = []
         by_dot: dict[str, Future[str]] = {}
@@ -231,18 +233,27 @@ class DiagramBatch:
                 except RenderError as error:
                     done[index] = note(f"Diagram unavailable: {error}")
                     continue
-                done[index] = figure(drawing, embed(svg))
+                done[index] = figure(drawing, svg)
                 if key is not None and self.cache is not None:
-                    svg_key = self.cache.key(command, drawing.dot)
+                    svg_key = self.cache.key(self.command, drawing.dot)
                     self.cache.remember(key, caption(drawing), svg_key)
         if self.cache is not None:
             self.cache.prune()  # every diagram was asked for: the rest no page shows
         return done
 
     def _draw(self, dot: str) -> str:
+        """The SVG of ``dot`` as a page embeds it (:func:`embed`); the cache keeps it so,
+        under the DOT's key salted apart from the engine's own output."""
         from registry.outputs.render import dot_to_svg
 
-        return dot_to_svg(dot, cache=self.cache)
+        if self.cache is None:
+            return embed(dot_to_svg(dot))
+        key = self.cache.key(self.command, dot)
+        kept = self.cache.get(key)
+        if kept is None:
+            kept = embed(dot_to_svg(dot))
+            self.cache.put(key, kept)
+        return kept
 
     def _recall(self, key: str) -> str | None:
         """The HTML of a view drawn before with the same inputs, or None."""
@@ -255,7 +266,7 @@ class DiagramBatch:
             drawing = drawing_of(kept)
         except (KeyError, TypeError, ValueError):
             return None  # an entry from another version of ropa: made again
-        return figure(drawing, embed(svg) if svg is not None else "")
+        return figure(drawing, svg if svg is not None else "")
 
 
 def caption(drawing: Drawing) -> dict:
