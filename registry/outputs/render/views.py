@@ -40,6 +40,7 @@ MAX_COLLAPSED_NODES = 120
 SYSTEM_NODES = 30
 SYSTEM_EDGES = 40
 _INDEX = "ropa_view_index"  # where a lineage graph keeps its Index (graph.graph)
+_SELECTIONS = "ropa_view_selections"  # and the views selected from it, by name
 
 
 class ViewError(CannotRun, ValueError):
@@ -138,7 +139,20 @@ def _touching(graph: nx.MultiDiGraph, nodes: set[str], *, both: bool) -> list[tu
 
 def select(inv: Inventory, graph: nx.MultiDiGraph, view: str) -> Selection:
     """What ``view`` shows of ``graph``, its flows in id order; :class:`ViewError` names
-    an unknown view or id (with the closest id, when one is close)."""
+    an unknown view or id (with the closest id, when one is close).
+
+    Kept with the graph (a site asks each view twice: for its key, then to draw it);
+    each caller gets its own copy."""
+    kept = graph.graph.setdefault(_SELECTIONS, {})
+    found = kept.get(view)
+    if found is None:
+        found = kept[view] = _select(inv, graph, view)
+    return Selection(
+        found.title, set(found.nodes), list(found.edges), set(found.focus), list(found.notes)
+    )
+
+
+def _select(inv: Inventory, graph: nx.MultiDiGraph, view: str) -> Selection:
     from registry.lineage import graph as lineage
 
     name, ident = parse_view(view)
