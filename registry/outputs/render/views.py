@@ -97,6 +97,7 @@ class Index:
     edges: list[tuple[str, str, str]]  # every flow (from, to, id), in id order
     by_activity: dict[str, list[tuple[str, str, str]]]
     operated: dict[str, set[str]]  # operator -> its nodes (systems and itself), no subjects
+    by_category: dict[str, list[tuple[str, str, str]]]  # category declared -> its flows
 
 
 def index(graph: nx.MultiDiGraph) -> Index:
@@ -104,13 +105,17 @@ def index(graph: nx.MultiDiGraph) -> Index:
     if found is None:
         edges = sorted(graph.edges(keys=True), key=lambda e: e[2])
         by_activity: dict[str, list[tuple[str, str, str]]] = {}
+        by_category: dict[str, list[tuple[str, str, str]]] = {}
         for edge in edges:
-            by_activity.setdefault(graph.edges[edge]["activity"], []).append(edge)
+            data = graph.edges[edge]
+            by_activity.setdefault(data["activity"], []).append(edge)
+            for category in data["categories"]:
+                by_category.setdefault(category, []).append(edge)
         operated: dict[str, set[str]] = {}
         for node, data in graph.nodes(data=True):
             if data["operator"] is not None and data["kind"] != "DataSubject":
                 operated.setdefault(data["operator"], set()).add(node)
-        found = graph.graph[_INDEX] = Index(edges, by_activity, operated)
+        found = graph.graph[_INDEX] = Index(edges, by_activity, operated, by_category)
     return found
 
 
@@ -165,7 +170,12 @@ def _select(inv: Inventory, graph: nx.MultiDiGraph, view: str) -> Selection:
     assert ident is not None
     if name == "category":
         _require(inv, "DataCategory", ident)
-        edges = lineage.category_edges(graph, inv, ident)
+        # lineage.category_edges, from the index: the flows declaring a related category
+        related = lineage.related_categories(inv, ident)
+        edges = sorted(
+            {edge for category in related for edge in found.by_category.get(category, ())},
+            key=lambda e: e[2],
+        )
         label = inv.categories[ident].name
         return Selection(f"Where {label} goes", _ends(edges), edges)
     if name == "activity":

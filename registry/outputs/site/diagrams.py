@@ -19,6 +19,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -128,6 +129,11 @@ def figure(drawing: Drawing, svg: str) -> str:
 
 def legend(keys: list[Key]) -> str:
     """The legend as a list, each line with a small picture drawn as the diagram draws it."""
+    return _legend(tuple(keys))
+
+
+@lru_cache(maxsize=64)  # a handful of legends, on thousands of diagrams
+def _legend(keys: tuple[Key, ...]) -> str:
     items = "".join(
         f'<li>{sample(key)}<span>{html.escape(key.text)}</span></li>' for key in keys
     )
