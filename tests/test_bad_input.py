@@ -161,6 +161,11 @@ def test_broken_config_file(tmp_path):
     assert_usage_error(ropa("check", cwd=tmp_path), "ropa.yaml")
 
 
+def test_malformed_register_review(tmp_path):
+    (tmp_path / "ropa.yaml").write_text("review: {last: 2026-05-01, by: DPO}\n")
+    assert_usage_error(ropa("check", cwd=tmp_path), "ropa.yaml", "review.every")
+
+
 def test_default_path_missing(tmp_path):
     assert_usage_error(ropa("check", cwd=tmp_path), "'inventory' does not exist")
 

@@ -395,3 +395,84 @@ def test_both_revisions_are_judged_with_ropa_yaml_settings(repo, capsys):
     assert [(f["rule"], f["entity"]) for f in lowered["findings"]["introduced"]] == [
         ("DPIA-001", {"kind": "Activity", "id": "lab-testing"})
     ]
+
+
+# --- the site's "last change" (issue 14): the same comparison, published ---------------
+
+
+def _site_with_last_change(repo: Path):
+    from registry.outputs.diff import compare
+    from registry.outputs.site.pages import build_site
+    from registry.pipeline import Request, run
+
+    change = compare("HEAD~1", "HEAD", "inventory", repo, AS_OF)
+    result = run(Request(path=repo / "inventory", as_of=AS_OF)).result
+    return build_site(result, draw=lambda *_: "", last_diff=change)
+
+
+def test_the_site_shows_the_last_change_with_links(repo):
+    (repo / "inventory" / "us.yaml").write_text(
+        "kind: Organisation\nid: datacorp\nname: DataCorp <b>Inc.</b>\ncountry: US\naddress: x\n"
+        "---\nkind: Flow\nid: lis-to-datacorp\nactivity: lab-testing\nfrom: lis\nto: datacorp\n"
+        "recipient_role: processor\ndata_categories: [identity]\n",
+        "utf-8",
+    )
+    text = (repo / "inventory" / "activities.yaml").read_text()
+    start = text.index("---\nkind: Flow\nid: lis-to-billing")
+    end = text.index("---\nkind: Flow\nid: lis-to-backup")
+    (repo / "inventory" / "activities.yaml").write_text(text[:start] + text[end:])
+    commit(repo)
+    site = _site_with_last_change(repo)
+    assert ("Last change", "changes.md") in site.nav
+    home = site.pages["index.md"].body
+    start = home.index("## Last change")
+    tile = home[start : home.index("</section>", start)]
+    # Every count links to its section of changes.md; the revisions are named.
+    assert "<code>HEAD&#126;1</code> → <code>HEAD</code>" in tile
+    assert "| Changes raising risk | [2](changes.md#risks) |" in tile
+    page = site.pages["changes.md"].body
+    # Added entries link to their pages, names escaped; a removed one is text only.
+    assert "| Flows | added | [" in page and "(flows/lis-to-datacorp.md)" in page
+    assert "DataCorp &#60;b&#62;Inc.&#60;/b&#62;" in page and "<b>Inc." not in page
+    assert "| Flows | removed | " in page and "(<code>lis-to-billing</code>)" in page
+    assert "flows/lis-to-billing.md" not in page
+    # The findings the change introduced, as `ropa diff` lists them.
+    introduced = page[page.index("{#introduced}") : page.index("{#fixed}")]
+    assert "[DPA-001](rules.md#dpa-001)" in introduced
+    assert "now reaches US" in page
+
+
+def test_without_a_base_revision_the_site_has_no_last_change(repo):
+    from registry.outputs.site.pages import build_site
+    from registry.pipeline import Request, run
+
+    result = run(Request(path=repo / "inventory", as_of=AS_OF)).result
+    site = build_site(result, draw=lambda *_: "")
+    assert "changes.md" not in site.pages
+    assert "Last change" not in site.pages["index.md"].body
+    assert all(target != "changes.md" for _, target in site.nav)
+
+
+def test_an_unchanged_register_says_so_on_the_site(repo):
+    git(repo, "commit", "-q", "--allow-empty", "-m", "nothing")
+    site = _site_with_last_change(repo)
+    assert "No change to the register." in site.pages["changes.md"].body
+    assert "No change to the register." in site.pages["index.md"].body
+
+
+def test_mkdocs_builds_the_last_change_from_diff_base(repo, monkeypatch):
+    from tests.site_support import build_site
+
+    edit(repo, "activities.yaml", "estimated_subjects: 5000", "estimated_subjects: 6000")
+    commit(repo)
+    # As CI does: the project's mkdocs.yml reads `diff_base: !ENV ROPA_DIFF_BASE`.
+    monkeypatch.setenv("ROPA_DIFF_BASE", "HEAD~1")
+    completed = build_site(repo / "build", repo / "inventory")
+    assert completed.returncode == 0, completed.stderr
+    page = (repo / "build" / "site" / "changes" / "index.html").read_text("utf-8")
+    assert "estimated&#95;subjects" in page  # escaped like every inventory text
+    monkeypatch.setenv("ROPA_DIFF_BASE", "nosuchrev")
+    bad = build_site(repo / "bad", repo / "inventory")
+    assert bad.returncode != 0
+    assert "ropa: diff_base 'nosuchrev': 'nosuchrev' is not a revision" in bad.stderr
+    assert "Traceback" not in bad.stderr

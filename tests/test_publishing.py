@@ -138,3 +138,46 @@ def test_mike_keeps_one_verified_snapshot_per_release_and_month(tmp_path: Path, 
     page.write_bytes(page.read_bytes().replace(b"Biolab", b"Biol4b", 1))
     assert main(["verify", str(published)]) == 1
     assert "  changed: register/index.html" in capsys.readouterr().out
+
+
+def _snapshot_outputs(repo: Path, event: str, ref: str, before: str) -> dict[str, str]:
+    """Run the workflow's "Which snapshot" step as GitHub would, in ``repo``."""
+    workflow = yaml.safe_load(WORKFLOW.read_text("utf-8"))
+    (step,) = [s for s in workflow["jobs"]["build"]["steps"] if s.get("id") == "snapshot"]
+    script = step["run"].replace("${{ github.event.before }}", before)
+    out = repo / "github_output"
+    out.write_text("")
+    env = {
+        "PATH": os.environ["PATH"],
+        "GITHUB_EVENT_NAME": event,
+        "GITHUB_REF": ref,
+        "GITHUB_REF_NAME": ref.rsplit("/", 1)[-1],
+        "GITHUB_OUTPUT": str(out),
+    }
+    subprocess.run(["bash", "-e", "-c", script], cwd=repo, env=env, check=True)
+    return dict(line.split("=", 1) for line in out.read_text().splitlines())
+
+
+def test_the_site_workflow_compares_each_push_with_the_commit_before_it(tmp_path: Path) -> None:
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=tmp_path, capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+
+    git("init", "-q", "-b", "main")
+    git("commit", "-q", "--allow-empty", "-m", "one")
+    first = git("rev-parse", "HEAD")
+    # The very first push of a branch: nothing before it, no comparison.
+    zeros = "0" * 40
+    assert _snapshot_outputs(tmp_path, "push", "refs/heads/main", zeros) == {"version": "main"}
+    git("commit", "-q", "--allow-empty", "-m", "two")
+    git("tag", "v1.0", first)
+    push = _snapshot_outputs(tmp_path, "push", "refs/heads/main", first)
+    assert push == {"version": "main", "diff_base": first}
+    # A forced push whose "before" is gone: the previous commit instead.
+    gone = "1" * 40
+    assert _snapshot_outputs(tmp_path, "push", "refs/heads/main", gone)["diff_base"] == "HEAD~1"
+    git("tag", "v1.1")
+    release = _snapshot_outputs(tmp_path, "push", "refs/tags/v1.1", "")
+    assert release == {"version": "v1.1", "alias": "latest", "diff_base": "v1.0"}

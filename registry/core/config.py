@@ -6,6 +6,9 @@ baseline: .ropa-baseline.json # known findings that do not fail the check
 large_scale_subjects: 10000   # Art. 35 DPIA and Art. 37 DPO "large scale" threshold
 discover: [., ../billing]     # repositories `ropa check` also discovers services in
                               # (or {paths: [...], catalogue: own-vendors.yaml}, or true: .)
+review: {last: 2026-05-01, by: DPO, every: P1Y}
+                              # the whole register re-read on that date: entries without
+                              # their own last_reviewed/review_every are judged by it
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from registry.core.errors import CannotRun
 from registry.core.loader import LoadResult, load_text
+from registry.core.model import Duration, Name, Part, StrictDate
 
 CONFIG_NAME = "ropa.yaml"
-_KEYS = {"inventory", "observed", "baseline", "large_scale_subjects", "discover"}
+_KEYS = {"inventory", "observed", "baseline", "large_scale_subjects", "discover", "review"}
 
 
 class ConfigError(CannotRun):
@@ -32,6 +38,18 @@ class DiscoverSettings:
     catalogue: tuple[str, ...] = ()
 
 
+class RegisterReview(Part):
+    """`review:`: the whole register was re-read on `last`, by `by`, and is every `every`.
+
+    Registers that keep no review date per entry record their review once; an entry's
+    own `last_reviewed` and `review_every` still win where given (REV-001, REV-002).
+    """
+
+    last: StrictDate
+    by: Name
+    every: Duration
+
+
 @dataclass
 class Config:
     directory: Path = field(default_factory=Path)
@@ -40,6 +58,7 @@ class Config:
     baseline: str | None = None
     large_scale_subjects: int = 10_000
     discover: DiscoverSettings | None = None
+    review: RegisterReview | None = None
 
 
 def load_config(directory: Path | None = None) -> Config:
@@ -90,7 +109,21 @@ def parse_config(text: str, directory: Path) -> Config:
         config.large_scale_subjects = value
     if body.get("discover") not in (None, False):
         config.discover = _discover_settings(body["discover"])
+    if body.get("review") is not None:
+        config.review = _register_review(body["review"])
     return config
+
+
+def _register_review(value: object) -> RegisterReview:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{CONFIG_NAME}: review must be a mapping {{last, by, every}}")
+    try:
+        return RegisterReview.model_validate(value)
+    except ValidationError as error:
+        problem = error.errors()[0]
+        where = ".".join(str(step) for step in ("review", *problem["loc"]))
+        message = problem["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{CONFIG_NAME}: {where}: {message}") from None
 
 
 def _paths(value: object, what: str) -> tuple[str, ...]:

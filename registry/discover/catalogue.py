@@ -6,7 +6,10 @@ schemas) and extended by the user's own file (``discover: {catalogue: FILE}`` in
 ones or replace them by id. Each entry names the SDK packages per ecosystem, the API
 hostnames, the legal entity and its country, the data the service typically receives
 (ids of ropa's taxonomy), and — each dated or marked ``unknown`` — its EU-US Data
-Privacy Framework certification and the URLs of its DPA and sub-processor list.
+Privacy Framework certification (with the page that says so, the kind of source and
+the date it was read) and the URLs of its DPA and sub-processor list. The catalogue's
+DPF facts inform drafts and reports only: the transfer rules judge the register's own
+``dpf`` on each Organisation, never the catalogue.
 
 Facts the catalogue is not sure of are written ``unknown``: a wrong legal entity or a
 stale DPF claim in a register is worse than a gap the DPO knows to fill.
@@ -59,6 +62,7 @@ ServiceType = Literal[
     "consent",
     "cdn",
     "identity-verification",
+    "shipping",
 ]
 Unknown = Literal["unknown"]
 # A host pattern: a hostname, or a glob on one (`*.ingest.sentry.io`)
@@ -83,12 +87,42 @@ class Packages(_Strict):
     cargo: list[Package] = Field(default_factory=list)
 
 
+DPF_LIST = "https://www.dataprivacyframework.gov/list"
+DpfSource = Literal["dpf-list", "vendor-statement"]
+
+
 class DpfStatus(_Strict):
-    """The vendor's entry on the Data Privacy Framework List, as checked on a date."""
+    """What was found about the vendor's EU-US Data Privacy Framework certification,
+    where and when: its entry on the DPF List (the authority), or the vendor's own
+    statement (its DPA, privacy or data-transfer page), which only says what the vendor
+    claims. Never a claim without the page it comes from and the date it was read."""
 
     certified: bool
-    checked: StrictDate = Field(description="when the DPF List was looked at")
-    reference: Url | None = Field(None, description="its entry on the DPF List")
+    source: DpfSource = Field(
+        description="dpf-list: its entry on the DPF List; vendor-statement: the "
+        "vendor's own page saying so (not the authority: re-check the DPF List)"
+    )
+    reference: Url = Field(description="the DPF List entry, or the vendor's page")
+    checked: StrictDate = Field(description="when that page was read")
+    updated: StrictDate | None = Field(
+        None, description="the page's own 'last modified' or 'last updated' date, if shown"
+    )
+
+    def describe(self) -> str:
+        """One sentence a DPO can act on: what, from where, as of when, and that the
+        DPF List decides."""
+        state = "self-certified" if self.certified else "not certified"
+        updated = f", page last modified {self.updated}" if self.updated else ""
+        if self.source == "vendor-statement":
+            return (
+                f"{state} under the EU-US Data Privacy Framework according to the "
+                f"vendor's own statement ({self.reference}{updated}; read {self.checked}); "
+                f"not checked on the DPF List, which is the authority: confirm at {DPF_LIST}"
+            )
+        return (
+            f"{'on' if self.certified else 'not on'} the DPF List as checked on "
+            f"{self.checked} ({self.reference}); certification lapses, re-check at {DPF_LIST}"
+        )
 
 
 class Vendor(_Strict):

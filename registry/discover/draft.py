@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 
 from registry.core.errors import CannotRun
@@ -43,6 +44,10 @@ def _list(values: list[str]) -> str:
     return "[" + ", ".join(_scalar(v) for v in values) + "]"
 
 
+def _wrap(text: str, width: int = 84) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60].strip("-") or "store"
 
@@ -62,6 +67,13 @@ def _organisation(profile: Profile, service: ServiceCoverage, catalogue: Catalog
             "# EU-US Data Privacy Framework: not checked. Look it up on https://"
             "www.dataprivacyframework.gov/list and write `dpf: {since, verified, reference}`."
         )
+    elif profile.dpf is not None:
+        # the catalogue's fact goes in as a comment, never as `dpf:`: only the DPO's own
+        # look at the DPF List may go into the register, which the transfer rules judge
+        lines += [
+            f"# EU-US Data Privacy Framework: {line}" for line in _wrap(profile.dpf.describe())
+        ]
+        lines.append("# Once confirmed there, write `dpf: {since, verified, reference}`.")
     lines += ["kind: Organisation", f"id: {profile.id}", f"name: {_scalar(profile.name)}"]
     if profile.country:
         lines.append(f"country: {profile.country}")

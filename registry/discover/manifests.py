@@ -50,11 +50,13 @@ class Dependency:
 
 
 class ManifestError(Exception):
-    """A manifest that cannot be read; ``line`` is where (1 when unknown)."""
+    """A manifest that cannot be read; ``line`` and ``column`` are where the parser
+    stopped (1 when unknown)."""
 
-    def __init__(self, message: str, line: int = 1) -> None:
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
         super().__init__(message)
         self.line = line
+        self.column = column
 
 
 class _Lines:
@@ -101,7 +103,7 @@ def _json(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise ManifestError(f"not valid JSON: {error.msg}", error.lineno) from None
+        raise ManifestError(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
 
 
 # Bundlers: an application built by one ships what its devDependencies name.
@@ -212,7 +214,7 @@ def _yaml(text: str, path: str) -> Any:
     load_text(text, path, result)
     if result.problems:
         problem = result.problems[0]
-        raise ManifestError(problem.message, problem.pos.line)
+        raise ManifestError(problem.message, problem.pos.line, problem.pos.column)
     return result.documents[0].body if result.documents else None
 
 
@@ -271,9 +273,12 @@ def _toml(text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        found = re.search(r"line (\d+)", str(error))
-        line = int(found.group(1)) if found else text.count("\n") + 1  # "at end of document"
-        raise ManifestError(f"not valid TOML: {error}", line) from None
+        found = re.search(r"line (\d+), column (\d+)", str(error))
+        if found:
+            line, column = int(found.group(1)), int(found.group(2))
+        else:  # "at end of document"
+            line, column = text.count("\n") + 1, len(text.rsplit("\n", 1)[-1]) + 1
+        raise ManifestError(f"not valid TOML: {error}", line, column) from None
 
 
 def _pep508_name(spec: Any) -> str | None:
@@ -516,7 +521,9 @@ def pom_xml(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
         parser.Parse(text, True)
     except expat.ExpatError as error:
         raise ManifestError(
-            f"not well-formed XML: {expat.ErrorString(error.code)}", error.lineno
+            f"not well-formed XML: {expat.ErrorString(error.code)}",
+            error.lineno,
+            error.offset + 1,  # expat counts columns from 0
         ) from None
     yield from found
 

@@ -20,7 +20,7 @@ from registry.core.inventory import Inventory
 from registry.core.model import System
 from registry.core.position import Position
 from registry.core.vocabulary import countries
-from registry.discover.catalogue import UNKNOWN, Catalogue, Vendor
+from registry.discover.catalogue import DPF_LIST, UNKNOWN, Catalogue, DpfStatus, Vendor
 from registry.discover.found import Problem, RepoScan, Sighting, Store
 from registry.discover.hosts import identifier_host
 from registry.rules.discover import (
@@ -68,6 +68,7 @@ class Profile:
     dpa: str | None = None
     subprocessors: str | None = None
     catalogued: bool = True
+    dpf: DpfStatus | None = None  # the catalogue's finding, with its source and date
 
     @classmethod
     def of(cls, vendor: Vendor) -> Profile:
@@ -85,6 +86,7 @@ class Profile:
             tuple(vendor.data_categories),
             None if vendor.dpa == UNKNOWN else vendor.dpa,
             None if vendor.subprocessors == UNKNOWN else vendor.subprocessors,
+            dpf=None if vendor.dpf == UNKNOWN else vendor.dpf,
         )
 
     @classmethod
@@ -204,6 +206,12 @@ class ServiceCoverage:
             "legal_entity": self.profile.legal_entity,
             "country": self.profile.country,
             "type": self.profile.type,
+            # the catalogue's DPF fact, with where it comes from; the DPF List decides
+            "dpf": (
+                {**self.profile.dpf.model_dump(mode="json"), "authority": DPF_LIST}
+                if self.profile.dpf
+                else None
+            ),
             "status": self.status,
             "documented_by": [f"{k}:{i}" for k, i in self.documented_by],
             "file": self.first.file,

@@ -131,14 +131,16 @@ def scan_repository(
     wanted = _wanted(catalogue)
     siblings: dict[Path, set[str]] = {}
     tf_dirs: dict[str, list[tuple[str, str]]] = {}
+    tf_vars: dict[str, list[tuple[str, str]]] = {}
     for path, relative in _files(root, options.exclude):
         display = prefix + relative
         name = PurePosixPath(relative).name
         manifest = reader_for(relative) is not None
         source = hostnames.is_source(relative)
         is_tf = name.endswith(".tf")
-        is_json = name.endswith((".json", ".tfstate"))
-        if not (manifest or source or is_tf or is_json):
+        is_tfvars = terraform.is_tfvars(name)
+        is_json = name.endswith((".json", ".tfstate")) and not is_tfvars
+        if not (manifest or source or is_tf or is_tfvars or is_json):
             continue
         try:
             size = path.stat().st_size
@@ -173,14 +175,16 @@ def scan_repository(
                         )
                     )
             except ManifestError as error:
-                scan.problems.append(Problem(Position(display, error.line, 1), str(error)))
+                where = Position(display, error.line, error.column)
+                scan.problems.append(Problem(where, str(error)))
             except RecursionError:
                 scan.problems.append(Problem(Position(display, 1, 1), "nested too deeply"))
             except (TypeError, AttributeError, KeyError, ValueError) as error:
                 message = f"not a manifest of the expected shape ({type(error).__name__})"
                 scan.problems.append(Problem(Position(display, 1, 1), message))
-        if is_tf:
-            tf_dirs.setdefault(PurePosixPath(display).parent.as_posix(), []).append((display, text))
+        if is_tf or is_tfvars:
+            folders = tf_dirs if is_tf else tf_vars
+            folders.setdefault(PurePosixPath(display).parent.as_posix(), []).append((display, text))
         elif is_json and (terraform.is_plan(text) or reports.is_report(text)):
             try:
                 if terraform.is_plan(text):
@@ -194,12 +198,7 @@ def scan_repository(
             continue  # a plan's values hold hosts of every resource: read as a plan only
         if source:
             _hosts(text, display, catalogue, options.own, scan)
-    for directory in sorted(tf_dirs):
-        try:
-            terraform.read_module(tf_dirs[directory], catalogue, scan)
-        except (RecursionError, ValueError, TypeError, KeyError, AttributeError) as error:
-            message = f"cannot be read as Terraform: {type(error).__name__}"
-            scan.problems.append(Problem(Position(tf_dirs[directory][0][0], 1, 1), message))
+    terraform.read_modules(tf_dirs, tf_vars, catalogue, scan)
     return scan
 
 

@@ -5,7 +5,11 @@ Two inputs, one model:
 - ``.tf`` files, parsed by a real HCL parser (python-hcl2), one module (folder) at a
   time: a resource's region comes from its own attribute, else from the provider
   block it uses (``provider = aws.eu``), with ``var.x`` and ``local.x`` resolved when
-  they have a literal value; anything else is "not known", never guessed;
+  they have a literal value; anything else is "not known", never guessed. A local
+  module (``module "db" { source = "./modules/db" … }``) is read through each call,
+  with the inputs the caller gives it and the caller's providers; a root module's
+  variables come from their defaults and the variable files Terraform loads
+  (``terraform.tfvars``, ``*.auto.tfvars``; ``-var-file`` ones where they agree);
 - ``terraform show -json`` output (a plan or a state) and raw ``*.tfstate`` files:
   values as Terraform resolved them, regions from the resource, its ARN, its zone or
   the provider configuration.
@@ -21,6 +25,7 @@ through the vendor catalogue's ``terraform`` entries.
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -122,6 +127,8 @@ class Module:
     providers: dict[tuple[str, str], dict] = field(default_factory=dict)  # (type, alias)
     provider_pos: dict[str, Position] = field(default_factory=dict)
     resources: list[tuple[str, str, dict, Position]] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    declared: set[str] = field(default_factory=set)  # its variables, with or without default
 
     def resolve(self, value: Any, depth: int = 0) -> Any:
         """A literal value, with `var.x`, `local.x` and `TYPE.NAME.attr` references to
@@ -394,13 +401,16 @@ def store_of(
     provider = _provider_of(resource)
     name = next((v for a in kind.names if isinstance(v := get(a), str) and v), None)
     regions: list[str] = []
+    written = False  # a region the resource sets but that cannot be resolved is not known
     for path in kind.regions:
-        regions = [v for v in map(resolve, _attribute(attrs, path)) if isinstance(v, str) and v]
+        values = _attribute(attrs, path)
+        written = written or any(v is not None for v in values)
+        regions = [v for v in map(resolve, values) if isinstance(v, str) and v]
         if regions:
             break
     if not regions and resource == "google_bigquery_dataset" and get("location") is None:
         regions = ["US"]  # BigQuery's documented default location
-    if not regions and (region := fallback_region()):
+    if not regions and not written and (region := fallback_region()):
         regions = [region]
     located: list[str] = []
     for region in dict.fromkeys(regions):
@@ -431,10 +441,42 @@ def _blocks(document: dict, key: str) -> Iterator[dict]:
             yield block
 
 
-def read_module(files: list[tuple[str, str]], catalogue: Catalogue, scan: RepoScan) -> None:
-    """The ``.tf`` files of one folder: ``(display path, text)`` pairs."""
+@dataclass
+class Call:
+    """A ``module "name" { source = "./…" … }`` block: a local module and its inputs."""
+
+    name: str
+    source: str
+    inputs: dict[str, Any]  # variable → value as written in the caller
+    providers: dict[str, str]  # the child's provider name → the caller's `type.alias`
+
+
+# Arguments of a module block that are not input variables
+_META = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
+# Variable files Terraform loads by itself, for a root module (later ones win)
+AUTO_TFVARS = ("terraform.tfvars", "terraform.tfvars.json")
+MAX_MODULE_DEPTH = 10
+
+
+def is_tfvars(name: str) -> bool:
+    return name.endswith((".tfvars", ".tfvars.json"))
+
+
+def _where(display: str, error: Exception) -> Position:
+    """Where a parser stopped: json's ``lineno``/``colno``, lark's ``line``/``column``
+    (1 where the error does not say)."""
+    line = getattr(error, "lineno", None) or getattr(error, "line", None)
+    column = getattr(error, "colno", None) or getattr(error, "column", None)
+    line = line if isinstance(line, int) and line > 0 else 1
+    column = column if isinstance(column, int) and column > 0 else 1
+    return Position(display, line, column)
+
+
+def _parse_tf(
+    files: list[tuple[str, str]], scan: RepoScan, providers_seen: dict[str, Position]
+) -> Module:
+    """One folder's ``.tf`` files as a :class:`Module`; unparsable files are problems."""
     module = Module()
-    providers_seen: dict[str, Position] = {}
     for display, text in files:
         try:
             document = _hcl(text)
@@ -443,21 +485,16 @@ def read_module(files: list[tuple[str, str]], catalogue: Catalogue, scan: RepoSc
             scan.problems.append(Problem(Position(display, 1, 1), message))
             continue
         except Exception as error:  # the parser raises its own (lark) error types
-            line = getattr(error, "line", None) or 1
             message = (
                 str(error).strip().splitlines()[0][:200]
                 if str(error).strip()
                 else type(error).__name__
             )
-            scan.problems.append(
-                Problem(
-                    Position(display, line if isinstance(line, int) else 1, 1),
-                    f"not valid HCL: {message}",
-                )
-            )
+            scan.problems.append(Problem(_where(display, error), f"not valid HCL: {message}"))
             continue
         for block in _blocks(document, "variable"):
             for name, body in block.items():
+                module.declared.add(name)
                 if isinstance(body, dict) and "default" in body:
                     module.variables[name] = body["default"]
         for block in _blocks(document, "locals"):
@@ -483,6 +520,25 @@ def read_module(files: list[tuple[str, str]], catalogue: Catalogue, scan: RepoSc
                     )
                     line, col = _line_of(text, rf"^\s*({re.escape(local)})\s*=")
                     providers_seen.setdefault(kind, Position(display, line, col))
+        for block in _blocks(document, "module"):
+            for name, body in block.items():
+                source = body.get("source") if isinstance(body, dict) else None
+                # only a local path is a folder of this repository (Terraform's own rule)
+                if not isinstance(source, str) or not source.startswith(("./", "../")):
+                    continue
+                mapping = body.get("providers")
+                mapping = mapping[0] if isinstance(mapping, list) and mapping else mapping
+                module.calls.append(
+                    Call(
+                        name,
+                        source,
+                        {k: v for k, v in body.items() if k not in _META},
+                        {
+                            str(k): str(v).strip("${}")
+                            for k, v in (mapping.items() if isinstance(mapping, dict) else ())
+                        },
+                    )
+                )
         for block in _blocks(document, "resource"):
             for resource, named in block.items():
                 if not isinstance(named, dict):
@@ -496,16 +552,174 @@ def read_module(files: list[tuple[str, str]], catalogue: Catalogue, scan: RepoSc
                     pos = Position(display, line, col)
                     module.resources.append((resource, name, attrs, pos))
                     providers_seen.setdefault(_provider_of(resource), pos)
-    folder = files[0][0].rsplit("/", 1)[0] if "/" in files[0][0] else ""
+    return module
+
+
+def _tfvars(files: list[tuple[str, str]], scan: RepoScan) -> list[tuple[str, dict]]:
+    """A folder's variable files, parsed: ``(file name, values)``."""
+    parsed = []
+    for display, text in files:
+        name = display.rsplit("/", 1)[-1]
+        try:
+            values = json.loads(text) if name.endswith(".json") else _hcl(text)
+        except ImportError:
+            continue  # said once for the .tf files
+        except Exception as error:  # json's or the HCL parser's own error types
+            message = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+            scan.problems.append(
+                Problem(_where(display, error), f"not a valid variables file: {message}")
+            )
+            continue
+        if isinstance(values, dict):
+            parsed.append((name, values))
+    return parsed
+
+
+def _root_variables(module: Module, files: list[tuple[str, dict]]) -> None:
+    """A root module's variables as Terraform sets them: defaults, then the files it
+    loads by itself (``terraform.tfvars``, then ``*.auto.tfvars`` by name). Other
+    ``*.tfvars`` are given with ``-var-file`` for one deployment or another: a value
+    they all agree on is used, values that differ leave the variable not known."""
+    automatic = sorted(
+        (f for f in files if f[0] in AUTO_TFVARS or ".auto.tfvars" in f[0]),
+        key=lambda f: (f[0] not in AUTO_TFVARS, f[0]),
+    )
+    for _, values in automatic:
+        module.variables.update(values)
+    chosen = [values for name, values in files if (name, values) not in automatic]
+    if not chosen:
+        return
+    for name in {k for values in chosen for k in values}:
+        candidates = [values.get(name, module.variables.get(name)) for values in chosen]
+        same = all(c == candidates[0] for c in candidates)
+        module.variables[name] = candidates[0] if same else None
+
+
+def _literal(value: Any, resolve: Callable[[Any], Any], depth: int = 0) -> Any:
+    """``value`` with every string resolved in the caller (None where it cannot be)."""
+    if depth > 8:
+        return None
+    if isinstance(value, dict):
+        return {k: _literal(v, resolve, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_literal(v, resolve, depth + 1) for v in value]
+    if isinstance(value, str):
+        found = resolve(value)
+        return None if isinstance(found, str) and "${" in found else found
+    return value
+
+
+def _instance(child: Module, caller: Module, call: Call) -> Module:
+    """The module ``call`` makes of ``child``: its inputs resolved in the caller (an
+    input the caller cannot resolve is not known, never the child's default), and the
+    caller's providers where the child configures none (Terraform's inheritance)."""
+    variables = dict(child.variables)
+    for name, value in call.inputs.items():
+        if name in child.declared:
+            variables[name] = _literal(value, caller.resolve)
+    providers = dict(child.providers)
+    # the caller's default providers pass down unless the block maps them itself
+    passed: dict[tuple[str, str], str] = {(kind, ""): kind for kind, alias in caller.providers}
+    for name, target in call.providers.items():
+        kind, _, alias = name.partition(".")
+        passed[(kind, alias)] = target
+    for key, target in passed.items():
+        if key in providers:
+            continue
+        kind, _, alias = target.partition(".")
+        config = caller.providers.get((kind, alias))
+        if config is not None:
+            providers[key] = _literal(config, caller.resolve)
+    return Module(
+        variables=variables,
+        locals=child.locals,
+        providers=providers,
+        resources=child.resources,
+        calls=child.calls,
+        declared=child.declared,
+    )
+
+
+def _stores(
+    module: Module,
+    folder: str,
+    prefix: str,
+    modules: dict[str, Module],
+    scan: RepoScan,
+    path: tuple[str, ...],
+) -> None:
+    """The stores ``module`` declares, then those of the local modules it calls
+    (addresses as Terraform writes them: ``module.db.aws_db_instance.main``)."""
     for resource, name, attrs, pos in module.resources:
         provider = _provider_of(resource)
         store = store_of(
-            resource, f"{resource}.{name}", attrs, module.resolve,
+            resource, f"{prefix}{resource}.{name}", attrs, module.resolve,
             lambda p=provider, a=attrs: module.provider_region(p, a), folder, pos,
         )  # fmt: skip
         if store is not None:
             scan.stores.append(store)
+    if len(path) > MAX_MODULE_DEPTH:
+        return
+    for call in module.calls:
+        target = _target(path[-1], call.source)
+        child = modules.get(target)
+        if child is None or target in path:  # outside the repository, or a cycle
+            continue
+        instance = _instance(child, module, call)
+        _stores(instance, folder, f"{prefix}module.{call.name}.", modules, scan, (*path, target))
+
+
+def _target(folder: str, source: str) -> str:
+    return posixpath.normpath(posixpath.join(folder, source))
+
+
+def read_modules(
+    folders: dict[str, list[tuple[str, str]]],
+    variable_files: dict[str, list[tuple[str, str]]],
+    catalogue: Catalogue,
+    scan: RepoScan,
+) -> None:
+    """The ``.tf`` files of a repository, by folder (``(display path, text)`` pairs),
+    and its ``.tfvars`` files by folder. A folder another one calls as a local module
+    is read through that call, with the inputs it is given; the others are root
+    modules, with their variable files."""
+    providers_seen: dict[str, Position] = {}
+    modules: dict[str, Module] = {}
+    for folder in sorted(folders):
+        try:
+            modules[folder] = _parse_tf(folders[folder], scan, providers_seen)
+        except _UNEXPECTED as error:
+            _unexpected(folders[folder], error, scan)
+    called = {
+        _target(folder, call.source) for folder, module in modules.items() for call in module.calls
+    }
+    for folder in sorted(modules):
+        if folder in called:
+            continue
+        module = modules[folder]
+        shown = folders[folder][0][0]
+        shown = shown.rsplit("/", 1)[0] if "/" in shown else ""
+        try:
+            _root_variables(module, _tfvars(variable_files.get(folder, []), scan))
+            _stores(module, shown, "", modules, scan, (folder,))
+        except _UNEXPECTED as error:
+            _unexpected(folders[folder], error, scan)
     _provider_sightings(providers_seen, catalogue, scan)
+
+
+# A module of a shape the readers do not expect: what it declares is not known
+_UNEXPECTED = (RecursionError, ValueError, TypeError, KeyError, AttributeError)
+
+
+def _unexpected(files: list[tuple[str, str]], error: Exception, scan: RepoScan) -> None:
+    message = f"cannot be read as Terraform: {type(error).__name__}"
+    scan.problems.append(Problem(Position(files[0][0], 1, 1), message))
+
+
+def read_module(files: list[tuple[str, str]], catalogue: Catalogue, scan: RepoScan) -> None:
+    """The ``.tf`` files of one folder: ``(display path, text)`` pairs."""
+    folder = posixpath.dirname(files[0][0]) or "."
+    read_modules({folder: files}, {}, catalogue, scan)
 
 
 def _provider_sightings(seen: dict[str, Position], catalogue: Catalogue, scan: RepoScan) -> None:

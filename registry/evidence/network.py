@@ -30,7 +30,6 @@ blocks (``10.20.0.0/16``), addresses or hostnames.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Iterator
 from typing import IO
@@ -44,6 +43,7 @@ from registry.evidence.observed import (
     Observation,
     Tally,
     TextStream,
+    csv_rows,
     ip_address,
     text_lines,
 )
@@ -122,13 +122,18 @@ def read_vpc_flow_log(raw: IO[bytes], file: str, tally: Tally | None = None) -> 
                     f"{len(values)} fields where the flow log's layout has {len(fields)}", pos
                 )
                 continue
-            found = _vpc_record(dict(zip(fields, values, strict=True)), pos)
-            if not isinstance(found, EvidenceProblem) and tally is not None:
-                tally.records += 1
-            if found is not None:
-                yield found
+            yield from _counted(_vpc_record(dict(zip(fields, values, strict=True)), pos), tally)
     except EvidenceError as error:
         yield EvidenceProblem(error.message, error.pos)
+
+
+def _counted(found: Evidence | None, tally: Tally | None) -> Iterator[Evidence]:
+    """``found``, if anything, counting a record read unless it is a problem (a record
+    that moved nothing was still read)."""
+    if not isinstance(found, EvidenceProblem) and tally is not None:
+        tally.records += 1
+    if found is not None:
+        yield found
 
 
 def _vpc_record(record: dict[str, str], pos: Position) -> Evidence | None:
@@ -193,31 +198,19 @@ def firewall_columns(header: list[str]) -> dict[str, int] | None:
 
 
 def read_firewall_csv(raw: IO[bytes], file: str, tally: Tally | None = None) -> Iterator[Evidence]:
-    stream = TextStream(raw, file)
-    reader = csv.reader(text_lines(stream))
     columns: dict[str, int] | None = None
-    start = 1
-    try:
-        for row in reader:
-            pos = Position(file, start, 1)
-            start = reader.line_num + 1
-            if not row or not any(cell.strip() for cell in row):
-                continue
+    for item in csv_rows(raw, file):
+        if isinstance(item, EvidenceProblem):
+            yield item
+            continue
+        row, pos = item
+        if columns is None:
+            columns = firewall_columns(row)
             if columns is None:
-                columns = firewall_columns(row)
-                if columns is None:
-                    yield EvidenceProblem("no header naming a source and a destination", pos)
-                    return
-                continue
-            found = _firewall_row(row, columns, pos)
-            if not isinstance(found, EvidenceProblem) and tally is not None:
-                tally.records += 1
-            if found is not None:
-                yield found
-    except EvidenceError as error:
-        yield EvidenceProblem(error.message, error.pos)
-    except csv.Error as error:
-        yield EvidenceProblem(f"not valid CSV: {error}", Position(file, start, 1))
+                yield EvidenceProblem("no header naming a source and a destination", pos)
+                return
+            continue
+        yield from _counted(_firewall_row(row, columns, pos), tally)
 
 
 def _firewall_row(row: list[str], columns: dict[str, int], pos: Position) -> Evidence | None:

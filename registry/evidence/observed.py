@@ -859,34 +859,44 @@ def text_lines(stream: TextStream) -> Iterator[str]:
         yield rest
 
 
-def read_csv(raw: IO[bytes], file: str, tally: Tally | None = None) -> Iterator[Evidence]:
+def csv_rows(raw: IO[bytes], file: str) -> Iterator[tuple[list[str], Position] | EvidenceProblem]:
+    """The rows of a CSV file that hold something, each with the line it starts on; a
+    problem, and nothing after it, where the file stops being UTF-8 text or CSV."""
     stream = TextStream(raw, file)
     reader = csv.reader(text_lines(stream))
-    columns: tuple[str, ...] = CSV_COLUMNS
     start = 1  # line where the next record starts
     try:
         for row in reader:
             pos = Position(file, start, 1)
             start = reader.line_num + 1
-            if not row or not any(cell.strip() for cell in row):
-                continue
-            if pos.line == 1 and {"source", "target"} <= {c.strip().lower() for c in row}:
-                header = tuple(c.strip().lower() for c in row)
-                unknown = [c for c in header if c not in CSV_COLUMNS]
-                if unknown:
-                    yield EvidenceProblem(
-                        f"unknown column {unknown[0]!r} (columns: {', '.join(CSV_COLUMNS)})", pos
-                    )
-                columns = header
-                continue
-            found = list(_csv_row(dict(zip(columns, row, strict=False)), len(row), columns, pos))
-            if tally is not None and not any(isinstance(f, EvidenceProblem) for f in found):
-                tally.records += 1
-            yield from found
+            if row and any(cell.strip() for cell in row):
+                yield row, pos
     except EvidenceError as error:
         yield EvidenceProblem(error.message, error.pos)
     except csv.Error as error:
         yield EvidenceProblem(f"not valid CSV: {error}", Position(file, start, 1))
+
+
+def read_csv(raw: IO[bytes], file: str, tally: Tally | None = None) -> Iterator[Evidence]:
+    columns: tuple[str, ...] = CSV_COLUMNS
+    for item in csv_rows(raw, file):
+        if isinstance(item, EvidenceProblem):
+            yield item
+            continue
+        row, pos = item
+        if pos.line == 1 and {"source", "target"} <= {c.strip().lower() for c in row}:
+            header = tuple(c.strip().lower() for c in row)
+            unknown = [c for c in header if c not in CSV_COLUMNS]
+            if unknown:
+                yield EvidenceProblem(
+                    f"unknown column {unknown[0]!r} (columns: {', '.join(CSV_COLUMNS)})", pos
+                )
+            columns = header
+            continue
+        found = list(_csv_row(dict(zip(columns, row, strict=False)), len(row), columns, pos))
+        if tally is not None and not any(isinstance(f, EvidenceProblem) for f in found):
+            tally.records += 1
+        yield from found
 
 
 def _csv_row(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from registry.importers.draft import Draft, ImportFailure, organisation_key
-from registry.importers.grid import Grid, cell_text, parse_date, read_grids
+from registry.importers.grid import Grid, cell_text, expect_every_cell, parse_date, read_grids
 from registry.importers.spreadsheet import (
     Cell,
     IcoRow,
@@ -47,17 +47,22 @@ _AUTH_FR = {v: k for k, v in cnil.AUTH_FR.items()}
 Fiche = dict[str, tuple[Cell, Cell]]
 
 
+def _flat_header(grid: Grid) -> int | None:
+    """The row of headings of the flat layout (one row per activity), if ``grid`` has one."""
+    return next(
+        (
+            r
+            for r, row in enumerate(grid.rows[:200])
+            if {NAME, REFERENCE} <= {cell_text(v) for v in row}
+        ),
+        None,
+    )
+
+
 def _fiches(grids: list[Grid]) -> list[Fiche]:
     fiches: list[Fiche] = []
     for grid in grids:
-        header = next(
-            (
-                r
-                for r, row in enumerate(grid.rows[:200])
-                if {NAME, REFERENCE} <= {cell_text(v) for v in row}
-            ),
-            None,
-        )
+        header = _flat_header(grid)
         if header is not None:  # the flat layout: one row per activity
             grid.check_table(header)
             fiches += _flat(grid, header, [cell_text(v) for v in grid.rows[header]])
@@ -96,11 +101,7 @@ def _flat(grid: Grid, header: int, headings: list[str]) -> list[Fiche]:
 
 def import_cnil(path: Path, draft: Draft) -> None:
     grids = read_grids(path)
-    for grid in grids:
-        for r, row in enumerate(grid.rows):
-            for c, value in enumerate(row):
-                if cell_text(value):
-                    draft.expect(grid.where(r, c), cell_text(value))
+    expect_every_cell(grids, draft)
     for fiche in _fiches(grids):
         CnilFiche(draft, None).read_fiche(fiche)
     for grid in grids:
@@ -108,31 +109,23 @@ def import_cnil(path: Path, draft: Draft) -> None:
         overview = any(
             {REFERENCE, "Nom du traitement"} <= {cell_text(v) for v in row} for row in grid.rows
         )
-        flat = next(
-            (
-                r
-                for r, row in enumerate(grid.rows[:200])
-                if {NAME, REFERENCE} <= {cell_text(v) for v in row}
-            ),
-            None,
-        )
-        for r, row in enumerate(grid.rows):
-            for c, value in enumerate(row):
-                where = grid.where(r, c)
-                if not cell_text(value) or draft.ledger[draft.key(where)].outcomes:
-                    continue
-                if flat is not None and r <= flat:
-                    reason = (
-                        "a column heading: structure, not content"
-                        if r == flat
-                        else "the block above the table (each row names its controller)"
-                    )
-                    draft.report(where, cell_text(value), reason, quiet=True)
-                elif overview:
-                    reason = "the overview sheet repeats what the fiches say"
-                    draft.report(where, cell_text(value), reason, quiet=True)
-                elif NAME in labels and c == 0:
-                    draft.report(where, cell_text(value), "a label of the fiche", quiet=True)
+        flat = _flat_header(grid)
+        for r, c, text in grid.filled():
+            where = grid.where(r, c)
+            if draft.ledger[draft.key(where)].outcomes:
+                continue
+            if flat is not None and r <= flat:
+                reason = (
+                    "a column heading: structure, not content"
+                    if r == flat
+                    else "the block above the table (each row names its controller)"
+                )
+                draft.report(where, text, reason, quiet=True)
+            elif overview:
+                reason = "the overview sheet repeats what the fiches say"
+                draft.report(where, text, reason, quiet=True)
+            elif NAME in labels and c == 0:
+                draft.report(where, text, "a label of the fiche", quiet=True)
     draft.sweep("not read: outside the fiches")
 
 

@@ -13,11 +13,12 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from registry.importers.draft import ImportFailure
+from registry.importers.draft import Draft, ImportFailure
 from registry.layouts.cells import restore
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -55,6 +56,13 @@ class Grid:
     def text(self, row: int, col: int) -> str:
         return cell_text(self.value(row, col))
 
+    def filled(self) -> Iterator[tuple[int, int, str]]:
+        """Each cell that holds something: its row, its column and its text."""
+        for r, row in enumerate(self.rows):
+            for c, value in enumerate(row):
+                if text := cell_text(value):
+                    yield r, c, text
+
     def check_table(self, header_row: int) -> None:
         """Refuse formulas anywhere and merged cells from the headings down."""
         for (row, col), formula in sorted(self.formulas.items()):
@@ -71,6 +79,14 @@ class Grid:
                     f"sheet {self.sheet!r} cells {span} are merged: unmerge them so that each "
                     "row carries its own values, and import again"
                 )
+
+
+def expect_every_cell(grids: list[Grid], draft: Draft) -> None:
+    """Put every non-empty cell of every sheet in the import's ledger: each must end up
+    read into the register or reported with its reason."""
+    for grid in grids:
+        for r, c, text in grid.filled():
+            draft.expect(grid.where(r, c), text)
 
 
 def cell_text(value: Any) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from registry.importers.draft import Draft, ImportFailure, match_key
 from registry.importers.freeform import FreeRow
-from registry.importers.grid import Grid, cell_text, read_grids
+from registry.importers.grid import Grid, cell_text, expect_every_cell, read_grids
 from registry.importers.headings import read_columns, synonym_key
 from registry.importers.spreadsheet import Cell, contact_block
 from registry.layouts import ico
@@ -72,15 +72,11 @@ def find_header(grids: list[Grid], extra: dict[str, str] | None) -> tuple[Grid, 
 def import_ico(path: Path, draft: Draft, *, columns: Path | None = None) -> None:
     extra = read_columns(columns) if columns is not None else None
     grids = read_grids(path)
-    for grid in grids:
-        for r, row in enumerate(grid.rows):
-            for c, value in enumerate(row):
-                if cell_text(value):
-                    draft.expect(grid.where(r, c), cell_text(value))
+    expect_every_cell(grids, draft)
     grid, header = find_header(grids, extra)
     grid.check_table(header)
     for other in grids:
-        if other is not grid and any(cell_text(v) for row in other.rows for v in row):
+        if other is not grid and next(other.filled(), None) is not None:
             draft.notes.append(
                 f"sheet {other.sheet!r} was not read (the register is on {grid.sheet!r})"
             )
@@ -93,14 +89,7 @@ def import_ico(path: Path, draft: Draft, *, columns: Path | None = None) -> None
             continue
         if key == "ignore":
             draft.report(grid.where(header, c), heading, "ignored (--columns)", quiet=True)
-            for r in range(header + 1, len(grid.rows)):
-                if grid.text(r, c):
-                    draft.report(
-                        grid.where(r, c, heading),
-                        grid.text(r, c),
-                        "ignored (--columns)",
-                        quiet=True,
-                    )
+            _report_column(draft, grid, header, c, "ignored (--columns)", quiet=True)
             continue
         if key and key not in columns_at:
             columns_at[key] = c
@@ -108,14 +97,14 @@ def import_ico(path: Path, draft: Draft, *, columns: Path | None = None) -> None
             draft.report(grid.where(header, c), heading, f"{_HEADING} (read as {key})", quiet=True)
             continue
         draft.report(grid.where(header, c), heading, _HEADING, quiet=True)
-        for r in range(header + 1, len(grid.rows)):
-            if grid.text(r, c):
-                draft.report(
-                    grid.where(r, c, heading),
-                    grid.text(r, c),
-                    "column not in the register's format (or a second column for the same "
-                    "field): map it with --columns",
-                )
+        _report_column(
+            draft,
+            grid,
+            header,
+            c,
+            "column not in the register's format (or a second column for the same field): "
+            "map it with --columns",
+        )
     if not columns_at.keys() & set(_REQUIRED):
         raise ImportFailure(
             f"sheet {grid.sheet!r} row {header + 1}: no column 'Purpose of processing' (nor "
@@ -137,16 +126,23 @@ def import_ico(path: Path, draft: Draft, *, columns: Path | None = None) -> None
             reader.read(cells, r + 1)
     for other in grids:
         if other is not grid:
-            for r, row in enumerate(other.rows):
-                for c, value in enumerate(row):
-                    if cell_text(value):
-                        draft.report(
-                            other.where(r, c),
-                            cell_text(value),
-                            f"sheet {other.sheet!r} is not read (the register is on "
-                            f"{grid.sheet!r})",
-                        )
+            for r, c, text in other.filled():
+                draft.report(
+                    other.where(r, c),
+                    text,
+                    f"sheet {other.sheet!r} is not read (the register is on {grid.sheet!r})",
+                )
     draft.sweep("not read: outside the register's table (a title or a note above it?)")
+
+
+def _report_column(
+    draft: Draft, grid: Grid, header: int, c: int, reason: str, *, quiet: bool = False
+) -> None:
+    """Report each cell below the heading of column ``c`` as not read, for ``reason``."""
+    heading = grid.text(header, c)
+    for r in range(header + 1, len(grid.rows)):
+        if grid.text(r, c):
+            draft.report(grid.where(r, c, heading), grid.text(r, c), reason, quiet=quiet)
 
 
 def header_block(grid: Grid, header: int, draft: Draft) -> str | None:

@@ -16,19 +16,24 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from registry.core.contracts import concluded
+from registry.core.errors import CannotRun
 from registry.core.findings import Finding, Severity
+from registry.core.git import read_inventory_files, resolve
 from registry.core.inventory import Inventory
 from registry.core.model import Entity, Retention, Security, duration_days
 from registry.core.record import Record
 from registry.core.vocabulary import countries
 from registry.outputs.report import finding_dict
+from registry.pipeline import Request
+from registry.pipeline import run as judge
 from registry.pipeline.check import CheckResult
 
 EXPIRY_WARNING_DAYS = 90
-_KIND_TITLES = {
+KIND_TITLES = {
     "Activity": "Activities",
     "Flow": "Flows",
     "System": "Systems",
@@ -96,7 +101,7 @@ def _dump(entity: Entity) -> dict[str, Any]:
 
 def _entity_changes(base: Inventory, head: Inventory) -> dict[str, KindChanges]:
     result: dict[str, KindChanges] = {}
-    for kind in _KIND_TITLES:
+    for kind in KIND_TITLES:
         old = {i: e for i, e in base.by_kind[kind].items() if (kind, i) not in base.builtin}
         new = {i: e for i, e in head.by_kind[kind].items() if (kind, i) not in head.builtin}
         changes = KindChanges(sorted(new.keys() - old.keys()), sorted(old.keys() - new.keys()))
@@ -337,6 +342,27 @@ def diff(old: CheckResult, new: CheckResult, base_label: str, head_label: str) -
     )
 
 
+def compare(
+    base: str, head: str, path: str, root: Path, as_of: dt.date | None = None
+) -> RegisterDiff:
+    """What the change from revision ``base`` to ``head`` does to the inventory at
+    ``path`` (relative to the repository ``root``), both read straight from git and
+    judged by the pipeline of `ropa check` (ropa.yaml's settings, evidence, baseline)
+    as of one date. `ropa diff` and the site's "last change" page say the same."""
+    base_commit, head_commit = resolve(base, root), resolve(head, root)
+    shown = path or "the repository root"
+    head_files = read_inventory_files(head_commit, path, root)
+    if not head_files:
+        raise CannotRun(f"revision {head!r} has no inventory (YAML files) at {shown}")
+    base_files = read_inventory_files(base_commit, path, root)
+    old = judge(Request(as_of=as_of, files=tuple(base_files), root=path)).result
+    new = judge(Request(as_of=old.as_of, files=tuple(head_files), root=path)).result
+    result = diff(old, new, base, head)
+    if not base_files:
+        result.notes.append(f"{base} has no inventory at {shown}: everything in it is new.")
+    return result
+
+
 # --- rendering ----------------------------------------------------------------------
 
 # Mid-line, these are the characters Markdown acts on (links, emphasis, code, tables).
@@ -392,7 +418,7 @@ def to_markdown(result: RegisterDiff) -> str:
             lines.append("")
     if any(result.changes.values()) or result.processors_added or result.processors_removed:
         lines += ["### What changed", ""]
-        for kind, title in _KIND_TITLES.items():
+        for kind, title in KIND_TITLES.items():
             changes = result.changes.get(kind)
             if not changes:
                 continue

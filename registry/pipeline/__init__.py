@@ -78,7 +78,7 @@ def run(request: Request) -> Outcome:
     snapshot = request.snapshot
     config = snapshot.config if snapshot else load_config(request.directory)
     as_of = request.as_of or (snapshot.as_of if snapshot else dt.date.today())
-    rule_settings = Settings(large_scale_subjects=config.large_scale_subjects)
+    rule_settings = Settings(large_scale_subjects=config.large_scale_subjects, review=config.review)
     only_file: str | None = None
     if snapshot is not None:
         inventory = inventory_from_files(snapshot.files, snapshot.root)

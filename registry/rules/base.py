@@ -14,6 +14,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from registry.core.config import RegisterReview
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import Entity
@@ -25,6 +26,7 @@ class Settings:
     """Tunable thresholds (from ``ropa.yaml`` where present)."""
 
     large_scale_subjects: int = 10_000  # "large scale": DPIA screening (Art. 35), DPO (Art. 37)
+    review: RegisterReview | None = None  # the whole register's review (REV-001, REV-002)
 
 
 @dataclass

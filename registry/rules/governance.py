@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
+from registry.core.config import RegisterReview
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
-from registry.core.model import Activity, Organisation, add_duration
+from registry.core.model import Activity, Contract, Organisation, System, add_duration
 from registry.core.vocabulary import SpecialCategory
 from registry.rules.base import RuleContext, rule
 
@@ -170,28 +172,53 @@ def large_scale_dpo(ctx: RuleContext) -> Iterator[Finding]:
             )
 
 
+def _reviewed_entries(inv: Inventory) -> list[Activity | System | Contract]:
+    """The entries that carry review dates: activities, systems and contracts."""
+    return [*inv.activities.values(), *inv.systems.values(), *inv.contracts.values()]
+
+
+def _review_terms(
+    entity: Activity | System | Contract, register: RegisterReview | None
+) -> tuple[dt.date | None, str | None]:
+    """When ``entity`` was last re-read and how often it must be: its own `last_reviewed`
+    and `review_every` where given, else the whole register's (`review:` in ropa.yaml)."""
+    own = entity.last_reviewed
+    date = own.date if own else (register.last if register else None)
+    return date, entity.review_every or (register.every if register else None)
+
+
 @rule("REV-001", "review-overdue", W, "Art. 24(1)")
 def review_overdue(ctx: RuleContext) -> Iterator[Finding]:
     """An activity, system or contract was not re-read within its `review_every` period.
 
     Measures must be "reviewed and updated where necessary" (Art. 24(1)). Review
-    the entry and update `last_reviewed: {date, by}`.
+    the entry and update `last_reviewed: {date, by}` — or, for a register reviewed
+    as a whole, re-read it all and update `review: {last, by, every}` in ropa.yaml.
+    An entry's own `last_reviewed` and `review_every` win; where it lacks one, the
+    register-wide `review:` stands in (its `last` date, its `every` period), so a
+    register reviewed as a whole falls due as a whole.
 
-    Does not fire while `last_reviewed.date` plus `review_every` is on or after the
-    date checked (a review due today is not yet overdue), nor when either field is
-    missing (REV-002 reports that instead, once). Only activities, systems and
+    Does not fire while the review date plus the period is on or after the date
+    checked (a review due today is not yet overdue), nor when either is missing
+    with no register-wide `review:` (REV-002 reports that instead, once). A
+    register-wide review newer than an entry's own does not renew that entry: its
+    own date is the more specific record. Only activities, systems and
     contracts carry review dates: organisations, data categories, data subjects and
     flows are re-read through the activities and systems that name them, and a
     waiver lapses on its own `expires` (WAV-002).
     """
-    inv = ctx.inventory
-    for entity in [*inv.activities.values(), *inv.systems.values(), *inv.contracts.values()]:
-        review, every = entity.last_reviewed, entity.review_every
-        if review and every and add_duration(review.date, every) < ctx.as_of:
+    register = ctx.settings.review
+    for entity in _reviewed_entries(ctx.inventory):
+        date, every = _review_terms(entity, register)
+        if date and every and add_duration(date, every) < ctx.as_of:
+            whole = " with the whole register (ropa.yaml `review:`)"
+            own = entity.last_reviewed is not None
+            period = "" if entity.review_every else " (the register's period)"
             yield ctx.finding(
                 entity,
-                f"{entity.kind} {entity.id} was last reviewed on {review.date}; due every {every}",
-                "last_reviewed",
+                f"{entity.kind} {entity.id} was last reviewed on {date}{'' if own else whole}; "
+                f"due every {every}{period}",
+                *(("last_reviewed",) if own else ()),
             )
 
 
@@ -200,17 +227,22 @@ def review_undeclared(ctx: RuleContext) -> Iterator[Finding]:
     """An activity, system or contract has no `last_reviewed` or no `review_every`.
 
     Registers rot when nobody re-reads them: record who last reviewed the entry
-    and how often it must be reviewed (e.g. `review_every: P1Y`).
+    and how often it must be reviewed (e.g. `review_every: P1Y`), or, where the
+    register is reviewed as a whole, say so once in ropa.yaml:
+    `review: {last: 2026-05-01, by: DPO, every: P1Y}`.
 
     Does not fire when the entry has both fields, however long ago the review was
-    (REV-001 judges whether it is overdue). Only activities, systems and contracts
-    are asked: organisations, data categories, data subjects and flows have no
-    review fields (they are re-read with the activities and systems that name them),
-    and a waiver's `expires` is its review date.
+    (REV-001 judges whether it is overdue), nor when ropa.yaml's `review:` gives the
+    whole register's review date and period (it stands in for the fields an entry
+    lacks; REV-001 judges it). Only activities, systems and contracts are asked:
+    organisations, data categories, data subjects and flows have no review fields
+    (they are re-read with the activities and systems that name them), and a
+    waiver's `expires` is its review date.
     """
-    inv = ctx.inventory
-    for entity in [*inv.activities.values(), *inv.systems.values(), *inv.contracts.values()]:
-        if entity.last_reviewed is None or entity.review_every is None:
+    register = ctx.settings.review
+    for entity in _reviewed_entries(ctx.inventory):
+        date, every = _review_terms(entity, register)
+        if date is None or every is None:
             yield ctx.finding(entity, f"{entity.kind} {entity.id} has no review date or period")
 
 

@@ -74,10 +74,22 @@ def test_every_entry_says_how_it_is_reached_and_what_it_receives_in_taxonomy_ids
 
 
 def test_unknown_facts_are_written_unknown_and_no_dpf_is_claimed_unchecked():
-    """The catalogue never asserts a DPF certification it has not dated."""
+    """The catalogue never asserts a DPF certification without the page that says so,
+    the kind of source and the date it was read (no later than the review)."""
     catalogue = shipped_catalogue()
+    claims = 0
     for vendor in catalogue.vendors.values():
-        assert vendor.dpf == UNKNOWN or vendor.dpf.checked is not None
+        if vendor.dpf == UNKNOWN:
+            continue
+        claims += 1
+        assert vendor.dpf.reference.startswith("https://"), vendor.id
+        assert vendor.dpf.checked <= catalogue.reviewed, vendor.id
+        assert vendor.dpf.updated is None or vendor.dpf.updated <= vendor.dpf.checked
+        assert vendor.dpf.source in ("dpf-list", "vendor-statement"), vendor.id
+        # a vendor's page is its own word: the claim says so, and that the List decides
+        assert "dataprivacyframework.gov" in vendor.dpf.describe(), vendor.id
+    assert claims >= 1
+    for vendor in catalogue.vendors.values():
         for value in (vendor.dpa, vendor.subprocessors):
             assert value == UNKNOWN or value.startswith("https://"), vendor.id
     known = sum(1 for v in catalogue.vendors.values() if v.legal_entity != UNKNOWN)
@@ -153,7 +165,7 @@ def test_a_users_file_adds_entries_and_replaces_shipped_ones(tmp_path):
         "    legal_entity: Stripe, Inc.\n"
         "    country: US\n"
         "    packages: {npm: [stripe]}\n"
-        "    dpf: {certified: true, checked: 2026-11-30,\n"
+        "    dpf: {certified: true, source: dpf-list, checked: 2026-11-30,\n"
         "          reference: 'https://www.dataprivacyframework.gov/list'}\n"
         "    dpa: https://stripe.com/legal/dpa\n"
         "    subprocessors: unknown\n",
@@ -187,6 +199,51 @@ def test_a_broken_users_file_is_one_error_naming_its_line(tmp_path, text, expect
         load_catalogue((own,))
     message = str(raised.value).replace(str(tmp_path) + "/", "")
     assert expected in message
+
+
+DPF_ENTRY = (
+    "reviewed: 2026-12-01\nvendors:\n  - {id: x, name: X, type: crm, legal_entity: X,\n"
+    "     country: US, dpa: unknown, subprocessors: unknown,\n"
+    "     dpf: {%s}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("dpf", "missing"),
+    [
+        ("certified: true, source: vendor-statement, checked: 2026-12-01", "reference"),
+        (
+            "certified: true, source: vendor-statement, reference: 'https://x.example/dpa'",
+            "checked",
+        ),
+        ("certified: true, checked: 2026-12-01, reference: 'https://x.example/dpa'", "source"),
+        (
+            "certified: true, source: rumour, checked: 2026-12-01, reference: 'https://x.example'",
+            "source",
+        ),
+    ],
+)
+def test_a_dpf_claim_without_its_source_url_kind_or_date_is_refused(tmp_path, dpf, missing):
+    own = tmp_path / "vendors.yaml"
+    own.write_text(DPF_ENTRY % dpf, "utf-8")
+    with pytest.raises(CatalogueError, match=rf"vendors\.0\.dpf\.DpfStatus\.{missing}"):
+        load_catalogue((own,))
+
+
+def test_a_dpf_claim_with_its_source_and_dates_is_read(tmp_path):
+    own = tmp_path / "vendors.yaml"
+    own.write_text(
+        DPF_ENTRY
+        % "certified: true, source: vendor-statement, checked: 2026-12-01, updated: 2026-01-05,"
+        " reference: 'https://x.example/legal/dta'",
+        "utf-8",
+    )
+    dpf = load_catalogue((own,)).vendors["x"].dpf
+    assert (dpf.source, dpf.checked.isoformat(), dpf.updated.isoformat()) == (
+        "vendor-statement", "2026-12-01", "2026-01-05",
+    )  # fmt: skip
+    assert "vendor's own statement" in dpf.describe()
+    assert "confirm at https://www.dataprivacyframework.gov/list" in dpf.describe()
 
 
 def test_a_missing_users_file_cannot_run(tmp_path):

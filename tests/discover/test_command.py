@@ -232,3 +232,57 @@ def test_a_folder_of_checkouts_is_read_in_parallel(project):
         "checkouts/b/requirements.txt:1:1",
         "checkouts/c/requirements.txt:1:1",
     ]
+
+
+def test_the_catalogues_dpf_fact_says_its_source_and_is_never_written_as_the_registers(
+    project, capsys
+):
+    (project / "inventory/organisations/stripe.yaml").unlink()
+    run(capsys, "discover", "shop", "--draft", "drafts")
+    draft = (project / "drafts/organisations/stripe.yaml").read_text()
+    comments = " ".join(
+        line.removeprefix("# EU-US Data Privacy Framework: ").removeprefix("# ")
+        for line in draft.splitlines()
+        if line.startswith("#")
+    )
+    assert "according to the vendor's own statement (https://stripe.com/legal/dta" in comments
+    assert "confirm at https://www.dataprivacyframework.gov/list" in comments
+    assert "\ndpf:" not in draft  # only the DPO's own look at the List goes in the register
+    openai = (project / "drafts/organisations/openai.yaml").read_text()
+    assert "# EU-US Data Privacy Framework: not checked." in openai
+    _, out, _ = run(capsys, "discover", "shop", "--format", "json", "--as-of", "2026-11-29")
+    services = {s["service"]: s for s in json.loads(out)["discovery"]["services"]}
+    assert services["stripe"]["dpf"] == {
+        "certified": True,
+        "source": "vendor-statement",
+        "reference": "https://stripe.com/legal/dta",
+        "checked": "2026-12-03",
+        "updated": "2024-10-18",
+        "authority": "https://www.dataprivacyframework.gov/list",
+    }
+    assert services["openai"]["dpf"] is None
+
+
+def test_the_transfer_rules_trust_the_register_not_the_catalogues_dpf(project, capsys):
+    # the catalogue says Stripe states it is self-certified; the register records no
+    # `dpf` on Stripe: a `dpf` transfer to it is still TRF-004, discovery on or off
+    write(
+        project / "inventory",
+        {
+            "flows/payments.yaml": """
+                kind: Flow
+                id: payments
+                activity: lab-testing
+                from: portal
+                to: stripe
+                data_categories: [identity]
+                data_subjects: [patients]
+                transfer: {mechanism: dpf}
+            """
+        },
+    )
+    for settings in ("inventory: inventory\ndiscover: [shop]\n", "inventory: inventory\n"):
+        (project / "ropa.yaml").write_text(settings)
+        _, out, _ = run(capsys, "check", "--as-of", "2026-11-29")
+        trf = [line for line in out.splitlines() if " TRF-004 " in line]
+        assert len(trf) == 1 and "payments" in trf[0], out

@@ -404,16 +404,21 @@ def test_cargo_toml():
 
 
 @pytest.mark.parametrize(
-    ("path", "text", "line"),
+    ("path", "text", "line", "column"),
     [
-        ("package.json", '{\n  "dependencies": {\n    "stripe": \n}\n', 4),
-        ("pyproject.toml", "[project]\ndependencies = [\n", 3),
-        ("pom.xml", "<project>\n<dependencies>\n</project>\n", 3),
-        ("composer.json", "[1, 2]", 1),
-        ("pnpm-lock.yaml", "importers: {a: 1, a: 2}\n", 1),
+        ("package.json", '{\n  "dependencies": {\n    "stripe": \n}\n', 4, 1),
+        ("package.json", '{\n  "dependencies": {\n    "stripe": "1"\n    "x": "2"\n  }\n}\n', 4, 5),
+        ("package-lock.json", '{"packages": {"": {}},}', 1, 23),
+        ("composer.json", '{\n  "require": {"stripe/stripe-php": 1,}\n}', 2, 38),
+        ("pyproject.toml", "[project]\ndependencies = [\n", 3, 1),
+        ("Cargo.toml", '[dependencies]\nserde = "1\n', 2, 11),
+        ("pom.xml", "<project>\n<dependencies>\n</project>\n", 3, 3),
+        ("composer.json", "[1, 2]", 1, 1),
+        ("pnpm-lock.yaml", "importers: {a: 1, a: 2}\n", 1, 19),
     ],
 )
-def test_broken_manifests_are_errors_with_a_line(path, text, line):
+def test_broken_manifests_are_errors_at_the_parsers_line_and_column(path, text, line, column):
+    # DSC-007 points at where the parser stopped, not at the top of the file
     with pytest.raises(ManifestError) as raised:
         deps(path, text)
-    assert raised.value.line == line
+    assert (raised.value.line, raised.value.column) == (line, column)

@@ -71,7 +71,7 @@ def test_unreadable_manifests_are_problems_and_the_rest_is_read(in_tmp):
     scan = scan_repository(in_tmp, shipped_catalogue(), ScanOptions())
     assert seen(scan) == {("openai", "dependency", "runtime", "b/requirements.txt:1:1")}
     assert sorted((str(p.pos), p.message[:20]) for p in scan.problems) == [
-        ("a/package.json:1:1", "not valid JSON: Expe"),
+        ("a/package.json:1:19", "not valid JSON: Expe"),  # where the text ends
         ("c/Cargo.toml:1:1", "not UTF-8 text"),
     ]
 

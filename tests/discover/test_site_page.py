@@ -26,10 +26,15 @@ def test_the_page_lists_services_and_stores_with_their_status(tmp_path, monkeypa
     page = site.pages["discovered.md"].body
     assert ("Discovered in code", "discovered.md") in site.nav
     # cells are escaped as inventory text is (`:` and parentheses as entities)
+    # the catalogue's DPF fact says where it comes from, and that the List decides
     assert (
-        "| Stripe | Stripe, Inc. | US | shop/package.json&#58;3&#58;6 &#40;dependency&#41; |"
-        in page
+        "| Stripe | Stripe, Inc. | US | self-certified per the vendor's own statement "
+        "([https&#58;/<wbr>/<wbr>stripe.com/<wbr>legal/<wbr>dta](https://stripe.com/legal/dta), "
+        "read 2026-12-03); **not checked on the DPF List** | "
+        "shop/package.json&#58;3&#58;6 &#40;dependency&#41; |" in page
     )
+    assert "| Sentry | Functional Software, Inc. | US | not checked |" in page
+    assert "the DPF List (https://www.dataprivacyframework.gov/list) is the authority" in page
     assert "**in the register, but no flow goes to it** (DSC-002)" in page
     assert "[Stripe](organisations/stripe.md)" in page
     assert "**not in the register** (DSC-001)" in page  # OpenAI, Sentry, AWS

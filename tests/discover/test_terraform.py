@@ -207,6 +207,8 @@ def test_broken_hcl_is_a_problem_and_the_other_files_are_read():
     )
     assert [p.pos.file for p in scan.problems] == ["infra/f0.tf"]
     assert scan.problems[0].message.startswith("not valid HCL")
+    # where the parser stopped: after `bucket = `, not the top of the file
+    assert (scan.problems[0].pos.line, scan.problems[0].pos.column) == (2, 12)
     assert [s.vendor for s in scan.sightings] == ["aws"]
 
 
@@ -309,3 +311,207 @@ def test_plans_and_tf_files_are_found_in_a_repository(tmp_path: Path):
         "r/plans/prod.json:aws_db_instance.main",
         "r/plans/prod.json:module.archive.google_storage_bucket.b",
     ]
+
+
+# A repository laid out as many are: an environment folder (its own `terraform.tfvars`)
+# calling local modules that declare the stores, the region passed down as an input or
+# through the inherited provider.
+MODULES_REPO = {
+    "envs/prod/main.tf": """
+        variable "region" {
+          type = string
+        }
+        variable "environment" {}
+        provider "aws" {
+          region = var.region
+        }
+        provider "aws" {
+          alias  = "us"
+          region = "us-east-1"
+        }
+        module "storage" {
+          source      = "../../modules/storage"
+          bucket_name = "acme-${var.environment}-uploads"
+        }
+        module "database" {
+          source    = "../../modules/database"
+          db_region = var.region
+          encrypted = false
+        }
+        module "replica" {
+          source    = "../../modules/storage"
+          providers = {
+            aws = aws.us
+          }
+          bucket_name = "acme-replica"
+        }
+        module "queue" {
+          source = "../../modules/queue"
+          region = var.unset_region
+        }
+        module "vpc" {
+          source  = "terraform-aws-modules/vpc/aws"
+          version = "5.0.0"
+        }
+        """,
+    "envs/prod/terraform.tfvars": 'region      = "eu-central-1"\nenvironment = "prod"\n',
+    "modules/storage/variables.tf": """
+        variable "bucket_name" {
+          type = string
+        }
+        """,
+    "modules/storage/main.tf": """
+        resource "aws_s3_bucket" "this" {
+          bucket = var.bucket_name
+        }
+        """,
+    "modules/database/main.tf": """
+        variable "db_region" {
+          default = "us-west-2"
+        }
+        variable "encrypted" {
+          default = true
+        }
+        module "logs" {
+          source     = "./logs"
+          log_region = var.db_region
+        }
+        resource "aws_db_instance" "main" {
+          engine            = "postgres"
+          availability_zone = "${var.db_region}a"
+          storage_encrypted = var.encrypted
+        }
+        """,
+    "modules/database/logs/main.tf": """
+        variable "log_region" {}
+        provider "aws" {
+          region = var.log_region
+        }
+        resource "aws_cloudwatch_log_group" "db" {
+          name = "db"
+        }
+        """,
+    "modules/queue/main.tf": """
+        variable "region" {
+          default = "eu-west-1"
+        }
+        resource "aws_sqs_queue" "jobs" {
+          name = "jobs"
+          region = var.region
+        }
+        """,
+}
+
+
+def write_repo(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text).lstrip(), "utf-8")
+
+
+def test_stores_in_local_modules_get_the_region_their_inputs_give(tmp_path: Path):
+    write_repo(tmp_path, MODULES_REPO)
+    scan = scan_repository(tmp_path, shipped_catalogue(), ScanOptions(), shown="")
+    assert not scan.problems
+    found = {s.key: (s.name, s.region, s.countries, s.encrypted, str(s.pos)) for s in scan.stores}
+    assert found == {
+        # the caller's provider (its region from terraform.tfvars) is inherited
+        "envs/prod:module.storage.aws_s3_bucket.this": (
+            "acme-prod-uploads", "eu-central-1", ("DE",), True, "modules/storage/main.tf:1:1"
+        ),
+        # `providers = { aws = aws.us }` hands the child the aliased provider
+        "envs/prod:module.replica.aws_s3_bucket.this": (
+            "acme-replica", "us-east-1", ("US",), True, "modules/storage/main.tf:1:1"
+        ),
+        # an input overrides the module's default, two modules down too
+        "envs/prod:module.database.aws_db_instance.main": (
+            None, "eu-central-1a", ("DE",), False, "modules/database/main.tf:11:1"
+        ),
+        "envs/prod:module.database.module.logs.aws_cloudwatch_log_group.db": (
+            "db", "eu-central-1", ("DE",), True, "modules/database/logs/main.tf:5:1"
+        ),
+        # an input the caller cannot resolve is not known: never the child's default,
+        # nor the provider's region when the resource sets its own
+        "envs/prod:module.queue.aws_sqs_queue.jobs": (
+            "jobs", None, (), True, "modules/queue/main.tf:4:1"
+        ),
+    }  # fmt: skip
+
+
+def test_variable_files_for_one_deployment_or_another(tmp_path: Path):
+    main = """
+        variable "region" {
+          default = "us-east-1"
+        }
+        variable "name" {}
+        provider "aws" {
+          region = var.region
+        }
+        module "files" {
+          source      = "./modules/files"
+          bucket_name = var.name
+        }
+        """
+    child = (
+        'variable "bucket_name" {}\nresource "aws_s3_bucket" "b" {\n  bucket = var.bucket_name\n}\n'
+    )
+
+    def stores_with(tfvars: dict[str, str]) -> set[tuple]:
+        root = tmp_path / str(len(list(tmp_path.iterdir())))
+        write_repo(root, {"main.tf": main, "modules/files/main.tf": child, **tfvars})
+        scan = scan_repository(root, shipped_catalogue(), ScanOptions(), shown="")
+        assert not scan.problems
+        return {(s.key, s.name, s.region, s.countries) for s in scan.stores}
+
+    key = "module.files.aws_s3_bucket.b"
+    # no variable file: the default
+    assert stores_with({}) == {(key, None, "us-east-1", ("US",))}
+    # `*.auto.tfvars` overrides terraform.tfvars, which overrides the default
+    assert stores_with(
+        {
+            "terraform.tfvars": 'region = "eu-west-1"\nname = "a"\n',
+            "zz.auto.tfvars.json": '{"region": "eu-west-3"}',
+        }
+    ) == {(key, "a", "eu-west-3", ("FR",))}
+    # `-var-file` files that agree give the value; those that differ leave it unknown
+    assert stores_with(
+        {"prod.tfvars": 'region = "eu-north-1"\n', "staging.tfvars": 'region = "eu-north-1"\n'}
+    ) == {(key, None, "eu-north-1", ("SE",))}
+    assert stores_with(
+        {"prod.tfvars": 'region = "eu-north-1"\n', "dev.tfvars": 'region = "us-west-2"\n'}
+    ) == {(key, None, None, ())}
+    # a file that does not set it leaves that deployment on the default
+    assert stores_with(
+        {"prod.tfvars": 'region = "eu-north-1"\n', "dev.tfvars": 'name = "d"\n'}
+    ) == {(key, None, None, ())}
+
+
+def test_a_broken_variables_file_is_a_problem_and_the_module_is_still_read(tmp_path: Path):
+    write_repo(
+        tmp_path,
+        {
+            "main.tf": 'provider "aws" {\n  region = var.region\n}\nvariable "region" {}\n'
+            'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n',
+            "terraform.tfvars": 'region = "eu-west-1\n',
+        },
+    )
+    scan = scan_repository(tmp_path, shipped_catalogue(), ScanOptions(), shown="")
+    assert [str(p.pos).split(":")[0] for p in scan.problems] == ["terraform.tfvars"]
+    assert [(s.key, s.region) for s in scan.stores] == [("aws_sqs_queue.q", None)]
+    (tmp_path / "terraform.tfvars").unlink()
+    (tmp_path / "prod.auto.tfvars.json").write_text('{\n  "region": "eu-west-1",\n}\n')
+    scan = scan_repository(tmp_path, shipped_catalogue(), ScanOptions(), shown="")
+    assert [str(p.pos) for p in scan.problems] == ["prod.auto.tfvars.json:3:1"]
+
+
+def test_a_module_calling_itself_is_read_once(tmp_path: Path):
+    write_repo(
+        tmp_path,
+        {
+            "main.tf": 'module "a" {\n  source = "./a"\n}\n',
+            "a/main.tf": 'module "b" {\n  source = "../a"\n}\n'
+            'resource "aws_sqs_queue" "q" {\n  name = "q"\n}\n',
+        },
+    )
+    scan = scan_repository(tmp_path, shipped_catalogue(), ScanOptions(), shown="")
+    assert [s.key for s in scan.stores] == ["module.a.aws_sqs_queue.q"]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
+from registry.core.config import ConfigError, RegisterReview, parse_config
 from registry.core.inventory import load_inventory
+from registry.pipeline import Request, run
 from registry.pipeline.check import check
 from registry.rules.base import Settings
 from tests.builder import AS_OF, Edit, Put, assert_finding, near_miss, of_rule, perturb, trigger
@@ -429,3 +432,119 @@ def test_dpo_002_follows_the_large_scale_threshold(tmp_path):
     lenient = check(load_inventory(root), AS_OF, Settings(large_scale_subjects=50_001))
     assert [f.entity for f in of_rule(strict, "DPO-002")] == ["Organisation:labs"]
     assert of_rule(lenient, "DPO-002") == []
+
+
+# --- a register reviewed as a whole (`review:` in ropa.yaml) ----------------------
+
+# The baseline with no review metadata of its own on the activity and the LIS; the
+# portal and the DPA keep theirs (2026-06-01, every P1Y).
+UNREVIEWED = [
+    Edit(ACT, REVIEWED + "\nreview_every: P1Y\n", ""),
+    Edit(LIS, "last_reviewed: {date: 2026-06-01, by: Claire Martin}\nreview_every: P1Y\n", ""),
+]
+
+
+def _review(last: str, every: str = "P1Y") -> Settings:
+    return Settings(review=RegisterReview(last=dt.date.fromisoformat(last), by="DPO", every=every))
+
+
+def _judged(tmp_path, settings: Settings | None, *changes) -> list:
+    root = write_inventory(tmp_path / "inv", perturb(*UNREVIEWED, *changes))
+    findings = check(load_inventory(root), AS_OF, settings).findings
+    return sorted((f.rule, f.entity) for f in findings if f.rule.startswith("REV-"))
+
+
+def test_entries_without_review_metadata_are_undeclared_without_a_register_review(tmp_path):
+    assert _judged(tmp_path, None) == [
+        ("REV-002", "Activity:lab-testing"),
+        ("REV-002", "System:lis"),
+    ]
+
+
+def test_register_wide_review_stands_in_for_missing_review_metadata(tmp_path):
+    """Near miss for REV-002 and REV-001: reviewed with the register on 2026-05-01."""
+    assert _judged(tmp_path, _review("2026-05-01")) == []
+
+
+def test_register_wide_review_due_today_is_not_overdue(tmp_path):
+    """2025-11-29 + P1Y = 2026-11-29, the day checked."""
+    assert _judged(tmp_path, _review("2025-11-29")) == []
+
+
+def test_overdue_register_wide_review_makes_each_entry_without_its_own_overdue(tmp_path):
+    root = write_inventory(tmp_path / "inv", perturb(*UNREVIEWED))
+    result = check(load_inventory(root), AS_OF, _review("2025-11-28"))
+    # The portal and the DPA were reviewed on their own on 2026-06-01: not overdue.
+    assert [f.entity for f in of_rule(result, "REV-001")] == ["Activity:lab-testing", "System:lis"]
+    assert of_rule(result, "REV-002") == []
+    activity = of_rule(result, "REV-001")[0]
+    assert activity.message == (
+        "Activity lab-testing was last reviewed on 2025-11-28 with the whole register "
+        "(ropa.yaml `review:`); due every P1Y (the register's period)"
+    )
+    assert f"{activity.pos.file}:{activity.pos.line}" == f"inv/{ACT}:1"
+
+
+def test_an_entrys_own_review_wins_over_the_register_wide_one(tmp_path):
+    """The activity's own review (2025-11-28, every P1Y) is overdue although the
+    register was reviewed as a whole later; the register's date does not hide it."""
+    own = Edit(
+        ACT,
+        "kind: Activity\n",
+        "kind: Activity\n" + REVIEWED.replace("2026-06-01", "2025-11-28") + "\nreview_every: P1Y\n",
+    )
+    assert _judged(tmp_path, _review("2026-05-01"), own) == [("REV-001", "Activity:lab-testing")]
+
+
+def test_an_entrys_own_period_applies_to_the_register_wide_date(tmp_path):
+    """The LIS is re-read every three months: 2026-05-01 + P3M is before the date checked."""
+    quarterly = Edit(LIS, "kind: System\n", "kind: System\nreview_every: P3M\n")
+    root = write_inventory(tmp_path / "inv", perturb(*UNREVIEWED, quarterly))
+    result = check(load_inventory(root), AS_OF, _review("2026-05-01"))
+    assert [f.message for f in of_rule(result, "REV-001")] == [
+        "System lis was last reviewed on 2026-05-01 with the whole register "
+        "(ropa.yaml `review:`); due every P3M"
+    ]
+
+
+def test_an_entrys_own_date_runs_with_the_register_wide_period(tmp_path):
+    """The activity says when it was reviewed (2025-11-28) but not how often: the
+    register's P1Y applies to its own date, so it is overdue though the register is not."""
+    dated = Edit(
+        ACT,
+        "kind: Activity\n",
+        "kind: Activity\n" + REVIEWED.replace("2026-06-01", "2025-11-28") + "\n",
+    )
+    root = write_inventory(tmp_path / "inv", perturb(*UNREVIEWED, dated))
+    result = check(load_inventory(root), AS_OF, _review("2026-05-01"))
+    assert [f.message for f in of_rule(result, "REV-001")] == [
+        "Activity lab-testing was last reviewed on 2025-11-28; "
+        "due every P1Y (the register's period)"
+    ]
+    assert of_rule(result, "REV-002") == []
+
+
+def test_ropa_yaml_review_reaches_the_rules(tmp_path):
+    """`ropa check` reads `review:` from ropa.yaml (the pipeline, not only Settings)."""
+    root = write_inventory(tmp_path / "inventory", perturb(*UNREVIEWED))
+    request = Request(path=root, as_of=AS_OF, directory=tmp_path, use_baseline=False)
+    before = [f.entity for f in run(request).result.findings if f.rule == "REV-002"]
+    assert before == ["Activity:lab-testing", "System:lis"]
+    (tmp_path / "ropa.yaml").write_text("review: {last: 2026-05-01, by: DPO, every: P1Y}\n")
+    assert [f for f in run(request).result.findings if f.rule.startswith("REV-")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("review: 2026-05-01", "review must be a mapping {last, by, every}"),
+        ("review: {last: 2026-05-01, every: P1Y}", "review.by: Field required"),
+        ("review: {last: 1 May 2026, by: DPO, every: P1Y}", "review.last: '1 May 2026' is not"),
+        ("review: {last: 2026-05-01, by: DPO, every: yearly}", "review.every: 'yearly' is not"),
+        ("review: {last: 2026-05-01, by: DPO, every: P1Y, who: x}", "review.who: Extra inputs"),
+    ],
+)
+def test_a_malformed_register_review_is_a_config_error(text, message):
+    with pytest.raises(ConfigError) as error:
+        parse_config(text + "\n", Path("."))
+    assert str(error.value).startswith(f"ropa.yaml: {message}")

@@ -13,9 +13,7 @@ from pathlib import Path
 from registry.cli.commands.common import as_of, write_output
 from registry.core.config import load_config
 from registry.core.errors import CannotRun
-from registry.core.git import GitError, read_inventory_files, repository_root, resolve
-from registry.pipeline import Request
-from registry.pipeline import run as judge
+from registry.core.git import GitError, repository_root, resolve
 
 
 def _repository_path(raw: str, root: Path) -> str:
@@ -28,7 +26,7 @@ def _repository_path(raw: str, root: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from registry.outputs.diff import FORMATS, diff
+    from registry.outputs.diff import FORMATS, compare
 
     root = repository_root(Path.cwd())
     head_name, path_arg = args.head, args.path
@@ -41,19 +39,6 @@ def run(args: argparse.Namespace) -> int:
                 head_name, path_arg = None, head_name
     head_name = head_name or "HEAD"
     path = _repository_path(path_arg or load_config().inventory, root)
-    base_commit, head_commit = resolve(args.base, root), resolve(head_name, root)
-    shown = path or "the repository root"
-    head_files = read_inventory_files(head_commit, path, root)
-    if not head_files:
-        raise CannotRun(f"revision {head_name!r} has no inventory (YAML files) at {shown}")
-    base_files = read_inventory_files(base_commit, path, root)
-    # Both revisions through the same pipeline as `ropa check`: ropa.yaml's settings,
-    # evidence and baseline, judged on one date.
-    date = as_of(args)
-    base = judge(Request(as_of=date, files=tuple(base_files), root=path)).result
-    head = judge(Request(as_of=date, files=tuple(head_files), root=path)).result
-    result = diff(base, head, args.base, head_name)
-    if not base_files:
-        result.notes.append(f"{args.base} has no inventory at {shown}: everything in it is new.")
+    result = compare(args.base, head_name, path, root, as_of(args))
     write_output(FORMATS[args.format](result), None)
     return 0

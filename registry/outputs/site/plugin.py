@@ -54,6 +54,9 @@ class RopaConfig(Config):
     at = c.Optional(c.Type((str, dt.date)))  # a date or a git revision, as `--at`
     observed = c.ListOfItems(c.Type(str), default=[])
     site_name = c.Optional(c.Type(str))
+    # A git revision to compare with (CI: the commit before the push): the home page
+    # and changes.md then say what that change did, as `ropa diff BASE HEAD` would.
+    diff_base = c.Optional(c.Type(str))
     # Diagrams kept by content hash between builds, relative to mkdocs.yml; "" for none.
     diagram_cache = c.Type(str, default=".cache/ropa/diagrams")
 
@@ -65,6 +68,8 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         # Read from git with `at:`: a folder since removed still has a past.
         if self.config.at == "":
             self.config.at = None  # `at: !ENV ROPA_AT` with ROPA_AT set but empty
+        if self.config.diff_base == "":
+            self.config.diff_base = None  # likewise `diff_base: !ENV ROPA_DIFF_BASE`
         if not self.inventory_path.exists() and self.config.at is None:
             raise PluginError(f"ropa: inventory path {self.config.inventory!r} does not exist")
         self.base = base
@@ -149,7 +154,33 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             history=read_history(
                 self.inventory_path, snapshot.commit.sha if snapshot is not None else None
             ),
+            last_diff=self._last_diff(result.as_of, snapshot),
         )
+
+    def _last_diff(self, as_of: dt.date, snapshot: Snapshot | None) -> Any:
+        """`ropa diff diff_base HEAD` (or the dated snapshot's commit), or None when
+        no base is set. Committed files only: the work tree's edits are not a change yet."""
+        if self.config.diff_base is None:
+            return None
+        from registry.core.errors import CannotRun
+        from registry.core.git import repository_root, resolve
+        from registry.outputs.diff import compare
+
+        base = self.config.diff_base
+        if re.fullmatch(r"[0-9a-f]{40}", base):
+            base = base[:12]  # CI passes full commit ids; the page shows them short
+        try:
+            if snapshot is not None:
+                root, head, path = snapshot.repository, snapshot.commit.sha[:12], snapshot.path
+            else:
+                root = repository_root(self.base)
+                head = resolve("HEAD", root)[:12]
+                path = self.inventory_path.resolve().relative_to(root.resolve()).as_posix()
+            change = compare(base, head, "" if path == "." else path, root, as_of)
+        except (CannotRun, ValueError) as error:
+            raise PluginError(f"ropa: diff_base {self.config.diff_base!r}: {error}") from None
+        log.info("ropa: last change %s → %s", change.base, change.head)
+        return change
 
     def _evidence(self, settings: Any) -> list[Path]:
         """Observed-flow files from the plugin's `observed` globs (relative to mkdocs.yml);

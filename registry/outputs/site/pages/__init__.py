@@ -16,11 +16,14 @@ The pages are built by family, one module each:
 - :mod:`.findings`: the findings, the accepted risks, the rule catalogue;
 - :mod:`.reference`: the inventory format;
 - :mod:`.downloads`: the downloads page and its files;
-- :mod:`.printing`: the printable register.
+- :mod:`.printing`: the printable register;
+- :mod:`.changes`: the last change (``ropa diff`` against a base revision), when asked;
+- :mod:`.discovered`: what ``ropa discover`` found, when it ran.
 
 Each reads and fills the :class:`~.context.Context` it is given; none imports another,
 except that :mod:`.entities` reuses the findings table of :mod:`.findings` and
-:mod:`.home` the transfer summary of :mod:`.record` and the anchors of :mod:`.matrices`.
+:mod:`.home` the transfer summary of :mod:`.record`, the anchors of :mod:`.matrices` and
+the last change's summary of :mod:`.changes` (which links findings through :mod:`.findings`).
 """
 
 from __future__ import annotations
@@ -28,8 +31,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from registry.core.model import KINDS
+from registry.outputs.diff import RegisterDiff
 from registry.outputs.site.diagrams import DiagramBatch, DiagramFunction
 from registry.outputs.site.history import History
+from registry.outputs.site.pages.changes import add_changes
 from registry.outputs.site.pages.context import (
     CONTENT_END,
     CONTENT_START,
@@ -100,15 +105,18 @@ def build_site(
     draw: DiagramFunction | None = None,
     diagram_cache: Path | None = None,
     history: History | None = None,
+    last_diff: RegisterDiff | None = None,
 ) -> SiteContent:
     """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn
     (those drawn before taken from ``diagram_cache``, a folder, when given);
     ``history`` (from git, see :func:`~registry.outputs.site.history.read_history`) adds
-    each entity's changes and flags those changed since their last review."""
+    each entity's changes and flags those changed since their last review;
+    ``last_diff`` (:func:`~registry.outputs.diff.compare`) adds the last change's page
+    and its tile on the home page."""
     if draw is not None:
-        return _fill(Context(result, site_name, last_change, draw, history))
+        return _fill(Context(result, site_name, last_change, draw, history, last_diff))
     batch = DiagramBatch(diagram_cache)
-    site = _fill(Context(result, site_name, last_change, batch.placeholder, history))
+    site = _fill(Context(result, site_name, last_change, batch.placeholder, history, last_diff))
     drawn = batch.draw_all(result.inventory)
     for index, (_, path) in enumerate(batch.jobs):
         page = site.pages[path]
@@ -129,6 +137,8 @@ def _fill(ctx: Context) -> SiteContent:
     add_downloads(ctx)
     add_print_page(ctx)
     ctx.site.nav = NAV
+    if add_changes(ctx):  # only when the build compared with a base revision
+        ctx.site.nav = [*ctx.site.nav, ("Last change", "changes.md")]
     if add_discovered(ctx):  # only when the check discovered repositories
-        ctx.site.nav = [*NAV, ("Discovered in code", "discovered.md")]
+        ctx.site.nav = [*ctx.site.nav, ("Discovered in code", "discovered.md")]
     return ctx.site

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from registry.core.inventory import Inventory
 from registry.core.record import Record
+from registry.outputs.diff import RegisterDiff
 from registry.outputs.site.diagrams import DiagramFunction
 from registry.outputs.site.history import History
 from registry.outputs.site.markup import title
@@ -87,6 +88,7 @@ class Context:
     last_change: str | None
     draw: DiagramFunction  # a lineage diagram as Markdown, or a placeholder for the batch
     history: History | None = None  # from git; None outside a repository
+    last_diff: RegisterDiff | None = None  # the last change (`diff_base:`), else None
     site: SiteContent = field(default_factory=SiteContent)
 
     @property

@@ -8,7 +8,8 @@ the vendor catalogue and is escaped like inventory text.
 
 from __future__ import annotations
 
-from registry.outputs.site.markup import link, source_of, table, text
+from registry.discover.catalogue import DPF_LIST, DpfStatus
+from registry.outputs.site.markup import external, link, source_of, table, text
 from registry.outputs.site.pages.context import Context
 
 PAGE = "discovered.md"
@@ -28,6 +29,21 @@ def _entity(ctx: Context, kind: str, ident: str) -> str:
     return link(text(entities[ident].name), PAGE, source_of(kind, ident))
 
 
+def _dpf(dpf: DpfStatus | None) -> str:
+    """The catalogue's DPF fact with its source; the register's own `dpf` (checked on
+    the DPF List) is what the transfer rules and the register pages use."""
+    if dpf is None:
+        return "not checked"
+    state = "self-certified" if dpf.certified else "not certified"
+    if dpf.source == "vendor-statement":
+        return (
+            f"{state} per the vendor's own statement ({external(dpf.reference)}, read "
+            f"{dpf.checked}); **not checked on the DPF List**"
+        )
+    where = "on" if dpf.certified else "not on"
+    return f"{where} the DPF List on {dpf.checked} ({external(dpf.reference)})"
+
+
 def add_discovered(ctx: Context) -> bool:
     """Add the page when there is a discovery; whether it was added."""
     discovery = ctx.result.discovery
@@ -37,7 +53,10 @@ def add_discovered(ctx: Context) -> bool:
     out.append(
         text(str(discovery).removeprefix("discovery: ").capitalize())
         + ". A service counts as used through a runtime dependency, an API host in code "
-        "or configuration, a Terraform provider or another scanner's report.\n"
+        "or configuration, a Terraform provider or another scanner's report. The DPF "
+        "column is what ropa's vendor catalogue found and where (often the vendor's own "
+        f"statement): the DPF List ({DPF_LIST}) is the authority, check it there before "
+        "recording `dpf` on the Organisation.\n"
     )
     out.append("## Services\n")
     rows = []
@@ -51,12 +70,16 @@ def add_discovered(ctx: Context) -> bool:
                 text(profile.name),
                 text(profile.legal_entity or "unknown"),
                 text(profile.country or "unknown"),
+                _dpf(profile.dpf),
                 text(f"{service.first} ({', '.join(service.hows)})"),
                 STATUS.get(service.status, text(service.status)),
                 documented,
             ]
         )
-    headers = ["Service", "Legal entity", "Country", "Seen at", "In the register", "Documented by"]
+    headers = [
+        "Service", "Legal entity", "Country", "DPF (catalogue)", "Seen at", "In the register",
+        "Documented by",
+    ]  # fmt: skip
     out.append(table(headers, rows, "No service seen."))
     out.append("## Data stores\n")
     rows = []

@@ -2,7 +2,8 @@
 
 Tiles, each entry a link: the findings by severity; the reviews overdue and due within
 30 days; the contracts expiring within 90 days (the DPA-007 warning's horizon) or
-expired; what changed since its last review (from git, when the build has it); the
+expired; what the last change did (when the build compared with a base revision, as
+CI does); what changed since its last review (from git, when the build has it); the
 transfers outside the EEA by country and safeguard; the special categories with the
 activities, systems and processors handling each. Then every organisation with the roles
 it plays, the number of entries of each kind, and where to start.
@@ -21,6 +22,7 @@ from registry.outputs.site import facts, labels
 from registry.outputs.site import register as reg
 from registry.outputs.site.handling import Handling
 from registry.outputs.site.markup import link, table, text
+from registry.outputs.site.pages.changes import summary as last_change_summary
 from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
 from registry.outputs.site.pages.matrices import special_anchor
 from registry.outputs.site.pages.record import transfer_summary
@@ -62,6 +64,8 @@ def add_home(ctx: Context) -> None:
     out.append(tile("Findings", "findings", _findings(ctx, page)))
     out.append(tile("Reviews", "reviews", _reviews(ctx, page)))
     out.append(tile("Contracts", "contracts", _contracts(ctx, page)))
+    if ctx.last_diff is not None:
+        out.append(tile("Last change", "last-change", last_change_summary(ctx, page)))
     if ctx.history is not None:
         out.append(tile("Changed since last review", "changed", _changed(ctx, page)))
     out.append(tile("Transfers outside the EEA", "transfers", _transfers(ctx, page)))
