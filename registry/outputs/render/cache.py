@@ -41,6 +41,24 @@ class SvgCache:
         self.hits = 0
         self.drawn = 0
         self._lock = threading.Lock()
+        # Each folder's file names, listed once: a first build asks for thousands of
+        # entries that are not there, and each failed open waits on the GIL again.
+        self._listed: dict[Path, set[str]] = {}
+
+    def _present(self, folder: Path, name: str) -> bool:
+        with self._lock:
+            names = self._listed.get(folder)
+            if names is None:
+                try:
+                    names = {entry.name for entry in os.scandir(folder)}
+                except OSError:
+                    names = set()
+                self._listed[folder] = names
+            return name in names
+
+    def _added(self, folder: Path, name: str) -> None:
+        with self._lock:
+            self._listed.setdefault(folder, set()).add(name)
 
     def key(self, command: list[str], dot: str) -> str:
         """The key of ``dot`` drawn by ``command`` (the engine)."""
@@ -54,6 +72,8 @@ class SvgCache:
         """The SVG kept under ``key``, or None (absent, unreadable or not whole)."""
         with self._lock:
             self.used.add(key)
+        if not self._present(self.directory, f"{key}.svg"):
+            return None
         try:
             # bytes decoded as the engine's output is: no newline translation
             svg = (self.directory / f"{key}.svg").read_bytes().decode("utf-8")
@@ -71,12 +91,15 @@ class SvgCache:
             self.used.add(key)
             self.drawn += 1
         _write(self.directory, f"{key}.svg", svg)
+        self._added(self.directory, f"{key}.svg")
 
     def recall(self, inputs: str) -> tuple[dict, str | None] | None:
         """What the view with these inputs drew: its caption (a dict) and its SVG (None
         for an empty view); None when either is not kept whole."""
         with self._lock:
             self.used_views.add(inputs)
+        if not self._present(self.directory / VIEWS, f"{inputs}.json"):
+            return None
         try:
             entry = json.loads((self.directory / VIEWS / f"{inputs}.json").read_text("utf-8"))
         except (OSError, UnicodeDecodeError, ValueError):
@@ -97,6 +120,7 @@ class SvgCache:
             self.used_views.add(inputs)
         text = json.dumps({"caption": caption, "svg": svg_key}, sort_keys=True)
         _write(self.directory / VIEWS, f"{inputs}.json", text)
+        self._added(self.directory / VIEWS, f"{inputs}.json")
 
     def prune(self) -> int:
         """Remove the entries this cache was not asked for (after a whole build: the
