@@ -106,6 +106,13 @@ def test_check_does_not_import_heavy_libraries(small: Path) -> None:
     assert not {m.split(".")[0] for m in modules} & (HEAVY - {"networkx"})
 
 
+def test_a_check_without_evidence_imports_no_evidence_reader(small: Path) -> None:
+    # The reconciler, its readers (ijson) and the git revision reader load when used.
+    modules = _imported_after("check", str(small), "--as-of", str(AS_OF), "--out", "/dev/null")
+    assert "registry.pipeline.check" in modules  # the command really ran
+    assert not {"registry.evidence.reconcile", "registry.pipeline.revision", "ijson"} & modules
+
+
 @pytest.mark.parametrize("argv", [("rules",), ("explain", "DPA-001")])
 def test_catalogue_commands_import_no_heavy_library(argv: tuple[str, ...]) -> None:
     modules = _imported_after(*argv)

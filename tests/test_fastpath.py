@@ -15,15 +15,20 @@ from registry.core.loader import LoadResult, LocatedList, LocatedMap, load_path,
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Until a fast-read file is located, its documents hold plain dicts and lists where the
+# located loader has LocatedMap and LocatedList (its top mappings are LocatedMap).
+_CONTAINER = {dict: LocatedMap, list: LocatedList}
+
+
 def same(fast: Any, slow: Any) -> bool:
     """Equal value for value and type for type (1, 1.0 and True are not the same)."""
-    if type(fast) is not type(slow):
+    if _CONTAINER.get(type(fast), type(fast)) is not type(slow):
         return False
-    if type(fast) is LocatedMap:
+    if type(slow) is LocatedMap:
         return list(fast) == list(slow) and all(
             type(a) is type(b) and same(fast[a], slow[b]) for a, b in zip(fast, slow, strict=True)
         )
-    if type(fast) is LocatedList:
+    if type(slow) is LocatedList:
         return len(fast) == len(slow) and all(same(a, b) for a, b in zip(fast, slow, strict=True))
     if type(fast) is float and math.isnan(fast):
         return math.isnan(slow)
@@ -49,6 +54,8 @@ def check(text: str) -> bool:
 
 
 def assert_positions(fast: Any, slow: Any) -> None:
+    """Once located, the fast tree is the located one, node for node and position for position."""
+    assert type(fast) is type(slow)
     if type(fast) is LocatedMap:
         assert fast.pos == slow.pos
         assert list(fast.key_positions.values()) == list(slow.key_positions.values())
@@ -331,3 +338,63 @@ def test_the_fast_path_is_a_setting(monkeypatch: Any) -> None:
     monkeypatch.setenv("ROPA_FAST_YAML", "1")
     assert fastpath.enabled() == fastpath.available()
     assert default in (False, fastpath.available())
+
+
+NESTED_PROBLEMS = """\
+kind: Organisation
+id: acme
+name: Acme
+country: FR
+---
+kind: System
+id: lis
+name: LIS
+operator: acme
+country: FR
+stores:
+  - category: identity
+    retention: P10Y
+  - category: no-such-category
+    subjects: [patients, ghosts]
+security: {mfa: "yes", encryption_at_rest: true}
+---
+kind: Activity
+id: care
+name: Care
+controller: acme
+systems: [lis, nowhere]
+retention:
+  - {category: identity, period: P1Y}
+  - {category: unknown, period: P2Y}
+purposes:
+  - purpose: care
+    legal_basis: not-a-basis
+---
+kind: Flow
+id: in
+activity: care
+from: patients
+to: lis
+data_categories: [identity, missing]
+---
+kind: Flow
+id: broken
+activity: care
+from: lis
+to: elsewhere
+data_categories: identity
+"""
+
+
+def test_nested_problems_are_found_and_placed_the_same(tmp_path: Path) -> None:
+    """Schema errors and dangling references inside lists and mappings of fast-read
+    documents (plain containers until located) land where the located loader puts them."""
+    root = tmp_path / "inventory"
+    root.mkdir()
+    (root / "register.yaml").write_text(NESTED_PROBLEMS, encoding="utf-8")
+    assert load_path(root, reader=fastpath.load_file).fast_files == 1  # the path under test
+    located = findings_of(root, fast=False)
+    rules = {rule for rule, _, _ in located}
+    assert {"SCH-012", "SCH-009"} <= rules, rules  # dangling references, invalid values
+    assert any(pos.line > 10 for _, _, pos in located)  # nested, not just document starts
+    assert findings_of(root, fast=True) == located

@@ -106,6 +106,33 @@ def test_trf101_cycle_of_flows_terminates_and_is_judged(run) -> None:
     assert [e for e, _ in hits(run(docs), "TRF-101")] == ["Flow:to-us"]
 
 
+def test_trf101_near_miss_unprotected_hop_out_of_reach_of_the_export(run, tmp_path) -> None:
+    # An unprotected hop to India from a US system that no flow from the EEA reaches:
+    # nothing to report, and nothing to walk (the graph is not built: see below).
+    from registry.rules.lineage import _onward_reachable
+
+    docs = with_docs(
+        onward(transfer={"mechanism": "sccs"}),
+        system("us-other", "usco", "US", ["identity", "lab-results"]),
+        flow("other-to-india", "lab-testing", "us-other", "in-analytics"),
+    )
+    assert hits(run(docs), "TRF-101") == []
+    inventory = load_inventory(write(tmp_path / "inv", docs)).judged()
+    assert not _onward_reachable(inventory)
+
+
+def test_trf101_walk_precheck_sees_what_the_graph_sees(tmp_path) -> None:
+    """The linear pre-check is True wherever TRF-101 can fire (it only spares the graph)."""
+    from registry.rules.lineage import _onward_reachable
+
+    for index, docs in enumerate([onward(), onward(data_categories=["health"])]):
+        inventory = load_inventory(write(tmp_path / f"inv{index}", docs)).judged()
+        assert _onward_reachable(inventory)
+    # reachable but carrying another category: the graph is walked and finds nothing
+    docs = onward(data_categories=["contact"])
+    assert _onward_reachable(load_inventory(write(tmp_path / "inv-c", docs)).judged())
+
+
 # --- DPA-101 -----------------------------------------------------------------------
 
 VAULT = org("vaultco", "Vault Hosting", "DE")

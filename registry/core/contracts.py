@@ -116,7 +116,30 @@ def covers(
     ``named`` are contracts that flows name for this processor: shown even when they
     do not cover it (with the reason), since ``ropa check`` reports them. Empty only
     when no contract of any status links the two — where DPA-001/DPA-002 report.
+
+    Answered once per (controller, processor, date) when no contract is ``named``: the
+    Art. 28 rules and the record ask it of the same pairs for every flow, and each
+    answer walks every contract of the processor (kept on the inventory, which is not
+    modified once built).
     """
+    if named:
+        return _covers(inv, controller, processor, as_of, named)
+    known: dict[tuple[str, str, dt.date], tuple[Cover, ...]] = vars(inv).setdefault(
+        _COVERS_ATTRIBUTE, {}
+    )
+    key = (controller, processor, as_of)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _covers(inv, controller, processor, as_of, ())
+    return found
+
+
+_COVERS_ATTRIBUTE = "_covers"
+
+
+def _covers(
+    inv: Inventory, controller: str, processor: str, as_of: dt.date, named: Iterable[str]
+) -> tuple[Cover, ...]:
     in_force: list[Cover] = []
     lapsed: list[Cover] = []
     seen: set[str] = set()

@@ -128,35 +128,37 @@ class Inventory:
         return [f"{f.rule} at {f.pos}" for f in self.schema_errors.get((kind, ident), ())]
 
     # -- typed views ------------------------------------------------------------
-    @property
+    # Cached: rules read them hundreds of thousands of times, and ``by_kind`` is only
+    # ever filled in place (an inventory with other entities is a new one: judged()).
+    @cached_property
     def organisations(self) -> dict[str, Organisation]:
         return self.by_kind["Organisation"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def categories(self) -> dict[str, DataCategory]:
         return self.by_kind["DataCategory"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def subjects(self) -> dict[str, DataSubject]:
         return self.by_kind["DataSubject"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def systems(self) -> dict[str, System]:
         return self.by_kind["System"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def activities(self) -> dict[str, Activity]:
         return self.by_kind["Activity"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def flows(self) -> dict[str, Flow]:
         return self.by_kind["Flow"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def contracts(self) -> dict[str, Contract]:
         return self.by_kind["Contract"]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def waivers(self) -> dict[str, Waiver]:
         return self.by_kind["Waiver"]  # type: ignore[return-value]
 
@@ -243,7 +245,9 @@ class Inventory:
 
     def covers(self, allowed: Iterable[str], category: str) -> bool:
         """True if ``category`` is one of ``allowed`` or a sub-category of one."""
-        return not set(allowed).isdisjoint(self.category_ancestors.get(category, (category,)))
+        if not isinstance(allowed, set | frozenset):
+            allowed = set(allowed)  # (a set is used as it is: rules pass one per system)
+        return not allowed.isdisjoint(self.category_ancestors.get(category, (category,)))
 
     @cached_property
     def flows_by_activity(self) -> dict[str, list[Flow]]:
@@ -329,6 +333,21 @@ class Inventory:
         return result
 
     def controllers_of(self, activity: Activity) -> set[str]:
+        """The activity's controller and joint controllers (shared: do not modify)."""
+        # Rules ask it hundreds of thousands of times at 100,000 flows: once per activity.
+        known = self._controllers.get(activity.id)
+        if known is not None and known[0] is activity:
+            return known[1]
+        result = self._controllers_of(activity)
+        self._controllers[activity.id] = (activity, result)
+        return result
+
+    @cached_property
+    def _controllers(self) -> dict[str, tuple[Activity, set[str]]]:
+        return {}
+
+    @staticmethod
+    def _controllers_of(activity: Activity) -> set[str]:
         result = set(activity.joint_controllers)
         if activity.controller:
             result.add(activity.controller)
@@ -417,6 +436,20 @@ class Inventory:
 
         A system's operator receives as processor unless the flow says it receives as
         `controller` or `joint_controller` (an independent recipient's own system)."""
+        # Rules ask it of every flow several times: answered once per flow (the flow
+        # object itself is checked, so another flow with the same id is judged anew).
+        known = self._processor_ends.get(flow.id)
+        if known is not None and known[0] is flow:
+            return known[1]
+        found = self._processor_end(flow)
+        self._processor_ends[flow.id] = (flow, found)
+        return found
+
+    @cached_property
+    def _processor_ends(self) -> dict[str, tuple[Flow, str | None]]:
+        return {}
+
+    def _processor_end(self, flow: Flow) -> str | None:
         activity = self.activities.get(flow.activity)
         if activity is None:
             return None
@@ -622,13 +655,19 @@ class _Builder:
             node = inv.nodes[(entity.kind, entity.id)]
             for field_path, path, ids in paths[type(entity)]:
                 # Fast pass over the values; positions are only needed for a finding.
+                # (A fast-read node holds plain lists and dicts until it is located.)
                 if len(path) == 1:
                     value = node.get(path[0])
                     if value is None or (type(value) is str and value in ids):
                         continue
-                    values = value if type(value) is LocatedList else (value,)
+                    values = value if isinstance(value, list) else (value,)
                 else:
                     values = _scalars_at(node, path)
+                try:  # a list of known ids (the common case), judged in C
+                    if ids.issuperset(values):
+                        continue
+                except TypeError:  # a mapping or list among them: one by one
+                    pass
                 if all(i in ids for i in values if isinstance(i, str)):
                     continue
                 targets = entity.references[field_path]
@@ -677,16 +716,17 @@ def _scalars_at(node: Any, path: list[str]) -> list[Any]:
 
 
 def _collect(node: Any, path: list[str], step: int, found: list[Any]) -> None:
-    if type(node) is LocatedList:
+    # Plain lists and dicts too: what a fast-read document holds until it is located.
+    if isinstance(node, list):
         for item in node:
             _collect(item, path, step, found)
         return
-    if type(node) is not LocatedMap or path[step] not in node:
+    if not isinstance(node, dict) or path[step] not in node:
         return
     value = node[path[step]]
     if step + 1 < len(path):
         _collect(value, path, step + 1, found)
-    elif type(value) is LocatedList:
+    elif isinstance(value, list):
         found.extend(value)
     else:
         found.append(value)
@@ -702,7 +742,9 @@ def _values_at(node: Any, path: list[str]) -> Iterator[tuple[Any, Position]]:
         return
     if not isinstance(node, LocatedMap) or path[0] not in node:
         return
-    value, pos = node[path[0]], node.value_positions[path[0]]
+    # The position first: locating a fast-read document puts located nodes in its place.
+    pos = node.value_positions[path[0]]
+    value = node[path[0]]
     if len(path) > 1:
         yield from _values_at(value, path[1:])
     elif isinstance(value, LocatedList):

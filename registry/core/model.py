@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import cache, lru_cache
+from sys import intern as _intern
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -67,7 +68,9 @@ def _check_id(value: str) -> str:
         raise ValueError(
             f"id {value!r} must be kebab-case: lower-case letters and digits separated by '-'"
         )
-    return value
+    # One object per id, however many files name it: the rules' lookups compare by identity
+    # first (the located loader shares its scalars; the fast path's JSON does not).
+    return _intern(value) if type(value) is str else value
 
 
 def _check_name(value: str) -> str:
@@ -95,10 +98,18 @@ def _check_text(value: str) -> str:
 def _check_country(value: str) -> str:
     if not (len(value) == 2 and value.isascii() and value.isupper() and is_iso_country(value)):
         raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code (e.g. FR, DE, US)")
-    return value
+    return _intern(value) if type(value) is str else value  # shared, as ids are
+
+
+# Periods already judged valid, each kept once: a register repeats a handful of them
+# thousands of times (bounded, should one be fed millions of distinct ones).
+_VALID_DURATIONS: dict[str, str] = {}
 
 
 def _check_duration(value: str) -> str:
+    known = _VALID_DURATIONS.get(value)
+    if known is not None:
+        return known
     shown = repr(value) if len(value) <= 40 else repr(value[:30] + "…")
     match = _DURATION.match(value)
     if not match:
@@ -106,13 +117,21 @@ def _check_duration(value: str) -> str:
     # No period of a register runs past the calendar: beyond that, dates cannot be added.
     if any(len(n) > 9 for n in match.groupdict().values() if n) or duration_days(value) > 3652500:
         raise ValueError(f"{shown} is longer than 10,000 years")
+    if type(value) is str and len(_VALID_DURATIONS) < 10_000:
+        _VALID_DURATIONS[value] = value
     return value
+
+
+# Compiled once: validators run for every value of a large register.
+_URL_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+_PERIOD_START = re.compile(r"P[0-9T]")
 
 
 def _check_url(value: str) -> str:
     """Links reach the site: allow only http(s), mailto and relative paths."""
     lowered = value.strip().lower()
-    scheme = re.match(r"([a-z][a-z0-9+.-]*):", lowered)
+    scheme = _URL_SCHEME.match(lowered)
     if scheme and scheme.group(1) not in ("http", "https", "mailto"):
         raise ValueError(
             f"link scheme {scheme.group(1)!r} is not allowed (use https, mailto or a path)"
@@ -202,7 +221,7 @@ def _date_from_yaml(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not _DATE.match(value):
             raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
         try:
             return dt.date.fromisoformat(value)
@@ -271,7 +290,8 @@ class Retention(Part):
     @model_validator(mode="before")
     @classmethod
     def _short_form(cls, value: Any) -> Any:
-        return retention_fields(value) if isinstance(value, str) else value
+        # A register writes the same few short forms thousands of times: read once each.
+        return dict(_short_retention(value)) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _one_form(self) -> Retention:
@@ -323,6 +343,12 @@ _RETENTION_HELP = (
 )
 
 
+@lru_cache(maxsize=4096)
+def _short_retention(text: str) -> tuple[tuple[str, Any], ...]:
+    """:func:`retention_fields`, kept (a refused text is not: its error is raised anew)."""
+    return tuple(retention_fields(text).items())
+
+
 def retention_fields(text: str) -> dict[str, Any]:
     """The short form of a retention as its fields: ``P10Y``, ``P3Y after end of contract``,
     ``until account deletion``, ``indefinite`` or ``indefinite: <justification>``.
@@ -337,7 +363,7 @@ def retention_fields(text: str) -> dict[str, Any]:
         return {"indefinite": True} | ({"justification": rest.strip()} if colon else {})
     if lowered.startswith("until "):
         return {"until": text[len("until ") :].strip()}
-    if re.match(r"P[0-9T]", text):
+    if _PERIOD_START.match(text):
         period, _, after = text.partition(" after ")
         return {"period": period.strip()} | ({"after": after.strip()} if after.strip() else {})
     if vague_retention(text):

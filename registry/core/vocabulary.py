@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 
@@ -182,10 +182,14 @@ _VAGUE_PART = re.compile(
 )
 
 
+_LEADING_WORD = re.compile(r"^(?:until|the|jusqu'[àa] :?)\s+")
+
+
+@lru_cache(maxsize=4096)  # a register repeats the same few phrases thousands of times
 def vague_retention(text: str) -> bool:
     """True if a retention's words give neither a period nor an event that ends it."""
     words = " ".join(text.replace("\u2019", "'").casefold().split()).strip(" .!")
-    words = re.sub(r"^(?:until|the|jusqu'[àa] :?)\s+", "", words)
+    words = _LEADING_WORD.sub("", words, count=1)
     return not words or bool(_VAGUE_WHOLE.fullmatch(words) or _VAGUE_PART.search(words))
 
 

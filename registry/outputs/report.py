@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from urllib.parse import quote
-from xml.etree import ElementTree as ET
 
 from registry import __version__
 from registry.core.findings import Finding, Severity
@@ -182,6 +181,8 @@ def to_sarif(result: CheckResult) -> str:
 
 def to_junit(result: CheckResult) -> str:
     """One test case per rule and entity; waived ones as <skipped> with their reason."""
+    from xml.etree import ElementTree as ET  # only this format needs it: not every check
+
     cases: dict[tuple[str, str], list[Finding]] = {}
     for finding in result.findings:
         cases.setdefault((finding.rule, finding.entity), []).append(finding)

@@ -26,18 +26,20 @@ import glob
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from registry.core.config import Config, load_config
 from registry.core.errors import CannotRun
 from registry.core.findings import Finding
 from registry.core.inventory import Inventory, inventory_from_files, load_inventory
-from registry.core.loader import discover, display_name
-from registry.evidence.reconcile import reconcile
+from registry.core.loader import discover, display_name, gc_paused
 from registry.pipeline import baseline
 from registry.pipeline.check import CheckResult, check
-from registry.pipeline.revision import Snapshot
 from registry.rules.base import Settings
 from registry.rules.engine import apply_waivers
+
+if TYPE_CHECKING:  # imported where used: a plain `ropa check` needs neither at start-up
+    from registry.pipeline.revision import Snapshot
 
 EVIDENCE_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv", ".log", ".parquet")
 
@@ -80,29 +82,31 @@ def run(request: Request) -> Outcome:
     as_of = request.as_of or (snapshot.as_of if snapshot else dt.date.today())
     rule_settings = Settings(large_scale_subjects=config.large_scale_subjects, review=config.review)
     only_file: str | None = None
-    if snapshot is not None:
-        inventory = inventory_from_files(snapshot.files, snapshot.root)
-        own = False  # ropa.yaml's evidence describes today's movements (see revision.py)
-    elif request.files is not None:
-        inventory = inventory_from_files(request.files, request.root)
-        own = True
-    else:
-        path = inventory_path(request, config)
-        # One file of the inventory is checked in context (its references resolve
-        # against the rest), and only its own findings are reported.
-        root = enclosing_inventory(path, config)
-        inventory = load_inventory(root or path)
-        if root is not None:
-            only_file = display_name(path, root)
-        own = _configured_inventory(request, config)
     # The inventory lives until the command ends and holds no cycles: keep the
-    # collector from rescanning its millions of objects while the rules run.
-    gc.freeze()
+    # collector from rescanning its millions of objects while the rules run. Frozen
+    # before the collector is back on: else its first pass walks them all (~30 ms at M).
+    with gc_paused():
+        if snapshot is not None:
+            inventory = inventory_from_files(snapshot.files, snapshot.root)
+            own = False  # ropa.yaml's evidence describes today's movements (see revision.py)
+        elif request.files is not None:
+            inventory = inventory_from_files(request.files, request.root)
+            own = True
+        else:
+            path = inventory_path(request, config)
+            # One file of the inventory is checked in context (its references resolve
+            # against the rest), and only its own findings are reported.
+            root = enclosing_inventory(path, config)
+            inventory = load_inventory(root or path)
+            if root is not None:
+                only_file = display_name(path, root)
+            own = _configured_inventory(request, config)
+        gc.freeze()
     if not request.judge:
         # Only what loading found (schema errors): an export names them, and marks the
         # entries concerned.
         problems = sorted(inventory.problems, key=Finding.sort_key)
-        return Outcome(CheckResult(inventory, problems, as_of))
+        return Outcome(CheckResult(inventory, problems, as_of, review=config.review))
     result = check(inventory, as_of, rule_settings)
     if only_file is not None:
         result.findings = [f for f in result.findings if f.pos.file == only_file]
@@ -128,17 +132,20 @@ def run(request: Request) -> Outcome:
 
 def load(request: Request) -> Inventory:
     """Only the inventory (for commands that draw it): the same path rules as :func:`run`."""
-    if request.snapshot is not None:
-        inventory = inventory_from_files(request.snapshot.files, request.snapshot.root)
-    else:
-        config = load_config(request.directory)
-        inventory = load_inventory(inventory_path(request, config))
-    gc.freeze()  # see run()
+    with gc_paused():  # see run()
+        if request.snapshot is not None:
+            inventory = inventory_from_files(request.snapshot.files, request.snapshot.root)
+        else:
+            config = load_config(request.directory)
+            inventory = load_inventory(inventory_path(request, config))
+        gc.freeze()
     return inventory
 
 
 def with_evidence(result: CheckResult, files: Iterable[tuple[Path, str]]) -> CheckResult:
     """``result`` with the evidence's findings merged in and its coverage set."""
+    from registry.evidence.reconcile import reconcile
+
     # Judged like the rules: on the entities that validated whole.
     reconciliation = reconcile(result.inventory.judged(), files)
     findings = sorted(set(result.findings + reconciliation.findings), key=Finding.sort_key)

@@ -73,6 +73,8 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
         if flow.source in inv.systems
     ) or not any(_unprotected_hop(inv, flow) for flow in inv.flows.values()):
         return
+    if not _onward_reachable(inv):
+        return  # no flow out of the EEA leads on to an unprotected hop: no graph to build
 
     import networkx as nx
 
@@ -135,6 +137,69 @@ def onward_transfer_without_mechanism(ctx: RuleContext) -> Iterator[Finding]:
             f"{_route(graph, [*path, hop_to])}, and flow {hop_key} has no transfer mechanism",
             "to",
         )
+
+
+def _onward_reachable(inv: Inventory) -> bool:
+    """Whether some flow out of the EEA leads, through any flows, to the sender of a hop
+    TRF-101 would call unprotected: what every TRF-101 finding needs, judged on the
+    flows alone with the graph's own definitions (its nodes, their countries and
+    operators), categories aside. Linear in the flows; when it is False the graph
+    (and networkx) is not needed."""
+    lists = countries()
+    eea = lists.eea
+    # Each flow end once: (in the graph, a data subject, countries, needs a mechanism,
+    # a third country); the same few thousand ends recur across 100,000 flows.
+    ends: dict[str, tuple[bool, bool, tuple[str, ...], bool, bool]] = {}
+
+    def end_of(ident: str) -> tuple[bool, bool, tuple[str, ...], bool, bool]:
+        found = ends.get(ident)
+        if found is None:
+            entity = inv.endpoint(ident)
+            where = inv.countries_of(ident)
+            found = ends[ident] = (
+                entity is not None,
+                entity is not None and entity.kind == "DataSubject",
+                where,
+                any(lists.needs_mechanism(c) for c in where),
+                any(lists.is_third_country(c) for c in where),
+            )
+        return found
+
+    onward: dict[str, set[str]] = {}
+    senders: set[str] = set()
+    starts: set[str] = set()
+    for flow in inv.flows.values():
+        known, subject, source_countries, _, _ = end_of(flow.source)
+        target_known, _, target_countries, needs_mechanism, third = end_of(flow.to)
+        if not known or not target_known:
+            continue  # not in the graph: SCH-012 reports it
+        onward.setdefault(flow.source, set()).add(flow.to)
+        if third and not eea.isdisjoint(source_countries):
+            starts.add(flow.to)
+        if (
+            needs_mechanism
+            and flow.transfer is None
+            and not subject
+            and not _within_importer(
+                source_countries,
+                inv.operator_of(flow.source),
+                {"countries": target_countries, "operator": inv.operator_of(flow.to)},
+            )
+        ):
+            senders.add(flow.source)
+    if not senders or not starts:
+        return False
+    seen = set(starts)
+    todo = list(starts)
+    while todo:
+        node = todo.pop()
+        if node in senders:
+            return True
+        for following in onward.get(node, ()):
+            if following not in seen:
+                seen.add(following)
+                todo.append(following)
+    return False
 
 
 def _unprotected_hop(inv: Inventory, flow: Flow) -> bool:
@@ -324,13 +389,16 @@ def arriving_without_retention(ctx: RuleContext) -> Iterator[Finding]:
     (Art. 5(1)(e) and 30(1) bind it), not the sender's.
     """
     inv = ctx.inventory
+    stored_by_system: dict[str, frozenset[str]] = {}  # many flows land on one system
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
         if system is None or flow.recipient_role is RecipientRole.controller:
             continue  # an organisation, or a controller's system, keeps it under its own record
         if system.transient:
             continue  # it keeps nothing
-        stored = [s.category for s in system.stores]
+        stored = stored_by_system.get(system.id)
+        if stored is None:
+            stored = stored_by_system[system.id] = frozenset(s.category for s in system.stores)
         for index, category in enumerate(flow.data_categories):
             if not inv.covers(stored, category):
                 yield ctx.finding(
@@ -375,12 +443,17 @@ def special_arriving_below_art32(ctx: RuleContext) -> Iterator[Finding]:
     (`recipient_role: controller`): its Art. 32 measures are its own to take and record.
     """
     inv = ctx.inventory
+    stored_by_system: dict[str, frozenset[str]] = {}  # many flows land on one system
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
         if system is None or flow.recipient_role is RecipientRole.controller:
             continue  # an independent controller answers for its own security (Art. 24, 32)
         special = sorted({c for c in flow.data_categories if inv.special_of(c)})
-        stored = [s.category for s in system.stores]
+        if not special:
+            continue  # nothing special arrives: nothing to judge
+        stored = stored_by_system.get(system.id)
+        if stored is None:
+            stored = stored_by_system[system.id] = frozenset(s.category for s in system.stores)
         undeclared = [c for c in special if not inv.covers(stored, c)]
         missing = art32_shortfalls(system.security) if undeclared else []
         if missing:

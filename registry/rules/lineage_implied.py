@@ -55,6 +55,8 @@ def stored_without_inflow(ctx: RuleContext) -> Iterator[Finding]:
             continue  # that flow's schema error is the finding; do not guess what it moves
         brought = moved.get(system.id, set())
         for index, stored in enumerate(system.stores):
+            if stored.category in brought:
+                continue  # the category itself (the common case, without a walk)
             if not any(_related(inv, stored.category, c) for c in brought):
                 yield ctx.finding(
                     system,

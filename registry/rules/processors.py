@@ -41,7 +41,20 @@ def unauthorised_hops(inv: Inventory) -> dict[str, tuple[str, str]]:
     is in force is DPA-001/002/004's question); C's DPA with P authorises Q
     (specifically or generally); or Q is linked to C through another processor and no
     contract shows that P engaged it (that processor's flows are the ones to judge).
+
+    DPA-001 and DPA-005 both ask: worked out once per inventory (kept on it, as the
+    lineage graph is; inventories are not modified once built).
     """
+    cached = vars(inv).get(_HOPS_ATTRIBUTE)
+    if cached is None:
+        cached = vars(inv)[_HOPS_ATTRIBUTE] = _unauthorised_hops(inv)
+    return cached
+
+
+_HOPS_ATTRIBUTE = "_unauthorised_hops"
+
+
+def _unauthorised_hops(inv: Inventory) -> dict[str, tuple[str, str]]:
     decided: dict[tuple[frozenset[str], str, str], bool] = {}
     found: dict[str, tuple[str, str]] = {}
     for flow in inv.flows.values():

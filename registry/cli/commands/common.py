@@ -13,7 +13,6 @@ from registry.core.inventory import Inventory
 from registry.pipeline import Request, run
 from registry.pipeline import load as load_inventory
 from registry.pipeline.check import CheckResult
-from registry.pipeline.revision import read_snapshot
 
 
 def request(args: argparse.Namespace, *, use_baseline: bool = True, judge: bool = True) -> Request:
@@ -25,6 +24,7 @@ def request(args: argparse.Namespace, *, use_baseline: bool = True, judge: bool 
     snapshot = None
     if at is not None:
         from registry.outputs.report import terminal_safe
+        from registry.pipeline.revision import read_snapshot
 
         snapshot = read_snapshot(at, Path(path) if path is not None else None, Path.cwd())
         # stderr, so that stdout stays exactly the report (JSON, SARIF) a checkout gives

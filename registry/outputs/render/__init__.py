@@ -13,9 +13,11 @@ Where things are: :mod:`.views` (which nodes and flows a view shows, collapsing)
 :mod:`.drawing` (a view drawn, detailed or collapsed), :mod:`.nodes`,
 :mod:`.edges` and :mod:`.clusters` (what each part looks like), :mod:`.legend`
 (caption and legend), :mod:`.labels` (texts and escaping), :mod:`.style` (palette),
-:mod:`.canvas` (what a drawing shares, organisation roles), :mod:`.engine`
-(DOT → SVG) and :mod:`.cache` (SVG kept by the hash of the DOT). graphviz and
-networkx are imported only when a diagram is drawn.
+:mod:`.canvas` (what a drawing shares, organisation roles), :mod:`.dot` (DOT text,
+as the ``graphviz`` package writes it, faster), :mod:`.engine` (DOT → SVG),
+:mod:`.cache` (SVG kept by the hash of the DOT) and :mod:`.inputs` (a view's key by
+what it is drawn from, so that a rebuild makes no DOT for an unchanged view).
+graphviz and networkx are imported only when a diagram is drawn.
 """
 
 from __future__ import annotations

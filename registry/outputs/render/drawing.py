@@ -67,7 +67,7 @@ def detailed(canvas: Canvas, selection: Selection, captioned: bool = True) -> Dr
     invalid = any(inv.is_invalid(*split_key(k)) for k in selection.nodes) or any(
         inv.is_invalid("Flow", f) for _, _, f in selection.edges
     )
-    notes = [summary(canvas, selection)]
+    notes = [summary(canvas, selection), *selection.notes]
     keys = legend_keys(collapsed=False, focused=bool(selection.focus), invalid=invalid)
     dot = new_digraph(selection.title, notes, keys if captioned else None)
     frame_of = frames(canvas, selection)

@@ -125,10 +125,25 @@ def flow_edges(
     for u, v, flow_id in sorted(edges, key=lambda e: (e[2], e[0], e[1])):
         flows = parallel[(u, v)]
         if len(flows) <= MAX_PARALLEL:
-            marks.append(flow_mark(canvas, u, v, flow_id))
+            marks.append(_shared_mark(canvas, u, v, flow_id))
         elif flow_id == min(flows):
             marks.append(merged_mark(canvas, u, v, sorted(flows), by_parent=False))
     draw_marks(dot, marks, frame_of)
+
+
+_MARKS = "_ropa_flow_marks"  # where an inventory keeps the flow marks drawn from it
+
+
+def _shared_mark(canvas: Canvas, u: str, v: str, flow_id: str) -> Mark:
+    """:func:`flow_mark`, made once per flow and link: a site draws each flow on many
+    views (its activity's, its systems', its categories'), from one inventory and
+    graph; the mark is read, never changed."""
+    kept: dict[tuple[str, str, str, str], Mark] = vars(canvas.inv).setdefault(_MARKS, {})
+    key = (u, v, flow_id, canvas.url("Flow", flow_id))
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = flow_mark(canvas, u, v, flow_id)
+    return found
 
 
 def flow_mark(canvas: Canvas, u: str, v: str, flow_id: str) -> Mark:

@@ -49,10 +49,15 @@ def find_engine() -> list[str]:
     )
 
 
+def engine_command() -> list[str]:
+    """The command :func:`dot_to_svg` runs (its words are part of the cache's keys)."""
+    return [*find_engine(), "-Kdot", "-Tsvg"]
+
+
 def dot_to_svg(dot: str, *, timeout: float = 60, cache: SvgCache | None = None) -> str:
     """Lay out and draw DOT as SVG with Graphviz's `dot` engine, within ``timeout`` seconds;
     with a ``cache``, the SVG drawn before for the same DOT and engine, else kept there."""
-    command = [*find_engine(), "-Kdot", "-Tsvg"]
+    command = engine_command()
     key = cache.key(command, dot) if cache is not None else ""
     if cache is not None and (kept := cache.get(key)) is not None:
         return kept

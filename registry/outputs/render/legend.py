@@ -25,19 +25,19 @@ from registry.outputs.render.style import (
 )
 
 if TYPE_CHECKING:
-    import graphviz
+    from registry.outputs.render.dot import Digraph
 
 
-def new_digraph(title: str, notes: list[str], keys: list[Key] | None) -> graphviz.Digraph:
+def new_digraph(title: str, notes: list[str], keys: list[Key] | None) -> Digraph:
     """An empty diagram, left to right, captioned with its title, notes and legend
     ``keys``; with no keys, uncaptioned (a page says all that around the picture)."""
-    import graphviz
+    from registry.outputs.render.dot import Digraph  # imports graphviz: only to draw
 
     graph_attr = {"rankdir": "LR", "fontname": FONT, "fontsize": "12"}
     if keys is not None:
         # Title, notes and legend sit in the graph's own label: outside the layout.
         graph_attr.update(label=caption(title, notes, keys), labelloc="b", labeljust="l")
-    return graphviz.Digraph(
+    return Digraph(
         name="lineage",
         graph_attr={
             **graph_attr,

@@ -19,6 +19,7 @@ import os
 import posixpath
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,8 @@ _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Graphviz states the picture's size in points; the site wants pixels (1 pt = 4/3 px).
 _SIZE = re.compile(r'\A<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
+# Salts the SVG cache's key of a site diagram: kept as embedded, not as Graphviz wrote it.
+_EMBEDDED = "--ropa-site-embedded"
 
 
 def note(message: str) -> str:
@@ -96,7 +99,7 @@ def embed(svg: str) -> str:
     """The SVG element alone, with no XML prolog, comments or blank lines (a blank line
     would end the HTML block in Markdown), sized in pixels so that it can shrink."""
     body = _COMMENT.sub("", _PROLOG.sub("", svg, count=1))
-    body = "\n".join(line for line in body.splitlines() if line.strip())
+    body = "\n".join(filter(str.strip, body.splitlines()))  # linear, in C
 
     def pixels(match: re.Match[str]) -> str:
         width, height = (math.ceil(float(n) * 4 / 3) for n in match.groups())
@@ -126,6 +129,11 @@ def figure(drawing: Drawing, svg: str) -> str:
 
 def legend(keys: list[Key]) -> str:
     """The legend as a list, each line with a small picture drawn as the diagram draws it."""
+    return _legend(tuple(keys))
+
+
+@lru_cache(maxsize=64)  # a handful of legends, on thousands of diagrams
+def _legend(keys: tuple[Key, ...]) -> str:
     items = "".join(
         f'<li>{sample(key)}<span>{html.escape(key.text)}</span></li>' for key in keys
     )
@@ -164,16 +172,19 @@ def sample(key: Key) -> str:
 class DiagramBatch:
     """Collects the diagrams a build asks for, then draws them all at once.
 
-    Graphviz runs as one subprocess per diagram: drawing from a thread pool uses
-    every core, and a large inventory has thousands of pages with a diagram. The
-    DOT is made first, in this thread (it reads the inventory's caches); with a
-    cache folder, only a diagram whose DOT changed since the last build is drawn.
+    With a cache folder, a view whose inputs (:mod:`registry.outputs.render.inputs`)
+    are those of a view drawn before is read back without making its DOT; any other
+    view's DOT is made in this thread (it reads the inventory's caches) and handed at
+    once to a pool of Graphviz subprocesses (one per core), which draw it unless the
+    SVG cache has that DOT. The same DOT asked twice in one build is drawn once.
     """
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.jobs: list[tuple[str, str]] = []  # (view, page)
         self.cache_dir = cache_dir  # SVG kept by content hash between builds (None: none)
         self.cache: SvgCache | None = None
+        self.made = 0  # DOTs made by the last draw_all (the others were read back)
+        self.command: list[str] = []  # the engine's, when the cache is used
 
     def placeholder(self, inventory: Inventory, view: str, page: str) -> str:
         self.jobs.append((view, page))
@@ -181,19 +192,106 @@ class DiagramBatch:
         return f"<!-- ropa:diagram:{len(self.jobs) - 1} -->"
 
     def draw_all(self, inventory: Inventory) -> list[str]:
-        from concurrent.futures import ThreadPoolExecutor
+        from concurrent.futures import Future, ThreadPoolExecutor
 
         try:
-            drawings = [dot_for(inventory, view, page) for view, page in self.jobs]
+            from registry.outputs.render import RenderError, SvgCache
+            from registry.outputs.render.engine import engine_command
+            from registry.outputs.render.inputs import ViewInputs
         except ImportError:
             unavailable = note("Lineage diagrams are not available in this version of ropa.")
             return [unavailable] * len(self.jobs)
-        if self.cache_dir is not None:
-            from registry.outputs.render import SvgCache
-
-            self.cache = SvgCache(self.cache_dir)
+        self.made = 0
+        self.cache = SvgCache(self.cache_dir) if self.cache_dir is not None else None
+        inputs: ViewInputs | None = None
+        if self.cache is not None:
+            try:
+                self.command = [*engine_command(), _EMBEDDED]
+            except RenderError:
+                self.cache = None  # no engine: every diagram says so below
+            else:
+                inputs = ViewInputs(inventory, self.cache.key(self.command, ""))
+        done: list[str] = [""] * len(self.jobs)
+        waiting: list[tuple[int, str | None, Drawing, Future[str]]] = []
+        by_dot: dict[str, Future[str]] = {}
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-            drawn = list(pool.map(lambda d: svg_for(d, self.cache), drawings))
+            for index, (view, page) in enumerate(self.jobs):
+                key = inputs.key(view, url_prefix(page)) if inputs is not None else None
+                if key is not None and (kept := self._recall(key)) is not None:
+                    done[index] = kept
+                    continue
+                drawing = dot_for(inventory, view, page)
+                self.made += 1
+                if isinstance(drawing, str):
+                    done[index] = drawing
+                elif drawing.empty:
+                    done[index] = figure(drawing, "")
+                    if key is not None and self.cache is not None:
+                        self.cache.remember(key, caption(drawing), None)
+                else:
+                    future = by_dot.get(drawing.dot)
+                    if future is None:
+                        future = by_dot[drawing.dot] = pool.submit(self._draw, drawing.dot)
+                    waiting.append((index, key, drawing, future))
+            for index, key, drawing, future in waiting:
+                try:
+                    svg = future.result()
+                except RenderError as error:
+                    done[index] = note(f"Diagram unavailable: {error}")
+                    continue
+                done[index] = figure(drawing, svg)
+                if key is not None and self.cache is not None:
+                    svg_key = self.cache.key(self.command, drawing.dot)
+                    self.cache.remember(key, caption(drawing), svg_key)
         if self.cache is not None:
             self.cache.prune()  # every diagram was asked for: the rest no page shows
-        return drawn
+        return done
+
+    def _draw(self, dot: str) -> str:
+        """The SVG of ``dot`` as a page embeds it (:func:`embed`); the cache keeps it so,
+        under the DOT's key salted apart from the engine's own output."""
+        from registry.outputs.render import dot_to_svg
+
+        if self.cache is None:
+            return embed(dot_to_svg(dot))
+        key = self.cache.key(self.command, dot)
+        kept = self.cache.get(key)
+        if kept is None:
+            kept = embed(dot_to_svg(dot))
+            self.cache.put(key, kept)
+        return kept
+
+    def _recall(self, key: str) -> str | None:
+        """The HTML of a view drawn before with the same inputs, or None."""
+        assert self.cache is not None
+        found = self.cache.recall(key)
+        if found is None:
+            return None
+        kept, svg = found
+        try:
+            drawing = drawing_of(kept)
+        except (KeyError, TypeError, ValueError):
+            return None  # an entry from another version of ropa: made again
+        return figure(drawing, svg if svg is not None else "")
+
+
+def caption(drawing: Drawing) -> dict:
+    """What the page shows around a drawing's picture, to be kept as JSON."""
+    from dataclasses import asdict
+
+    return {
+        "title": drawing.title,
+        "notes": list(drawing.notes),
+        "keys": [asdict(key) for key in drawing.keys],
+        "empty": drawing.empty,
+    }
+
+
+def drawing_of(kept: dict) -> Drawing:
+    """A drawing (with no DOT) from what :func:`caption` kept."""
+    from registry.outputs.render import Drawing, Key
+
+    notes, keys = kept["notes"], kept["keys"]
+    if not isinstance(kept["title"], str) or not all(isinstance(n, str) for n in notes):
+        raise ValueError("not a caption")
+    return Drawing("", kept["title"], notes, [Key(**key) for key in keys], bool(kept["empty"]))
