@@ -36,7 +36,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Graphviz states the picture's size in points; the site wants pixels (1 pt = 4/3 px).
 _SIZE = re.compile(r'\A<svg width="([0-9.]+)pt" height="([0-9.]+)pt"')
 # Salts the SVG cache's key of a site diagram: kept as embedded, not as Graphviz wrote it.
-_EMBEDDED = "--ropa-site-embedded"
+_EMBEDDED = "--ropa-site-embedded-2"  # a new name when embed() writes otherwise
 
 
 def note(message: str) -> str:
@@ -96,16 +96,114 @@ def diagram(inventory: Inventory, view: str, page: str) -> str:
 
 
 def embed(svg: str) -> str:
-    """The SVG element alone, with no XML prolog, comments or blank lines (a blank line
-    would end the HTML block in Markdown), sized in pixels so that it can shrink."""
+    """The SVG element alone, as small as it can be drawn the same: with no XML prolog,
+    comments or line breaks (a blank line would end the HTML block in Markdown), sized
+    in pixels so that it can shrink (:func:`compact` says what else goes)."""
     body = _COMMENT.sub("", _PROLOG.sub("", svg, count=1))
-    body = "\n".join(filter(str.strip, body.splitlines()))  # linear, in C
 
     def pixels(match: re.Match[str]) -> str:
         width, height = (math.ceil(float(n) * 4 / 3) for n in match.groups())
         return f'<svg width="{width}" height="{height}"'
 
-    return _SIZE.sub(pixels, body, count=1)
+    return compact(_SIZE.sub(pixels, body.strip(), count=1))
+
+
+# Graphviz writes one element a line; what :func:`compact` rewrites, line by line.
+_GROUP = re.compile(r'<g id="[^"]*" class="([^"]*)">\Z')
+_LINK_GROUP = re.compile(r'<g id="a_[^"]*">(?=<a )')
+_LINK = re.compile(r'<a xlink:href="([^"]*)"( xlink:title="[^"]*")?>')
+_GEOMETRY = re.compile(r' (points|d|x|y|cx|cy|rx|ry|font-size|stroke-width)="([^"]*)"')
+_NUMBER = re.compile(r"-?\d+\.\d+")
+_FONT = ' font-family="Helvetica,sans-Serif"'  # ropa-diagrams.css sets it for every text
+_PRESERVE = ' xml:space="preserve"'
+_TEXT = re.compile(r"<text [^>]*>([^<]*)</text>\Z")
+
+
+def compact(svg: str) -> str:
+    """Graphviz's SVG (as :func:`embed` has it) with the same picture and behaviour in
+    fewer bytes; only what Graphviz writes itself is rewritten, never inventory text:
+
+    - a flow's tooltip once, on its label: the two halves of its line (which link to
+      the same page with the same tooltip) lose theirs, and ropa-diagrams.js gives it
+      back to them from the label when the page loads;
+    - no ``id`` on groups and no group around each link (nothing refers to them; many
+      diagrams on one page would repeat them);
+    - the font family in the site's stylesheet; ``xml:space="preserve"`` only on a
+      text whose spaces it keeps (a leading, trailing or doubled space);
+    - coordinates to one decimal (a tenth of a point), ``11.00`` as ``11``;
+    - no line breaks between elements (each text is one line: its breaks are escaped).
+
+    - no ``<title>`` on a linked line ("System/a->Flow/b", ids): its link's tooltip
+      is what shows.
+
+    The nodes' and frames' ``<title>`` elements stay: they name the node or flow a
+    text belongs to (the tests check the layout with them).
+    """
+    lines = svg.split("\n")
+    # The tooltip of each flow's label, by the label's link: a line with the same
+    # link and tooltip needs no copy of it (when that link is one label's only: the
+    # script finds the label by its link).
+    titles: dict[str, set[str]] = {}
+    kind = ""
+    for line in lines:
+        if (group := _GROUP.match(line)) is not None:
+            kind = group.group(1)
+        elif "flow" in kind.split() and "node" in kind.split():
+            link = _LINK.search(line)
+            if link is not None:
+                titles.setdefault(link.group(1), set()).add(link.group(2) or "")
+    labels = {(href, *found) for href, found in titles.items() if len(found) == 1}
+    out: list[str] = []
+    kind = ""
+    unwrapped = 0  # links whose group was left out: their group's end goes too
+    for index, line in enumerate(lines):
+        if (group := _GROUP.match(line)) is not None:
+            kind = group.group(1)
+            out.append(f'<g class="{kind}">')
+            continue
+        if (
+            kind == "edge"
+            and line.startswith("<title>")
+            and out[-1] == '<g class="edge">'
+            and lines[index + 1 : index + 2] != []
+            and _LINK_GROUP.match(lines[index + 1])
+        ):
+            continue  # "System/a->Flow/b": ids; the line's link carries its tooltip
+        if line.startswith('<g id="a_') and _LINK_GROUP.match(line):
+            line = _LINK_GROUP.sub("", line, count=1)
+            unwrapped += 1
+        elif line == "</g>" and unwrapped and index and lines[index - 1] == "</a>":
+            unwrapped -= 1
+            continue
+        link = _LINK.search(line) if kind == "edge" else None
+        if link is not None and (link.group(1), link.group(2)) in labels:
+            line = line.replace(link.group(0), f'<a xlink:href="{link.group(1)}">', 1)
+        if line.startswith("<text "):
+            line = line.replace(_FONT, "", 1)
+            text = _TEXT.match(line)
+            if text is not None and _collapses_nothing(html.unescape(text.group(1))):
+                line = line.replace(_PRESERVE, "", 1)
+        out.append(_GEOMETRY.sub(_rounded, line))
+    return "".join(out)
+
+
+def _collapses_nothing(text: str) -> bool:
+    """Whether a text is drawn the same without ``xml:space="preserve"`` (which keeps
+    leading, trailing and doubled spaces, tabs and line breaks)."""
+    return not (
+        text.startswith(" ") or text.endswith(" ") or "  " in text
+        or any(c in text for c in "\t\n\r")
+    )
+
+
+def _rounded(match: re.Match[str]) -> str:
+    return f' {match.group(1)}="{_NUMBER.sub(_tenth, match.group(2))}"'
+
+
+def _tenth(match: re.Match[str]) -> str:
+    text = f"{float(match.group(0)):.1f}"
+    text = text[:-2] if text.endswith(".0") else text
+    return "0" if text == "-0" else text
 
 
 def figure(drawing: Drawing, svg: str) -> str:
