@@ -76,7 +76,7 @@ def test_embed_writes_a_flows_tooltip_once_and_rounds_only_geometry() -> None:
     assert 'd="M89.8,-413.6C107.8,-404.1 131.6,-391.6 150.9,-381.4"' in svg
     # a line whose link is not a label's keeps its tooltip; -0.04 is 0
     assert '<g class="edge"><a xlink:href="../flows/other/" xlink:title="other"><path ' in svg
-    assert 'd="M0,0"/>' in svg and "&gt;" not in svg
+    assert 'd="M0,-0"/>' in svg and "&gt;" not in svg
     # the texts as written; the space-keeping mark only where it keeps spaces
     assert 'x="186.7" y="-371.1" font-size="9">Identity 1.25 x=&quot;2.25&quot;</text>' in svg
     assert '<text x="186.7" y="-371.1" font-size="9">Identity' in svg

@@ -108,15 +108,30 @@ def embed(svg: str) -> str:
     return compact(_SIZE.sub(pixels, body.strip(), count=1))
 
 
-# Graphviz writes one element a line; what :func:`compact` rewrites, line by line.
-_GROUP = re.compile(r'<g id="[^"]*" class="([^"]*)">\Z')
-_LINK_GROUP = re.compile(r'<g id="a_[^"]*">(?=<a )')
-_LINK = re.compile(r'<a xlink:href="([^"]*)"( xlink:title="[^"]*")?>')
-_GEOMETRY = re.compile(r' (points|d|x|y|cx|cy|rx|ry|font-size|stroke-width)="([^"]*)"')
-_NUMBER = re.compile(r"-?\d+\.\d+")
+# What :func:`compact` rewrites: tags as Graphviz writes them (one element a line, a
+# link always in a group of its own). Inventory text is escaped in them ('<' and '"'
+# never appear raw in a text or an attribute value), so these only match Graphviz's.
+_GROUP_ID = re.compile(r'<g id="[^"]*" class="([^"]*)">')
+_LINK_GROUP = '<g id="a_'
+_LINK_GROUP_ID = re.compile(r'<g id="a_[^"]*">(?=<a )')
+_LINK_END = "</a>\n</g>"
+_FLOW_LABEL = re.compile(
+    r'<g id="[^"]*" class="node flow">\n<title>[^<]*</title>\n'
+    r'<g id="a_[^"]*"><a xlink:href="([^"]*)"( xlink:title="[^"]*")?>'
+)
+# A linked line (half a flow's, or a merged one): its title ("System/a->Flow/b") and link.
+_LINE = re.compile(
+    r'<g id="[^"]*" class="edge">\n<title>[^<]*</title>\n'
+    r'<g id="a_[^"]*"><a xlink:href="([^"]*)"( xlink:title="[^"]*")?>'
+)
+_SHAPE = re.compile(r"<(?:path|polygon|ellipse|polyline) [^>]*>")
+_TEXT = re.compile(r'<text( xml:space="preserve")?( [^>]*>)([^<]*)</text>')
+# Graphviz's two decimals (one is kept as it is); matched from the '.': far faster
+_FRACTION = re.compile(r"(\.\d\d+)")
+_WHOLE_END = re.compile(r"\d+\Z")
 _FONT = ' font-family="Helvetica,sans-Serif"'  # ropa-diagrams.css sets it for every text
-_PRESERVE = ' xml:space="preserve"'
-_TEXT = re.compile(r"<text [^>]*>([^<]*)</text>\Z")
+_BETWEEN_TAGS = re.compile(r">[ \t]*\n\s*<")  # not a text's own spaces: they have no break
+_SVG_TAG = re.compile(r"\A<svg\b[^>]*>")  # Graphviz's own attributes only
 
 
 def compact(svg: str) -> str:
@@ -126,65 +141,70 @@ def compact(svg: str) -> str:
     - a flow's tooltip once, on its label: the two halves of its line (which link to
       the same page with the same tooltip) lose theirs, and ropa-diagrams.js gives it
       back to them from the label when the page loads;
+    - no ``<title>`` on a linked line ("System/a->Flow/b", ids): its link's tooltip is
+      what shows;
     - no ``id`` on groups and no group around each link (nothing refers to them; many
       diagrams on one page would repeat them);
     - the font family in the site's stylesheet; ``xml:space="preserve"`` only on a
-      text whose spaces it keeps (a leading, trailing or doubled space);
+      text whose spaces it keeps (a leading, trailing or doubled space, a tab or break);
     - coordinates to one decimal (a tenth of a point), ``11.00`` as ``11``;
-    - no line breaks between elements (each text is one line: its breaks are escaped).
-
-    - no ``<title>`` on a linked line ("System/a->Flow/b", ids): its link's tooltip
-      is what shows.
+    - no line breaks between elements.
 
     The nodes' and frames' ``<title>`` elements stay: they name the node or flow a
-    text belongs to (the tests check the layout with them).
+    text belongs to (the tests check the layout with them). Regular expressions over
+    the whole text, not a loop over its lines: this runs on every diagram drawn.
     """
-    lines = svg.split("\n")
-    # The tooltip of each flow's label, by the label's link: a line with the same
-    # link and tooltip needs no copy of it (when that link is one label's only: the
-    # script finds the label by its link).
+    # The tooltip of each flow's label, by the label's link: a line with the same link
+    # and tooltip needs no copy of it (when no other label has that link: the script
+    # finds the label by its link).
     titles: dict[str, set[str]] = {}
-    kind = ""
-    for line in lines:
-        if (group := _GROUP.match(line)) is not None:
-            kind = group.group(1)
-        elif "flow" in kind.split() and "node" in kind.split():
-            link = _LINK.search(line)
-            if link is not None:
-                titles.setdefault(link.group(1), set()).add(link.group(2) or "")
-    labels = {(href, *found) for href, found in titles.items() if len(found) == 1}
-    out: list[str] = []
-    kind = ""
-    unwrapped = 0  # links whose group was left out: their group's end goes too
-    for index, line in enumerate(lines):
-        if (group := _GROUP.match(line)) is not None:
-            kind = group.group(1)
-            out.append(f'<g class="{kind}">')
-            continue
-        if (
-            kind == "edge"
-            and line.startswith("<title>")
-            and out[-1] == '<g class="edge">'
-            and lines[index + 1 : index + 2] != []
-            and _LINK_GROUP.match(lines[index + 1])
-        ):
-            continue  # "System/a->Flow/b": ids; the line's link carries its tooltip
-        if line.startswith('<g id="a_') and _LINK_GROUP.match(line):
-            line = _LINK_GROUP.sub("", line, count=1)
-            unwrapped += 1
-        elif line == "</g>" and unwrapped and index and lines[index - 1] == "</a>":
-            unwrapped -= 1
-            continue
-        link = _LINK.search(line) if kind == "edge" else None
-        if link is not None and (link.group(1), link.group(2)) in labels:
-            line = line.replace(link.group(0), f'<a xlink:href="{link.group(1)}">', 1)
-        if line.startswith("<text "):
-            line = line.replace(_FONT, "", 1)
-            text = _TEXT.match(line)
-            if text is not None and _collapses_nothing(html.unescape(text.group(1))):
-                line = line.replace(_PRESERVE, "", 1)
-        out.append(_GEOMETRY.sub(_rounded, line))
-    return "".join(out)
+    for href, title in _FLOW_LABEL.findall(svg):
+        titles.setdefault(href, set()).add(title)
+    labels = {(href, *found) for href, found in titles.items() if len(found) == 1 and found}
+
+    def line(match: re.Match[str]) -> str:
+        href, title = match.group(1, 2)
+        keep = title if title and (href, title) not in labels else ""
+        return f'<g class="edge">\n<g id="a_"><a xlink:href="{href}"{keep}>'
+
+    svg = _LINE.sub(line, svg)
+    svg = _GROUP_ID.sub(r'<g class="\1">', svg)
+    if svg.count(_LINK_GROUP) == svg.count(_LINK_END):  # as Graphviz writes every link
+        svg = _LINK_GROUP_ID.sub("", svg).replace(_LINK_END, "</a>")
+    svg = _SHAPE.sub(_rounded, svg.replace(_FONT, ""))
+    svg = _TEXT.sub(_text, svg)
+    svg = _SVG_TAG.sub(lambda tag: " ".join(tag.group(0).split()), svg, count=1)
+    return _BETWEEN_TAGS.sub("><", svg)
+
+
+def _rounded(match: re.Match[str]) -> str:
+    return _round(match.group(0))
+
+
+def _round(tag: str) -> str:
+    """``tag`` with each number of two decimals or more to one, half up (on the digits:
+    ``-391.55`` → ``-391.6``, ``9.96`` → ``10``)."""
+    parts = _FRACTION.split(tag)  # text, fraction, text, … (the pattern has one group)
+    rounded = list(map(_TENTHS.__getitem__, parts[1::2]))  # in C, each new one once
+    parts[1::2] = rounded
+    if _CARRY in rounded:  # x.95 and up: the whole part goes up by one
+        for index in range(1, len(parts), 2):
+            if parts[index] == _CARRY:
+                before = parts[index - 1]
+                whole = _WHOLE_END.search(before)
+                start = whole.start() if whole else len(before)
+                parts[index - 1] = before[:start] + str(int(before[start:] or 0) + 1)
+                parts[index] = ""
+    return "".join(parts)
+
+
+def _text(match: re.Match[str]) -> str:
+    """A text with its place and size rounded (never what it says), and the mark that
+    keeps its spaces only where it keeps some."""
+    preserve, attributes, text = match.group(1, 2, 3)
+    if preserve and _collapses_nothing(html.unescape(text)):
+        preserve = ""
+    return f"<text{preserve or ''}{_round(attributes)}{text}</text>"
 
 
 def _collapses_nothing(text: str) -> bool:
@@ -196,14 +216,21 @@ def _collapses_nothing(text: str) -> bool:
     )
 
 
-def _rounded(match: re.Match[str]) -> str:
-    return f' {match.group(1)}="{_NUMBER.sub(_tenth, match.group(2))}"'
+_CARRY = "+1"  # a fraction that rounds up to a whole one
 
 
-def _tenth(match: re.Match[str]) -> str:
-    text = f"{float(match.group(0)):.1f}"
-    text = text[:-2] if text.endswith(".0") else text
-    return "0" if text == "-0" else text
+class _Tenths(dict[str, str]):
+    """A fraction as Graphviz writes it (``.57``) → to one decimal, half up (``.6``;
+    ``.04`` → nothing; ``.96`` → :data:`_CARRY`). A few hundred of them at most."""
+
+    def __missing__(self, fraction: str) -> str:
+        tenths = int(fraction[1]) + (fraction[2] >= "5")
+        rounded = _CARRY if tenths == 10 else f".{tenths}" if tenths else ""
+        self[fraction] = rounded
+        return rounded
+
+
+_TENTHS = _Tenths()
 
 
 def figure(drawing: Drawing, svg: str) -> str:
