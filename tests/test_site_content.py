@@ -456,3 +456,68 @@ def test_the_activity_page_shows_its_card(example) -> None:
     entry = _section(body, "In the register (Art. 30(1))")
     assert '<div class="ropa-entry" markdown="1">' in entry
     assert "| Joint controllers (Art. 26) |" in entry
+
+
+# --- the whole register's review (ropa.yaml `review:`) on the site and in the CNIL layout ---
+
+
+def test_register_wide_review_dates_entries_without_their_own(tmp_path: Path) -> None:
+    import shutil
+
+    from registry.outputs.export.cnil import fiche
+    from registry.pipeline import Request, run
+
+    lab = Path(__file__).parent / "fixtures" / "lab" / "inventory"
+    inventory = tmp_path / "inventory"
+    shutil.copytree(lab, inventory)
+    own = "last_reviewed: {date: 2026-06-01, by: Claire Martin}\nreview_every: P1Y\n"
+    for name, anchor in (("systems.yaml", "id: lis\n"), ("activities.yaml", "id: lab-testing\n")):
+        path = inventory / name
+        body = path.read_text("utf-8")
+        at = body.index(anchor)
+        cut = body.index(own, at)  # the first entry's own review lines go
+        path.write_text(body[:cut] + body[cut + len(own) :], "utf-8")
+    (tmp_path / "ropa.yaml").write_text(
+        "review: {last: 2025-01-10, by: DPO office, every: P1Y}\n", "utf-8"
+    )
+    request = Request(path=inventory, as_of=dt.date(2026, 11, 29), directory=tmp_path)
+    result = run(request).result
+    site = build_site(result, draw=_no_diagram)
+    lis = site.pages["systems/lis.md"].body
+    # The register's date and period stand in, said as such, and judged as REV-001 judges.
+    assert "last on 2025-01-10 by DPO office (the whole register" in lis
+    assert "**overdue since 2026-01-10**" in lis
+    assert any(f.rule == "REV-001" and f.entity_id == "lis" for f in result.findings)
+    # An entry with its own dates keeps them: the register's review does not renew it.
+    billing = site.pages["systems/billing.md"].body
+    assert (
+        'last on 2026-06-01 by Claire Martin; every <abbr title="P1Y">1 year</abbr>; '
+        "next due 2027-06-01" in billing
+    )
+    assert "whole register" not in billing
+    calendar = site.pages["calendar.md"].body
+    overdue = calendar[calendar.index("{#overdue}") : calendar.index("{#due-soon}")]
+    never = calendar[calendar.index("{#never-reviewed}") :]
+    assert "Laboratory information system" in overdue
+    assert "Laboratory information system" not in never
+    # The CNIL fiche's "Mise à jour": the activity's own date, else the register's.
+    activity = result.inventory.activities["lab-testing"]
+    lines = {line.label: line.content for line in fiche(result.record, activity, "biolab")}
+    assert lines["Mise à jour"] == "10/01/2025"
+
+
+def test_without_register_review_entries_without_dates_are_never_reviewed(tmp_path: Path) -> None:
+    import shutil
+
+    from registry.pipeline import Request, run
+
+    inventory = tmp_path / "inventory"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "lab" / "inventory", inventory)
+    path = inventory / "systems.yaml"
+    own = "last_reviewed: {date: 2026-06-01, by: Claire Martin}\nreview_every: P1Y\n"
+    path.write_text(path.read_text("utf-8").replace(own, "", 1), "utf-8")
+    result = run(Request(path=inventory, as_of=dt.date(2026, 11, 29))).result
+    site = build_site(result, draw=_no_diagram)
+    assert "**never recorded**" in site.pages["systems/lis.md"].body
+    never = site.pages["calendar.md"].body.split("{#never-reviewed}")[1]
+    assert "Laboratory information system" in never

@@ -13,14 +13,19 @@ review: {last: 2026-05-01, by: DPO, every: P1Y}
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from registry.core.errors import CannotRun
 from registry.core.loader import LoadResult, load_text
 from registry.core.model import Duration, Name, Part, StrictDate
+
+if TYPE_CHECKING:
+    from registry.core.model import Activity, Contract, System
 
 CONFIG_NAME = "ropa.yaml"
 _KEYS = {"inventory", "observed", "baseline", "large_scale_subjects", "discover", "review"}
@@ -48,6 +53,32 @@ class RegisterReview(Part):
     last: StrictDate
     by: Name
     every: Duration
+
+
+@dataclass(frozen=True)
+class ReviewTerms:
+    """When an entry was last re-read, by whom, how often it must be, and whether those
+    came from the entry itself or from the whole register's `review:`."""
+
+    last: dt.date | None
+    by: str
+    every: str | None
+    own_date: bool  # `last`/`by` are the entry's own `last_reviewed`
+    own_period: bool  # `every` is the entry's own `review_every`
+
+
+def review_terms(
+    entity: Activity | System | Contract, register: RegisterReview | None
+) -> ReviewTerms:
+    """The entry's own `last_reviewed` and `review_every` where given, else the whole
+    register's (`review:` in ropa.yaml): REV-001/REV-002, the site and the exports agree."""
+    own = entity.last_reviewed
+    if own is not None:
+        last, by = own.date, own.by
+    else:
+        last, by = (register.last, register.by) if register else (None, "")
+    every = entity.review_every or (register.every if register else None)
+    return ReviewTerms(last, by, every, own is not None, entity.review_every is not None)
 
 
 @dataclass

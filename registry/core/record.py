@@ -18,9 +18,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from registry.core.config import RegisterReview, ReviewTerms, review_terms
 from registry.core.contracts import PROCESSING, Cover, activity_covers, covers
 from registry.core.inventory import Inventory
-from registry.core.model import Activity, Dpf, Flow, System
+from registry.core.model import Activity, Contract, Dpf, Flow, System
 from registry.core.vocabulary import ContractType, TransferMechanism, countries
 from registry.core.wording import NO_MECHANISM, country_name, dpf_text, mechanism_text, rights
 
@@ -123,9 +124,17 @@ class ProcessorRecord:
 class Record:
     """The Art. 30 register of one inventory, as of a date (contracts in force then)."""
 
-    def __init__(self, inventory: Inventory, as_of: dt.date) -> None:
+    def __init__(
+        self, inventory: Inventory, as_of: dt.date, review: RegisterReview | None = None
+    ) -> None:
         self.inventory = inventory
         self.as_of = as_of
+        self.review = review  # the whole register's review (ropa.yaml `review:`), if any
+
+    def review_terms(self, entity: Activity | System | Contract) -> ReviewTerms:
+        """When an activity, system or contract was last reviewed and how often it must
+        be: its own dates, else the whole register's (as REV-001 and REV-002 judge)."""
+        return review_terms(entity, self.review)
 
     @cached_property
     def activities(self) -> dict[str, ActivityRecord]:

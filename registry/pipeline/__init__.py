@@ -106,7 +106,7 @@ def run(request: Request) -> Outcome:
         # Only what loading found (schema errors): an export names them, and marks the
         # entries concerned.
         problems = sorted(inventory.problems, key=Finding.sort_key)
-        return Outcome(CheckResult(inventory, problems, as_of))
+        return Outcome(CheckResult(inventory, problems, as_of, review=config.review))
     result = check(inventory, as_of, rule_settings)
     if only_file is not None:
         result.findings = [f for f in result.findings if f.pos.file == only_file]

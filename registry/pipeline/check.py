@@ -13,6 +13,7 @@ from registry.rules.base import Settings
 from registry.rules.engine import apply_waivers, run_rules
 
 if TYPE_CHECKING:
+    from registry.core.config import RegisterReview
     from registry.core.record import Record
     from registry.discover.reconcile import Discovery
     from registry.evidence.reconcile import Coverage
@@ -25,6 +26,7 @@ class CheckResult:
     as_of: dt.date
     coverage: Coverage | None = None  # set when observed evidence was reconciled
     discovery: Discovery | None = None  # set when repositories were discovered
+    review: RegisterReview | None = None  # ropa.yaml's `review:`, for the record's dates
 
     def count(self, severity: Severity, *, failing_only: bool = True) -> int:
         return sum(
@@ -43,7 +45,7 @@ class CheckResult:
         """The Art. 30 record of this inventory, as of the same date."""
         from registry.core.record import Record  # only outputs that show the record need it
 
-        return Record(self.inventory, self.as_of)
+        return Record(self.inventory, self.as_of, self.review)
 
     @property
     def failed(self) -> bool:
@@ -56,4 +58,4 @@ def check(inventory: Inventory, as_of: dt.date, settings: Settings | None = None
     judged = inventory.judged()
     findings = apply_waivers(judged, run_rules(judged, as_of, settings), as_of)
     findings = sorted(set(findings), key=Finding.sort_key)
-    return CheckResult(inventory, findings, as_of)
+    return CheckResult(inventory, findings, as_of, review=settings.review if settings else None)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
-from registry.core.config import RegisterReview
+from registry.core.config import review_terms
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import Activity, Contract, Organisation, System, add_duration
@@ -177,16 +176,6 @@ def _reviewed_entries(inv: Inventory) -> list[Activity | System | Contract]:
     return [*inv.activities.values(), *inv.systems.values(), *inv.contracts.values()]
 
 
-def _review_terms(
-    entity: Activity | System | Contract, register: RegisterReview | None
-) -> tuple[dt.date | None, str | None]:
-    """When ``entity`` was last re-read and how often it must be: its own `last_reviewed`
-    and `review_every` where given, else the whole register's (`review:` in ropa.yaml)."""
-    own = entity.last_reviewed
-    date = own.date if own else (register.last if register else None)
-    return date, entity.review_every or (register.every if register else None)
-
-
 @rule("REV-001", "review-overdue", W, "Art. 24(1)")
 def review_overdue(ctx: RuleContext) -> Iterator[Finding]:
     """An activity, system or contract was not re-read within its `review_every` period.
@@ -209,16 +198,16 @@ def review_overdue(ctx: RuleContext) -> Iterator[Finding]:
     """
     register = ctx.settings.review
     for entity in _reviewed_entries(ctx.inventory):
-        date, every = _review_terms(entity, register)
+        terms = review_terms(entity, register)
+        date, every = terms.last, terms.every
         if date and every and add_duration(date, every) < ctx.as_of:
             whole = " with the whole register (ropa.yaml `review:`)"
-            own = entity.last_reviewed is not None
-            period = "" if entity.review_every else " (the register's period)"
+            period = "" if terms.own_period else " (the register's period)"
             yield ctx.finding(
                 entity,
-                f"{entity.kind} {entity.id} was last reviewed on {date}{'' if own else whole}; "
-                f"due every {every}{period}",
-                *(("last_reviewed",) if own else ()),
+                f"{entity.kind} {entity.id} was last reviewed on {date}"
+                f"{'' if terms.own_date else whole}; due every {every}{period}",
+                *(("last_reviewed",) if terms.own_date else ()),
             )
 
 
@@ -241,8 +230,8 @@ def review_undeclared(ctx: RuleContext) -> Iterator[Finding]:
     """
     register = ctx.settings.review
     for entity in _reviewed_entries(ctx.inventory):
-        date, every = _review_terms(entity, register)
-        if date is None or every is None:
+        terms = review_terms(entity, register)
+        if terms.last is None or terms.every is None:
             yield ctx.finding(entity, f"{entity.kind} {entity.id} has no review date or period")
 
 

@@ -191,7 +191,8 @@ def fiche(
         Line("Date de création", date_fr(activity.created)),
         Line(
             "Mise à jour",
-            date_fr(activity.last_reviewed.date if activity.last_reviewed else None),
+            # its own review date, else the whole register's (ropa.yaml `review:`)
+            date_fr(record.review_terms(activity).last),
         ),
         Line("Acteurs", section=True),
         Line("Responsable du traitement", _contact(derive.organisation_parts(organisation))),
@@ -342,7 +343,7 @@ def workbook_sheets(record: Record, org: str) -> list[Sheet]:
             a.reference or a.id,
             a.name,
             date_fr(a.created),
-            date_fr(a.last_reviewed.date if a.last_reviewed else None),
+            date_fr(record.review_terms(a).last),
             a.purposes[0].purpose if a.purposes else "",
             [
                 inv.organisations[j].name if j in inv.organisations else j

@@ -231,7 +231,7 @@ def card_rows(
         rows.append(("Automated decisions (Art. 22)", lines(activity.automated_decisions)))
     rows.append(("Rights of the data subjects", text("; ".join(entry.rights))))
     rows.append(("Evidence", joined(evidence(record, entry, page))))
-    review = facts.review_text(activity, record.as_of)
+    review = facts.review_text(activity, record)
     if history is not None and activity.last_reviewed is not None:
         last = history.last_change(inv, activity)
         if last is not None and last.date > activity.last_reviewed.date:
@@ -295,7 +295,7 @@ def compact_table(
         )
         countries = sorted({t.country for t in entry.transfers})
         dpia = activity.dpia
-        state = facts.review_state(activity)
+        state = facts.review_state(activity, record)
         review = (
             "not recorded"
             if state.due is None

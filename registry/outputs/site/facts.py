@@ -52,6 +52,7 @@ class ReviewState:
     by: str
     every: str | None
     due: dt.date | None
+    register_wide: bool = False  # the date is the whole register's review, not its own
 
     def overdue(self, as_of: dt.date) -> bool:
         # The same test as REV-001: due strictly before the day checked.
@@ -61,19 +62,21 @@ class ReviewState:
         return self.due is not None and as_of <= self.due <= as_of + dt.timedelta(days=days)
 
 
-def review_state(entity: Activity | System | Contract) -> ReviewState:
-    review, every = entity.last_reviewed, entity.review_every
-    due = add_duration(review.date, every) if review and every else None
-    return ReviewState(review.date if review else None, review.by if review else "", every, due)
+def review_state(entity: Activity | System | Contract, record: Record) -> ReviewState:
+    """The entry's own review dates, else the whole register's (ropa.yaml `review:`)."""
+    terms = record.review_terms(entity)
+    due = add_duration(terms.last, terms.every) if terms.last and terms.every else None
+    return ReviewState(terms.last, terms.by, terms.every, due, not terms.own_date)
 
 
-def review_text(entity: Activity | System | Contract, as_of: dt.date) -> str:
-    state = review_state(entity)
+def review_text(entity: Activity | System | Contract, record: Record) -> str:
+    state = review_state(entity, record)
     if state.last is None and state.every is None:
         return "**never recorded** (no `last_reviewed`, no `review_every`)"
     parts = []
     if state.last is not None:
-        parts.append(f"last on {state.last} by {text(state.by)}")
+        whole = " (the whole register, ropa.yaml `review:`)" if state.register_wide else ""
+        parts.append(f"last on {state.last} by {text(state.by)}{whole}")
     else:
         parts.append("**no last review recorded**")
     if state.every is not None:
@@ -81,7 +84,7 @@ def review_text(entity: Activity | System | Contract, as_of: dt.date) -> str:
     else:
         parts.append("**no review period**")
     if state.due is not None:
-        if state.overdue(as_of):
+        if state.overdue(record.as_of):
             parts.append(f"**overdue since {state.due}**")
         else:
             parts.append(f"next due {state.due}")
@@ -146,7 +149,7 @@ def system_facts(record: Record, system: System, page: str) -> str:
             ("Owner", text(system.owner or "")),
             ("Used by", used or "no activity"),
             ("Temporary", temporary),
-            ("Review", review_text(system, record.as_of)),
+            ("Review", review_text(system, record)),
         ]
     )
 
@@ -187,7 +190,7 @@ def contract_facts(record: Record, contract: Contract, page: str) -> str:
                 ", ".join(ref(inv, "Organisation", o, page) for o in authorised),
             ),
             ("General authorisation of sub-processors (Art. 28(2))", general_text),
-            ("Review", review_text(contract, record.as_of)),
+            ("Review", review_text(contract, record)),
         ]
     )
 

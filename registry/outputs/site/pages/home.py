@@ -136,7 +136,7 @@ def _reviews(ctx: Context, page: str) -> str:
     as_of = ctx.result.as_of
     overdue, soon, never = [], [], 0
     for entity in reviewed_entities(ctx):
-        state = facts.review_state(entity)
+        state = facts.review_state(entity, ctx.record)
         if state.due is None:
             never += 1
         elif state.overdue(as_of):
@@ -204,7 +204,7 @@ def _changed(ctx: Context, page: str) -> str:
     assert history is not None
     changed = []
     for entity in reviewed_entities(ctx):
-        state = facts.review_state(entity)
+        state = facts.review_state(entity, ctx.record)
         last = history.last_change(ctx.inv, entity)
         if state.last is not None and last is not None and last.date > state.last:
             changed.append((last.date, entity, state.last))
@@ -305,7 +305,8 @@ def add_calendar(ctx: Context) -> None:
     out = ["# Reviews and contract expiries\n"]
     out.append(
         f"As of {as_of}. An entry is due for review `review_every` after its `last_reviewed` "
-        "date (Art. 24(1): measures are reviewed and updated where necessary); a contract "
+        "date, or, where it records neither, after the whole register's review (`review:` in "
+        "ropa.yaml) (Art. 24(1): measures are reviewed and updated where necessary); a contract "
         f"is flagged {facts.EXPIRY_HORIZON} days before it expires (DPA-007).\n"
     )
     groups: dict[str, list[tuple[Any, Any]]] = {
@@ -315,7 +316,7 @@ def add_calendar(ctx: Context) -> None:
         "never-reviewed": [],
     }
     for entity in reviewed_entities(ctx):
-        state = facts.review_state(entity)
+        state = facts.review_state(entity, ctx.record)
         key = (
             "never-reviewed"
             if state.due is None
@@ -339,7 +340,7 @@ def add_calendar(ctx: Context) -> None:
             [
                 ref(ctx.inv, e.kind, e.id, page),
                 text(SINGULAR[e.kind]),
-                facts.review_text(e, as_of),
+                facts.review_text(e, ctx.record),
             ]
             for state, e in found
         ]
@@ -348,7 +349,7 @@ def add_calendar(ctx: Context) -> None:
         out.append("## Changed after their last review {#changed}\n")
         rows = []
         for entity in reviewed_entities(ctx):
-            state = facts.review_state(entity)
+            state = facts.review_state(entity, ctx.record)
             last = ctx.history.last_change(ctx.inv, entity)
             if state.last is not None and last is not None and last.date > state.last:
                 rows.append(
