@@ -404,6 +404,33 @@ def test_zoom_pan_and_fit(visit) -> None:
     assert not visit.problems
 
 
+# Each flow's line and its label: the tooltips a reader sees on hovering them, and the
+# font of the diagram's texts (the embedded SVG leaves both to the site's assets).
+_TOOLTIPS = """() => {
+  const X = 'http://www.w3.org/1999/xlink';
+  const svg = document.querySelector('.ropa-diagram-frame svg');
+  const tip = a => a.getAttributeNS(X, 'title');
+  const labels = {};
+  for (const a of svg.querySelectorAll('g.node.flow a')) {
+    labels[a.getAttributeNS(X, 'href')] = tip(a);
+  }
+  const lines = [...svg.querySelectorAll('g.edge a')].map(
+    a => [tip(a), labels[a.getAttributeNS(X, 'href')]]);
+  const fonts = new Set([...svg.querySelectorAll('text')].map(t => getComputedStyle(t).fontFamily));
+  return {lines, labels: Object.keys(labels).length, fonts: [...fonts]};
+}"""
+
+
+def test_a_flow_s_line_shows_the_tooltip_of_its_label(visit) -> None:
+    inventory = load_inventory(example_inventory())
+    visit.open(f"organisations/{sorted(inventory.organisations)[0]}/")
+    found = visit.page.evaluate(_TOOLTIPS)
+    assert found["labels"] and len(found["lines"]) >= 2 * found["labels"]
+    assert all(tip and tip == label for tip, label in found["lines"]), found["lines"][:3]
+    assert all("\n" in tip for tip, _ in found["lines"])  # the flow's lines of detail
+    assert [f.replace('"', "").replace(" ", "") for f in found["fonts"]] == ["Helvetica,sans-serif"]
+
+
 def test_the_legend_is_whole_and_visible(visit) -> None:
     inventory = load_inventory(example_inventory())
     visit.open(f"organisations/{sorted(inventory.organisations)[0]}/")

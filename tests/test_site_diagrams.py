@@ -27,9 +27,61 @@ def test_embed_keeps_the_view_box_and_sizes_in_pixels() -> None:
         ' viewBox="0.00 0.00 300.00 150.50" xmlns="http://www.w3.org/2000/svg">\n\n<g/>\n</svg>\n'
     )
     assert embed(svg) == (
-        '<svg width="400" height="201"\n viewBox="0.00 0.00 300.00 150.50" '
-        'xmlns="http://www.w3.org/2000/svg">\n<g/>\n</svg>'
+        '<svg width="400" height="201" viewBox="0.00 0.00 300.00 150.50" '
+        'xmlns="http://www.w3.org/2000/svg"><g/></svg>'
     )
+
+
+# Graphviz's SVG of one flow (label node and the two halves of its line), as it writes it.
+_FLOW_SVG = """<svg width="10" height="10"
+ viewBox="0.00 0.00 10.00 10.00" xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">
+<g id="graph0" class="graph" transform="scale(1 1) rotate(0) translate(4 487)">
+<title>lineage</title>
+<g id="node16" class="node flow">
+<title>Flow/f&#45;1</title>
+<g id="a_node16"><a xlink:href="../flows/f-1/" xlink:title="f&#45;1 x=&quot;1.25&quot;&#10;a  b">
+<text xml:space="preserve" x="186.72" y="-371.06" _FONT_>Identity 1.25 x=&quot;2.25&quot;</text>
+<text xml:space="preserve" x="186.72" y="-360.3" _FONT_>two  spaces</text>
+</a>
+</g>
+</g>
+<g id="edge3" class="edge">
+<title>DataSubject/c&#45;&gt;Flow/f&#45;1</title>
+<g id="a_edge3"><a xlink:href="../flows/f-1/" xlink:title="f&#45;1 x=&quot;1.25&quot;&#10;a  b">
+<path fill="none" stroke="#5d6d7e" d="M89.81,-413.57C107.82,-404.07 131.57,-391.55 150.93,-381.35"/>
+</a>
+</g>
+</g>
+<g id="edge4" class="edge">
+<title>Flow/f&#45;1&#45;&gt;System/s</title>
+<g id="a_edge4"><a xlink:href="../flows/other/" xlink:title="other">
+<path fill="none" stroke="#5d6d7e" d="M0.04,-0.04"/>
+</a>
+</g>
+</g>
+</g>
+</svg>
+""".replace("_FONT_", 'font-family="Helvetica,sans-Serif" font-size="9.00"')
+
+
+def test_embed_writes_a_flows_tooltip_once_and_rounds_only_geometry() -> None:
+    svg = embed(_FLOW_SVG)
+    ET.fromstring(svg)  # still one well-formed SVG
+    assert "\n" not in svg and "font-family" not in svg
+    assert re.findall(r' id="[^"]*"', svg) == [' id="graph0"']
+    tooltip = 'xlink:title="f&#45;1 x=&quot;1.25&quot;&#10;a  b"'
+    assert svg.count(tooltip) == 1  # on the label; the script gives it to the line
+    assert '<g class="node flow"><title>Flow/f&#45;1</title><a xlink:href="../flows/f-1/" ' in svg
+    assert '<g class="edge"><a xlink:href="../flows/f-1/"><path ' in svg  # no ids' title
+    assert 'd="M89.8,-413.6C107.8,-404.1 131.6,-391.6 150.9,-381.4"' in svg
+    # a line whose link is not a label's keeps its tooltip; -0.04 is 0
+    assert '<g class="edge"><a xlink:href="../flows/other/" xlink:title="other"><path ' in svg
+    assert 'd="M0,-0"/>' in svg and "&gt;" not in svg
+    # the texts as written; the space-keeping mark only where it keeps spaces
+    assert 'x="186.7" y="-371.1" font-size="9">Identity 1.25 x=&quot;2.25&quot;</text>' in svg
+    assert '<text x="186.7" y="-371.1" font-size="9">Identity' in svg
+    assert '<text xml:space="preserve" x="186.7" y="-360.3" font-size="9">two  sp' in svg
+    assert svg.count("<g") == svg.count("</g>") and svg.count("<a ") == svg.count("</a>")
 
 
 def test_a_diagram_is_one_html_block_of_frame_caption_and_legend() -> None:

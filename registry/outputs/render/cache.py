@@ -5,8 +5,9 @@ diagrams whose DOT changed: Graphviz is the dear part. The key is the
 SHA-256 of the engine's identity (its path, size and modification time: a new
 Graphviz draws afresh) and the DOT; the value is the engine's SVG as it wrote it.
 
-The site keeps a diagram as its pages embed it (no prolog, no comments), under the
-key salted apart (``--ropa-site-embedded``): a rebuild reads it back as it is.
+The site keeps a diagram as its pages embed it (no prolog or comments, made smaller:
+``registry.outputs.site.diagrams.compact``), under the key salted apart
+(``--ropa-site-embedded-2``): a rebuild reads it back as it is.
 
 A second level skips making the DOT too: ``views/KEY.json`` holds, under the key of
 a view's inputs (:mod:`.inputs`), the caption the drawing had and the key of its SVG.

@@ -225,7 +225,25 @@
     resized();
   }
 
+  // A flow's tooltip is written once, on its label (registry/outputs/site/diagrams.py,
+  // compact): the two halves of its line, which link to the same page, get it back.
+  function lineTooltips(svg) {
+    var byLink = {};
+    Array.prototype.forEach.call(svg.querySelectorAll("g.node.flow a"), function (a) {
+      var title = a.getAttribute("xlink:title");
+      if (title) byLink[a.getAttribute("xlink:href")] = title;
+    });
+    Array.prototype.forEach.call(svg.querySelectorAll("g.edge a"), function (a) {
+      var link = a.getAttributeNode("xlink:href"); // its namespace is XLink's
+      var title = link && byLink[link.value];
+      if (title && !a.hasAttribute("xlink:title")) {
+        a.setAttributeNS(link.namespaceURI, "xlink:title", title);
+      }
+    });
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll(".ropa-diagram-frame svg"), lineTooltips);
     Array.prototype.forEach.call(document.querySelectorAll(".ropa-diagram"), setup);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
