@@ -61,6 +61,7 @@ __all__ = [
     "CONTENT_END",
     "CONTENT_START",
     "DOWNLOAD_JSON",
+    "FULL_TEXT",
     "NAV",
     "PLURAL",
     "SINGULAR",
@@ -96,6 +97,11 @@ NAV: list[NavItem] = [
     ),
 ]
 
+# Pages whose size does not grow with the inventory: the site's search indexes their whole
+# text. Every other page is indexed by its title and first paragraph (its kind and id):
+# full text at 10,000 flows made a 100 MB index that a browser has to download and parse.
+FULL_TEXT = frozenset({"rules.md", "format.md", "downloads.md"})
+
 
 def build_site(
     result: CheckResult,
@@ -106,21 +112,30 @@ def build_site(
     diagram_cache: Path | None = None,
     history: History | None = None,
     last_diff: RegisterDiff | None = None,
+    embed: bool = True,
 ) -> SiteContent:
     """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn
     (those drawn before taken from ``diagram_cache``, a folder, when given);
     ``history`` (from git, see :func:`~registry.outputs.site.history.read_history`) adds
     each entity's changes and flags those changed since their last review;
     ``last_diff`` (:func:`~registry.outputs.diff.compare`) adds the last change's page
-    and its tile on the home page."""
+    and its tile on the home page. ``embed=False`` leaves each drawn diagram's marker in
+    its page and the diagram in ``diagrams`` (the MkDocs plugin puts it in as it writes the
+    page: a page's text with a non-ASCII character takes 2 bytes a character, so 300 MB of
+    pictures at 10,000 flows took 600 MB inside the pages)."""
     if draw is not None:
         return _fill(Context(result, site_name, last_change, draw, history, last_diff))
     batch = DiagramBatch(diagram_cache)
     site = _fill(Context(result, site_name, last_change, batch.placeholder, history, last_diff))
     drawn = batch.draw_all(result.inventory)
     for index, (_, path) in enumerate(batch.jobs):
+        marker = f"<!-- ropa:diagram:{index} -->"
+        if not embed:
+            site.diagrams[marker] = drawn[index]
+            continue
         page = site.pages[path]
-        page.body = page.body.replace(f"<!-- ropa:diagram:{index} -->", drawn[index], 1)
+        page.body = page.body.replace(marker, drawn[index], 1)
+        drawn[index] = ""  # each picture held once, in its page
     return site
 
 

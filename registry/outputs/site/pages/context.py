@@ -52,16 +52,23 @@ class Page:
     wide: bool = False  # wide tables: ask the theme to hide its side columns
     toc: bool = True  # False: hide the table of contents (its column goes to the tables)
 
-    def markdown(self) -> str:
-        # JSON is YAML: the front matter's title survives any character.
+    def meta(self) -> dict[str, object]:
+        """The front matter, as MkDocs reads it from :meth:`markdown`."""
         hidden = ["navigation", "toc"] if self.wide else [] if self.toc else ["toc"]
-        hide = f"hide: [{', '.join(hidden)}]\n" if hidden else ""
+        return {"title": title(self.title), **({"hide": hidden} if hidden else {})}
+
+    def source(self) -> str:
+        """The Markdown after the front matter."""
         # The marker lets the stylesheet give wide pages the whole window.
         wide = '<div class="ropa-wide"></div>\n\n' if self.wide else ""
-        return (
-            f"---\ntitle: {json.dumps(title(self.title))}\n{hide}---\n\n"
-            f"{CONTENT_START}\n\n{wide}{self.body}\n\n{CONTENT_END}\n"
-        )
+        return f"{CONTENT_START}\n\n{wide}{self.body}\n\n{CONTENT_END}\n"
+
+    def markdown(self) -> str:
+        meta = self.meta()
+        # JSON is YAML: the front matter's title survives any character.
+        hidden = meta.get("hide")
+        hide = f"hide: [{', '.join(hidden)}]\n" if isinstance(hidden, list) else ""
+        return f"---\ntitle: {json.dumps(meta['title'])}\n{hide}---\n\n{self.source()}"
 
 
 NavItem = tuple[str, "str | list[NavItem]"]
@@ -72,6 +79,9 @@ class SiteContent:
     pages: dict[str, Page] = field(default_factory=dict)
     downloads: dict[str, bytes] = field(default_factory=dict)
     nav: list[NavItem] = field(default_factory=list)
+    # With build_site(embed=False): each diagram's marker in its page → the diagram, put
+    # in when the page is written (a site's pictures held once, as ASCII, not in pages).
+    diagrams: dict[str, str] = field(default_factory=dict)
 
     def add(
         self, path: str, page_title: str, body: str, *, wide: bool = False, toc: bool = True
