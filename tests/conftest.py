@@ -38,3 +38,19 @@ def check_yaml(tmp_path: Path):
         return check_files(tmp_path / "inv", files, as_of)
 
     return run
+
+
+@pytest.fixture
+def draws(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The DOT of every diagram Graphviz really draws."""
+    seen: list[str] = []
+    from registry.outputs.render import engine
+
+    real = engine._draw
+
+    def counted(command: list[str], dot: str, timeout: float) -> str:
+        seen.append(dot)
+        return real(command, dot, timeout)
+
+    monkeypatch.setattr(engine, "_draw", counted)
+    return seen

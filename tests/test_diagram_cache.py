@@ -6,29 +6,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
-
 from registry.core.inventory import load_inventory
-from registry.outputs.render import SvgCache, dot_to_svg, engine
+from registry.outputs.render import SvgCache, dot_to_svg
 from registry.outputs.site.pages import build_site
 from registry.pipeline.check import check
 from tests.conftest import AS_OF, EXAMPLE
 
 DOT = 'digraph { a -> b [label="x"] }'
-
-
-@pytest.fixture
-def draws(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The DOT of every diagram Graphviz really draws."""
-    seen: list[str] = []
-    real = engine._draw
-
-    def counted(command: list[str], dot: str, timeout: float) -> str:
-        seen.append(dot)
-        return real(command, dot, timeout)
-
-    monkeypatch.setattr(engine, "_draw", counted)
-    return seen
 
 
 def test_a_dot_drawn_before_is_not_drawn_again(tmp_path: Path, draws: list[str]) -> None:

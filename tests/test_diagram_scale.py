@@ -19,7 +19,7 @@ import pytest
 from registry.core.inventory import Inventory, load_inventory
 from registry.lineage.graph import lineage_graph
 from registry.outputs.render import dot as dot_writer
-from registry.outputs.render import engine, inputs, view_drawing
+from registry.outputs.render import inputs, view_drawing
 from registry.outputs.render.views import SYSTEM_EDGES, SYSTEM_NODES, select
 from registry.outputs.site.diagrams import DiagramBatch
 from tests.conftest import EXAMPLE
@@ -59,20 +59,6 @@ def test_the_dot_is_the_graphviz_packages_byte_for_byte(
 
 
 # --- input keys: never stale -----------------------------------------------------------
-
-
-@pytest.fixture
-def draws(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The DOT of every diagram Graphviz really draws."""
-    seen: list[str] = []
-    real = engine._draw
-
-    def counted(command: list[str], dot: str, timeout: float) -> str:
-        seen.append(dot)
-        return real(command, dot, timeout)
-
-    monkeypatch.setattr(engine, "_draw", counted)
-    return seen
 
 
 def diagrams(inventory: Path, cache: Path | None) -> tuple[list[str], int]:
