@@ -30,6 +30,21 @@ def git(repo: Path, *args: str, date: str | None = None) -> str:
     return done.stdout.strip()
 
 
+def git_as_dpo(repo: Path, *args: str, date: str = "2026-01-01T12:00:00") -> None:
+    """Git as the example's DPO (a name with an accent, as history pages show it), at a
+    full timestamp: the site's history tests read who changed what and when."""
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="Claire Lemaître",
+        GIT_AUTHOR_EMAIL="dpo@example.org",
+        GIT_COMMITTER_NAME="Claire Lemaître",
+        GIT_COMMITTER_EMAIL="dpo@example.org",
+        GIT_AUTHOR_DATE=date,
+        GIT_COMMITTER_DATE=date,
+    )
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
 def edit(repo: Path, name: str, old: str, new: str) -> None:
     path = repo / "inventory" / name
     text = path.read_text("utf-8")

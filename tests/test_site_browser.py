@@ -19,6 +19,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from registry.core.inventory import load_inventory
+from tests.dated_repo import git_as_dpo
 from tests.hostile import hostile_inventory as shared_hostile_inventory
 from tests.site_support import ROOT, build_site, pages, serve
 
@@ -831,22 +832,6 @@ def test_no_page_of_the_example_scrolls_sideways_at_1400_px(browser, example_sit
 # --- an auditor's questions, each answered within two clicks of the home page ---------------
 
 
-def _git(repo: Path, *args: str, date: str) -> None:
-    import os
-    import subprocess
-
-    env = dict(
-        os.environ,
-        GIT_AUTHOR_NAME="Claire Lemaître",
-        GIT_AUTHOR_EMAIL="dpo@example.org",
-        GIT_COMMITTER_NAME="Claire Lemaître",
-        GIT_COMMITTER_EMAIL="dpo@example.org",
-        GIT_AUTHOR_DATE=date,
-        GIT_COMMITTER_DATE=date,
-    )
-    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
-
-
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
     assert text.count(old) == 1, (path, old)
@@ -868,15 +853,15 @@ def dated_url(tmp_path_factory):
     )
     _edit(inventory / "systems/finance-erp.yaml", "date: 2026-03-31", "date: 2025-10-31")
     _edit(inventory / "systems/staff-directory.yaml", "date: 2026-04-15", "date: 2025-12-10")
-    _git(repo, "init", "-q", date="2026-01-01T09:00:00")
-    _git(repo, "add", ".", date="2026-01-01T09:00:00")
-    _git(repo, "commit", "-q", "-m", "The register", date="2026-01-01T09:00:00")
+    git_as_dpo(repo, "init", "-q", date="2026-01-01T09:00:00")
+    git_as_dpo(repo, "add", ".", date="2026-01-01T09:00:00")
+    git_as_dpo(repo, "commit", "-q", "-m", "The register", date="2026-01-01T09:00:00")
     _edit(
         inventory / "systems/kalisto-lis.yaml",
         "description: >\n",
         "description: >\n  Upgraded to v12.\n",
     )
-    _git(repo, "commit", "-qam", "Kalisto LIS upgraded to v12", date="2026-11-20T09:00:00")
+    git_as_dpo(repo, "commit", "-qam", "Kalisto LIS upgraded to v12", date="2026-11-20T09:00:00")
     site = _built(tmp_path_factory, "dated-site", inventory)
     with serve(site) as url:
         yield url

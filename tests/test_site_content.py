@@ -13,6 +13,7 @@ from registry.core.inventory import load_inventory
 from registry.outputs.site import labels, markup
 from registry.outputs.site.pages import build_site
 from registry.pipeline.check import check
+from tests.dated_repo import git_as_dpo
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
 EXAMPLE = Path(__file__).resolve().parent.parent / "inventory"
@@ -127,22 +128,6 @@ def test_no_internal_code_outside_the_raw_field_table(example) -> None:
 # --- history from git ----------------------------------------------------------------------
 
 
-def _git(repo: Path, *args: str, date: str = "2026-01-01T12:00:00") -> None:
-    import os
-    import subprocess
-
-    env = dict(
-        os.environ,
-        GIT_AUTHOR_NAME="Claire Lemaître",
-        GIT_AUTHOR_EMAIL="dpo@example.org",
-        GIT_COMMITTER_NAME="Claire Lemaître",
-        GIT_COMMITTER_EMAIL="dpo@example.org",
-        GIT_AUTHOR_DATE=date,
-        GIT_COMMITTER_DATE=date,
-    )
-    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
-
-
 def _reviewed_fixture(repo: Path) -> Path:
     """The site fixture in a fresh git repository: reviewed on 2026-02-01, committed on
     2026-01-15, then its LIS changed on 2026-03-01 (after the review)."""
@@ -159,13 +144,13 @@ def _reviewed_fixture(repo: Path) -> Path:
         ),
         "utf-8",
     )
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "Register as reviewed", date="2026-01-15T09:00:00")
+    git_as_dpo(repo, "init", "-q")
+    git_as_dpo(repo, "add", ".")
+    git_as_dpo(repo, "commit", "-q", "-m", "Register as reviewed", date="2026-01-15T09:00:00")
     systems.write_text(
         systems.read_text("utf-8").replace("owner: Lab IT", "owner: Lab IT [team] *x*"), "utf-8"
     )
-    _git(repo, "commit", "-q", "-am", "LIS: new owner *team* [x](javascript:alert(1))",
+    git_as_dpo(repo, "commit", "-q", "-am", "LIS: new owner *team* [x](javascript:alert(1))",
          date="2026-03-01T09:00:00")  # fmt: skip
     return inventory
 
