@@ -14,12 +14,12 @@ from __future__ import annotations
 import difflib
 import math
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -335,12 +335,7 @@ class Inventory:
     def controllers_of(self, activity: Activity) -> set[str]:
         """The activity's controller and joint controllers (shared: do not modify)."""
         # Rules ask it hundreds of thousands of times at 100,000 flows: once per activity.
-        known = self._controllers.get(activity.id)
-        if known is not None and known[0] is activity:
-            return known[1]
-        result = self._controllers_of(activity)
-        self._controllers[activity.id] = (activity, result)
-        return result
+        return _answered_once(self._controllers, activity, self._controllers_of)
 
     @cached_property
     def _controllers(self) -> dict[str, tuple[Activity, set[str]]]:
@@ -436,14 +431,8 @@ class Inventory:
 
         A system's operator receives as processor unless the flow says it receives as
         `controller` or `joint_controller` (an independent recipient's own system)."""
-        # Rules ask it of every flow several times: answered once per flow (the flow
-        # object itself is checked, so another flow with the same id is judged anew).
-        known = self._processor_ends.get(flow.id)
-        if known is not None and known[0] is flow:
-            return known[1]
-        found = self._processor_end(flow)
-        self._processor_ends[flow.id] = (flow, found)
-        return found
+        # Rules ask it of every flow several times: answered once per flow.
+        return _answered_once(self._processor_ends, flow, self._processor_end)
 
     @cached_property
     def _processor_ends(self) -> dict[str, tuple[Flow, str | None]]:
@@ -467,6 +456,22 @@ class Inventory:
 
 
 # --- building ------------------------------------------------------------------
+
+
+Answer = TypeVar("Answer")
+
+
+def _answered_once(
+    cache: dict[str, tuple[Any, Answer]], entity: Any, compute: Callable[[Any], Answer]
+) -> Answer:
+    """``compute(entity)`` worked out once per entity id. The entity object itself is
+    checked, so another entity with the same id (a duplicate) is answered anew."""
+    known = cache.get(entity.id)
+    if known is not None and known[0] is entity:
+        return known[1]
+    answer = compute(entity)
+    cache[entity.id] = (entity, answer)
+    return answer
 
 
 def _walk(node: Any, loc: tuple, *, at_key: bool = False) -> tuple[Position, bool]:
