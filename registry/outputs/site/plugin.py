@@ -41,6 +41,7 @@ from registry.outputs.site.fastmd import to_html
 from registry.outputs.site.pages import CONTENT_END, CONTENT_START, FULL_TEXT, NAV
 
 if TYPE_CHECKING:
+    from registry.outputs.diff import RegisterDiff
     from registry.pipeline.revision import Snapshot
 
 log = logging.getLogger("mkdocs.plugins.ropa")
@@ -191,7 +192,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             embed=False,  # diagrams go in as each page is written (on_post_page)
         )
 
-    def _last_diff(self, as_of: dt.date, snapshot: Snapshot | None) -> Any:
+    def _last_diff(self, as_of: dt.date, snapshot: Snapshot | None) -> RegisterDiff | None:
         """`ropa diff diff_base HEAD` (or the dated snapshot's commit), or None when
         no base is set. Committed files only: the work tree's edits are not a change yet."""
         if self.config.diff_base is None:
