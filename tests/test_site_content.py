@@ -180,6 +180,30 @@ def test_entity_pages_show_their_history_and_a_change_since_review(tmp_path: Pat
     assert "systems/lis.md" in built.pages["calendar.md"].body.split("{#changed}")[1]
 
 
+def test_a_change_after_the_register_wide_review_is_flagged_too(tmp_path: Path) -> None:
+    from registry.outputs.site.history import read_history
+    from registry.pipeline import Request, run
+
+    inventory = _reviewed_fixture(tmp_path)
+    # The whole register reviewed on 2026-01-20; the systems' file changed on 2026-03-01.
+    (inventory.parent / "ropa.yaml").write_text(
+        "review: {last: 2026-01-20, by: DPO office, every: P1Y}\n", "utf-8"
+    )
+    request = Request(path=inventory, as_of=AS_OF, directory=inventory.parent)
+    result = run(request).result
+    built = build_site(result, draw=_no_diagram, history=read_history(inventory))
+    # The portal records no review of its own: the register's date stands in, said so.
+    portal = built.pages["systems/portal.md"].body
+    assert (
+        "**Changed since its last review**: reviewed 2026-01-20 by DPO office (the whole "
+        "register); its file changed on 2026-03-01" in portal
+    )
+    # The LIS keeps its own review date, as before.
+    lis = built.pages["systems/lis.md"].body
+    assert "reviewed 2026-02-01 by Claire; its file " in lis
+    assert "(the whole register); its file" not in lis
+
+
 def test_uncommitted_changes_are_said(tmp_path: Path) -> None:
     from registry.outputs.site.history import read_history
 

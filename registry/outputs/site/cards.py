@@ -232,9 +232,10 @@ def card_rows(
     rows.append(("Rights of the data subjects", text("; ".join(entry.rights))))
     rows.append(("Evidence", joined(evidence(record, entry, page))))
     review = facts.review_text(activity, record)
-    if history is not None and activity.last_reviewed is not None:
+    reviewed = facts.review_state(activity, record).last
+    if history is not None and reviewed is not None:
         last = history.last_change(inv, activity)
-        if last is not None and last.date > activity.last_reviewed.date:
+        if last is not None and last.date > reviewed:
             review += f"; **changed since, on {last.date}**"
     rows.append(("Review", review))
     return [(label, value) for label, value in rows if value]

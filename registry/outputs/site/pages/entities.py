@@ -314,17 +314,21 @@ class _EntityPages:
         )
 
     def changed_flag(self, entity: Any) -> str:
-        """ "Changed since its last review", when git shows a later change of its file."""
+        """ "Changed since its last review", when git shows a later change of its file
+        (its own review date, else the whole register's, as the dashboard counts it)."""
         history = self.ctx.history
-        review = getattr(entity, "last_reviewed", None)
-        if history is None or review is None:
+        if history is None or not hasattr(entity, "last_reviewed"):
+            return ""
+        review = facts.review_state(entity, self.ctx.record)
+        if review.last is None:
             return ""
         last = history.last_change(self.inv, entity)
-        if last is None or last.date <= review.date:
+        if last is None or last.date <= review.last:
             return ""
+        whole = " (the whole register)" if review.register_wide else ""
         return (
-            f"**Changed since its last review**: reviewed {review.date} by "
-            f"{text(review.by)}; its file changed on {last.date} ({text(last.author)}, "
+            f"**Changed since its last review**: reviewed {review.last} by "
+            f"{text(review.by)}{whole}; its file changed on {last.date} ({text(last.author)}, "
             f"`{last.short}`). See its history below.\n{{.ropa-changed}}\n"
         )
 
