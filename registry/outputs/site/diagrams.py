@@ -304,8 +304,9 @@ class DiagramBatch:
     SVG cache has that DOT. The same DOT asked twice in one build is drawn once.
     """
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
+    def __init__(self, cache_dir: Path | None = None, *, prune: bool = True) -> None:
         self.jobs: list[tuple[str, str]] = []  # (view, page)
+        self.prune = prune  # False: some views only (a rebuild); keep the others' drawings
         self.cache_dir = cache_dir  # SVG kept by content hash between builds (None: none)
         self.cache: SvgCache | None = None
         self.made = 0  # DOTs made by the last draw_all (the others were read back)
@@ -368,7 +369,7 @@ class DiagramBatch:
                 if key is not None and self.cache is not None:
                     svg_key = self.cache.key(self.command, drawing.dot)
                     self.cache.remember(key, caption(drawing), svg_key)
-        if self.cache is not None:
+        if self.cache is not None and self.prune:
             self.cache.prune()  # every diagram was asked for: the rest no page shows
         return done
 

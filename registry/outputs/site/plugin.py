@@ -81,8 +81,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         # The instance outlives the command in this process (MkDocs keeps it): forget
         # the last build, so the next command starts clean.
         self.dirty = False
-        self.digests = {}
-        self.search_entries = {}
+        self._forget()
 
     def on_config(self, config: Any) -> Any:
         base = Path(config.config_file_path or ".").resolve().parent
@@ -130,16 +129,54 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         self.copyright = config.copyright  # the footer line is added to it per build
         self.content = None
         self.provenance: Provenance | None = None
-        if not getattr(self, "dirty", False) or not hasattr(self, "digests"):
+        if not getattr(self, "dirty", False) or not hasattr(self, "previous"):
             self.dirty = getattr(self, "dirty", False)
-            self.digests: dict[str, bytes] = {}  # each page's Markdown, last build
-            self.search_entries: dict[str, dict[str, str]] = {}
+            self._forget()
         return config
 
+    def _forget(self) -> None:
+        """No previous build: the next one makes every page."""
+        from registry.outputs.site.incremental import Previous
+
+        self.search_entries: dict[str, dict[str, str]] = {}
+        self.previous: Previous | None = None  # serve --dirty: the last build, for the next
+        self.made: set[str] = set()  # pages made by this build (serve --dirty)
+        self.removed: set[str] = set()  # pages of entries gone since the last build
+        self.later: Any = None  # the check whose downloads are made after this build
+        self.pending_downloads: Any = None  # those downloads, for the next build
+        self.keep_downloads = False  # this build publishes no download
+        self.published: dict[str, bytes] = {}  # each download published, by digest
+        self.generation = 0  # builds so far (serve --dirty)
+
     def _build_content(self, config: Any) -> Any:
+        from registry.outputs.site.pages import build_site
+
+        result, history, last_change, last_diff = self._check(config)
+        if self.dirty:
+            return self._rebuild(config, result, history, last_change, last_diff)
+        return build_site(
+            result,
+            **self._site_options(config, history, last_change, last_diff),
+            embed=False,  # diagrams go in as each page is written (on_post_page)
+        )
+
+    def _site_options(
+        self, config: Any, history: Any, last_change: str | None, last_diff: Any
+    ) -> dict[str, Any]:
+        cache = self.config.diagram_cache
+        return {
+            "site_name": self.config.site_name or config.site_name,
+            "last_change": last_change,
+            "diagram_cache": (self.base / cache).resolve() if cache else None,
+            "history": history,
+            "last_diff": last_diff,
+        }
+
+    def _check(self, config: Any) -> tuple[Any, Any, str | None, Any]:
+        """The checked inventory, its git history, the date of its last change and the
+        last change's diff (``diff_base``); sets the footer and the provenance."""
         from registry.core.config import load_config
         from registry.core.errors import CannotRun
-        from registry.outputs.site.pages import build_site
         from registry.pipeline import Request, run
         from registry.pipeline.revision import read_snapshot
 
@@ -178,19 +215,105 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         self.stamp = last_change or result.as_of.isoformat()
         footer = self.provenance.footer()
         config.copyright = f"{self.copyright} · {footer}" if self.copyright else footer
-        cache = self.config.diagram_cache
-        return build_site(
-            result,
-            site_name=self.config.site_name or config.site_name,
-            last_change=last_change,
-            diagram_cache=(self.base / cache).resolve() if cache else None,
-            # a dated register (`at:`): the history up to its commit, as a checkout shows it
-            history=read_history(
-                self.inventory_path, snapshot.commit.sha if snapshot is not None else None
-            ),
-            last_diff=self._last_diff(result.as_of, snapshot),
-            embed=False,  # diagrams go in as each page is written (on_post_page)
+        # a dated register (`at:`): the history up to its commit, as a checkout shows it
+        history = read_history(
+            self.inventory_path, snapshot.commit.sha if snapshot is not None else None
         )
+        return result, history, last_change, self._last_diff(result.as_of, snapshot)
+
+    def _rebuild(
+        self, config: Any, result: Any, history: Any, last_change: str | None, last_diff: Any
+    ) -> Any:
+        """`mkdocs serve --dirty`: only the pages an edit can change are made again
+        (:mod:`registry.outputs.site.incremental`); the others keep their text and HTML.
+        The downloads are made after the build (they read every entry): see
+        :meth:`_downloads_later`."""
+        from registry.outputs.site import incremental
+        from registry.outputs.site.diagrams import DiagramBatch
+        from registry.outputs.site.pages import build_site
+
+        options = self._site_options(config, history, last_change, last_diff)
+        footer = config.copyright
+        before = self.previous
+        if before is None:
+            scope = incremental.Scope.everything("first build")
+        else:
+            scope = incremental.plan(before.built, result, history, footer)
+            if scope.diagrams and not scope.full:
+
+                def draw(jobs: list[tuple[str, str]]) -> list[str]:
+                    batch = DiagramBatch(options["diagram_cache"], prune=False)
+                    batch.jobs = list(jobs)
+                    return batch.draw_all(result.inventory)
+
+                scope.entities |= incremental.diagrams_changed(
+                    before, result.inventory, scope, draw
+                )
+        log.info(
+            "ropa: %s",
+            scope.reason
+            or f"{len(scope.entities)} entity page(s) made again"
+            + (", and the site-wide pages" if scope.site_wide else ""),
+        )
+        pending = self.pending_downloads
+        self.pending_downloads = None
+        self.generation += 1
+        use_pending = (
+            pending is not None
+            and pending[0] == self.generation - 1  # made for the build just before
+            and not scope.full
+            and not scope.entities
+            and not scope.site_wide
+        )
+        partial = before is not None and not scope.full
+        later = partial and not use_pending and bool(scope.entities or scope.site_wide)
+        self.keep_downloads = partial and not use_pending  # the files published last stay
+        content = build_site(
+            result,
+            **options,
+            embed=False,
+            only=None if scope.full else scope.entities,
+            site_wide=scope.site_wide,
+            downloads=not later and not use_pending,
+        )
+        links = before.built.links if before is not None and not scope.full else {}
+        made = set(content.pages)
+        for path, page in content.pages.items():
+            incremental.record_links(links, path, page.body)
+        built = incremental.Built(result, history, footer, links)
+        if before is None or scope.full:
+            previous = incremental.Previous(built, dict(content.pages), content.nav)
+            if before is not None:  # an unchanged page is not written again
+                previous.digests = before.digests
+                self.removed |= set(before.pages) - set(content.pages)
+        else:
+            previous = before
+            previous.built = built
+            for key in scope.entities:  # entries removed: their pages go
+                if key[1] not in result.inventory.by_kind.get(key[0], {}):
+                    path = incremental.source_of(*key)
+                    previous.pages.pop(path, None)
+                    previous.digests.pop(path, None)
+                    self.removed.add(path)
+            previous.pages = incremental.merged(previous.pages, content.pages)
+            if scope.site_wide:
+                previous.nav = content.nav
+            content.pages, content.nav = previous.pages, previous.nav
+            if use_pending:
+                assert pending is not None
+                content.pages["downloads.md"] = pending[1].pages["downloads.md"]
+                made.add("downloads.md")
+                content.downloads = pending[1].downloads
+            elif self.keep_downloads:  # made after this build, or nothing changed
+                content.downloads = dict.fromkeys(self.published, b"")
+        self.made = made
+        self.later = (result, options) if later else None
+        # Each entity page's diagrams, by digest: the next rebuild compares them.
+        for marker, (view, page) in content.views.items():
+            html = content.diagrams.get(marker, "")
+            previous.drawn[(view, page)] = incremental.page_digest(html, ())
+        self.previous = previous
+        return content
 
     def _last_diff(self, as_of: dt.date, snapshot: Snapshot | None) -> RegisterDiff | None:
         """`ropa diff diff_base HEAD` (or the dated snapshot's commit), or None when
@@ -239,22 +362,35 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             # that a page's text is held once, not in the file and in the page besides.
             file = GeneratedFile.generated(config, page.path, content="", inclusion=inclusion)
             if self.dirty:  # `mkdocs serve --dirty`: only pages whose text changed are built
-                text = page.markdown()
-                drawn = [self.content.diagrams.get(m) for m in _DIAGRAM.findall(text)]
-                digest = hashlib.blake2b(
-                    "\0".join([text, *(d or "" for d in drawn)]).encode(), digest_size=16
-                ).digest()
-                file.changed = self.digests.get(page.path) != digest
-                self.digests[page.path] = digest
+                file.changed = page.path in self.made and self._text_changed(page)
             _replace(files, file)
         for path, data in self.content.downloads.items():
-            _replace(files, File.generated(config, path, content=data))
+            download = GeneratedFile.generated(config, path, content=data)
+            if self.dirty and self.keep_downloads:
+                download.changed = False  # made after this build: the last one's stays
+            elif self.dirty:
+                digest = hashlib.blake2b(data, digest_size=16).digest()
+                download.changed = self.published.get(path) != digest
+                self.published[path] = digest
+            _replace(files, download)
         package = resources.files("registry.outputs.site")
         for asset in ASSETS:
             name = asset.rsplit("/", 1)[-1]
             data = package.joinpath("assets", name).read_bytes()
             _replace(files, File.generated(config, asset, content=data))
         return files
+
+    def _text_changed(self, page: Any) -> bool:
+        assert self.content is not None and self.previous is not None
+        text = page.markdown()
+        drawn = [self.content.diagrams.get(m) or "" for m in _DIAGRAM.findall(text)]
+        from registry.outputs.site.incremental import page_digest
+
+        digest = page_digest(text, drawn)
+        digests = self.previous.digests
+        changed = digests.get(page.path) != digest
+        digests[page.path] = digest
+        return changed
 
     def on_page_read_source(self, *, page: Any, config: Any) -> str | None:
         taken = self.take_source(page.file.src_uri)
@@ -293,6 +429,8 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             if isinstance(page, GeneratedPage):
                 page.site_urls, page.link_targets = urls, targets
                 page.take_source = self.take_source
+            # The sitemap's date (on_pre_page), also for a page a dirty build skips.
+            page.update_date = self.stamp
         return nav
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
@@ -336,8 +474,54 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             output = _DIAGRAM.sub(lambda m: diagrams.get(m.group(0), m.group(0)), output)
         return with_csp(output)
 
+    def _downloads_later(self) -> None:
+        """serve --dirty: the downloads (every entry, in five layouts: seconds at 10,000
+        flows) are made after the pages are served, in a thread; when they are ready a
+        watched file is touched, and the rebuild it starts (nothing else changed)
+        publishes them with the downloads page. Until then the last ones stay."""
+        if self.later is None:
+            return
+        import threading
+
+        from registry.outputs.site.pages.context import Context
+        from registry.outputs.site.pages.downloads import add_downloads
+
+        result, options = self.later
+        self.later = None
+        generation, trigger = self.generation, self._trigger()
+
+        def make() -> None:
+            ctx = Context(result, options["site_name"], options["last_change"], _no_drawing)
+            add_downloads(ctx)
+            if generation == self.generation:  # else a later build made them stale
+                self.pending_downloads = (generation, ctx.site)
+                trigger.write_text(str(generation))
+
+        threading.Thread(target=make, name="ropa-downloads", daemon=True).start()
+
+    def _trigger(self) -> Path:
+        """A file `mkdocs serve` watches (on_serve): touching it starts a rebuild."""
+        if getattr(self, "trigger", None) is None:
+            import tempfile
+
+            self.trigger = Path(tempfile.mkdtemp(prefix="ropa-serve-")) / "downloads"
+            self.trigger.write_text("")
+        return self.trigger
+
+    def _remove_gone(self, config: Any) -> None:
+        """serve --dirty: the written pages of entries that are gone (MkDocs removes
+        nothing in a dirty build)."""
+        for path in self.removed:
+            gone = File(path, config.docs_dir, config.site_dir, config.use_directory_urls)
+            with contextlib.suppress(OSError):
+                Path(gone.abs_dest_path).unlink()
+        self.removed = set()
+
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: Any) -> None:
+        if self.dirty:
+            self._remove_gone(config)
+            self._downloads_later()
         if self.content is not None:
             _add_to_search_index(
                 Path(config.site_dir),
@@ -382,7 +566,13 @@ class RopaPlugin(BasePlugin[RopaConfig]):
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         if self.inventory_path.exists():  # with `at:` it may be gone from the work tree
             server.watch(str(self.inventory_path))
+        if self.dirty:
+            server.watch(str(self._trigger().parent))
         return server
+
+
+def _no_drawing(*_: Any) -> str:
+    return ""  # the downloads draw nothing
 
 
 class GeneratedFile(File):

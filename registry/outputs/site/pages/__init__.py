@@ -113,6 +113,9 @@ def build_site(
     history: History | None = None,
     last_diff: RegisterDiff | None = None,
     embed: bool = True,
+    only: set[tuple[str, str]] | None = None,
+    site_wide: bool = True,
+    downloads: bool = True,
 ) -> SiteContent:
     """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn
     (those drawn before taken from ``diagram_cache``, a folder, when given);
@@ -122,14 +125,22 @@ def build_site(
     and its tile on the home page. ``embed=False`` leaves each drawn diagram's marker in
     its page and the diagram in ``diagrams`` (the MkDocs plugin puts it in as it writes the
     page: a page's text with a non-ASCII character takes 2 bytes a character, so 300 MB of
-    pictures at 10,000 flows took 600 MB inside the pages)."""
+    pictures at 10,000 flows took 600 MB inside the pages).
+
+    A rebuild (:mod:`registry.outputs.site.incremental`) asks for part of the site:
+    ``only`` these entities' pages, the site-wide pages (home, registers, findings,
+    index pages…) only if ``site_wide``, the downloads only if ``downloads``."""
+    scope = {"only": only, "site_wide": site_wide, "downloads": downloads}
     if draw is not None:
-        return _fill(Context(result, site_name, last_change, draw, history, last_diff))
-    batch = DiagramBatch(diagram_cache)
-    site = _fill(Context(result, site_name, last_change, batch.placeholder, history, last_diff))
+        return _fill(Context(result, site_name, last_change, draw, history, last_diff), **scope)
+    # A partial build asks for some diagrams only: the cache keeps the others.
+    batch = DiagramBatch(diagram_cache, prune=only is None)
+    ctx = Context(result, site_name, last_change, batch.placeholder, history, last_diff)
+    site = _fill(ctx, **scope)
     drawn = batch.draw_all(result.inventory)
-    for index, (_, path) in enumerate(batch.jobs):
+    for index, (view, path) in enumerate(batch.jobs):
         marker = f"<!-- ropa:diagram:{index} -->"
+        site.views[marker] = (view, path)
         if not embed:
             site.diagrams[marker] = drawn[index]
             continue
@@ -139,19 +150,30 @@ def build_site(
     return site
 
 
-def _fill(ctx: Context) -> SiteContent:
+def _fill(
+    ctx: Context,
+    only: set[tuple[str, str]] | None = None,
+    site_wide: bool = True,
+    downloads: bool = True,
+) -> SiteContent:
     # This order is the order of site.pages and of the diagram batch's jobs: keep it stable.
-    add_home(ctx)
-    add_records(ctx)
-    add_matrices(ctx)
-    add_entity_pages(ctx)
-    add_transfers(ctx)
-    add_findings(ctx)
-    add_rule_catalogue(ctx)
-    add_format_reference(ctx)
-    add_downloads(ctx)
-    add_print_page(ctx)
+    if site_wide:
+        add_home(ctx)
+        add_records(ctx)
+        add_matrices(ctx)
+    add_entity_pages(ctx, only, indexes=site_wide)
+    if site_wide:
+        add_transfers(ctx)
+        add_findings(ctx)
+        add_rule_catalogue(ctx)
+        add_format_reference(ctx)
+    if downloads:
+        add_downloads(ctx)
+    if site_wide:
+        add_print_page(ctx)
     ctx.site.nav = NAV
+    if not site_wide:
+        return ctx.site  # the navigation below is the previous build's (the plugin's)
     if add_changes(ctx):  # only when the build compared with a base revision
         ctx.site.nav = [*ctx.site.nav, ("Last change", "changes.md")]
     if add_discovered(ctx):  # only when the check discovered repositories

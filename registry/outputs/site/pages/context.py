@@ -82,6 +82,7 @@ class SiteContent:
     # With build_site(embed=False): each diagram's marker in its page → the diagram, put
     # in when the page is written (a site's pictures held once, as ASCII, not in pages).
     diagrams: dict[str, str] = field(default_factory=dict)
+    views: dict[str, tuple[str, str]] = field(default_factory=dict)  # marker → (view, page)
 
     def add(
         self, path: str, page_title: str, body: str, *, wide: bool = False, toc: bool = True

@@ -29,9 +29,13 @@ _URL_FIELDS = {"document", "procedure", "lia", "website", "link", "list"}  # lis
 _URL_PATHS = {"dpf.reference"}  # a `reference` elsewhere is free text
 
 
-def add_entity_pages(ctx: Context) -> None:
-    """Every entity's page, then its kind's index page, kind by kind."""
-    _EntityPages(ctx).add_all()
+def add_entity_pages(
+    ctx: Context, only: set[tuple[str, str]] | None = None, indexes: bool = True
+) -> None:
+    """Every entity's page, then its kind's index page, kind by kind; ``only``: just
+    these entities' pages (a rebuild, :mod:`registry.outputs.site.incremental`), and
+    the index pages only if ``indexes``."""
+    _EntityPages(ctx).add_all(only, indexes)
 
 
 class _EntityPages:
@@ -52,22 +56,28 @@ class _EntityPages:
             if flow.contract:
                 self.flows_by_contract.setdefault(flow.contract, []).append(flow)
 
-    def add_all(self) -> None:
+    def add_all(self, only: set[tuple[str, str]] | None = None, indexes: bool = True) -> None:
         inv = self.inv
         for kind in KINDS:
             index = f"{SECTIONS[kind]}/index.md"
             entities = [inv.by_kind[kind][i] for i in sorted(inv.by_kind[kind])]
             rows = []
             for entity in entities:
+                if only is not None and (kind, entity.id) not in only:
+                    if indexes:
+                        rows.append(self.index_row(entity, index))
+                    continue
                 page = source_of(kind, entity.id)
                 # pages with a lineage diagram get the whole window: graphs are wide
                 wide = kind in ("Activity", "System", "Organisation", "DataCategory")
                 self.ctx.site.add(
                     page, entity.label, self.entity_page(entity, page), wide=wide, toc=False
                 )
-                rows.append(self.index_row(entity, index))
-            body = f"# {PLURAL[kind]}\n\n" + table(self.index_headers(kind), rows)
-            self.ctx.site.add(index, PLURAL[kind], body)
+                if indexes:
+                    rows.append(self.index_row(entity, index))
+            if indexes:
+                body = f"# {PLURAL[kind]}\n\n" + table(self.index_headers(kind), rows)
+                self.ctx.site.add(index, PLURAL[kind], body)
 
     def index_headers(self, kind: str) -> list[str]:
         return {

@@ -1,0 +1,379 @@
+"""Which pages an edit can change: `mkdocs serve --dirty` regenerates only those.
+
+A rebuild compares the inventory just checked with the previous build's and makes
+again only the pages whose inputs differ; every other page keeps the text (and the
+HTML) it had. The rule below is derived from what the page modules read; anything it
+does not cover makes every page again (``Scope.full``), so it can only err towards
+work, never towards a stale page. tests/test_site_incremental.py checks it against a
+full build, page by page, for a set of edits.
+
+Every page again (as a full build) when any of these differ: the day dates are judged
+on, ropa.yaml's register review, the evidence or discovery reconciled, the git
+history's commits, any organisation, data category or data subject (they are hubs:
+countries, roles, special categories and the category tree reach pages several
+references away), the organisations' roles in the record (organisation pages and
+every diagram), or the set of entries with schema errors; or an entry changed whose
+kind has no rule below.
+
+Otherwise, for each entry that changed (added, removed, a field, its position):
+
+- its own page;
+- when only a flow's ``description`` or an entry's position changed, nothing else
+  (no other page, no diagram shows them; the downloads are made anew regardless);
+- otherwise: the pages of every entry it refers to and of every entry referring to
+  it (before and after the edit: a flow's activity, ends, contract, categories and
+  subjects; a contract's parties; a waiver's entry; the flows of a system…), the
+  ancestors of a flow's categories (their pages list the flows of sub-categories), the
+  ancestors and descendants of an activity's categories and the systems it uses (their
+  "at a glance" lists), every page linking to it when its name or validity changed
+  (read from the pages' links: exact), and every site-wide page (home, registers,
+  matrices, findings, index pages…);
+- an activity whose Art. 30 record entry changed: its page and those of the systems it
+  uses (their operator's role is read from it);
+- an entry whose findings changed (or which of them a waiver accepts): its page, the
+  waivers' pages, and the site-wide pages;
+- an entry whose file became (or stopped being) uncommitted: its page (its history);
+- a page whose lineage diagram changed (every view is keyed again, when the change is
+  not one of the two above): its page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from registry.core.inventory import Inventory
+from registry.core.model import Entity
+from registry.outputs.site.history import History
+from registry.outputs.site.markup import source_of
+from registry.pipeline.check import CheckResult
+
+Key = tuple[str, str]  # (kind, id)
+
+# Kinds whose change reaches pages several references away: every page again.
+HUBS = frozenset({"Organisation", "DataCategory", "DataSubject"})
+# Fields no page but the entry's own shows (nor any diagram, nor the record's pages).
+OWN_PAGE_ONLY = {"Flow": frozenset({"description"})}
+
+_LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)\s]*)?\)")
+
+
+@dataclass
+class Scope:
+    """What a rebuild makes again; ``full``: everything."""
+
+    full: bool = False
+    entities: set[Key] = field(default_factory=set)
+    site_wide: bool = False  # home, registers, matrices, findings, index pages…
+    diagrams: bool = False  # key every view again (a change a diagram may show)
+    reason: str = ""
+
+    @classmethod
+    def everything(cls, reason: str) -> Scope:
+        return cls(full=True, site_wide=True, diagrams=True, reason=reason)
+
+
+@dataclass
+class Built:
+    """What a build keeps for the next: its check, history and each page's links."""
+
+    result: CheckResult
+    history: History | None
+    footer: str
+    links: dict[str, set[str]] = field(default_factory=dict)  # target page → linking pages
+
+
+def links_of(page: str, markdown: str) -> Iterator[str]:
+    """The source paths of the pages a page's Markdown links to."""
+    folder = page.rpartition("/")[0]
+    for target in _LINK.findall(markdown):
+        parts = (folder.split("/") if folder else []) + target.split("/")
+        out: list[str] = []
+        for part in parts:
+            if part == "..":
+                if out:
+                    out.pop()
+            elif part not in ("", "."):
+                out.append(part)
+        yield "/".join(out)
+
+
+def record_links(links: dict[str, set[str]], page: str, markdown: str) -> None:
+    for target in links_of(page, markdown):
+        links.setdefault(target, set()).add(page)
+
+
+def plan(before: Built, result: CheckResult, history: History | None, footer: str) -> Scope:
+    """The pages to make again after ``before``'s build, for ``result``."""
+    old, new = before.result, result
+    if footer != before.footer:
+        return Scope.everything("the footer (commit, uncommitted changes) changed")
+    if old.as_of != new.as_of or old.review != new.review:
+        return Scope.everything("the day judged or the register's review changed")
+    if old.coverage != new.coverage or old.discovery != new.discovery:
+        return Scope.everything("the evidence or the discovery changed")
+    old_history = before.history.by_file if before.history else None
+    new_history = history.by_file if history else None
+    if old_history != new_history:
+        return Scope.everything("the git history changed")
+    oinv, ninv = old.inventory, new.inventory
+    if _schema_keys(oinv) != _schema_keys(ninv):
+        return Scope.everything("the entries with schema errors changed")
+    scope = Scope()
+    changed = list(_changed(oinv, ninv))
+    for key, own_only in changed:
+        scope.entities.add(key)
+        if own_only:
+            continue
+        if key[0] in HUBS:
+            return Scope.everything(f"{key[0]} {key[1]} changed")
+        scope.site_wide = scope.diagrams = True
+        for inv in (oinv, ninv):
+            scope.entities |= _neighbours(inv, key)
+        for inv, other in ((oinv, ninv), (ninv, oinv)):
+            if _shown(inv, key) != _shown(other, key):
+                page = source_of(*key)
+                scope.entities |= {_key_of(p) for p in before.links.get(page, ())} - {None}  # type: ignore[operator]
+    # The record: activities whose entry changed, and the systems they use.
+    if _roles(old) != _roles(new):
+        return Scope.everything("an organisation's role in the register changed")
+    for ident in set(oinv.activities) | set(ninv.activities):
+        before_entry = old.record.activities.get(ident)
+        after_entry = new.record.activities.get(ident)
+        if before_entry != after_entry:
+            scope.entities.add(("Activity", ident))
+            for entry in (before_entry, after_entry):
+                if entry is not None:
+                    scope.entities |= {("System", s.id) for s in entry.systems}
+    # Findings, by entry (and the waivers that accept them).
+    old_findings, new_findings = _findings(old), _findings(new)
+    for key in set(old_findings) | set(new_findings):
+        was, now = old_findings.get(key, []), new_findings.get(key, [])
+        if was != now:
+            scope.entities.add(key)
+            scope.site_wide = True
+            scope.entities |= {("Waiver", w) for _, w, *_ in (*was, *now) if w}
+    # History: files that became uncommitted (or were committed) show it.
+    if history is not None and before.history is not None:
+        for file in history.uncommitted ^ before.history.uncommitted:
+            for inv in (oinv, ninv):
+                scope.entities |= {k for k, n in inv.nodes.items() if n.pos.file == file}
+    scope.entities = {k for k in scope.entities if k[0] in _KINDS}
+    return scope
+
+
+_KINDS = frozenset(
+    {"Organisation", "DataCategory", "DataSubject", "System", "Activity", "Flow", "Contract",
+     "Waiver"}
+)  # fmt: skip
+
+
+def _key_of(page: str) -> Key | None:
+    from registry.outputs.urls import SECTIONS
+
+    section, _, rest = page.partition("/")
+    if not rest or rest == "index.md":
+        return None
+    for kind, name in SECTIONS.items():
+        if name == section:
+            return (kind, rest.removesuffix(".md"))
+    return None
+
+
+def _schema_keys(inv: Inventory) -> dict[Key, int]:
+    return {k: len(v) for k, v in inv.schema_errors.items()}
+
+
+def _roles(result: CheckResult) -> Any:
+    from registry.outputs.site.register import roles
+
+    return {k: sorted(v) for k, v in roles(result.record).items()}
+
+
+def _findings(result: CheckResult) -> dict[Key, list[tuple[Any, ...]]]:
+    found: dict[Key, list[tuple[Any, ...]]] = {}
+    for f in result.findings:
+        entry = (f, f.waived_by, f.waiver_reason, f.baselined)
+        found.setdefault((f.entity_kind, f.entity_id), []).append(entry)
+    return found
+
+
+def _changed(old: Inventory, new: Inventory) -> Iterator[tuple[Key, bool]]:
+    """Each entry added, removed or changed, and whether only what its own page shows
+    (a flow's description, its position) changed."""
+    for kind in _KINDS:
+        before, after = old.by_kind.get(kind, {}), new.by_kind.get(kind, {})
+        for ident in before.keys() | after.keys():
+            a, b = before.get(ident), after.get(ident)
+            key = (kind, ident)
+            if a is None or b is None:
+                yield key, False
+                continue
+            moved = _where(old, key) != _where(new, key)
+            set_aside = old.set_aside.get(key) != new.set_aside.get(key)
+            if a == b and not set_aside and (key in old.builtin) == (key in new.builtin):
+                if moved:
+                    yield key, True
+                continue
+            own = OWN_PAGE_ONLY.get(kind)
+            if own and not set_aside and _without(a, own) == _without(b, own):
+                yield key, True
+            else:
+                yield key, False
+
+
+def _where(inv: Inventory, key: Key) -> Any:
+    node = inv.nodes.get(key)
+    return node.pos if node is not None else None
+
+
+def _without(entity: Entity, fields: Iterable[str]) -> dict[str, Any]:
+    data = dict(entity.__dict__)
+    for name in fields:
+        data.pop(name, None)
+    return data
+
+
+def _shown(inv: Inventory, key: Key) -> tuple[Any, ...]:
+    """What a link to an entry shows: whether it exists, its name, whether it is valid."""
+    entity = inv.by_kind.get(key[0], {}).get(key[1])
+    if entity is None:
+        return (False,)
+    return (True, entity.label, inv.is_invalid(*key))
+
+
+def _neighbours(inv: Inventory, key: Key) -> set[Key]:
+    """The entries whose pages show ``key``'s data: those it refers to, those referring
+    to it, and what a flow's or an activity's data reaches beyond them."""
+    kind, ident = key
+    found: set[Key] = set()
+    entity = inv.by_kind.get(kind, {}).get(ident)
+    if entity is not None:
+        found |= set(_references(inv, entity))
+        if kind == "Flow":
+            for category in entity.data_categories:  # type: ignore[attr-defined]
+                found |= {("DataCategory", c) for c in inv.category_ancestors.get(category, ())}
+        if kind == "Activity":
+            categories = set(entity.data_categories)  # type: ignore[attr-defined]
+            for c in inv.categories:
+                if categories & set(inv.category_ancestors.get(c, ())) or any(
+                    inv.covers([c], mine) for mine in categories
+                ):
+                    found.add(("DataCategory", c))
+            found |= {("System", s) for s in inv.systems_of(entity)}  # type: ignore[arg-type]
+        if kind == "Waiver":
+            target_kind, _, target = entity.entity.partition(":")  # type: ignore[attr-defined]
+            found.add((target_kind, target))
+    found |= _referring(inv, key)
+    return found
+
+
+def _references(inv: Inventory, entity: Entity) -> Iterator[Key]:
+    data = entity.model_dump(mode="json", by_alias=True)
+    for path, targets in entity.references.items():
+        for ident in _values(data, path.split(".")):
+            for kind in targets:
+                yield (kind, ident)
+
+
+def _referring(inv: Inventory, key: Key) -> set[Key]:
+    """Entries that refer to ``key`` (a backlink index, made once per inventory)."""
+    index = _BACKLINKS.get(id(inv))
+    if index is None or index[0] is not inv:
+        found: dict[Key, set[Key]] = {}
+        for entity in inv.entities(include_builtin=True):
+            for target in _references(inv, entity):
+                found.setdefault(target, set()).add((entity.kind, entity.id))
+            if entity.kind == "Waiver":
+                target_kind, _, target = entity.entity.partition(":")  # type: ignore[attr-defined]
+                found.setdefault((target_kind, target), set()).add((entity.kind, entity.id))
+        _BACKLINKS.clear() if len(_BACKLINKS) > 2 else None
+        index = _BACKLINKS[id(inv)] = (inv, found)
+    return index[1].get(key, set())
+
+
+_BACKLINKS: dict[int, tuple[Inventory, dict[Key, set[Key]]]] = {}
+
+
+def _values(data: Any, path: list[str]) -> Iterator[str]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _values(item, path)
+        return
+    if not path or not isinstance(data, dict) or path[0] not in data:
+        return
+    value = data[path[0]]
+    if len(path) > 1:
+        yield from _values(value, path[1:])
+    elif isinstance(value, list):
+        yield from (v for v in value if isinstance(v, str))
+    elif isinstance(value, str):
+        yield value
+
+
+@dataclass
+class Previous:
+    """A build as the next one needs it: its check, the pages' links and digests (their
+    text and diagrams), each entity page's diagrams, and the pages themselves (their text
+    handed over to MkDocs: only their paths, titles and layout are kept)."""
+
+    built: Built
+    pages: dict[str, Any]  # source path → Page
+    nav: list[Any]
+    digests: dict[str, bytes] = field(default_factory=dict)
+    drawn: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (view, page) → digest
+
+
+def page_digest(text: str, diagrams: Iterable[str]) -> bytes:
+    import hashlib
+
+    return hashlib.blake2b("\0".join([text, *diagrams]).encode(), digest_size=16).digest()
+
+
+def entity_pages_of(keys: Iterable[Key]) -> set[str]:
+    return {source_of(*k) for k in keys}
+
+
+def diagrams_changed(previous: Previous, inv: Inventory, scope: Scope, draw: Any) -> set[Key]:
+    """The entities whose page's diagram would differ now (pages not made again anyway):
+    every such view drawn again (from the cache, mostly) and compared. ``draw`` takes
+    (view, page) pairs and returns their HTML."""
+    pages = entity_pages_of(scope.entities)
+    jobs = [
+        (view, page)
+        for (view, page) in previous.drawn
+        if page not in pages and (key := _key_of(page)) and key[1] in inv.by_kind.get(key[0], {})
+    ]
+    found: set[Key] = set()
+    for (view, page), html in zip(jobs, draw(jobs), strict=True):
+        if page_digest(html, ()) != previous.drawn[(view, page)]:
+            found.add(_key_of(page))  # type: ignore[arg-type]
+    return found
+
+
+def merged(pages: dict[str, Any], made: dict[str, Any]) -> dict[str, Any]:
+    """``pages`` with ``made`` put in, in the order a full build makes them (that order
+    is the sitemap's): an entry's page among its kind's, by id, before the index."""
+    added = [p for p in made if p not in pages and _key_of(p) is not None]
+    pages.update(made)
+    if not added:
+        return pages
+    sections = {p.partition("/")[0] for p in added}
+    out: dict[str, Any] = {}
+    done: set[str] = set()
+    for path in pages:
+        section = path.partition("/")[0]
+        if section not in sections or (_key_of(path) is None and path != f"{section}/index.md"):
+            out[path] = pages[path]
+            continue
+        if section not in done:  # the section's entry pages, by id, then its index
+            done.add(section)
+            entries = [p for p in pages if p.partition("/")[0] == section and _key_of(p)]
+            for entry in sorted(entries, key=lambda p: p.partition("/")[2].removesuffix(".md")):
+                out[entry] = pages[entry]
+        index = f"{section}/index.md"
+        if path == index:
+            out[index] = pages[index]
+    return out
