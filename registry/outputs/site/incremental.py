@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from registry.core.inventory import Inventory
@@ -83,6 +84,22 @@ class Built:
     history: History | None
     footer: str
     links: dict[str, set[str]] = field(default_factory=dict)  # target page → linking pages
+    files: dict[str, bytes] | None = None  # each inventory file's digest (None: unknown)
+
+
+def file_digests(inv: Inventory, root: Path) -> dict[str, bytes]:
+    """A digest of each file the inventory's entries come from (positions are only
+    compared in the files that changed: finding them means reading the file again)."""
+    import hashlib
+
+    found: dict[str, bytes] = {}
+    for file in {node.file for node in inv.nodes.values()}:
+        try:
+            data = (root / file).read_bytes()
+        except OSError:
+            data = b"\0missing"
+        found[file] = hashlib.blake2b(data, digest_size=16).digest()
+    return found
 
 
 def links_of(page: str, markdown: str) -> Iterator[str]:
@@ -105,8 +122,15 @@ def record_links(links: dict[str, set[str]], page: str, markdown: str) -> None:
         links.setdefault(target, set()).add(page)
 
 
-def plan(before: Built, result: CheckResult, history: History | None, footer: str) -> Scope:
-    """The pages to make again after ``before``'s build, for ``result``."""
+def plan(
+    before: Built,
+    result: CheckResult,
+    history: History | None,
+    footer: str,
+    files: dict[str, bytes] | None = None,
+) -> Scope:
+    """The pages to make again after ``before``'s build, for ``result`` (``files``: its
+    :func:`file_digests`)."""
     old, new = before.result, result
     if footer != before.footer:
         return Scope.everything("the footer (commit, uncommitted changes) changed")
@@ -122,7 +146,12 @@ def plan(before: Built, result: CheckResult, history: History | None, footer: st
     if _schema_keys(oinv) != _schema_keys(ninv):
         return Scope.everything("the entries with schema errors changed")
     scope = Scope()
-    changed = list(_changed(oinv, ninv))
+    moved_in = None  # the files whose entries may have moved (None: any)
+    if files is not None and before.files is not None:
+        moved_in = {
+            f for f in files.keys() | before.files.keys() if files.get(f) != before.files.get(f)
+        }
+    changed = list(_changed(oinv, ninv, moved_in))
     for key, own_only in changed:
         scope.entities.add(key)
         if own_only:
@@ -200,9 +229,12 @@ def _findings(result: CheckResult) -> dict[Key, list[tuple[Any, ...]]]:
     return found
 
 
-def _changed(old: Inventory, new: Inventory) -> Iterator[tuple[Key, bool]]:
+def _changed(
+    old: Inventory, new: Inventory, moved_in: set[str] | None
+) -> Iterator[tuple[Key, bool]]:
     """Each entry added, removed or changed, and whether only what its own page shows
-    (a flow's description, its position) changed."""
+    (a flow's description, its position) changed; positions are compared in the files
+    ``moved_in`` only (None: every file)."""
     for kind in _KINDS:
         before, after = old.by_kind.get(kind, {}), new.by_kind.get(kind, {})
         for ident in before.keys() | after.keys():
@@ -211,7 +243,7 @@ def _changed(old: Inventory, new: Inventory) -> Iterator[tuple[Key, bool]]:
             if a is None or b is None:
                 yield key, False
                 continue
-            moved = _where(old, key) != _where(new, key)
+            moved = _moved(old, new, key, moved_in)
             set_aside = old.set_aside.get(key) != new.set_aside.get(key)
             if a == b and not set_aside and (key in old.builtin) == (key in new.builtin):
                 if moved:
@@ -224,9 +256,15 @@ def _changed(old: Inventory, new: Inventory) -> Iterator[tuple[Key, bool]]:
                 yield key, False
 
 
-def _where(inv: Inventory, key: Key) -> Any:
-    node = inv.nodes.get(key)
-    return node.pos if node is not None else None
+def _moved(old: Inventory, new: Inventory, key: Key, files: set[str] | None) -> bool:
+    a, b = old.nodes.get(key), new.nodes.get(key)
+    if a is None or b is None:
+        return a is not b
+    if a.file != b.file:
+        return True
+    if files is not None and a.file not in files:
+        return False  # an unchanged file: its entries stand where they stood
+    return bool(a.pos != b.pos)
 
 
 def _without(entity: Entity, fields: Iterable[str]) -> dict[str, Any]:

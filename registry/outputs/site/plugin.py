@@ -147,6 +147,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         self.keep_downloads = False  # this build publishes no download
         self.published: dict[str, bytes] = {}  # each download published, by digest
         self.generation = 0  # builds so far (serve --dirty)
+        self.file_hashes: dict[str, Any] = {}  # the manifest's digests, by file's stat
 
     def _build_content(self, config: Any) -> Any:
         from registry.outputs.site.pages import build_site
@@ -235,10 +236,13 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         options = self._site_options(config, history, last_change, last_diff)
         footer = config.copyright
         before = self.previous
+        root = self.inventory_path if self.inventory_path.is_dir() else self.inventory_path.parent
+        # With `at:` the files are git's, not these: positions are compared everywhere.
+        files = None if self.config.at else incremental.file_digests(result.inventory, root)
         if before is None:
             scope = incremental.Scope.everything("first build")
         else:
-            scope = incremental.plan(before.built, result, history, footer)
+            scope = incremental.plan(before.built, result, history, footer, files)
             if scope.diagrams and not scope.full:
 
                 def draw(jobs: list[tuple[str, str]]) -> list[str]:
@@ -280,7 +284,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         made = set(content.pages)
         for path, page in content.pages.items():
             incremental.record_links(links, path, page.body)
-        built = incremental.Built(result, history, footer, links)
+        built = incremental.Built(result, history, footer, links, files)
         if before is None or scope.full:
             previous = incremental.Previous(built, dict(content.pages), content.nav)
             if before is not None:  # an unchanged page is not written again
@@ -521,7 +525,6 @@ class RopaPlugin(BasePlugin[RopaConfig]):
     def on_post_build(self, *, config: Any) -> None:
         if self.dirty:
             self._remove_gone(config)
-            self._downloads_later()
         if self.content is not None:
             _add_to_search_index(
                 Path(config.site_dir),
@@ -529,7 +532,12 @@ class RopaPlugin(BasePlugin[RopaConfig]):
             )
         # After every page and file is written: the manifest hashes them as published.
         if self.content is not None and self.provenance is not None:
-            write_manifest(Path(config.site_dir), self.provenance, list(self.content.downloads))
+            known = self.file_hashes if self.dirty else None
+            write_manifest(
+                Path(config.site_dir), self.provenance, list(self.content.downloads), known
+            )
+        if self.dirty:
+            self._downloads_later()  # after the manifest: the thread holds the GIL
 
     def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
         # MkDocs makes the error page's links root-absolute ("/assets/…") when `site_url`
