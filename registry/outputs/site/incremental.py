@@ -309,9 +309,10 @@ def _neighbours(inv: Inventory, key: Key) -> set[Key]:
 
 
 def _references(inv: Inventory, entity: Entity) -> Iterator[Key]:
-    data = entity.model_dump(mode="json", by_alias=True)
+    from registry.outputs.site.pages.entities import reference_values
+
     for path, targets in entity.references.items():
-        for ident in _values(data, path.split(".")):
+        for ident in reference_values(entity, path):
             for kind in targets:
                 yield (kind, ident)
 
@@ -333,22 +334,6 @@ def _referring(inv: Inventory, key: Key) -> set[Key]:
 
 
 _BACKLINKS: dict[int, tuple[Inventory, dict[Key, set[Key]]]] = {}
-
-
-def _values(data: Any, path: list[str]) -> Iterator[str]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _values(item, path)
-        return
-    if not path or not isinstance(data, dict) or path[0] not in data:
-        return
-    value = data[path[0]]
-    if len(path) > 1:
-        yield from _values(value, path[1:])
-    elif isinstance(value, list):
-        yield from (v for v in value if isinstance(v, str))
-    elif isinstance(value, str):
-        yield value
 
 
 @dataclass

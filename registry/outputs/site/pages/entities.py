@@ -10,8 +10,11 @@ pages link to them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
+
+from pydantic import BaseModel
 
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
@@ -476,9 +479,8 @@ class _EntityPages:
 
     def _references(self, entity: Entity) -> Iterator[tuple[str, str, str]]:
         """(field path, target kind, id) for every reference an entity makes."""
-        data = entity.model_dump(mode="json", by_alias=True)
         for path, targets in entity.references.items():
-            for ident in _values(data, path.split(".")):
+            for ident in reference_values(entity, path):
                 kind = next((t for t in targets if ident in self.inv.by_kind[t]), targets[0])
                 yield path, kind, ident
 
@@ -498,6 +500,39 @@ class _EntityPages:
 def _first(flow: Flow, inv: Inventory, category: str) -> str:
     """The first category of ``flow`` that is ``category`` or below it ('' if none)."""
     return next((c for c in flow.data_categories if inv.covers([category], c)), "")
+
+
+def reference_values(entity: Entity, path: str) -> Iterator[str]:
+    """The ids at a dotted field path of an entity (as its YAML names them), through any
+    lists on the way: what its dump would hold there, read without dumping it (a
+    dump of each of 14,000 entries per build took a tenth of a serve rebuild)."""
+    yield from _read(entity, path.split("."))
+
+
+def _read(value: Any, path: list[str]) -> Iterator[str]:
+    if isinstance(value, list | tuple):
+        if not path:
+            yield from (v for v in value if isinstance(v, str))
+            return
+        for item in value:
+            yield from _read(item, path)
+        return
+    if not path:
+        if isinstance(value, str):
+            yield str(value)
+        return
+    if isinstance(value, BaseModel):
+        name = _field_names(type(value)).get(path[0])
+        if name is not None:
+            yield from _read(getattr(value, name), path[1:])
+    elif isinstance(value, dict) and path[0] in value:
+        yield from _read(value[path[0]], path[1:])
+
+
+@functools.cache
+def _field_names(model: type[BaseModel]) -> dict[str, str]:
+    """A model's fields by the name its dump gives them (the alias, else the name)."""
+    return {(f.alias or name): name for name, f in model.model_fields.items()}
 
 
 def _values(data: Any, path: list[str]) -> Iterator[str]:
