@@ -218,7 +218,18 @@ def _schema_keys(inv: Inventory) -> dict[Key, int]:
 def _roles(result: CheckResult) -> Any:
     from registry.outputs.site.register import roles
 
-    return {k: sorted(v) for k, v in roles(result.record).items()}
+    kept = _ROLES.get(id(result))
+    if kept is None or kept[0] is not result:  # each build's asked twice: once as new
+        if len(_ROLES) > 2:
+            _ROLES.clear()
+        kept = _ROLES[id(result)] = (
+            result,
+            {k: sorted(v) for k, v in roles(result.record).items()},
+        )
+    return kept[1]
+
+
+_ROLES: dict[int, tuple[CheckResult, Any]] = {}
 
 
 def _findings(result: CheckResult) -> dict[Key, list[tuple[Any, ...]]]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -400,6 +401,14 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         digests[page.path] = digest
         return changed
 
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        # MkDocs makes the theme's environment anew for each build; `serve` would then
+        # compile the theme's templates again on every rebuild. Their compiled code is
+        # kept by name and source checksum, for this process.
+        if self.dirty and env.bytecode_cache is None:
+            env.bytecode_cache = _COMPILED
+        return env
+
     def on_page_read_source(self, *, page: Any, config: Any) -> str | None:
         taken = self.take_source(page.file.src_uri)
         if taken is None:
@@ -581,6 +590,23 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         if self.dirty:
             server.watch(str(self._trigger().parent))
         return server
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Compiled Jinja templates in memory (jinja2 checks each against its source)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
 
 
 def _no_drawing(*_: Any) -> str:
