@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +171,7 @@ def plan(
     for ident in set(oinv.activities) | set(ninv.activities):
         before_entry = old.record.activities.get(ident)
         after_entry = new.record.activities.get(ident)
-        if before_entry != after_entry:
+        if _entry(before_entry) != _entry(after_entry):
             scope.entities.add(("Activity", ident))
             for entry in (before_entry, after_entry):
                 if entry is not None:
@@ -209,6 +209,15 @@ def _key_of(page: str) -> Key | None:
         if name == section:
             return (kind, rest.removesuffix(".md"))
     return None
+
+
+def _entry(entry: Any) -> Any:
+    """An activity's record entry as its pages read it: its flows without what only a
+    flow's own page shows (the record's pages and cards show no flow's description)."""
+    if entry is None:
+        return None
+    own = OWN_PAGE_ONLY["Flow"]
+    return replace(entry, flows=tuple(_without(f, own) for f in entry.flows))  # type: ignore[arg-type]
 
 
 def _schema_keys(inv: Inventory) -> dict[Key, int]:
