@@ -69,6 +69,7 @@ class Scope:
     entities: set[Key] = field(default_factory=set)
     site_wide: bool = False  # home, registers, matrices, findings, index pages…
     diagrams: bool = False  # key every view again (a change a diagram may show)
+    changed: set[Key] = field(default_factory=set)  # the entries that differ themselves
     reason: str = ""
 
     @classmethod
@@ -152,6 +153,7 @@ def plan(
             f for f in files.keys() | before.files.keys() if files.get(f) != before.files.get(f)
         }
     changed = list(_changed(oinv, ninv, moved_in))
+    scope.changed = {key for key, _ in changed}
     for key, own_only in changed:
         scope.entities.add(key)
         if own_only:

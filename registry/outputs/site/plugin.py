@@ -158,6 +158,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         self.file_hashes: dict[str, Any] = {}  # the manifest's digests, by file's stat
         self.site_templates: Any = None  # what the sitemap and error page showed last
         self.kept_files: dict[str, Any] = {}  # serve --dirty: entry pages' files, for reuse
+        self.backlinks: Any = None  # serve --dirty: what refers to each entry, last build
 
     def _build_content(self, config: Any) -> Any:
         from registry.outputs.site.pages import build_site
@@ -282,10 +283,19 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         partial = before is not None and not scope.full
         later = partial and not use_pending and bool(scope.entities or scope.site_wide)
         self.keep_downloads = partial and not use_pending  # the files published last stay
+        from registry.outputs.site.pages.entities import backlinks_of, patch_backlinks
+
+        # What refers to each entry: last build's, patched where entries changed.
+        backlinks = None
+        if before is not None and not scope.full and self.backlinks is not None:
+            old = before.built.result.inventory
+            backlinks = patch_backlinks(self.backlinks, old, result.inventory, scope.changed)
+        self.backlinks = backlinks if backlinks is not None else backlinks_of(result.inventory)
         content = build_site(
             result,
             **options,
             embed=False,
+            backlinks=self.backlinks,
             only=None if scope.full else scope.entities,
             site_wide=scope.site_wide,
             downloads=not later and not use_pending,

@@ -116,6 +116,7 @@ def build_site(
     only: set[tuple[str, str]] | None = None,
     site_wide: bool = True,
     downloads: bool = True,
+    backlinks: dict | None = None,
 ) -> SiteContent:
     """Every page; ``draw`` replaces the lineage diagrams (tests), else they are drawn
     (those drawn before taken from ``diagram_cache``, a folder, when given);
@@ -132,10 +133,13 @@ def build_site(
     index pages…) only if ``site_wide``, the downloads only if ``downloads``."""
     scope = {"only": only, "site_wide": site_wide, "downloads": downloads}
     if draw is not None:
-        return _fill(Context(result, site_name, last_change, draw, history, last_diff), **scope)
+        ctx = Context(result, site_name, last_change, draw, history, last_diff)
+        ctx.backlinks = backlinks
+        return _fill(ctx, **scope)
     # A partial build asks for some diagrams only: the cache keeps the others.
     batch = DiagramBatch(diagram_cache, prune=only is None)
     ctx = Context(result, site_name, last_change, batch.placeholder, history, last_diff)
+    ctx.backlinks = backlinks
     site = _fill(ctx, **scope)
     drawn = batch.draw_all(result.inventory)
     for index, (view, path) in enumerate(batch.jobs):
@@ -155,6 +159,7 @@ def _fill(
     only: set[tuple[str, str]] | None = None,
     site_wide: bool = True,
     downloads: bool = True,
+    backlinks: dict | None = None,
 ) -> SiteContent:
     # This order is the order of site.pages and of the diagram batch's jobs: keep it stable.
     if site_wide:

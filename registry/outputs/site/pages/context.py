@@ -101,6 +101,8 @@ class Context:
     history: History | None = None  # from git; None outside a repository
     last_diff: RegisterDiff | None = None  # the last change (`diff_base:`), else None
     site: SiteContent = field(default_factory=SiteContent)
+    # What refers to each entry (pages.entities.backlinks_of), when the caller has it.
+    backlinks: dict | None = None
 
     @property
     def inv(self) -> Inventory:

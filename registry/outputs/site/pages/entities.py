@@ -50,7 +50,7 @@ class _EntityPages:
         self.by_entity: dict[tuple[str, str], list[Finding]] = {}
         for finding in ctx.result.findings:
             self.by_entity.setdefault((finding.entity_kind, finding.entity_id), []).append(finding)
-        self.backlinks = self._backlinks()
+        self.backlinks = ctx.backlinks if ctx.backlinks is not None else backlinks_of(self.inv)
         self.flows_by_end: dict[str, list[Flow]] = {}
         self.flows_by_contract: dict[str, list[Flow]] = {}
         for flow in self.inv.flows.values():
@@ -477,24 +477,48 @@ class _EntityPages:
         ]
         return table(["Contract", "Type", "Expires"], rows, empty="No contract.")
 
-    def _references(self, entity: Entity) -> Iterator[tuple[str, str, str]]:
-        """(field path, target kind, id) for every reference an entity makes."""
-        for path, targets in entity.references.items():
-            for ident in reference_values(entity, path):
-                kind = next((t for t in targets if ident in self.inv.by_kind[t]), targets[0])
-                yield path, kind, ident
 
-    def _backlinks(self) -> dict[tuple[str, str], list[tuple[Entity, str]]]:
-        """(kind, id) -> every (entity, field path) that refers to it, waivers included."""
-        found: dict[tuple[str, str], list[tuple[Entity, str]]] = {}
-        for entity in self.inv.entities(include_builtin=True):
-            for path, kind, ident in self._references(entity):
-                found.setdefault((kind, ident), []).append((entity, path))
-            if entity.kind == "Waiver":
-                kind, _, ident = entity.entity.partition(":")  # type: ignore[attr-defined]
-                if kind in KINDS:
-                    found.setdefault((kind, ident), []).append((entity, "entity"))
-        return found
+Backlinks = dict[tuple[str, str], list[tuple[Entity, str]]]
+
+
+def references_of(inv: Inventory, entity: Entity) -> Iterator[tuple[tuple[str, str], str]]:
+    """((kind, id), field path) for every reference an entity makes, waivers' included."""
+    for path, targets in entity.references.items():
+        for ident in reference_values(entity, path):
+            kind = next((t for t in targets if ident in inv.by_kind[t]), targets[0])
+            yield (kind, ident), path
+    if entity.kind == "Waiver":
+        kind, _, ident = entity.entity.partition(":")  # type: ignore[attr-defined]
+        if kind in KINDS:
+            yield (kind, ident), "entity"
+
+
+def backlinks_of(inv: Inventory) -> Backlinks:
+    """(kind, id) -> every (entity, field path) that refers to it, waivers included."""
+    found: Backlinks = {}
+    for entity in inv.entities(include_builtin=True):
+        for target, path in references_of(inv, entity):
+            found.setdefault(target, []).append((entity, path))
+    return found
+
+
+def patch_backlinks(
+    found: Backlinks, old: Inventory, new: Inventory, changed: set[tuple[str, str]]
+) -> Backlinks | None:
+    """``found`` (``old``'s backlinks) made ``new``'s, in place, where only the entries
+    ``changed`` differ; None when an entry was added or removed (a reference's kind is
+    read from which kinds hold its id: every one is resolved again)."""
+    for kind, ident in changed:
+        if ident not in old.by_kind.get(kind, {}) or ident not in new.by_kind.get(kind, {}):
+            return None
+    for kind, ident in changed:
+        for target, _ in references_of(old, old.by_kind[kind][ident]):
+            kept = [(e, p) for e, p in found.get(target, []) if (e.kind, e.id) != (kind, ident)]
+            found[target] = kept
+        entity = new.by_kind[kind][ident]
+        for target, path in references_of(new, entity):
+            found.setdefault(target, []).append((entity, path))
+    return found
 
 
 def _first(flow: Flow, inv: Inventory, category: str) -> str:
