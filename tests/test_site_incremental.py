@@ -78,6 +78,7 @@ CONTRACT = "contracts/dpa-paie-horizon.yaml"
 # (what, file, text replaced, by): None adds the file (a copy of FLOW), "" removes it.
 EDITS: list[tuple[str, str, str, str | None]] = [
     ("a flow's description", FLOW, "type: continuous", "type: continuous\ndescription: Sync."),
+    ("a system's description", "systems/staff-directory.yaml", "description: ", "description: E. "),
     ("rename a system", "systems/staff-directory.yaml", "name: ", "name: Renamed "),
     ("a flow's categories", FLOW, "[identity, contact, employment]", "[identity, contact]"),
     ("add a flow", NEW_FLOW, "", None),

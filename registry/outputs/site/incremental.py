@@ -18,8 +18,9 @@ kind has no rule below.
 Otherwise, for each entry that changed (added, removed, a field, its position):
 
 - its own page;
-- when only a flow's ``description`` or an entry's position changed, nothing else
-  (no other page, no diagram shows them; the downloads are made anew regardless);
+- when only an entry's ``description`` (not an activity's: its register card shows it)
+  or its position changed, nothing else (no other page, no diagram shows them; the
+  downloads are made anew regardless);
 - otherwise: the pages of every entry it refers to and of every entry referring to
   it (before and after the edit: a flow's activity, ends, contract, categories and
   subjects; a contract's parties; a waiver's entry; the flows of a system…), the
@@ -56,7 +57,10 @@ Key = tuple[str, str]  # (kind, id)
 # Kinds whose change reaches pages several references away: every page again.
 HUBS = frozenset({"Organisation", "DataCategory", "DataSubject"})
 # Fields no page but the entry's own shows (nor any diagram, nor the record's pages).
-OWN_PAGE_ONLY = {"Flow": frozenset({"description"})}
+# (An activity's description is in its register card: not one of these.)
+OWN_PAGE_ONLY = dict.fromkeys(
+    ("Organisation", "DataCategory", "DataSubject", "System", "Flow"), frozenset({"description"})
+)
 
 _LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)\s]*)?\)")
 
@@ -214,12 +218,13 @@ def _key_of(page: str) -> Key | None:
 
 
 def _entry(entry: Any) -> Any:
-    """An activity's record entry as its pages read it: its flows without what only a
-    flow's own page shows (the record's pages and cards show no flow's description)."""
+    """An activity's record entry as its pages read it: its flows and systems without
+    what only their own pages show (no record page or card shows their description)."""
     if entry is None:
         return None
-    own = OWN_PAGE_ONLY["Flow"]
-    return replace(entry, flows=tuple(_without(f, own) for f in entry.flows))  # type: ignore[arg-type]
+    flows = tuple(_without(f, OWN_PAGE_ONLY["Flow"]) for f in entry.flows)
+    systems = tuple(_without(s, OWN_PAGE_ONLY["System"]) for s in entry.systems)
+    return replace(entry, flows=flows, systems=systems)  # type: ignore[arg-type]
 
 
 def _schema_keys(inv: Inventory) -> dict[Key, int]:
