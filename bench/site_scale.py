@@ -12,9 +12,10 @@ of the project's mkdocs.yml, then times, each as a fresh `mkdocs build --strict`
 For each: wall time, CPU (user + system of the build and its Graphviz children), peak RSS
 (ru_maxrss of the build process, measured in a wrapper of its own), and the site's size
 (`du -sk`, i.e. disk blocks, and the apparent size), with the load average beside it.
-With --serve clean|dirty it also starts `mkdocs serve` (with --dirty: only pages whose
-text changed are built again), edits one flow's description, and times how long until the
-served page shows the change.
+With --serve clean|dirty it also starts `mkdocs serve` (with --dirty: only the pages an
+edit can change are made again), edits one flow's description, and times how long until
+the served page shows the change; with --dirty also until the downloads show it, and
+how long a flow's new name takes to show.
 """
 
 from __future__ import annotations
@@ -87,10 +88,25 @@ def edit_flow(inventory: Path, marker: str, which: int = 0) -> str:
     return f"flows/{match.group(1)}/"
 
 
+def rename_flow(inventory: Path, marker: str, which: int = 0) -> str:
+    """Put ``marker`` before the name of the ``which``-th flow of the first flow file (a
+    name shows on every page linking the flow): its page's path."""
+    path = sorted((inventory / "flows").glob("*.yaml"))[0]
+    text = path.read_text("utf-8")
+    match = list(re.finditer(r"^id: (\S+)$", text, re.M))[which]
+    name = re.compile(r"^name: ", re.M).search(text, match.end())
+    assert name is not None
+    path.write_text(text[: name.end()] + marker + " " + text[name.end() :], "utf-8")
+    return f"flows/{match.group(1)}/"
+
+
 def serve(
     workdir: Path, *, dirty: bool, which: int, port: int = 8765, timeout: float = 600
 ) -> dict[str, float]:
-    """Seconds from saving one edited YAML file until `mkdocs serve` serves the change."""
+    """Seconds from saving one edited YAML file until `mkdocs serve` serves the change:
+    a flow's description (its page alone), then (with --dirty) until the downloads
+    show it too (they are made after the pages), then a flow's name (every page
+    linking the flow, and the site-wide pages)."""
     command = [sys.executable, "-m", "mkdocs", "serve", "-q", "-f", "mkdocs.yml"]
     command += ["-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
     server = subprocess.Popen(command, cwd=workdir, env=env(), stderr=subprocess.DEVNULL)
@@ -103,7 +119,17 @@ def serve(
         page = edit_flow(workdir / "inventory", marker, which=which)
         started = time.perf_counter()
         _wait(lambda: marker in (_get(base + page) or ""), timeout)
-        return {"first_build": first, "change_shown": time.perf_counter() - started}
+        figures = {"first_build": first, "change_shown": time.perf_counter() - started}
+        if dirty:
+            _wait(lambda: marker in (_get(base + "downloads/register.json") or ""), timeout)
+            figures["downloads_shown"] = time.perf_counter() - started
+            time.sleep(2)  # the rebuild that published them has ended
+            renamed = f"Renamed at {time.time():.0f}"
+            page = rename_flow(workdir / "inventory", renamed, which=which)
+            started = time.perf_counter()
+            _wait(lambda: renamed in (_get(base + page) or ""), timeout)
+            figures["rename_shown"] = time.perf_counter() - started
+        return figures
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -167,6 +193,12 @@ def main() -> None:
             f"{figures['first_build']:.1f} s; one YAML file edited → change served after "
             f"{figures['change_shown']:.1f} s (load {os.getloadavg()[0]:.1f})"
         )
+        if "downloads_shown" in figures:
+            print(
+                f"  the downloads show it after {figures['downloads_shown']:.1f} s; a flow "
+                f"renamed → shown after {figures['rename_shown']:.1f} s "
+                f"(load {os.getloadavg()[0]:.1f})"
+            )
 
 
 if __name__ == "__main__":
