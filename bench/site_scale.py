@@ -89,14 +89,14 @@ def edit_flow(inventory: Path, marker: str, which: int = 0) -> str:
 
 
 def rename_flow(inventory: Path, marker: str, which: int = 0) -> str:
-    """Put ``marker`` before the name of the ``which``-th flow of the first flow file (a
-    name shows on every page linking the flow): its page's path."""
+    """Name the ``which``-th flow of the first flow file ``marker`` (the generated flows
+    have none: their id stands in; a name shows on every page linking the flow): its
+    page's path."""
     path = sorted((inventory / "flows").glob("*.yaml"))[0]
     text = path.read_text("utf-8")
     match = list(re.finditer(r"^id: (\S+)$", text, re.M))[which]
-    name = re.compile(r"^name: ", re.M).search(text, match.end())
-    assert name is not None
-    path.write_text(text[: name.end()] + marker + " " + text[name.end() :], "utf-8")
+    new = f"{match.group(0)}\nname: {marker}"
+    path.write_text(text[: match.start()] + new + text[match.end() :], "utf-8")
     return f"flows/{match.group(1)}/"
 
 
