@@ -135,6 +135,7 @@ FlowKind = Literal[
     "analytics",
     "model-provider",
     "file-storage",
+    "api-client",
 ]
 FLOW_WORDS: dict[str, str] = {
     "sign-in": "a sign-in provider",
@@ -143,6 +144,7 @@ FLOW_WORDS: dict[str, str] = {
     "analytics": "an analytics destination",
     "model-provider": "an AI model provider",
     "file-storage": "a file storage provider",
+    "api-client": "a client of the service's API",
 }
 
 
@@ -156,8 +158,12 @@ class Family(_Strict):
     name: Name
     ecosystem: Literal["npm", "pypi", "go", "rubygems", "maven", "packagist", "cargo"]
     patterns: list[
-        Annotated[str, Field(pattern=r"^[^{}]*\{slug\}[^{}]*$", min_length=7, max_length=214)]
-    ] = Field(min_length=1, description="package names with one `{slug}` slot")
+        Annotated[str, Field(pattern=r"^[^{}]*(\{slug\}[^{}]*)+$", min_length=7, max_length=214)]
+    ] = Field(
+        min_length=1,
+        description="package names with a `{slug}` slot; a slot written twice takes the same "
+        "value (`github.com/{slug}/{slug}-go`)",
+    )
     flow: FlowKind = Field(
         description="what using one member means: sign-in (the provider learns who signs "
         "in and when, and hands the application their profile), notification-channel "
@@ -165,7 +171,8 @@ class Family(_Strict):
         "payment-gateway (it receives the payer's identity and payment details), "
         "analytics (it receives visitors' events and identifiers), model-provider (it "
         "receives the prompts and documents sent to the model), file-storage (it stores "
-        "the files users upload)"
+        "the files users upload), api-client (the vendor's own SDK: what it receives "
+        "depends on the calls the application makes)"
     )
     slugs: dict[Slug, Id] = Field(
         default_factory=dict,
@@ -379,17 +386,19 @@ class Catalogue:
                 self.slugs.setdefault(_slot(slug), vendor.id)
         for family in sorted(self.families.values(), key=lambda f: f.id):
             for pattern in family.patterns:
-                before, after = (
-                    normalise_package(family.ecosystem, part) for part in pattern.split("{slug}")
-                )
+                parts = [normalise_package(family.ecosystem, p) for p in pattern.split("{slug}")]
+                slots = [r"(?P<slug>[a-z0-9][a-z0-9._-]*?)"] + [r"(?P=slug)"] * (len(parts) - 2)
                 regex = re.compile(
-                    re.escape(before) + r"(?P<slug>[a-z0-9][a-z0-9._-]*?)" + re.escape(after),
+                    re.escape(parts[0])
+                    + "".join(
+                        slot + re.escape(part) for slot, part in zip(slots, parts[1:], strict=True)
+                    ),
                     re.IGNORECASE,
                 )
                 self.family_patterns[family.ecosystem].append(
                     _FamilyPattern(
                         regex,
-                        len(before) + len(after),
+                        sum(map(len, parts)),
                         pattern,
                         family,
                         frozenset(_slot(slug) for slug in family.not_services),
@@ -446,8 +455,13 @@ class Catalogue:
 
     def _family_member(self, ecosystem: str, key: str) -> PackageMatch | None:
         best: tuple[int, PackageMatch] | None = None
+        # a Go module is matched with its major version and packages taken off too
+        paths = [key]
+        if ecosystem == "go":
+            parts = key.split("/")
+            paths += ["/".join(parts[:end]) for end in range(len(parts) - 1, 2, -1)]
         for row in self.family_patterns.get(ecosystem, ()):
-            matched = row.regex.fullmatch(key)
+            matched = next(filter(None, (row.regex.fullmatch(path) for path in paths)), None)
             if matched is None:
                 continue
             slug = _slot(matched["slug"])

@@ -32,7 +32,7 @@ from tests.discover.test_scan import write
         ("maven", "io.sentry:sentry-opentelemetry-core", "sentry", "namespace io.sentry:*"),
         ("maven", "io.sentry.android:whatever", "sentry", "namespace io.sentry:*"),  # sub-group
         ("packagist", "stripe/stripe-new-php", "stripe", "namespace stripe/*"),
-        ("go", "github.com/twilio/twilio-go/rest/api", "twilio", "namespace github.com/twilio/"),
+        ("go", "github.com/twilio/other-module/v2", "twilio", "namespace github.com/twilio/"),
         ("maven", "com.stripe:stripe-terminal-android", "stripe", "namespace com.stripe:*"),
         ("npm", "@upstash/lock", "upstash", "namespace @upstash/*"),
     ],
@@ -154,6 +154,14 @@ def test_a_namespace_adds_nothing_a_name_of_another_vendor_says_otherwise():
         ("npm", "@ai-sdk/google", "google-gemini", "@ai-sdk/{slug}", "AI model provider"),
         ("pypi", "langchain_anthropic", "anthropic", "langchain-{slug}", "AI model provider"),
         ("npm", "@analytics/mixpanel", "mixpanel", "@analytics/{slug}", "analytics destination"),
+        # the slot written twice: organisation and repository both named after the service
+        ("go", "github.com/mailjet/mailjet-go/v2", "mailjet", "github.com/{slug}/{slug}-go",
+         "client of the service's API"),
+        ("go", "github.com/slack-go/slack", "slack", "github.com/{slug}-go/{slug}",
+         "client of the service's API"),
+        ("rubygems", "ruby-anthropic", "anthropic", "ruby-{slug}", "client of the service's API"),
+        ("rubygems", "onesignal-ruby-client", "onesignal", "{slug}-ruby-client",
+         "client of the service's API"),
     ],
 )  # fmt: skip
 def test_a_family_member_whose_slot_is_a_catalogued_service_is_its_client(
@@ -189,6 +197,12 @@ def test_a_family_member_whose_slot_is_a_catalogued_service_is_its_client(
         ("npm", "@analytics/cookie-utils"),
         ("npm", "@strapi/provider-upload-local"),
         ("npm", "passport-discord-extra-thing"),  # no pattern leaves that tail
+        ("go", "github.com/square/go-jose/v2"),  # an organisation named so, a generic library
+        ("go", "github.com/mailjet/sendgrid-go"),  # the slot twice must be the same
+        ("go", "github.com/redis/go-redis/v9"),  # self-hostable: no catalogued service
+        ("rubygems", "ruby-vips"),
+        ("rubygems", "ruby-box"),  # an id that is also a plain word
+        ("rubygems", "stream-ruby"),
     ],
 )
 def test_near_misses_of_families_match_nothing(ecosystem, name):
@@ -238,7 +252,7 @@ def test_a_users_file_adds_a_family(tmp_path):
     ("family", "field"),
     [
         ("{id: x, name: X, ecosystem: npm, patterns: [x-y], flow: sign-in}", "patterns.0"),
-        ("{id: x, name: X, ecosystem: npm, patterns: ['x-{slug}-{slug}'], flow: sign-in}",
+        ("{id: x, name: X, ecosystem: npm, patterns: ['x-{name}'], flow: sign-in}",
          "patterns.0"),
         ("{id: x, name: X, ecosystem: npm, patterns: ['x-{slug}'], flow: telepathy}", "flow"),
         ("{id: x, name: X, ecosystem: npm, patterns: []}", "patterns"),
