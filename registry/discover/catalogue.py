@@ -162,7 +162,8 @@ class Family(_Strict):
     ] = Field(
         min_length=1,
         description="package names with a `{slug}` slot; a slot written twice takes the same "
-        "value (`github.com/{slug}/{slug}-go`)",
+        "value (`github.com/{slug}/{slug}-go`); `*` is any text within one name segment "
+        "(`*:langchain4j-{slug}`: any Maven group)",
     )
     flow: FlowKind = Field(
         description="what using one member means: sign-in (the provider learns who signs "
@@ -183,6 +184,12 @@ class Family(_Strict):
         default_factory=list,
         description="members whose slot names no service (the family's base package, a "
         "generic protocol): never a match, even if a catalogue id is spelt the same",
+    )
+    distinctive_only: bool = Field(
+        False,
+        description="take only slots no vendor lists among its `common_words`: for "
+        "families whose names anyone may publish (`github.com/*/{slug}`, `ruby-{slug}`), "
+        "where `github.com/gorilla/mux` is a router, not Mux",
     )
     notes: Text | None = None
 
@@ -248,6 +255,12 @@ class Vendor(_Strict):
         default_factory=list,
         description="the names integration families give it besides its id (`twitter` "
         "for x-twitter in `omniauth-twitter`, `fcm` for firebase)",
+    )
+    common_words: list[Slug] = Field(
+        default_factory=list,
+        description="its id or slugs that are also ordinary words or common library names "
+        "(`kit`, `mux`, `snowflake`): families open to any publisher "
+        "(`distinctive_only`) never take them",
     )
     dpf: DpfStatus | Unknown
     dpa: Url | Unknown
@@ -329,6 +342,12 @@ class _FamilyPattern:
     own: dict[str, str]  # slots the family spells its own way → vendor
 
 
+def _literal(text: str) -> str:
+    """A family pattern's text around its slots as a regex: `*` is any run of characters
+    within one segment of the name (not across `/` or `:`)."""
+    return "[^/:]*".join(re.escape(piece) for piece in text.split("*"))
+
+
 def _slot(slug: str) -> str:
     """A slug as families spell it either way (`microsoft_graph`, `microsoft-graph`)."""
     return re.sub(r"[-_.]+", "-", slug.casefold())
@@ -352,6 +371,7 @@ class Catalogue:
     namespaces: dict[str, dict[str, str]] = field(default_factory=dict)
     not_clients: dict[str, _Patterns] = field(default_factory=dict)
     slugs: dict[str, str] = field(default_factory=dict)  # slug (as `_slot` spells it) → vendor
+    common_words: set[str] = field(default_factory=set)  # ids and slugs that are plain words
     # ecosystem → one row per family pattern
     family_patterns: dict[str, list[_FamilyPattern]] = field(default_factory=dict)
 
@@ -384,21 +404,23 @@ class Catalogue:
         for vendor in sorted(self.vendors.values(), key=lambda v: v.id):
             for slug in vendor.slugs:  # after every id: an id is never another's slug
                 self.slugs.setdefault(_slot(slug), vendor.id)
+            self.common_words.update(_slot(word) for word in vendor.common_words)
         for family in sorted(self.families.values(), key=lambda f: f.id):
             for pattern in family.patterns:
                 parts = [normalise_package(family.ecosystem, p) for p in pattern.split("{slug}")]
                 slots = [r"(?P<slug>[a-z0-9][a-z0-9._-]*?)"] + [r"(?P=slug)"] * (len(parts) - 2)
                 regex = re.compile(
-                    re.escape(parts[0])
+                    _literal(parts[0])
                     + "".join(
-                        slot + re.escape(part) for slot, part in zip(slots, parts[1:], strict=True)
+                        slot + _literal(part) for slot, part in zip(slots, parts[1:], strict=True)
                     ),
                     re.IGNORECASE,
                 )
                 self.family_patterns[family.ecosystem].append(
                     _FamilyPattern(
                         regex,
-                        sum(map(len, parts)),
+                        # the text it fixes, and each slot written again (it must repeat)
+                        sum(len(part.replace("*", "")) for part in parts) + 100 * (len(parts) - 2),
                         pattern,
                         family,
                         frozenset(_slot(slug) for slug in family.not_services),
@@ -426,7 +448,8 @@ class Catalogue:
     def match_package(self, ecosystem: str, name: str) -> PackageMatch | None:
         """The vendor whose client ``name`` is, and by which rule: a name an entry lists
         (exact, else the longest wildcard or Go module prefix), else a family member
-        whose slot names a catalogued service, else a name in a vendor's namespace."""
+        whose slot names a catalogued service, else a name in a vendor's namespace, else
+        a member of a family open to any publisher (a `*` in its pattern)."""
         patterns = self.packages.get(ecosystem)
         if patterns is None:
             return None
@@ -434,7 +457,12 @@ class Catalogue:
         listed = self._listed(patterns, ecosystem, key)
         if listed is not None:
             return PackageMatch(listed)
-        return self._family_member(ecosystem, key) or self._in_namespace(ecosystem, key)
+        # a vendor's own namespace says more than a family open to any publisher (`*`)
+        return (
+            self._family_member(ecosystem, key, open_=False)
+            or self._in_namespace(ecosystem, key)
+            or self._family_member(ecosystem, key, open_=True)
+        )
 
     @staticmethod
     def _listed(patterns: _Patterns, ecosystem: str, key: str) -> str | None:
@@ -453,7 +481,7 @@ class Catalogue:
                 best = (literal, vendor)
         return best[1] if best else None
 
-    def _family_member(self, ecosystem: str, key: str) -> PackageMatch | None:
+    def _family_member(self, ecosystem: str, key: str, *, open_: bool) -> PackageMatch | None:
         best: tuple[int, PackageMatch] | None = None
         # a Go module is matched with its major version and packages taken off too
         paths = [key]
@@ -461,11 +489,13 @@ class Catalogue:
             parts = key.split("/")
             paths += ["/".join(parts[:end]) for end in range(len(parts) - 1, 2, -1)]
         for row in self.family_patterns.get(ecosystem, ()):
+            if ("*" in row.pattern) != open_:
+                continue
             matched = next(filter(None, (row.regex.fullmatch(path) for path in paths)), None)
             if matched is None:
                 continue
             slug = _slot(matched["slug"])
-            if slug in row.refused:
+            if slug in row.refused or (row.family.distinctive_only and slug in self.common_words):
                 continue
             vendor = row.own.get(slug) or self.slugs.get(slug)
             if vendor not in self.vendors:

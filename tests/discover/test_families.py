@@ -162,6 +162,16 @@ def test_a_namespace_adds_nothing_a_name_of_another_vendor_says_otherwise():
         ("rubygems", "ruby-anthropic", "anthropic", "ruby-{slug}", "client of the service's API"),
         ("rubygems", "onesignal-ruby-client", "onesignal", "{slug}-ruby-client",
          "client of the service's API"),
+        # `*`: any text within one segment (a fork's Maven group, any Packagist vendor)
+        ("maven", "org.thingsboard.langchain4j:langchain4j-open-ai", "openai",
+         "*:langchain4j-{slug}", "AI model provider"),
+        ("maven", "dev.langchain4j:langchain4j-anthropic", "anthropic", "*:langchain4j-{slug}",
+         "AI model provider"),
+        ("packagist", "spatie/flysystem-dropbox", "dropbox", "*/flysystem-{slug}",
+         "file storage provider"),
+        ("rubygems", "omniauth-dropbox2", "dropbox", "omniauth-{slug}2", "sign-in provider"),
+        ("go", "github.com/adlio/trello", "atlassian", "github.com/*/{slug}",
+         "client of the service's API"),
     ],
 )  # fmt: skip
 def test_a_family_member_whose_slot_is_a_catalogued_service_is_its_client(
@@ -198,15 +208,38 @@ def test_a_family_member_whose_slot_is_a_catalogued_service_is_its_client(
         ("npm", "@strapi/provider-upload-local"),
         ("npm", "passport-discord-extra-thing"),  # no pattern leaves that tail
         ("go", "github.com/square/go-jose/v2"),  # an organisation named so, a generic library
-        ("go", "github.com/mailjet/sendgrid-go"),  # the slot twice must be the same
         ("go", "github.com/redis/go-redis/v9"),  # self-hostable: no catalogued service
         ("rubygems", "ruby-vips"),
         ("rubygems", "ruby-box"),  # an id that is also a plain word
         ("rubygems", "stream-ruby"),
+        ("maven", "org.thingsboard.langchain4j:langchain4j-ollama"),  # a local model runner
+        ("maven", "dev.langchain4j:langchain4j-core"),
+        ("packagist", "league/flysystem-sftp-v3"),  # a protocol
+        ("packagist", "league/flysystem-local"),
+        ("maven", "org.thingsboard.langchain4j:x:langchain4j-open-ai"),  # `*` is one segment
     ],
 )
 def test_near_misses_of_families_match_nothing(ecosystem, name):
     assert shipped_catalogue().match_package(ecosystem, name) is None
+
+
+def test_a_slot_written_twice_must_take_the_same_value():
+    found = shipped_catalogue().match_package("go", "github.com/mailjet/sendgrid-go")
+    # not the vendor's own repository: at most a client by another publisher, said so
+    assert found is not None and found.rule.startswith("family github.com/*/{slug}-go (")
+
+
+def test_an_open_family_never_takes_a_common_word():
+    catalogue = shipped_catalogue()
+    assert catalogue.match_package("go", "github.com/adlio/trello").vendor == "atlassian"
+    for name in (
+        "github.com/gorilla/mux",
+        "github.com/go-kit/kit",
+        "github.com/bwmarrin/snowflake",
+        "github.com/blevesearch/segment",
+        "github.com/kkdai/youtube/v2",
+    ):
+        assert catalogue.match_package("go", name) is None, name
 
 
 def test_a_slot_a_family_refuses_stays_refused_even_if_a_users_vendor_is_spelt_so(tmp_path):
