@@ -326,7 +326,7 @@ class _Patterns:
 class PackageMatch:
     """A package recognised as a vendor's client, and by which rule: ``rule`` is empty
     for a name the vendor's entry lists, else the namespace or family that matched, in
-    words a DPO can check (``namespace @sentry/* (Sentry's own)``)."""
+    words a DPO can check (``namespace @sentry/* (only Sentry clients)``)."""
 
     vendor: str
     rule: str = ""
@@ -335,7 +335,7 @@ class PackageMatch:
 @dataclass(frozen=True, slots=True)
 class _FamilyPattern:
     regex: re.Pattern[str]  # the pattern with its slot as a named group
-    literal: int  # its length without the slot: the longest match wins
+    literal: int  # its text without slots, more for a slot that repeats: the highest wins
     pattern: str  # as written, for the message
     family: Family
     refused: frozenset[str]  # slots that name no service
@@ -533,7 +533,9 @@ class Catalogue:
             if self._listed(self.not_clients[ecosystem], ecosystem, key) is not None:
                 return None
             name = self.vendors[vendor].name
-            return PackageMatch(vendor, f"namespace {shown.format(candidate)} ({name}'s own)")
+            return PackageMatch(
+                vendor, f"namespace {shown.format(candidate)} (only {name} clients)"
+            )
         return None
 
     def vendor_of_host(self, host: str) -> str | None:
