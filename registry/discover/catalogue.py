@@ -189,7 +189,14 @@ class Family(_Strict):
         False,
         description="take only slots no vendor lists among its `common_words`: for "
         "families whose names anyone may publish (`github.com/*/{slug}`, `ruby-{slug}`), "
-        "where `github.com/gorilla/mux` is a router, not Mux",
+        "where `github.com/gorilla/mux` is a router, not Mux; such a family also comes "
+        "after the vendors' namespaces",
+    )
+    not_members: list[Package] = Field(
+        default_factory=list,
+        description="names (or `*` patterns) that fit a pattern but are no client of the "
+        "service the slot names: type declarations (`@types/*`), infrastructure-as-code "
+        "providers and deployment adapters (`@pulumi/*`)",
     )
     notes: Text | None = None
 
@@ -340,6 +347,7 @@ class _FamilyPattern:
     family: Family
     refused: frozenset[str]  # slots that name no service
     own: dict[str, str]  # slots the family spells its own way → vendor
+    not_members: tuple[re.Pattern[str], ...]  # names that fit but are no client
 
 
 def _literal(text: str) -> str:
@@ -425,6 +433,10 @@ class Catalogue:
                         family,
                         frozenset(_slot(slug) for slug in family.not_services),
                         {_slot(slug): vendor for slug, vendor in family.slugs.items()},
+                        tuple(
+                            re.compile(fnmatch.translate(normalise_package(family.ecosystem, n)))
+                            for n in family.not_members
+                        ),
                     )
                 )
 
@@ -449,7 +461,8 @@ class Catalogue:
         """The vendor whose client ``name`` is, and by which rule: a name an entry lists
         (exact, else the longest wildcard or Go module prefix), else a family member
         whose slot names a catalogued service, else a name in a vendor's namespace, else
-        a member of a family open to any publisher (a `*` in its pattern)."""
+        a member of a family open to any publisher (a `*` in its pattern, or
+        `distinctive_only`)."""
         patterns = self.packages.get(ecosystem)
         if patterns is None:
             return None
@@ -489,10 +502,10 @@ class Catalogue:
             parts = key.split("/")
             paths += ["/".join(parts[:end]) for end in range(len(parts) - 1, 2, -1)]
         for row in self.family_patterns.get(ecosystem, ()):
-            if ("*" in row.pattern) != open_:
+            if ("*" in row.pattern or row.family.distinctive_only) != open_:
                 continue
             matched = next(filter(None, (row.regex.fullmatch(path) for path in paths)), None)
-            if matched is None:
+            if matched is None or any(n.match(key) for n in row.not_members):
                 continue
             slug = _slot(matched["slug"])
             if slug in row.refused or (row.family.distinctive_only and slug in self.common_words):

@@ -242,6 +242,79 @@ def test_an_open_family_never_takes_a_common_word():
         assert catalogue.match_package("go", name) is None, name
 
 
+# --- clients named after the service, by any publisher ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name", "vendor", "family"),
+    [
+        ("npm", "node-pagerduty", "pagerduty", "node-{slug}"),  # a community wrapper
+        ("npm", "@nuxtjs/google-fonts", "google-fonts", "@*/{slug}"),
+        ("pypi", "pyclickup", "clickup", "py{slug}"),
+        ("pypi", "pycognito", "aws", "py{slug}"),  # a slug, not only an id
+        ("rubygems", "pagerduty-api", "pagerduty", "{slug}-api"),
+        ("cargo", "openai-rs", "openai", "{slug}-rs"),
+        ("packagist", "spatie/dropbox-api", "dropbox", "*/{slug}-api"),
+        ("packagist", "someone/laravel-mailgun", "mailgun", "*/laravel-{slug}"),
+        ("maven", "com.databricks:databricks-sdk-java", "databricks", "*:{slug}-sdk-java"),
+    ],
+)
+def test_a_client_named_after_a_distinctive_service_is_its_client(ecosystem, name, vendor, family):
+    found = shipped_catalogue().match_package(ecosystem, name)
+    assert found is not None and found.vendor == vendor
+    assert found.rule.startswith(f"family {family} (") and found.rule.endswith("service's API")
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name"),
+    [
+        ("pypi", "pystripe"),  # filters stripe artefacts out of microscope images
+        ("pypi", "pydiscord"),  # Discordian dates
+        ("pypi", "pylinear"),
+        ("npm", "box-node"),
+        ("npm", "node-youtube"),  # public videos
+        ("pypi", "pymaxmind"),  # MaxMind's readers look up a local database
+        ("npm", "huggingface-client"),  # downloads models as often as it calls the API
+        ("npm", "@types/pusher-js"),  # type declarations, no client
+        ("npm", "@types/airtable"),
+        ("npm", "@opennextjs/aws"),  # a deployment adapter
+        ("npm", "@pulumi/cloudflare"),  # an infrastructure-as-code provider
+        ("npm", "@acme/vercel"),  # hosting names in a scope: adapters as often as not
+        ("maven", "org.webjars.npm:airtable-client"),  # a browser library in a jar
+        ("npm", "airtable-api-extra-thing"),  # no pattern leaves that tail
+    ],
+)
+def test_near_misses_of_clients_named_after_a_service_match_nothing(ecosystem, name):
+    assert shipped_catalogue().match_package(ecosystem, name) is None
+
+
+def test_no_family_open_to_any_publisher_takes_a_common_word_in_any_of_its_shapes():
+    catalogue = shipped_catalogue()
+    open_families = [f for f in catalogue.families.values() if f.distinctive_only]
+    assert len(open_families) >= 7
+    for family in open_families:
+        for pattern in family.patterns:
+            for word in sorted(catalogue.common_words):
+                name = pattern.replace("*", "someone").replace("{slug}", word)
+                found = catalogue.match_package(family.ecosystem, name)
+                assert found is None or not found.rule.startswith(f"family {pattern} ("), name
+
+
+ORDINARY_WORDS = {
+    "box", "linear", "notion", "square", "mux", "front", "plain", "close", "stripe", "slack",
+    "discord", "telegram", "sentry", "segment", "monday", "zoom", "asana", "loom", "drift",
+    "crisp", "intercom", "paddle", "plaid", "wise", "clerk", "knock", "courier", "stream",
+    "whereby", "delighted", "livechat", "contentful", "braintree", "pusher", "retell", "vk",
+}  # fmt: skip
+
+
+def test_every_vendor_named_by_an_ordinary_word_lists_it_among_its_common_words():
+    catalogue = shipped_catalogue()
+    named = {slug for slug in catalogue.slugs if slug in ORDINARY_WORDS}
+    assert named == ORDINARY_WORDS  # each of them is a catalogued id or slug
+    assert catalogue.common_words >= ORDINARY_WORDS
+
+
 def test_a_slot_a_family_refuses_stays_refused_even_if_a_users_vendor_is_spelt_so(tmp_path):
     own = tmp_path / "vendors.yaml"
     own.write_text(
