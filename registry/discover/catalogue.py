@@ -70,6 +70,7 @@ ServiceType = Literal[
     "cdn",
     "identity-verification",
     "shipping",
+    "accounting",
 ]
 Unknown = Literal["unknown"]
 # A host pattern: a hostname, or a glob on one (`*.ingest.sentry.io`)
