@@ -136,6 +136,7 @@ FlowKind = Literal[
     "analytics",
     "model-provider",
     "file-storage",
+    "shipping-carrier",
     "api-client",
 ]
 FLOW_WORDS: dict[str, str] = {
@@ -145,6 +146,7 @@ FLOW_WORDS: dict[str, str] = {
     "analytics": "an analytics destination",
     "model-provider": "an AI model provider",
     "file-storage": "a file storage provider",
+    "shipping-carrier": "a shipping carrier",
     "api-client": "a client of the service's API",
 }
 
@@ -173,7 +175,8 @@ class Family(_Strict):
         "payment-gateway (it receives the payer's identity and payment details), "
         "analytics (it receives visitors' events and identifiers), model-provider (it "
         "receives the prompts and documents sent to the model), file-storage (it stores "
-        "the files users upload), api-client (the vendor's own SDK: what it receives "
+        "the files users upload), shipping-carrier (it receives the recipients' names "
+        "and addresses), api-client (the vendor's own SDK: what it receives "
         "depends on the calls the application makes)"
     )
     slugs: dict[Slug, Id] = Field(
@@ -414,6 +417,12 @@ class Catalogue:
             for slug in vendor.slugs:  # after every id: an id is never another's slug
                 self.slugs.setdefault(_slot(slug), vendor.id)
             self.common_words.update(_slot(word) for word in vendor.common_words)
+        for vendor in sorted(self.vendors.values(), key=lambda v: v.id):
+            # a hyphenated id is also written solid (`lemonsqueezy-go`), last: never
+            # another's id or slug, nor a short word (`d-id` is no `did`)
+            solid = _slot(vendor.id).replace("-", "")
+            if solid != _slot(vendor.id) and len(solid) >= 6 and solid not in self.common_words:
+                self.slugs.setdefault(solid, vendor.id)
         for family in sorted(self.families.values(), key=lambda f: f.id):
             for pattern in family.patterns:
                 parts = [normalise_package(family.ecosystem, p) for p in pattern.split("{slug}")]

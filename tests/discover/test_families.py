@@ -300,6 +300,44 @@ def test_no_family_open_to_any_publisher_takes_a_common_word_in_any_of_its_shape
                 assert found is None or not found.rule.startswith(f"family {pattern} ("), name
 
 
+@pytest.mark.parametrize(
+    ("ecosystem", "name", "vendor", "rule"),
+    [
+        ("rubygems", "fog-aws", "aws", "family fog-{slug} ("),
+        ("rubygems", "fog-google", "google-cloud", "family fog-{slug} ("),  # the family's own
+        ("go", "github.com/NdoleStudio/lemonsqueezy-go", "lemon-squeezy", "family github.com/*/"),
+        ("maven", "com.shopizer:shipping-canadapost-spring-boot-starter", "canada-post",
+         "family *:shipping-{slug}-spring-boot-starter ("),
+        ("maven", "com.shopizer:shopizer-payment-square-spring-boot-starter", "square",
+         "family *:*-payment-{slug}-spring-boot-starter ("),
+        ("npm", "@medusajs/payment-stripe", "stripe", "family @*/payment-{slug} ("),
+        ("go", "github.com/polarsource/polar-go", "polar", "namespace github.com/polarsource/"),
+        ("go", "github.com/aliyun/aliyun-oss-go-sdk", "alibaba-cloud",
+         "namespace github.com/aliyun/"),
+    ],
+)  # fmt: skip
+def test_round_5_mechanisms_cover_what_its_misses_showed(ecosystem, name, vendor, rule):
+    found = shipped_catalogue().match_package(ecosystem, name)
+    assert found is not None and found.vendor == vendor
+    assert found.rule.startswith(rule)
+
+
+@pytest.mark.parametrize(
+    ("ecosystem", "name"),
+    [
+        ("rubygems", "fog-core"),
+        ("rubygems", "fog-openstack"),  # self-hostable
+        ("go", "github.com/someone/did"),  # `d-id` written solid is too short a word
+        ("maven", "com.shop:shipping-flat-rate-spring-boot-starter"),
+        ("maven", "com.shop:shop-payment-api"),
+        ("pypi", "huggingface-hub"),  # downloads models as often as it calls the API
+        ("npm", "@huggingface/hub"),
+    ],
+)
+def test_near_misses_of_round_5_mechanisms_match_nothing(ecosystem, name):
+    assert shipped_catalogue().match_package(ecosystem, name) is None
+
+
 ORDINARY_WORDS = {
     "box", "linear", "notion", "square", "mux", "front", "plain", "close", "stripe", "slack",
     "discord", "telegram", "sentry", "segment", "monday", "zoom", "asana", "loom", "drift",
