@@ -63,14 +63,28 @@ _DURATION = re.compile(
 )
 
 
+# Ids already judged valid, each the one shared object: a register names each id many
+# times (a system in every flow that reaches it), one dictionary look-up instead of the
+# pattern. Bounded, should one be fed millions of distinct ids (then only the pattern).
+_VALID_IDS: dict[str, str] = {}
+
+
 def _check_id(value: str) -> str:
+    known = _VALID_IDS.get(value)
+    if known is not None:
+        return known
     if not _ID.match(value):
         raise ValueError(
             f"id {value!r} must be kebab-case: lower-case letters and digits separated by '-'"
         )
+    if type(value) is not str:  # a str subclass is kept as it came
+        return value
     # One object per id, however many files name it: the rules' lookups compare by identity
     # first (the located loader shares its scalars; the fast path's JSON does not).
-    return _intern(value) if type(value) is str else value
+    value = _intern(value)
+    if len(_VALID_IDS) < 1_000_000:
+        _VALID_IDS[value] = value
+    return value
 
 
 def _check_name(value: str) -> str:
@@ -295,6 +309,12 @@ class Retention(Part):
 
     @model_validator(mode="after")
     def _one_form(self) -> Retention:
+        # The common forms, passed without building the list below (run for every one).
+        if self.justification is None and not self.indefinite:
+            if self.period is not None and self.until is None:
+                return self
+            if self.until is not None and self.period is None and self.after is None:
+                return self
         given = [name for name in _RETENTION_FORMS if getattr(self, name) not in (None, False)]
         if not given:
             raise PydanticCustomError("missing", f"no retention given: {_RETENTION_HELP}")
