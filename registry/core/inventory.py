@@ -652,13 +652,22 @@ class _Builder:
         for targets in {t for cls in KINDS.values() for t in cls.references.values()}:
             known[targets] = {i for t in targets for i in inv.by_kind[t]}
             known[targets].update(i for t, i in inv.invalid if t in targets)
-        paths = {
-            cls: [(f, f.split("."), known[t]) for f, t in cls.references.items()]
-            for cls in KINDS.values()
-        }
+        # One pass per kind and field over every value first: where they are all known
+        # ids (the common case), no entry need be looked at one by one for that field.
+        paths: dict[type[Entity], list[tuple[str, list[str], set[str]]]] = {}
+        for kind, cls in KINDS.items():
+            nodes = [inv.nodes[(kind, ident)] for ident in inv.by_kind[kind]]
+            paths[cls] = [
+                (f, path, ids)
+                for f, targets in cls.references.items()
+                if not _all_known(nodes, path := f.split("."), ids := known[targets])
+            ]
         for entity in inv.entities():
+            unsure = paths[type(entity)]
+            if not unsure:
+                continue
             node = inv.nodes[(entity.kind, entity.id)]
-            for field_path, path, ids in paths[type(entity)]:
+            for field_path, path, ids in unsure:
                 # Fast pass over the values; positions are only needed for a finding.
                 # (A fast-read node holds plain lists and dicts until it is located.)
                 if len(path) == 1:
@@ -697,6 +706,28 @@ class _Builder:
                     inv.problems.append(
                         DANGLING_REFERENCE.finding(message, pos, kind=entity.kind, ident=entity.id)
                     )
+
+
+def _all_known(nodes: list[Any], path: list[str], ids: set[str]) -> bool:
+    """Whether every value at ``path`` of these entries' nodes is one of ``ids`` (False
+    when unsure: a value that is not a string, say; the entries are then judged one by
+    one)."""
+    found: list[Any] = []
+    if len(path) == 1:
+        key = path[0]
+        for node in nodes:
+            value = node.get(key)
+            if isinstance(value, list):
+                found.extend(value)
+            elif value is not None:
+                found.append(value)
+    else:
+        for node in nodes:
+            _collect(node, path, 0, found)
+    try:
+        return ids.issuperset(found)
+    except TypeError:  # a mapping or a list among them
+        return False
 
 
 def _dumped_values(data: Any, path: list[str]) -> Iterator[Any]:
