@@ -721,6 +721,19 @@ def _all_known(nodes: list[Any], path: list[str], ids: set[str]) -> bool:
                 found.extend(value)
             elif value is not None:
                 found.append(value)
+    elif len(path) == 2:  # `stores.category`: a list of mappings, or one mapping
+        key, inner = path
+        for node in nodes:
+            value = node.get(key)
+            for item in value if isinstance(value, list) else (value,):
+                if isinstance(item, dict):
+                    held = item.get(inner)
+                    if isinstance(held, list):
+                        found.extend(held)
+                    elif held is not None:
+                        found.append(held)
+                elif item is not None:
+                    return False  # a shape the model refuses: judged one by one
     else:
         for node in nodes:
             _collect(node, path, 0, found)
