@@ -301,11 +301,19 @@ class Retention(Part):
     justification: Text | None = Field(None, description="why it is kept indefinitely")
     source: Text | None = Field(None, description="legal source of the period")
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _short_form(cls, value: Any) -> Any:
-        # A register writes the same few short forms thousands of times: read once each.
-        return dict(_short_retention(value)) if isinstance(value, str) else value
+    def _short_form(cls, value: Any, handler: Any) -> Any:
+        if not isinstance(value, str) or cls is not Retention:
+            return handler(dict(_short_retention(value)) if isinstance(value, str) else value)
+        # A register writes the same few short forms thousands of times: each is read
+        # and validated once, and its one (read-only) retention shared by every entry.
+        known = _SHORT_FORMS.get(value)
+        if known is None:
+            known = handler(dict(_short_retention(value)))
+            if type(value) is str and len(_SHORT_FORMS) < 4096:
+                _SHORT_FORMS[value] = known
+        return known
 
     @model_validator(mode="after")
     def _one_form(self) -> Retention:
@@ -356,6 +364,7 @@ class Retention(Part):
 
 
 _RETENTION_FORMS = ("period", "until", "indefinite")
+_SHORT_FORMS: dict[str, Retention] = {}  # short form → its retention (never a subclass's)
 _RETENTION_HELP = (
     "write `period: P10Y` (with `after: <event>` if it runs from one), `until: <the event "
     "that ends it>` (e.g. `until: account deletion`) or `indefinite: true` with its "
