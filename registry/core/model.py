@@ -27,6 +27,7 @@ from pydantic import (
     StrictInt,
     Tag,
     ValidationError,
+    WrapValidator,
     field_validator,
     model_validator,
 )
@@ -263,6 +264,62 @@ class Part(BaseModel):
         object.__setattr__(self, "__pydantic_fields_set__", shared)
 
 
+# Parts already validated, by class and exact written form: a register repeats the same
+# few `stores:` entries, retentions, `security:` blocks, reviews and purposes thousands
+# of times. Bounded: past it, parts are validated one by one as before.
+_SHARED: dict[tuple[type, Any], Any] = {}
+_SHARED_LIMIT = 20_000
+
+
+def _written_form(value: Any) -> Any:
+    """An exact, hashable copy of a part as written, each value beside its type (so that
+    1, 1.0 and true never meet; a float, whose -0.0 equals 0.0, is not copied); None for
+    anything else, which is then validated as usual. A short form is its text."""
+    if type(value) is str:
+        return value
+    if not isinstance(value, dict):
+        return None
+    form: list[Any] = []
+    for key, item in value.items():
+        kind = type(item)
+        if type(key) is not str:
+            return None
+        if kind is str or kind is bool or kind is int or item is None:
+            form.append((key, kind, item))
+        elif isinstance(item, list):
+            if not all(type(member) is str for member in item):
+                return None
+            form.append((key, list, tuple(item)))
+        elif isinstance(item, dict):
+            inner = _written_form(item)
+            if inner is None or type(inner) is str:
+                return None
+            form.append((key, dict, inner))
+        else:
+            return None
+    return tuple(form)
+
+
+def _shared(model: type[Part]) -> Any:
+    """``model`` as the type of a field: each written form validated once, and its one
+    read-only part shared by every entry that writes it (as the loader shares its
+    scalars). A part that fails is validated, and reported, each time."""
+
+    def validate(value: Any, handler: Any) -> Any:
+        form = _written_form(value)
+        if form is None:
+            return handler(value)
+        key = (model, form)
+        known = _SHARED.get(key)
+        if known is None:
+            known = handler(value)
+            if len(_SHARED) < _SHARED_LIMIT:
+                _SHARED[key] = known
+        return known
+
+    return Annotated[model, WrapValidator(validate)]
+
+
 # --- nested parts -----------------------------------------------------------------
 
 
@@ -301,19 +358,11 @@ class Retention(Part):
     justification: Text | None = Field(None, description="why it is kept indefinitely")
     source: Text | None = Field(None, description="legal source of the period")
 
-    @model_validator(mode="wrap")
+    @model_validator(mode="before")
     @classmethod
-    def _short_form(cls, value: Any, handler: Any) -> Any:
-        if not isinstance(value, str) or cls is not Retention:
-            return handler(dict(_short_retention(value)) if isinstance(value, str) else value)
-        # A register writes the same few short forms thousands of times: each is read
-        # and validated once, and its one (read-only) retention shared by every entry.
-        known = _SHORT_FORMS.get(value)
-        if known is None:
-            known = handler(dict(_short_retention(value)))
-            if type(value) is str and len(_SHORT_FORMS) < 4096:
-                _SHORT_FORMS[value] = known
-        return known
+    def _short_form(cls, value: Any) -> Any:
+        # A register writes the same few short forms thousands of times: read once each.
+        return dict(_short_retention(value)) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _one_form(self) -> Retention:
@@ -364,7 +413,6 @@ class Retention(Part):
 
 
 _RETENTION_FORMS = ("period", "until", "indefinite")
-_SHORT_FORMS: dict[str, Retention] = {}  # short form → its retention (never a subclass's)
 _RETENTION_HELP = (
     "write `period: P10Y` (with `after: <event>` if it runs from one), `until: <the event "
     "that ends it>` (e.g. `until: account deletion`) or `indefinite: true` with its "
@@ -404,11 +452,14 @@ def retention_fields(text: str) -> dict[str, Any]:
     )
 
 
+_SharedRetention = _shared(Retention)
+
+
 class Stored(Part):
     """One data category a system stores, with its retention."""
 
     category: Id
-    retention: Retention | None = None
+    retention: _SharedRetention | None = None
     subjects: list[Id] = Field(default_factory=list)
 
 
@@ -544,6 +595,15 @@ class EntityRef(Part):
     id: Id
 
 
+_SharedStored = _shared(Stored)
+_SharedSecurity = _shared(Security)
+_SharedReview = _shared(Review)
+_SharedPurpose = _shared(Purpose)
+_SharedCategoryRetention = _shared(CategoryRetention)
+_SharedDpia = _shared(Dpia)
+_SharedTransfer = _shared(Transfer)
+
+
 # --- the kinds --------------------------------------------------------------------
 
 
@@ -623,14 +683,14 @@ class System(Entity):
         description="countries it is reached from without being hosted there "
         "(remote support, administration)",
     )
-    stores: list[Stored] = Field(default_factory=list)
-    security: Security | None = None
+    stores: list[_SharedStored] = Field(default_factory=list)
+    security: _SharedSecurity | None = None
     temporary: StrictBool = False
     delete_by: StrictDate | None = None
     identifiers: list[Text] = Field(
         default_factory=list, description="hostnames, dataset names, lineage namespaces, globs"
     )
-    last_reviewed: Review | None = None
+    last_reviewed: _SharedReview | None = None
     review_every: Duration | None = None
     references: ClassVar = {
         "operator": ("Organisation",),
@@ -660,7 +720,7 @@ class Activity(Entity):
     business_function: Name | None = None
     controller: Id | None = None
     joint_controllers: list[Id] = Field(default_factory=list)
-    purposes: list[Purpose] = Field(default_factory=list)
+    purposes: list[_SharedPurpose] = Field(default_factory=list)
     art9_condition: Art9Condition | None = None
     art10_authority: Text | None = Field(
         None, description="Art. 10: the official authority or law authorising criminal data"
@@ -674,13 +734,13 @@ class Activity(Entity):
     data_subjects: list[Id] = Field(default_factory=list)
     data_categories: list[Id] = Field(default_factory=list)
     systems: list[Id] = Field(default_factory=list)
-    retention: list[CategoryRetention] = Field(default_factory=list)
+    retention: list[_SharedCategoryRetention] = Field(default_factory=list)
     estimated_subjects: StrictInt | None = Field(None, ge=0)
-    dpia: Dpia | None = None
+    dpia: _SharedDpia | None = None
     automated_decisions: Text | None = None
     source: Text | None = Field(None, description="where the personal data comes from")
     created: StrictDate | None = None
-    last_reviewed: Review | None = None
+    last_reviewed: _SharedReview | None = None
     review_every: Duration | None = None
     references: ClassVar = {
         "controller": ("Organisation",),
@@ -709,7 +769,7 @@ class Flow(Entity):
         "system) stands to the controller: processor, controller or joint_controller",
     )
     contract: Id | None = None
-    transfer: Transfer | None = None
+    transfer: _SharedTransfer | None = None
     encrypted_in_transit: StrictBool | None = None
     procedure: Url | None = Field(
         None, description="documented procedure (required for migrations)"
@@ -745,7 +805,7 @@ class Contract(Entity):
         None, description="general authorisation of the sub-processors on a published list"
     )
     document: Url | None = None
-    last_reviewed: Review | None = None
+    last_reviewed: _SharedReview | None = None
     review_every: Duration | None = None
     references: ClassVar = {
         "controller": ("Organisation",),
