@@ -353,7 +353,15 @@ class Inventory:
 
         Only systems that exist: a dangling `systems:` entry is SCH-012's finding,
         and every rule may then index ``self.systems`` with what this returns.
+        Worked out once per activity (several rules ask): read it, never change it.
         """
+        return _answered_once(self._systems_used, activity, self._systems_of)
+
+    @cached_property
+    def _systems_used(self) -> dict[str, tuple[Activity, set[str]]]:
+        return {}
+
+    def _systems_of(self, activity: Activity) -> set[str]:
         used = {s for s in activity.systems if s in self.systems}
         for flow in self.flows_by_activity.get(activity.id, ()):
             for end in (flow.source, flow.to):
