@@ -400,7 +400,10 @@ class Retention(Part):
     @property
     def vague(self) -> bool:
         """Words that give neither a period nor an event (RET-005)."""
-        return any(text is not None and vague_retention(text) for text in (self.until, self.after))
+        until, after = self.until, self.after  # (read for every retention: no generator)
+        return (until is not None and vague_retention(until)) or (
+            after is not None and vague_retention(after)
+        )
 
     def __str__(self) -> str:
         if self.period is not None:

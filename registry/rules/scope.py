@@ -37,7 +37,7 @@ def flow_categories_outside_activity(ctx: RuleContext) -> Iterator[Finding]:
         if allowed is None:
             allowed = declared[activity.id] = frozenset(activity.data_categories)
         for index, category in enumerate(flow.data_categories):
-            if not inv.covers(allowed, category):
+            if category not in allowed and not inv.covers(allowed, category):
                 yield ctx.finding(
                     flow,
                     f"flow {flow.id} carries {category}, outside activity {activity.id}",
