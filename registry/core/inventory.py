@@ -597,7 +597,8 @@ class _Builder:
         label = str(ident) if isinstance(ident, str) else ""
         kept: SetAside | None = None
         try:
-            entity = KINDS[kind].model_validate(body)
+            # model_validate() without its wrapper (~1 µs an entry: 0.1 s at 100,000 flows)
+            entity = KINDS[kind].__pydantic_validator__.validate_python(body)
         except ValidationError as error:
             for item in error.errors(include_url=False):
                 item["loc"] = _field_path(item["loc"])
