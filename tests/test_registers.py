@@ -195,6 +195,32 @@ def test_every_expectation_names_a_rule_of_the_catalogue():
     assert not unknown, unknown
 
 
+_KINDS = {
+    "Organisation": "organisations",
+    "System": "systems",
+    "Activity": "activities",
+    "Flow": "flows",
+    "Contract": "contracts",
+    "DataSubject": "subjects",
+    "DataCategory": "categories",
+}
+
+
+@pytest.mark.parametrize("register", [_others_case(r) for r in registers()])
+def test_every_expectation_names_an_entity_of_its_register(register: Register):
+    """A `must_not_appear` on a misspelt entity passes whatever the rules do."""
+    _assert_loads(register.name)
+    inventory = result(register.name).inventory
+    missing = []
+    for expectation in register.expectations:
+        if expectation.entity is None:
+            continue
+        kind, _, ident = expectation.entity.partition(":")
+        if kind not in _KINDS or ident not in getattr(inventory, _KINDS[kind]):
+            missing.append(expectation.id)
+    assert not missing, missing
+
+
 # Fields and forms issue 12 adds (other branches build them). Until they are merged, a
 # register that uses them gets schema findings on exactly these, and on nothing else.
 ISSUE_12_FIELDS = {
