@@ -38,6 +38,7 @@ from mkdocs.utils import get_relative_url
 from registry.core.git import output as git_output
 from registry.outputs.manifest import Provenance, write_manifest
 from registry.outputs.site.fastmd import to_html
+from registry.outputs.site.fill import FilledTemplate
 from registry.outputs.site.pages import CONTENT_END, CONTENT_START, FULL_TEXT, NAV
 
 if TYPE_CHECKING:
@@ -294,6 +295,30 @@ class RopaPlugin(BasePlugin[RopaConfig]):
                 page.site_urls, page.link_targets = urls, targets
                 page.take_source = self.take_source
         return nav
+
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        # The entry pages' template is rendered once per kind of page and filled in
+        # (.fill): Material's templates took ~1.5 ms for each of 14,000 pages at M.
+        # MkDocs asks the environment for a page's template by the name in its front
+        # matter; that name answers with the filled template, everything else as before.
+        self.filled_template = None
+        if self.entry_template is None:
+            return env
+        get_template = env.get_template
+        filled: dict[int, FilledTemplate] = {}
+
+        def entry_or_theirs(name: Any, *args: Any, **kwargs: Any) -> Any:
+            template = get_template(name, *args, **kwargs)
+            if name != self.entry_template or args or kwargs:
+                return template
+            key = id(template)  # Jinja's cache hands back the same template each time
+            if key not in filled:
+                filled.clear()
+                filled[key] = self.filled_template = FilledTemplate(template)
+            return filled[key]
+
+        env.get_template = entry_or_theirs
+        return env
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         if self.content is None or page.file.src_uri not in self.content.pages:
