@@ -37,6 +37,7 @@ from mkdocs.utils import get_relative_url
 
 from registry.core.git import output as git_output
 from registry.outputs.manifest import Provenance, write_manifest
+from registry.outputs.site.diagrams import DrawnLater
 from registry.outputs.site.fastmd import to_html
 from registry.outputs.site.fill import FilledTemplate
 from registry.outputs.site.pages import CONTENT_END, CONTENT_START, FULL_TEXT, NAV
@@ -363,6 +364,8 @@ class RopaPlugin(BasePlugin[RopaConfig]):
 
     @event_priority(-100)  # after the search plugin has written its index
     def on_post_build(self, *, config: Any) -> None:
+        if self.content is not None and isinstance(self.content.diagrams, DrawnLater):
+            self.content.diagrams.finish()  # the diagram cache completed and pruned
         if self.content is not None:
             _add_to_search_index(
                 Path(config.site_dir),
@@ -371,6 +374,11 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         # After every page and file is written: the manifest hashes them as published.
         if self.content is not None and self.provenance is not None:
             write_manifest(Path(config.site_dir), self.provenance, list(self.content.downloads))
+
+    def on_build_error(self, *, error: Exception) -> None:
+        content = getattr(self, "content", None)  # None: the build failed before on_files
+        if content is not None and isinstance(content.diagrams, DrawnLater):
+            content.diagrams.abandon()  # Graphviz stops drawing for a failed build
 
     def on_template_context(self, context: Any, *, template_name: str, config: Any) -> Any:
         # MkDocs makes the error page's links root-absolute ("/assets/…") when `site_url`

@@ -126,13 +126,17 @@ def build_site(
     if draw is not None:
         return _fill(Context(result, site_name, last_change, draw, history, last_diff))
     batch = DiagramBatch(diagram_cache)
+    if not embed:
+        # Graphviz draws while the pages are made (and, in MkDocs, read and written):
+        # each picture is waited for only when its page is written.
+        batch.start(result.inventory)
+        site = _fill(Context(result, site_name, last_change, batch.placeholder, history, last_diff))
+        site.diagrams = batch.later()
+        return site
     site = _fill(Context(result, site_name, last_change, batch.placeholder, history, last_diff))
     drawn = batch.draw_all(result.inventory)
     for index, (_, path) in enumerate(batch.jobs):
         marker = f"<!-- ropa:diagram:{index} -->"
-        if not embed:
-            site.diagrams[marker] = drawn[index]
-            continue
         page = site.pages[path]
         page.body = page.body.replace(marker, drawn[index], 1)
         drawn[index] = ""  # each picture held once, in its page

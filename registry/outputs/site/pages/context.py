@@ -9,6 +9,7 @@ them without importing the package that assembles them.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from registry.core.inventory import Inventory
@@ -81,7 +82,8 @@ class SiteContent:
     nav: list[NavItem] = field(default_factory=list)
     # With build_site(embed=False): each diagram's marker in its page → the diagram, put
     # in when the page is written (a site's pictures held once, as ASCII, not in pages).
-    diagrams: dict[str, str] = field(default_factory=dict)
+    # Drawn while the pages are made (DrawnLater): finish() once the pages are written.
+    diagrams: Mapping[str, str] = field(default_factory=dict)
 
     def add(
         self, path: str, page_title: str, body: str, *, wide: bool = False, toc: bool = True
