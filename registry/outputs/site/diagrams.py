@@ -13,6 +13,7 @@ a narrow screen on what the page is about (the nodes of class ``focus``).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import os
@@ -20,6 +21,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -322,8 +324,10 @@ class DiagramBatch:
         self._inputs: ViewInputs | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._done: dict[int, str] = {}  # job → its HTML, once known
-        self._waiting: dict[int, tuple[str | None, Drawing, Future[str]]] = {}
-        self._by_dot: dict[str, Future[str]] = {}
+        # job → (inputs key, SVG key, DOT digest, drawing without its DOT, Graphviz's)
+        self._waiting: dict[int, tuple[str | None, str | None, bytes, Drawing, Future[str]]] = {}
+        self._by_dot: dict[bytes, Future[str]] = {}  # DOT digest → its drawing, while asked
+        self._sharing: dict[bytes, int] = {}  # DOT digest → jobs still waiting for it
 
     def placeholder(self, inventory: Inventory, view: str, page: str) -> str:
         self.jobs.append((view, page))
@@ -380,10 +384,14 @@ class DiagramBatch:
                 self.cache.remember(key, caption(drawing), None)
         else:
             assert self._pool is not None
-            future = self._by_dot.get(drawing.dot)
+            # Held until the page is written: the DOT (the bulk of a drawing) is not.
+            digest = hashlib.blake2b(drawing.dot.encode(), digest_size=16).digest()
+            svg_key = self.cache.key(self.command, drawing.dot) if self.cache else None
+            future = self._by_dot.get(digest)
             if future is None:
-                future = self._by_dot[drawing.dot] = self._pool.submit(self._draw, drawing.dot)
-            self._waiting[index] = (key, drawing, future)
+                future = self._by_dot[digest] = self._pool.submit(self._draw, drawing.dot, svg_key)
+            self._sharing[digest] = self._sharing.get(digest, 0) + 1
+            self._waiting[index] = (key, svg_key, digest, replace(drawing, dot=""), future)
 
     def result(self, index: int) -> str:
         """The HTML of job ``index``, waiting for Graphviz if it is still drawing it."""
@@ -391,7 +399,10 @@ class DiagramBatch:
             return self._done[index]
         from registry.outputs.render import RenderError
 
-        key, drawing, future = self._waiting.pop(index)
+        key, svg_key, digest, drawing, future = self._waiting.pop(index)
+        self._sharing[digest] -= 1
+        if not self._sharing[digest]:  # its last page: the SVG is held in that page's HTML
+            del self._sharing[digest], self._by_dot[digest]
         try:
             svg = future.result()
         except RenderError as error:
@@ -399,7 +410,7 @@ class DiagramBatch:
             return html_
         html_ = self._done[index] = figure(drawing, svg)
         if key is not None and self.cache is not None:
-            self.cache.remember(key, caption(drawing), self.cache.key(self.command, drawing.dot))
+            self.cache.remember(key, caption(drawing), svg_key)
         return html_
 
     def finish(self) -> None:
@@ -412,7 +423,7 @@ class DiagramBatch:
         if self.cache is not None:
             self.cache.prune()  # every diagram was asked for: the rest no page shows
             self.cache = None
-        self._by_dot = {}
+        self._by_dot, self._sharing = {}, {}
 
     def abandon(self) -> None:
         """The build failed: Graphviz stops after what it is drawing now."""
@@ -431,14 +442,13 @@ class DiagramBatch:
         """Each job's marker → its HTML, drawn by the time it is asked for."""
         return DrawnLater(self)
 
-    def _draw(self, dot: str) -> str:
+    def _draw(self, dot: str, key: str | None) -> str:
         """The SVG of ``dot`` as a page embeds it (:func:`embed`); the cache keeps it so,
-        under the DOT's key salted apart from the engine's own output."""
+        under ``key``, the DOT's key salted apart from the engine's own output."""
         from registry.outputs.render import dot_to_svg
 
-        if self.cache is None:
+        if self.cache is None or key is None:
             return embed(dot_to_svg(dot))
-        key = self.cache.key(self.command, dot)
         kept = self.cache.get(key)
         if kept is None:
             kept = embed(dot_to_svg(dot))
