@@ -9,8 +9,9 @@ them without importing the package that assembles them.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from registry.core.inventory import Inventory
 from registry.core.record import Record
@@ -102,6 +103,8 @@ class Context:
     history: History | None = None  # from git; None outside a repository
     last_diff: RegisterDiff | None = None  # the last change (`diff_base:`), else None
     site: SiteContent = field(default_factory=SiteContent)
+    # The downloads' files when already being made (downloads.start_downloads), else None
+    downloads_made: Callable[[], Any] | None = None
 
     @property
     def inv(self) -> Inventory:
