@@ -36,7 +36,7 @@ _TREATMENTS: dict[str, Callable[[str], str]] = {
     "stripped+escaped": lambda value: str(escape(Markup(value).striptags())),
 }
 # Between \x01 and \x02: a slot's letter and characters each treatment changes its way.
-_PAYLOAD = "<i>&amp;\"'</i>  x"
+_PAYLOAD = "<b>&amp;\"'  x"  # no "/": a URL segment must stay one segment
 _OCCURRENCE = re.compile("\x01([A-Z])(.*?)\x02", re.S)
 
 
@@ -141,9 +141,7 @@ def _pieces(
     probe = copy.copy(page)
     probe.file = copy.copy(page.file)
     folder, _ = _split(page.url)
-    sentinel = {slot: f"\x01{slot}{_PAYLOAD}\x02" for slot in "THKA"}
-    # Anchors and URL segments keep to plain characters: no treatment changes them.
-    sentinel["S"], sentinel["U"] = "\x01S\x02", "\x01U\x02"
+    sentinel = {slot: f"\x01{slot}{_PAYLOAD}\x02" for slot in "THKASU"}
     # The theme writes its own <h1> when the content has none.
     sentinel["C"] = "\x01C<h1\x02" if heading else "\x01C\x02"
     ending = "/" if page.url.endswith("/") else ".html"
