@@ -46,7 +46,7 @@ from registry.outputs.site.pages.context import (
     SiteContent,
 )
 from registry.outputs.site.pages.discovered import add_discovered
-from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads
+from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads, start_downloads
 from registry.outputs.site.pages.entities import add_entity_pages
 from registry.outputs.site.pages.findings import add_findings, add_rule_catalogue, rule_link
 from registry.outputs.site.pages.home import add_home
@@ -126,13 +126,22 @@ def build_site(
     if draw is not None:
         return _fill(Context(result, site_name, last_change, draw, history, last_diff))
     batch = DiagramBatch(diagram_cache)
+    if not embed:
+        # Graphviz draws while the pages are made (and, in MkDocs, read and written):
+        # each picture is waited for only when its page is written.
+        # The downloads are made in a child process beside them (before the pool's
+        # threads start: a process with threads is not forked).
+        made = start_downloads(result)
+        batch.start(result.inventory)
+        context = Context(result, site_name, last_change, batch.placeholder, history, last_diff)
+        context.downloads_made = made
+        site = _fill(context)
+        site.diagrams = batch.later()
+        return site
     site = _fill(Context(result, site_name, last_change, batch.placeholder, history, last_diff))
     drawn = batch.draw_all(result.inventory)
     for index, (_, path) in enumerate(batch.jobs):
         marker = f"<!-- ropa:diagram:{index} -->"
-        if not embed:
-            site.diagrams[marker] = drawn[index]
-            continue
         page = site.pages[path]
         page.body = page.body.replace(marker, drawn[index], 1)
         drawn[index] = ""  # each picture held once, in its page
@@ -149,7 +158,7 @@ def _fill(ctx: Context) -> SiteContent:
     add_findings(ctx)
     add_rule_catalogue(ctx)
     add_format_reference(ctx)
-    add_downloads(ctx)
+    add_downloads(ctx, ctx.downloads_made)
     add_print_page(ctx)
     ctx.site.nav = NAV
     if add_changes(ctx):  # only when the build compared with a base revision
