@@ -41,6 +41,7 @@ import yaml
 from registry.core.findings import Finding, Severity
 from registry.pipeline import Request, run
 from registry.pipeline.check import CheckResult
+from registry.rules import catalogue
 from tests.conftest import ROOT
 
 REGISTERS = ROOT / "tests" / "registers"
@@ -184,6 +185,40 @@ def test_the_corpus_has_at_least_eight_registers_each_with_its_source():
     for register in registers():
         assert (register.folder / "SOURCE.md").is_file(), f"{register.name}: no SOURCE.md"
         assert (register.folder / "inventory").is_dir(), f"{register.name}: no inventory/"
+
+
+def test_every_expectation_names_a_rule_of_the_catalogue():
+    """A `must_not_appear` of a code no rule has passes whatever the rules do (DPO-003
+    stood for DPO-002 in two registers): every code must be a catalogue rule's."""
+    known = set(catalogue())
+    unknown = sorted({f"{e.register}: {e.code}" for e in EXPECTATIONS if e.code not in known})
+    assert not unknown, unknown
+
+
+_KINDS = {
+    "Organisation": "organisations",
+    "System": "systems",
+    "Activity": "activities",
+    "Flow": "flows",
+    "Contract": "contracts",
+    "DataSubject": "subjects",
+    "DataCategory": "categories",
+}
+
+
+@pytest.mark.parametrize("register", [_others_case(r) for r in registers()])
+def test_every_expectation_names_an_entity_of_its_register(register: Register):
+    """A `must_not_appear` on a misspelt entity passes whatever the rules do."""
+    _assert_loads(register.name)
+    inventory = result(register.name).inventory
+    missing = []
+    for expectation in register.expectations:
+        if expectation.entity is None:
+            continue
+        kind, _, ident = expectation.entity.partition(":")
+        if kind not in _KINDS or ident not in getattr(inventory, _KINDS[kind]):
+            missing.append(expectation.id)
+    assert not missing, missing
 
 
 # Fields and forms issue 12 adds (other branches build them). Until they are merged, a

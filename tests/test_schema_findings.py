@@ -305,6 +305,31 @@ TRIGGERS = [
         at=f"{INTAKE}:6:29",
         also=lambda r: _message_has(r, "SCH-012", "did you mean 'lab-results'?"),
     ),
+    # Fields two steps down (a list of mappings, or one mapping): checked in bulk first.
+    trigger(
+        "SCH-012",
+        "dangling-reference-in-stores",
+        Edit(LIS, "  - category: lab-results\n", "  - category: lab-result\n"),
+        entity="System:lis",
+        at=f"{LIS}:10:15",
+        also=lambda r: _message_has(r, "SCH-012", "stores.category: no DataCategory"),
+    ),
+    trigger(
+        "SCH-012",
+        "dangling-reference-in-retention",
+        Edit(ACT, "{category: identity, period: P10Y}", "{category: identy, period: P10Y}"),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:13:16",
+        also=lambda r: _message_has(r, "SCH-012", "retention.category: no DataCategory"),
+    ),
+    trigger(
+        "SCH-012",
+        "dangling-reference-in-scope",
+        Edit(DPA, "activities: [lab-testing]", "activities: [lab-tests]"),
+        entity="Contract:lis-dpa",
+        at=f"{DPA}:9:16",
+        also=lambda r: _message_has(r, "SCH-012", "scope.activities: no Activity"),
+    ),
     trigger(
         "SCH-013",
         "document-is-a-list",

@@ -27,6 +27,7 @@ from pydantic import (
     StrictInt,
     Tag,
     ValidationError,
+    WrapValidator,
     field_validator,
     model_validator,
 )
@@ -63,14 +64,28 @@ _DURATION = re.compile(
 )
 
 
+# Ids already judged valid, each the one shared object: a register names each id many
+# times (a system in every flow that reaches it), one dictionary look-up instead of the
+# pattern. Kept for the process, so bounded (L's 145,000 ids fit); past it, the pattern.
+_VALID_IDS: dict[str, str] = {}
+
+
 def _check_id(value: str) -> str:
+    known = _VALID_IDS.get(value)
+    if known is not None:
+        return known
     if not _ID.match(value):
         raise ValueError(
             f"id {value!r} must be kebab-case: lower-case letters and digits separated by '-'"
         )
+    if type(value) is not str:  # a str subclass is kept as it came
+        return value
     # One object per id, however many files name it: the rules' lookups compare by identity
     # first (the located loader shares its scalars; the fast path's JSON does not).
-    return _intern(value) if type(value) is str else value
+    value = _intern(value)
+    if len(_VALID_IDS) < 250_000:
+        _VALID_IDS[value] = value
+    return value
 
 
 def _check_name(value: str) -> str:
@@ -249,6 +264,62 @@ class Part(BaseModel):
         object.__setattr__(self, "__pydantic_fields_set__", shared)
 
 
+# Parts already validated, by class and exact written form: a register repeats the same
+# few `stores:` entries, retentions, `security:` blocks, reviews and purposes thousands
+# of times. Bounded: past it, parts are validated one by one as before.
+_SHARED: dict[tuple[type, Any], Any] = {}
+_SHARED_LIMIT = 20_000
+
+
+def _written_form(value: Any) -> Any:
+    """An exact, hashable copy of a part as written, each value beside its type (so that
+    1, 1.0 and true never meet; a float, whose -0.0 equals 0.0, is not copied); None for
+    anything else, which is then validated as usual. A short form is its text."""
+    if type(value) is str:
+        return value
+    if not isinstance(value, dict):
+        return None
+    form: list[Any] = []
+    for key, item in value.items():
+        kind = type(item)
+        if type(key) is not str:
+            return None
+        if kind is str or kind is bool or kind is int or item is None:
+            form.append((key, kind, item))
+        elif isinstance(item, list):
+            if not all(type(member) is str for member in item):
+                return None
+            form.append((key, list, tuple(item)))
+        elif isinstance(item, dict):
+            inner = _written_form(item)
+            if inner is None or type(inner) is str:
+                return None
+            form.append((key, dict, inner))
+        else:
+            return None
+    return tuple(form)
+
+
+def _shared(model: type[Part]) -> Any:
+    """``model`` as the type of a field: each written form validated once, and its one
+    read-only part shared by every entry that writes it (as the loader shares its
+    scalars). A part that fails is validated, and reported, each time."""
+
+    def validate(value: Any, handler: Any) -> Any:
+        form = _written_form(value)
+        if form is None:
+            return handler(value)
+        key = (model, form)
+        known = _SHARED.get(key)
+        if known is None:
+            known = handler(value)
+            if len(_SHARED) < _SHARED_LIMIT:
+                _SHARED[key] = known
+        return known
+
+    return Annotated[model, WrapValidator(validate)]
+
+
 # --- nested parts -----------------------------------------------------------------
 
 
@@ -295,6 +366,12 @@ class Retention(Part):
 
     @model_validator(mode="after")
     def _one_form(self) -> Retention:
+        # The common forms, passed without building the list below (run for every one).
+        if self.justification is None and not self.indefinite:
+            if self.period is not None and self.until is None:
+                return self
+            if self.until is not None and self.period is None and self.after is None:
+                return self
         given = [name for name in _RETENTION_FORMS if getattr(self, name) not in (None, False)]
         if not given:
             raise PydanticCustomError("missing", f"no retention given: {_RETENTION_HELP}")
@@ -323,7 +400,10 @@ class Retention(Part):
     @property
     def vague(self) -> bool:
         """Words that give neither a period nor an event (RET-005)."""
-        return any(text is not None and vague_retention(text) for text in (self.until, self.after))
+        until, after = self.until, self.after  # (read for every retention: no generator)
+        return (until is not None and vague_retention(until)) or (
+            after is not None and vague_retention(after)
+        )
 
     def __str__(self) -> str:
         if self.period is not None:
@@ -375,11 +455,14 @@ def retention_fields(text: str) -> dict[str, Any]:
     )
 
 
+_SharedRetention = _shared(Retention)
+
+
 class Stored(Part):
     """One data category a system stores, with its retention."""
 
     category: Id
-    retention: Retention | None = None
+    retention: _SharedRetention | None = None
     subjects: list[Id] = Field(default_factory=list)
 
 
@@ -515,6 +598,15 @@ class EntityRef(Part):
     id: Id
 
 
+_SharedStored = _shared(Stored)
+_SharedSecurity = _shared(Security)
+_SharedReview = _shared(Review)
+_SharedPurpose = _shared(Purpose)
+_SharedCategoryRetention = _shared(CategoryRetention)
+_SharedDpia = _shared(Dpia)
+_SharedTransfer = _shared(Transfer)
+
+
 # --- the kinds --------------------------------------------------------------------
 
 
@@ -594,14 +686,14 @@ class System(Entity):
         description="countries it is reached from without being hosted there "
         "(remote support, administration)",
     )
-    stores: list[Stored] = Field(default_factory=list)
-    security: Security | None = None
+    stores: list[_SharedStored] = Field(default_factory=list)
+    security: _SharedSecurity | None = None
     temporary: StrictBool = False
     delete_by: StrictDate | None = None
     identifiers: list[Text] = Field(
         default_factory=list, description="hostnames, dataset names, lineage namespaces, globs"
     )
-    last_reviewed: Review | None = None
+    last_reviewed: _SharedReview | None = None
     review_every: Duration | None = None
     references: ClassVar = {
         "operator": ("Organisation",),
@@ -631,7 +723,7 @@ class Activity(Entity):
     business_function: Name | None = None
     controller: Id | None = None
     joint_controllers: list[Id] = Field(default_factory=list)
-    purposes: list[Purpose] = Field(default_factory=list)
+    purposes: list[_SharedPurpose] = Field(default_factory=list)
     art9_condition: Art9Condition | None = None
     art10_authority: Text | None = Field(
         None, description="Art. 10: the official authority or law authorising criminal data"
@@ -645,13 +737,13 @@ class Activity(Entity):
     data_subjects: list[Id] = Field(default_factory=list)
     data_categories: list[Id] = Field(default_factory=list)
     systems: list[Id] = Field(default_factory=list)
-    retention: list[CategoryRetention] = Field(default_factory=list)
+    retention: list[_SharedCategoryRetention] = Field(default_factory=list)
     estimated_subjects: StrictInt | None = Field(None, ge=0)
-    dpia: Dpia | None = None
+    dpia: _SharedDpia | None = None
     automated_decisions: Text | None = None
     source: Text | None = Field(None, description="where the personal data comes from")
     created: StrictDate | None = None
-    last_reviewed: Review | None = None
+    last_reviewed: _SharedReview | None = None
     review_every: Duration | None = None
     references: ClassVar = {
         "controller": ("Organisation",),
@@ -680,7 +772,7 @@ class Flow(Entity):
         "system) stands to the controller: processor, controller or joint_controller",
     )
     contract: Id | None = None
-    transfer: Transfer | None = None
+    transfer: _SharedTransfer | None = None
     encrypted_in_transit: StrictBool | None = None
     procedure: Url | None = Field(
         None, description="documented procedure (required for migrations)"
@@ -716,7 +808,7 @@ class Contract(Entity):
         None, description="general authorisation of the sub-processors on a published list"
     )
     document: Url | None = None
-    last_reviewed: Review | None = None
+    last_reviewed: _SharedReview | None = None
     review_every: Duration | None = None
     references: ClassVar = {
         "controller": ("Organisation",),

@@ -161,15 +161,17 @@ def scan_repository(
             folder = siblings.setdefault(path.parent, {p.name for p in path.parent.iterdir()})
             try:
                 for dependency in read_manifest(text, relative, wanted, folder):
-                    vendor = catalogue.vendor_of_package(dependency.ecosystem, dependency.name)
-                    if vendor is None:
+                    match = catalogue.match_package(dependency.ecosystem, dependency.name)
+                    if match is None:
                         continue
+                    # a namespace or family match says which, for the DPO to judge it
+                    rule = f" ({match.rule})" if match.rule else ""
                     scan.sightings.append(
                         Sighting(
-                            vendor,
-                            catalogue.vendors[vendor].name,
+                            match.vendor,
+                            catalogue.vendors[match.vendor].name,
                             "dependency",
-                            f"{dependency.ecosystem} {dependency.name}",
+                            f"{dependency.ecosystem} {dependency.name}{rule}",
                             dependency.scope,
                             Position(display, dependency.line, dependency.column),
                         )

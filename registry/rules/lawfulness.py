@@ -168,6 +168,11 @@ def basis_law(ctx: RuleContext) -> Iterator[Finding]:
                 )
 
 
+# Member states whose law sets no conditions under Art. 87 on processing the national
+# identification number (checked: Spain's LOPDGDD, Ley Orgánica 3/2018).
+_NO_ART87_CONDITIONS = frozenset({"ES"})
+
+
 @rule("LAW-007", "national-id-law", E, "Art. 87")
 def national_id_law(ctx: RuleContext) -> Iterator[Finding]:
     """An activity processes a national identification number without naming the law allowing it.
@@ -180,11 +185,19 @@ def national_id_law(ctx: RuleContext) -> Iterator[Finding]:
 
     Does not fire for categories neither marked `special: national_id` nor under one
     so marked (a customer or staff number is no identifier of general application),
-    nor when `national_id_law` is set.
+    nor when `national_id_law` is set, nor for a controller established in a member
+    state that has set no Art. 87 conditions, so that no law is needed to allow the
+    number: Spain (the LOPDGDD has no provision under Art. 87; its seventh additional
+    provision rules only how the DNI is shown in published notices), where the DNI
+    is processed on the Art. 6 basis of the activity like any identity data. Other
+    member states keep the finding until their law is checked.
     """
     inv = ctx.inventory
     for activity in inv.controller_activities:
         if activity.national_id_law:
+            continue
+        controller = inv.organisations.get(activity.controller or "")
+        if controller and controller.country in _NO_ART87_CONDITIONS:
             continue
         numbers = sorted(
             c for c in activity.data_categories if inv.special_of(c) is SpecialCategory.national_id

@@ -389,18 +389,22 @@ def arriving_without_retention(ctx: RuleContext) -> Iterator[Finding]:
     (Art. 5(1)(e) and 30(1) bind it), not the sender's.
     """
     inv = ctx.inventory
-    stored_by_system: dict[str, frozenset[str]] = {}  # many flows land on one system
+    # Many flows land on one system: what it stores, once; None when it keeps nothing.
+    stored_by_system: dict[str, frozenset[str] | None] = {}
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
         if system is None or flow.recipient_role is RecipientRole.controller:
             continue  # an organisation, or a controller's system, keeps it under its own record
-        if system.transient:
-            continue  # it keeps nothing
-        stored = stored_by_system.get(system.id)
+        if system.id in stored_by_system:
+            stored = stored_by_system[system.id]
+        else:
+            stored = stored_by_system[system.id] = (
+                None if system.transient else frozenset(s.category for s in system.stores)
+            )
         if stored is None:
-            stored = stored_by_system[system.id] = frozenset(s.category for s in system.stores)
+            continue  # it keeps nothing
         for index, category in enumerate(flow.data_categories):
-            if not inv.covers(stored, category):
+            if category not in stored and not inv.covers(stored, category):
                 yield ctx.finding(
                     flow,
                     f"flow {flow.id} brings {category} to system {system.id}, which declares no "
@@ -443,14 +447,16 @@ def special_arriving_below_art32(ctx: RuleContext) -> Iterator[Finding]:
     (`recipient_role: controller`): its Art. 32 measures are its own to take and record.
     """
     inv = ctx.inventory
+    special_kind = inv.category_special  # what special_of() reads, looked up in place
     stored_by_system: dict[str, frozenset[str]] = {}  # many flows land on one system
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
         if system is None or flow.recipient_role is RecipientRole.controller:
             continue  # an independent controller answers for its own security (Art. 24, 32)
-        special = sorted({c for c in flow.data_categories if inv.special_of(c)})
+        special = [c for c in flow.data_categories if c in special_kind]
         if not special:
             continue  # nothing special arrives: nothing to judge
+        special = sorted(set(special))
         stored = stored_by_system.get(system.id)
         if stored is None:
             stored = stored_by_system[system.id] = frozenset(s.category for s in system.stores)

@@ -28,12 +28,16 @@ def flow_categories_outside_activity(ctx: RuleContext) -> Iterator[Finding]:
     that activity's schema error is the finding.
     """
     inv = ctx.inventory
+    declared: dict[str, frozenset[str]] = {}  # each activity's, made once for its flows
     for flow in inv.flows.values():
         activity = inv.activities.get(flow.activity)
         if activity is None:
             continue
+        allowed = declared.get(activity.id)
+        if allowed is None:
+            allowed = declared[activity.id] = frozenset(activity.data_categories)
         for index, category in enumerate(flow.data_categories):
-            if not inv.covers(activity.data_categories, category):
+            if category not in allowed and not inv.covers(allowed, category):
                 yield ctx.finding(
                     flow,
                     f"flow {flow.id} carries {category}, outside activity {activity.id}",

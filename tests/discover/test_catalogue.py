@@ -67,7 +67,10 @@ def test_every_entry_says_how_it_is_reached_and_what_it_receives_in_taxonomy_ids
     taxonomy = set(load_inventory(ROOT / "inventory").categories)
     for vendor in shipped_catalogue().vendors.values():
         reached = (
-            vendor.hosts or vendor.terraform or any(getattr(vendor.packages, e) for e in ECOSYSTEMS)
+            vendor.hosts
+            or vendor.terraform
+            or any(getattr(vendor.packages, e) for e in ECOSYSTEMS)
+            or vendor.namespaces
         )
         assert reached, vendor.id
         assert set(vendor.data_categories) <= taxonomy, vendor.id

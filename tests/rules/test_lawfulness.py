@@ -116,6 +116,23 @@ TRIGGERS = [
     ),
     trigger(
         "LAW-007",
+        "bsn-of-a-dutch-controller",  # the Spanish exemption is Spain's alone (UAVG art. 46)
+        Put(
+            "categories/bsn.yaml",
+            """
+            kind: DataCategory
+            id: bsn
+            name: Burgerservicenummer (BSN)
+            parent: national-id
+            """,
+        ),
+        Edit(ACT, "[identity, lab-results]", "[identity, lab-results, bsn]"),
+        Edit(ORG, "country: FR\n", "country: NL\n"),
+        entity="Activity:lab-testing",
+        at=f"{ACT}:1:1",
+    ),
+    trigger(
+        "LAW-007",
         "bsn-under-national-id-without-its-law",  # inherits `special: national_id`
         Put(
             "categories/bsn.yaml",
@@ -215,6 +232,21 @@ NEAR_MISSES = [
             "art9_condition:",
             "national_id_law: Code de la santé publique art. R.1111-8-1 (INS)\nart9_condition:",
         ),
+    ),
+    near_miss(
+        "LAW-007",
+        "dni-of-a-spanish-controller",  # Spain set no Art. 87 conditions (UGR's register)
+        Put(
+            "categories/dni.yaml",
+            """
+            kind: DataCategory
+            id: dni
+            name: DNI/NIF
+            parent: national-id
+            """,
+        ),
+        Edit(ACT, "[identity, lab-results]", "[identity, lab-results, dni]"),
+        Edit(ORG, "country: FR\n", "country: ES\n"),
     ),
     near_miss(
         "LAW-007",

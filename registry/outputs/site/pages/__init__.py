@@ -46,7 +46,7 @@ from registry.outputs.site.pages.context import (
     SiteContent,
 )
 from registry.outputs.site.pages.discovered import add_discovered
-from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads
+from registry.outputs.site.pages.downloads import DOWNLOAD_JSON, add_downloads, start_downloads
 from registry.outputs.site.pages.entities import add_entity_pages
 from registry.outputs.site.pages.findings import add_findings, add_rule_catalogue, rule_link
 from registry.outputs.site.pages.home import add_home
@@ -138,6 +138,21 @@ def build_site(
         return _fill(ctx, **scope)
     # A partial build asks for some diagrams only: the cache keeps the others.
     batch = DiagramBatch(diagram_cache, prune=only is None)
+    if not embed:
+        # Graphviz draws while the pages are made (and, in MkDocs, read and written):
+        # each picture is waited for only when its page is written.
+        # The downloads are made in a child process beside them (before the pool's
+        # threads start: a process with threads is not forked).
+        made = start_downloads(result) if downloads else None
+        batch.start(result.inventory)
+        context = Context(result, site_name, last_change, batch.placeholder, history, last_diff)
+        context.downloads_made = made
+        context.backlinks = backlinks
+        site = _fill(context, **scope)
+        site.diagrams = batch.later()
+        for index, (view, path) in enumerate(batch.jobs):
+            site.views[f"<!-- ropa:diagram:{index} -->"] = (view, path)
+        return site
     ctx = Context(result, site_name, last_change, batch.placeholder, history, last_diff)
     ctx.backlinks = backlinks
     site = _fill(ctx, **scope)
@@ -145,9 +160,6 @@ def build_site(
     for index, (view, path) in enumerate(batch.jobs):
         marker = f"<!-- ropa:diagram:{index} -->"
         site.views[marker] = (view, path)
-        if not embed:
-            site.diagrams[marker] = drawn[index]
-            continue
         page = site.pages[path]
         page.body = page.body.replace(marker, drawn[index], 1)
         drawn[index] = ""  # each picture held once, in its page
@@ -159,7 +171,6 @@ def _fill(
     only: set[tuple[str, str]] | None = None,
     site_wide: bool = True,
     downloads: bool = True,
-    backlinks: dict | None = None,
 ) -> SiteContent:
     # This order is the order of site.pages and of the diagram batch's jobs: keep it stable.
     if site_wide:
@@ -173,7 +184,7 @@ def _fill(
         add_rule_catalogue(ctx)
         add_format_reference(ctx)
     if downloads:
-        add_downloads(ctx)
+        add_downloads(ctx, ctx.downloads_made)
     if site_wide:
         add_print_page(ctx)
     ctx.site.nav = NAV

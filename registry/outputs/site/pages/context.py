@@ -9,7 +9,9 @@ them without importing the package that assembles them.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from registry.core.inventory import Inventory
 from registry.core.record import Record
@@ -81,7 +83,8 @@ class SiteContent:
     nav: list[NavItem] = field(default_factory=list)
     # With build_site(embed=False): each diagram's marker in its page → the diagram, put
     # in when the page is written (a site's pictures held once, as ASCII, not in pages).
-    diagrams: dict[str, str] = field(default_factory=dict)
+    # Drawn while the pages are made (DrawnLater): finish() once the pages are written.
+    diagrams: Mapping[str, str] = field(default_factory=dict)
     views: dict[str, tuple[str, str]] = field(default_factory=dict)  # marker → (view, page)
 
     def add(
@@ -101,6 +104,8 @@ class Context:
     history: History | None = None  # from git; None outside a repository
     last_diff: RegisterDiff | None = None  # the last change (`diff_base:`), else None
     site: SiteContent = field(default_factory=SiteContent)
+    # The downloads' files when already being made (downloads.start_downloads), else None
+    downloads_made: Callable[[], Any] | None = None
     # What refers to each entry (pages.entities.backlinks_of), when the caller has it.
     backlinks: dict | None = None
 
