@@ -251,6 +251,26 @@ def test_a_flow_to_the_operator_documents_movements_to_its_systems(lab):
     assert result.coverage.documented == 1
 
 
+def test_a_paper_flow_documents_no_observed_movement(lab):
+    # Billing slips printed and posted: an electronic movement between the same two
+    # systems is still undocumented.
+    path = lab / "inventory" / "activities.yaml"
+    text = path.read_text(encoding="utf-8")
+    paper = "to: billing\ndata_categories: [identity]\ndata_subjects: [patients]\nmedium: paper\n"
+    path.write_text(
+        text.replace(
+            "to: billing\ndata_categories: [identity]\ndata_subjects: [patients]\n"
+            "encrypted_in_transit: true\n",
+            paper,
+        ),
+        encoding="utf-8",
+    )
+    assert paper in path.read_text(encoding="utf-8")
+    result = reconcile_csv(lab, "lis-db.biolab.internal,billing.biolab.internal\n")
+    assert [(f.rule, f.entity) for f in result.findings] == [("LIN-001", "Observed:lis->billing")]
+    assert result.coverage.documented == 0
+
+
 def test_observed_categories_beyond_the_declared_flow(lab):
     result = reconcile_csv(
         lab,

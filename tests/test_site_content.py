@@ -78,6 +78,18 @@ def test_a_system_page_says_operator_country_and_measures_in_words(site) -> None
     assert '<abbr title="P10Y">10 years</abbr> after end of care' in stores
 
 
+def test_paper_flows_and_art_3_2_are_said_in_words() -> None:
+    charity = Path(__file__).parent / "registers" / "tottenham-bequest-charity" / "inventory"
+    built = build_site(check(load_inventory(charity), AS_OF), draw=_no_diagram)
+    posted = _section(built.pages["flows/donations-received.md"].body, "At a glance")
+    assert "- **Medium**: paper &#40;posted or handed in&#41;" in posted
+    assert "- **Encrypted in transit**: does not apply &#40;on paper&#41;" in posted
+    online = _section(built.pages["flows/contact-form.md"].body, "At a glance")
+    assert "Medium" not in online and "- **Encrypted in transit**: yes" in online
+    charity_page = built.pages["organisations/tottenham-bequest.md"].body
+    assert "- **Targets people in the Union (Art. 3(2))**: no" in charity_page
+
+
 def test_a_contract_page_says_type_dates_document_and_clauses(site) -> None:
     body = site.pages["contracts/dpa-cloudco.md"].body
     glance = _section(body, "At a glance")

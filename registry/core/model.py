@@ -39,6 +39,7 @@ from registry.core.vocabulary import (
     Authentication,
     ContractType,
     FlowKind,
+    FlowMedium,
     LegalBasis,
     RecipientRole,
     SpecialCategory,
@@ -633,6 +634,13 @@ class Organisation(Entity):
     representative: Contact | None = Field(
         None, description="Art. 27 representative in the EU, for controllers established outside it"
     )
+    targets_eu: StrictBool | None = Field(
+        None,
+        description="for a controller established outside the EEA: whether it offers goods or "
+        "services to, or monitors the behaviour of, people in the Union (Art. 3(2)); false "
+        "says the GDPR does not reach it there, so no Art. 27 representative is owed. "
+        "Unset is read as possibly targeting (R30-002 still asks)",
+    )
     aliases: list[Name] = Field(default_factory=list)
     description: Text | None = None
     website: Url | None = None
@@ -774,6 +782,12 @@ class Flow(Entity):
     contract: Id | None = None
     transfer: _SharedTransfer | None = None
     encrypted_in_transit: StrictBool | None = None
+    medium: FlowMedium = Field(
+        FlowMedium.electronic,
+        description="electronic (the default) or paper: forms posted or handed in, printed "
+        "lists; encryption in transit (SEC-006) does not apply to paper, its Art. 32 "
+        "measures are physical (locked storage, restricted handling)",
+    )
     procedure: Url | None = Field(
         None, description="documented procedure (required for migrations)"
     )

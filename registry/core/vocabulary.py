@@ -149,6 +149,13 @@ class FlowKind(StrEnum):
     migration = "migration"
 
 
+class FlowMedium(StrEnum):
+    """How a flow's data travel: over a network or storage medium, or as paper."""
+
+    electronic = "electronic"
+    paper = "paper"  # forms by post or by hand, printed lists: no encryption in transit
+
+
 class Authentication(StrEnum):
     individual = "individual"
     shared = "shared"

@@ -24,6 +24,7 @@ from registry.core.findings import Finding
 from registry.core.inventory import Inventory
 from registry.core.loader import resolve_plain
 from registry.core.position import Position
+from registry.core.vocabulary import FlowMedium
 from registry.evidence.files import read_evidence
 from registry.evidence.observed import (
     Endpoint,
@@ -388,7 +389,10 @@ class _Reconciler:
         self.category_index = self._category_index()
         self.flows_between: dict[tuple[str, str], list[str]] = {}
         for flow in inventory.flows.values():
-            self.flows_between.setdefault((flow.source, flow.to), []).append(flow.id)
+            # Evidence is of electronic movements: a form posted or handed in
+            # cannot explain one, nor is it expected among them.
+            if flow.medium != FlowMedium.paper:
+                self.flows_between.setdefault((flow.source, flow.to), []).append(flow.id)
 
     def _category_index(self) -> dict[str, str]:
         index: dict[str, str] = {}

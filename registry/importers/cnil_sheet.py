@@ -236,7 +236,8 @@ class CnilFiche(IcoRow):
             draft.report(
                 cell_where,
                 line,
-                "flows are not named in the spreadsheet: set encrypted_in_transit on the flow",
+                "flows are not named in the spreadsheet: "
+                "set encrypted_in_transit (or medium: paper) on the flow",
             )
         self._transfers_fr(*take("Destinataires et pays"), flows)
         for label in used:

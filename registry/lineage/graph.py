@@ -96,6 +96,7 @@ def build_graph(inventory: Inventory) -> nx.MultiDiGraph:
             transfer=", ".join(flow.transfer.mechanisms) if flow.transfer else None,
             type=flow.type.value,
             encrypted_in_transit=flow.encrypted_in_transit,
+            medium=flow.medium.value,
             recipient_role=flow.recipient_role.value if flow.recipient_role else None,
         )
     return graph

@@ -26,7 +26,7 @@ from registry.core.git import read_inventory_files, resolve
 from registry.core.inventory import Inventory
 from registry.core.model import Entity, Retention, Security, duration_days
 from registry.core.record import Record
-from registry.core.vocabulary import countries
+from registry.core.vocabulary import FlowMedium, countries
 from registry.outputs.report import finding_dict
 from registry.pipeline import Request
 from registry.pipeline import run as judge
@@ -304,7 +304,12 @@ def _risks(old: Record, new: Record, as_of: dt.date) -> Iterator[Risk]:
             )
     for ident in sorted(base.flows.keys() & head.flows.keys()):
         before, after = base.flows[ident], head.flows[ident]
-        if before.encrypted_in_transit is True and after.encrypted_in_transit is not True:
+        # Moved to paper, the flow has nothing to encrypt in transit: not a weakening.
+        if (
+            before.encrypted_in_transit is True
+            and after.encrypted_in_transit is not True
+            and after.medium != FlowMedium.paper
+        ):
             yield Risk("security", "Flow", ident, f"flow {ident}: encryption in transit off")
         if before.transfer is not None and after.transfer is None:
             names = ", ".join(before.transfer.mechanisms)

@@ -30,7 +30,8 @@ UNDOCUMENTED_FLOW = declare(
     Does not fire when a declared flow from the sending system explains the movement:
     one to the receiving system, or to the organisation that runs it (or, for an
     organisation observed, to a system it runs), under any activity (what it
-    carries is LIN-003's question). A network connection (flow logs, firewall
+    carries is LIN-003's question), unless that flow is on paper (`medium: paper`):
+    a posted form explains no electronic movement. A network connection (flow logs, firewall
     exports, summaries with `connection: true`) says which side opened it, not which
     way the data went, so a flow either way explains it. Nor does it fire for a
     movement inside one system, nor for one into the register from an organisation

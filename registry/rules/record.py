@@ -55,9 +55,15 @@ def representative(ctx: RuleContext) -> Iterator[Finding]:
     no exemption: a controller in the UK or Switzerland needs one too, since Art. 27
     turns on where it is established, not on transfers. The other exemptions cannot
     be read from the register: occasional processing without large-scale special
-    categories and unlikely to result in a risk (Art. 27(2)(a)), or a controller the
-    GDPR does not reach at all (Art. 3(2): a processor's client whose data subjects
-    are all outside the Union); waive this finding, saying which applies.
+    categories and unlikely to result in a risk (Art. 27(2)(a)); waive this finding,
+    saying so.
+
+    Nor for a controller that says `targets_eu: false`: Art. 27(1) binds only a
+    controller that Art. 3(2) brings under the GDPR, by offering goods or services
+    to, or monitoring the behaviour of, people in the Union (a UK charity with UK
+    donors keeping its record under the UK GDPR, or a processor's client whose data
+    subjects are all outside the Union). Unset, or `true`, still fires: ropa cannot
+    tell from the register alone that no one in the Union is targeted.
     """
     inv = ctx.inventory
     controllers = {c for a in inv.activities.values() for c in inv.controllers_of(a)}
@@ -69,6 +75,7 @@ def representative(ctx: RuleContext) -> Iterator[Finding]:
             and countries().is_third_country(organisation.country)
             and organisation.representative is None
             and not organisation.public_authority  # Art. 27(2)(b)
+            and organisation.targets_eu is not False  # Art. 3(2) does not apply
         ):
             yield ctx.finding(
                 organisation,

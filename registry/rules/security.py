@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from registry.core.findings import Finding, Severity
 from registry.core.inventory import Inventory
 from registry.core.model import System
-from registry.core.vocabulary import Authentication
+from registry.core.vocabulary import Authentication, FlowMedium
 from registry.rules.base import RuleContext, rule
 
 E, W = Severity.error, Severity.warning
@@ -173,11 +173,15 @@ def unencrypted_in_transit(ctx: RuleContext) -> Iterator[Finding]:
     and this rule is about data leaving it. Nor when the sending or receiving system
     names no `operator`: ropa cannot then tell whether the flow leaves the
     organisation. Unset fires as `false` does; a collection from the data subjects
-    always crosses (from the person to the organisation).
+    always crosses (from the person to the organisation). Nor for a flow on paper
+    (`medium: paper`: forms posted or handed in): encryption in transit is a measure
+    for data on a network; a paper flow's security is physical (sealed post, locked
+    storage, who handles it), which the register records in the receiving system's
+    `security.measures` and no rule yet judges.
     """
     inv = ctx.inventory
     for flow in inv.flows.values():
-        if flow.encrypted_in_transit:
+        if flow.encrypted_in_transit or flow.medium == FlowMedium.paper:
             continue
         sender = inv.operator_of(flow.source)
         receiver = inv.operator_of(flow.to)

@@ -99,6 +99,13 @@ TRIGGERS = [
         at=f"{ORG}:4:10",
     ),
     trigger(
+        "R30-002",
+        "controller-in-us-targeting-the-union",  # Art. 3(2) applies: Art. 27 binds it
+        Edit(ORG, "country: FR", "country: US\ntargets_eu: true"),
+        entity="Organisation:labs",
+        at=f"{ORG}:4:10",
+    ),
+    trigger(
         "R30-003",
         "no-purpose",
         Edit(
@@ -191,6 +198,11 @@ NEAR_MISSES = [
         "R30-002",
         "public-body-outside-the-union",  # Art. 27(2)(b) exempts public authorities and bodies
         Edit(ORG, "country: FR", "country: CH\npublic_authority: true"),
+    ),
+    near_miss(
+        "R30-002",
+        "uk-controller-not-targeting-the-union",  # Art. 3(2) does not apply: no Art. 27 duty
+        Edit(ORG, "country: FR", "country: GB\ntargets_eu: false"),
     ),
     near_miss(
         "R30-003",

@@ -138,6 +138,13 @@ TRIGGERS = [
         at="flows/sample-intake.yaml:1:1",
     ),
     trigger(
+        "SEC-006",
+        "electronic-collection-in-clear",  # the default medium, written out
+        Edit("flows/sample-intake.yaml", "encrypted_in_transit: true\n", "medium: electronic\n"),
+        entity="Flow:sample-intake",
+        at="flows/sample-intake.yaml:1:1",
+    ),
+    trigger(
         "SEC-007",
         "exposed-special-categories-without-mfa",
         Edit(PORTAL, "mfa: true", "mfa: false"),
@@ -205,6 +212,16 @@ NEAR_MISSES = [
         "flow-within-one-organisation-in-clear",
         Put("systems/archive.yaml", ARCHIVE),
         Put("flows/archiving.yaml", ARCHIVING),
+    ),
+    near_miss(
+        "SEC-006",
+        "paper-form-from-subjects",  # a form handed in: nothing to encrypt in transit
+        Edit("flows/sample-intake.yaml", "encrypted_in_transit: true\n", "medium: paper\n"),
+    ),
+    near_miss(
+        "SEC-006",
+        "paper-between-organisations",  # printed results posted to another organisation
+        Edit(TO_PORTAL, "encrypted_in_transit: true", "medium: paper"),
     ),
     near_miss(
         "SEC-007",

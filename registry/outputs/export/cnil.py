@@ -18,7 +18,7 @@ from functools import cache
 from registry.core.inventory import Inventory
 from registry.core.model import Activity, Dpf, Retention
 from registry.core.record import ActivityRecord, Record, Transfer
-from registry.core.vocabulary import TransferMechanism, vague_retention
+from registry.core.vocabulary import FlowMedium, TransferMechanism, vague_retention
 from registry.core.wording import NO_CONTRACT
 from registry.layouts.cnil import (
     ART9_FR,
@@ -165,7 +165,9 @@ def _security(entry: ActivityRecord) -> list[list[str]]:
         if security is None:
             lines[6].append(f"{system.name} : mesures non documentées")
     for flow in entry.flows:
-        if flow.encrypted_in_transit is not None:
+        if flow.medium == FlowMedium.paper:
+            lines[4].append(f"Flux {flow.name or flow.id} : sur papier, chiffrement sans objet")
+        elif flow.encrypted_in_transit is not None:
             state = "chiffré" if flow.encrypted_in_transit else "non chiffré"
             lines[4].append(f"Flux {flow.name or flow.id} : {state} en transit")
     for processor in entry.processors:  # the record sorts them by name

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     import graphviz
 
 FrameOf = Callable[[str], "str | None"]  # node key -> the cluster it is drawn in
+PAPER_NOTE = "on paper"  # a flow with `medium: paper`: forms posted or handed in
 
 
 @dataclass
@@ -179,6 +180,9 @@ def flow_mark(canvas: Canvas, u: str, v: str, flow_id: str) -> Mark:
             said = f"transfer to {target['country']}: adequacy decision"
         label += wrap(said)
         tooltip.append(said)
+    if data.get("medium") == "paper":  # no network to show: say how it travels
+        label.append(PAPER_NOTE)
+        tooltip.append(PAPER_NOTE)
     invalid = inv.is_invalid("Flow", flow_id)
     if invalid:
         label.append(INVALID_NOTE)

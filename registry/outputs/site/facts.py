@@ -26,7 +26,7 @@ from registry.core.model import (
     add_duration,
 )
 from registry.core.record import Record
-from registry.core.vocabulary import Art28Clause, countries
+from registry.core.vocabulary import Art28Clause, FlowMedium, countries
 from registry.core.wording import mechanism_text
 from registry.outputs.site import labels
 from registry.outputs.site.markup import external, lines, link, text
@@ -226,6 +226,13 @@ def scope_facts(inv: Inventory, contract: Contract, page: str) -> str:
     )
 
 
+_TARGETS_EU = {
+    None: "",
+    True: "yes: offers goods or services to, or monitors, people in the Union",
+    False: "no: offers no goods or services to, and monitors no one in, the Union",
+}
+
+
 def organisation_facts(record: Record, org: Organisation, page: str) -> str:
     def contact(value: object) -> str:
         if value is None:
@@ -242,6 +249,7 @@ def organisation_facts(record: Record, org: Organisation, page: str) -> str:
             ("Contact", contact(org.contact)),
             ("Data protection officer", contact(org.dpo)),
             ("Representative in the Union (Art. 27)", contact(org.representative)),
+            ("Targets people in the Union (Art. 3(2))", text(_TARGETS_EU[org.targets_eu])),
             ("Website", external(org.website) if org.website else ""),
             ("Public authority", "yes" if org.public_authority else ""),
             ("Keeps this record (Art. 30)", "yes" if org.keeps_record else ""),
@@ -303,6 +311,7 @@ def flow_facts(record: Record, flow: Flow, page: str) -> str:
         if flow.transfer.reference:
             transfer += ": " + text(flow.transfer.reference)
     role = flow.recipient_role.value.replace("_", " ") if flow.recipient_role else ""
+    paper = flow.medium == FlowMedium.paper
     return facts(
         [
             ("Activity", ref(inv, "Activity", flow.activity, page)),
@@ -320,7 +329,13 @@ def flow_facts(record: Record, flow: Flow, page: str) -> str:
             ("Kind", text(labels.FLOW_KINDS[flow.type])),
             ("Contract", ref(inv, "Contract", flow.contract, page) if flow.contract else ""),
             ("Transfer outside the EEA", transfer),
-            ("Encrypted in transit", labels.yes_no(flow.encrypted_in_transit)),
+            ("Medium", text("paper (posted or handed in)") if paper else ""),
+            (
+                "Encrypted in transit",
+                text("does not apply (on paper)")
+                if paper
+                else labels.yes_no(flow.encrypted_in_transit),
+            ),
             ("Procedure", external(flow.procedure) if flow.procedure else ""),
         ]
     )
