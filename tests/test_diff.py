@@ -264,6 +264,17 @@ def test_security_switched_off(repo, capsys):
     ]  # fmt: skip
 
 
+def test_a_flow_moved_to_paper_is_not_encryption_switched_off(repo, capsys):
+    edit(
+        repo,
+        "activities.yaml",
+        "contract: dpa-cloudsafe\nencrypted_in_transit: true",
+        "contract: dpa-cloudsafe\nmedium: paper",
+    )
+    commit(repo)
+    assert risks(json_diff(capsys, "HEAD~1")) == []
+
+
 def test_transfer_mechanism_removed(repo, capsys):
     edit(repo, "activities.yaml", "contract: dpa-cloudsafe\n",
          "contract: dpa-cloudsafe\ntransfer: {mechanism: sccs, reference: SCC-2021}\n")  # fmt: skip

@@ -476,3 +476,10 @@ def test_cli_export(tmp_path: Path, capsys):
         "a.yaml:9:1: unknown field 'nme'"
     )
     assert rows[0]["Purpose of processing"] == ""  # the row is there, with what validated
+
+
+def test_the_cnil_fiche_says_a_paper_flow_is_on_paper() -> None:
+    charity = ROOT / "tests" / "registers" / "tottenham-bequest-charity" / "inventory"
+    text = export(load_inventory(charity), "csv", "cnil").decode("utf-8")
+    assert "Flux Volunteers' details : sur papier, chiffrement sans objet" in text
+    assert "Flux Messages through the contact form : chiffré en transit" in text

@@ -74,6 +74,15 @@ def test_overview_marks_what_an_auditor_looks_for(inv) -> None:
     assert "temporary, no deletion date" in dot and "not encrypted at rest" in dot
 
 
+def test_a_paper_flow_is_labelled_on_paper() -> None:
+    charity = Path(__file__).parent / "registers" / "tottenham-bequest-charity" / "inventory"
+    dot = render.view_dot(load_inventory(charity), "overview")
+    posted = flow_text(dot, "DataSubject/donors", "System/trustees-records")
+    assert "on paper" in posted
+    online = flow_text(dot, "DataSubject/enquirers", "System/website")
+    assert "on paper" not in online
+
+
 def test_edge_labels_abbreviate_past_three_categories(tmp_path: Path) -> None:
     docs = base()
     docs["Flow:to-cloud"]["data_categories"] = [
