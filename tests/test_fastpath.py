@@ -242,6 +242,10 @@ def test_what_the_pre_scan_refuses() -> None:
         "just text\n",
         "",
         "a: [[[[[[[[[[[[[[x]]]]]]]]]]]]]]\n",
+        # line breaks to libyaml, text to rapidyaml (found by the property test above)
+        "k0: \x85\n",
+        "k0: a\u2028b\n",
+        "k0: a\u2029\n",
     ]:
         assert fastpath.read_fast(text, text.encode(), "f.yaml") is None, text
     assert check("kind: Flow\nid: a\nn: 1\nf: 1.5\nb: true\nz: null\nc: NO\nl: [a, b]\n")

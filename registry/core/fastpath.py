@@ -77,6 +77,9 @@ _FORBIDDEN_BYTES = re.compile(
     rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x84\x86-\x9f]|\xef\xbf[\xbe\xbf]"
 )
 _BRACKETS = re.compile(rb"[\[\]{}]")
+# NEL, LS and PS: line breaks to libyaml (YAML 1.1, the located loader), text to
+# rapidyaml (YAML 1.2): a file holding one is read by the located loader.
+_YAML11_BREAKS = (b"\xc2\x85", b"\xe2\x80\xa8", b"\xe2\x80\xa9")
 _UNSAFE = re.compile(
     r"""
       [\t\r\ufeff\\]                    # tabs, CR line ends, a BOM, escapes
@@ -253,6 +256,7 @@ def read_fast(text: str, raw: bytes, file: str) -> list[Document] | None:
         (_SUSPECT.search(looked_at) and _UNSAFE.search(text))
         or (b"<" in looked_at and "<<" in text)  # a merge key
         or _FORBIDDEN_BYTES.search(looked_at)
+        or any(line_break in looked_at for line_break in _YAML11_BREAKS)
         or (_BRACKETS.search(looked_at) and not _simple_flow_only(text))
     ):
         return None
