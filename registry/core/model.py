@@ -73,7 +73,7 @@ _VALID_IDS: dict[str, str] = {}
 
 def _check_id(value: str) -> str:
     known = _VALID_IDS.get(value)
-    if known is not None:
+    if known is not None and type(value) is str:
         return known
     if not _ID.match(value):
         raise ValueError(

@@ -328,20 +328,22 @@ def _neighbours(inv: Inventory, key: Key) -> set[Key]:
                 ):
                     found.add(("DataCategory", c))
             found |= {("System", s) for s in inv.systems_of(entity)}  # type: ignore[arg-type]
-        if kind == "Waiver":
-            target_kind, _, target = entity.entity.partition(":")  # type: ignore[attr-defined]
-            found.add((target_kind, target))
     found |= _referring(inv, key)
     return found
 
 
 def _references(inv: Inventory, entity: Entity) -> Iterator[Key]:
+    """Every entry ``entity`` may refer to (each kind a reference may name), and a
+    waiver's entry."""
     from registry.outputs.site.pages.entities import reference_values
 
     for path, targets in entity.references.items():
         for ident in reference_values(entity, path):
             for kind in targets:
                 yield (kind, ident)
+    if entity.kind == "Waiver":
+        target_kind, _, target = entity.entity.partition(":")  # type: ignore[attr-defined]
+        yield (target_kind, target)
 
 
 def _referring(inv: Inventory, key: Key) -> set[Key]:
@@ -352,9 +354,6 @@ def _referring(inv: Inventory, key: Key) -> set[Key]:
         for entity in inv.entities(include_builtin=True):
             for target in _references(inv, entity):
                 found.setdefault(target, set()).add((entity.kind, entity.id))
-            if entity.kind == "Waiver":
-                target_kind, _, target = entity.entity.partition(":")  # type: ignore[attr-defined]
-                found.setdefault((target_kind, target), set()).add((entity.kind, entity.id))
         _BACKLINKS.clear() if len(_BACKLINKS) > 2 else None
         index = _BACKLINKS[id(inv)] = (inv, found)
     return index[1].get(key, set())
