@@ -360,6 +360,13 @@ def _literal(text: str) -> str:
     return "[^/:]*".join(re.escape(piece) for piece in text.split("*"))
 
 
+def _ancestors(key: str, sep: str, shortest: int) -> list[str]:
+    """``key`` and its shorter prefixes at ``sep``, longest first, down to ``shortest``
+    parts (a Go module path and its parents, a Maven groupId and its parent groups)."""
+    parts = key.split(sep)
+    return [sep.join(parts[:end]) for end in range(len(parts), shortest - 1, -1)]
+
+
 def _slot(slug: str) -> str:
     """A slug as families spell it either way (`microsoft_graph`, `microsoft-graph`)."""
     return re.sub(r"[-_.]+", "-", slug.casefold())
@@ -493,9 +500,8 @@ class Catalogue:
             return patterns.exact[key]
         if ecosystem == "go":
             # a module path, or one of its major versions or packages (`…/stripe-go/v76`)
-            parts = key.split("/")
-            for end in range(len(parts), 0, -1):
-                found = patterns.prefixes.get("/".join(parts[:end]))
+            for prefix in _ancestors(key, "/", 1):
+                found = patterns.prefixes.get(prefix)
                 if found is not None:
                     return found
         best: tuple[int, str] | None = None
@@ -507,10 +513,7 @@ class Catalogue:
     def _family_member(self, ecosystem: str, key: str, *, open_: bool) -> PackageMatch | None:
         best: tuple[int, PackageMatch] | None = None
         # a Go module is matched with its major version and packages taken off too
-        paths = [key]
-        if ecosystem == "go":
-            parts = key.split("/")
-            paths += ["/".join(parts[:end]) for end in range(len(parts) - 1, 2, -1)]
+        paths = [key, *_ancestors(key, "/", 3)[1:]] if ecosystem == "go" else [key]
         for row in self.family_patterns.get(ecosystem, ()):
             if ("*" in row.pattern or row.family.distinctive_only) != open_:
                 continue
@@ -541,13 +544,10 @@ class Catalogue:
             candidates = [key.split("/", 1)[0]] if "/" in key else []
             shown = "{}/*"
         elif ecosystem == "go":
-            parts = key.split("/")
-            candidates = ["/".join(parts[:end]) for end in range(len(parts), 1, -1)]
+            candidates = _ancestors(key, "/", 2)
             shown = "{}/…"
         else:  # maven: the groupId, then its parent groups
-            group = key.split(":", 1)[0]
-            parts = group.split(".")
-            candidates = [".".join(parts[:end]) for end in range(len(parts), 1, -1)]
+            candidates = _ancestors(key.split(":", 1)[0], ".", 2)
             shown = "{}:*"
         for candidate in candidates:
             vendor = owners.get(candidate)
