@@ -220,6 +220,9 @@ class CountryLists:
         self.eea = eea
         self.adequacy = adequacy
         self.reviewed = reviewed
+        # needs_mechanism() is asked of the countries of nearly every flow end, by several
+        # rules: the countries it answers False for outside the EEA, once.
+        self._full = frozenset(c for c in adequacy if self.adequacy_of(c) is Adequacy.full)
 
     def in_eea(self, country: str) -> bool:
         return country in self.eea
@@ -234,7 +237,7 @@ class CountryLists:
 
     def needs_mechanism(self, country: str) -> bool:
         """Outside the EEA and without a full adequacy decision."""
-        return country not in self.eea and self.adequacy_of(country) is not Adequacy.full
+        return country not in self.eea and country not in self._full
 
 
 @cache
