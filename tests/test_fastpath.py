@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from registry.core import fastpath
 from registry.core.loader import LoadResult, LocatedList, LocatedMap, load_path, load_text
+from registry.core.position import Position
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -402,3 +403,32 @@ def test_nested_problems_are_found_and_placed_the_same(tmp_path: Path) -> None:
     assert {"SCH-012", "SCH-009"} <= rules, rules  # dangling references, invalid values
     assert any(pos.line > 10 for _, _, pos in located)  # nested, not just document starts
     assert findings_of(root, fast=True) == located
+
+
+def test_a_position_locates_only_its_own_document() -> None:
+    """A finding is in one document of a file that may hold dozens: only that one is
+    read again, its lines and columns those of the file (text before it left blank)."""
+    text = (
+        "# a header comment\n"
+        "---\n"
+        "kind: System\nid: a\nstores:\n  - {category: x, retention: P1Y}\n"
+        "---\n"
+        "kind: System\nid: b\nname: B\nstores:\n  - category: y\n    retention: P2Y\n"
+        "---\n"
+        "# before c\n"
+        "kind: System\nid: c\n"
+    )
+    documents = fastpath.read_fast(text, text.encode("utf-8"), "f.yaml")
+    assert documents is not None and len(documents) == 3
+    located = LoadResult()
+    load_text(text, "f.yaml", located)
+    middle, slow = documents[1], located.documents[1]
+    assert middle.body.value_positions["stores"] == slow.body.value_positions["stores"]
+    assert middle.pos == slow.pos
+    assert_positions(middle.body, slow.body)
+    # the others are still pending, and locate alone in their turn
+    assert not isinstance(documents[0].where, Position)
+    assert not isinstance(documents[2].where, Position)
+    for fast, slow in zip(documents, located.documents, strict=True):
+        assert fast.pos == slow.pos
+        assert_positions(fast.body, slow.body)

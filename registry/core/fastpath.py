@@ -159,30 +159,82 @@ _NO_POSITIONS = array("Q")  # shared and never written: locate() replaces it
 
 
 class _Pending:
-    """One fast-read file's position source: the located loader, run when first asked."""
+    """One fast-read file's position source: the located loader, run when first asked.
 
-    __slots__ = ("documents", "file", "text")
+    Only the document asked about is located when the file can be cut at its ``---``
+    lines (a finding is in one document of a file that holds dozens): its text, with
+    the lines before it left blank so that lines and columns stay the file's, read
+    alone. Anything unexpected locates the whole file, as before.
+    """
+
+    __slots__ = ("_starts", "documents", "file", "text")
 
     def __init__(self, file: str, text: str) -> None:
         self.file, self.text = file, text
         self.documents: list[Document] = []
+        self._starts: list[tuple[int, int]] | None = None  # per document: (offset, line)
 
-    def locate(self) -> None:
+    def locate(self, body: LocatedMap | None = None) -> None:
+        """Positions for the document whose top mapping is ``body`` (all: None)."""
+        if body is not None and self._locate_one(body):
+            return
         located = LoadResult()
         load_text(self.text, self.file, located)
         if located.problems or len(located.documents) != len(self.documents):
             # The property tests rule this out; should it happen, say so plainly.
             raise RuntimeError(f"{self.file}: the fast path and the located loader disagree")
         for fast, slow in zip(self.documents, located.documents, strict=True):
-            body, twin = fast.body, slow.body
-            if list(body) != list(twin):
-                raise RuntimeError(f"{self.file}: the fast path and the located loader disagree")
-            # Same keys, same order: the plain containers give way to their located
-            # twins (equal values); the top mapping stays, as the builder holds it.
-            dict.update(body, twin)
-            body._at, body._spans = twin._at, twin._spans
-            fast.where = slow.where
+            self._take(fast, slow)
         self.text = ""
+
+    def _take(self, fast: Document, slow: Document) -> None:
+        body, twin = fast.body, slow.body
+        if list(body) != list(twin):
+            raise RuntimeError(f"{self.file}: the fast path and the located loader disagree")
+        # Same keys, same order: the plain containers give way to their located twins
+        # (equal values); the top mapping stays, as the builder holds it.
+        dict.update(body, twin)
+        body._at, body._spans = twin._at, twin._spans
+        fast.where = slow.where
+
+    def _locate_one(self, body: LocatedMap) -> bool:
+        index = next((i for i, d in enumerate(self.documents) if d.body is body), None)
+        starts = self._document_starts()
+        if index is None or starts is None:
+            return False
+        offset, line = starts[index]
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(self.text)
+        located = LoadResult()
+        load_text("\n" * line + self.text[offset:end], self.file, located)
+        if located.problems or len(located.documents) != 1:
+            return False
+        if list(body) != list(located.documents[0].body):
+            return False
+        self._take(self.documents[index], located.documents[0])
+        return True
+
+    def _document_starts(self) -> list[tuple[int, int]] | None:
+        """Where each document's text starts (offset, lines before it), cut at the
+        ``---`` lines; None when the pieces are not one document each."""
+        if self._starts is None:
+            text = self.text
+            # A fast-read file has nothing after a `---` on its line and no `...`; a line
+            # `---` in a scalar cannot be (a block scalar's lines are indented, and libyaml
+            # refuses one in a quoted scalar): every such line starts a document.
+            cuts = [m.start() for m in _MARKER_LINE.finditer(text)]
+            # Before the first marker: a document of its own unless only comments and
+            # blank lines are there.
+            if not cuts or (cuts[0] != 0 and _CONTENT_LINE.search(text, 0, cuts[0])):
+                cuts.insert(0, 0)
+            starts = [(c, text.count("\n", 0, c)) for c in cuts]
+            self._starts = starts if len(starts) == len(self.documents) else []
+        return self._starts or None
+
+
+# A document marker line (the fast path lets no other `---` line through) and a line
+# holding more than a comment.
+_MARKER_LINE = re.compile(r"(?:^|(?<=\n))---(?=\n|\Z)")
+_CONTENT_LINE = re.compile(r"^[ ]*[^\s#]", re.M)
 
 
 def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -128,7 +128,7 @@ class LocatedMap(dict):
 
     def _locate(self) -> None:
         if self._at.__class__ is not int:  # built by the fast path: positions pending
-            self._at.locate()
+            self._at.locate(self)  # (a pending map is a document's top mapping)
 
     @property
     def pos(self) -> Position:
@@ -193,7 +193,7 @@ class Document:
     @property
     def pos(self) -> Position:
         if not isinstance(self.where, Position):
-            self.where.locate()
+            self.where.locate(self.body)
         return self.where
 
 
