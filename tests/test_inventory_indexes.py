@@ -74,3 +74,19 @@ def test_needs_mechanism_follows_the_adequacy_decisions() -> None:
             lists.adequacy_of(country) is None or lists.adequacy_of(country).value != "full"
         )
         assert lists.needs_mechanism(country) is expected, country
+
+
+def test_the_stored_categories_are_each_systems_own() -> None:
+    from registry.rules.security import special_stored
+
+    for path in (BASELINE, EXAMPLE):
+        inv = load_inventory(path)
+        for system in inv.systems.values():
+            stored = {s.category for s in system.stores}
+            assert inv.stored_categories[system.id] == stored
+            expected = sorted(c for c in stored if inv.special_of(c))
+            assert special_stored(inv, system) == expected, system.id
+            # a system not the inventory's own is judged from itself
+            other = system.model_copy(update={"stores": []})
+            assert special_stored(inv, other) == []
+    assert any(inv.stored_special.values())  # the example stores special categories

@@ -11,7 +11,6 @@ finding with a "did you mean" suggestion.
 
 from __future__ import annotations
 
-import difflib
 import math
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -237,6 +236,24 @@ class Inventory:
                 if special is not None:
                     result[ident] = special
                     break
+        return result
+
+    @cached_property
+    def stored_categories(self) -> dict[str, frozenset[str]]:
+        """Each system id → the categories its `stores:` names (read, never change):
+        rules ask it of every system and of every flow into one."""
+        return {i: frozenset(s.category for s in sys.stores) for i, sys in self.systems.items()}
+
+    @cached_property
+    def stored_special(self) -> dict[str, list[str]]:
+        """Each system id → the special categories its `stores:` names, sorted (read,
+        never change); systems storing none are left out. Three SEC rules ask."""
+        special = self.category_special
+        result: dict[str, list[str]] = {}
+        for ident, stored in self.stored_categories.items():
+            found = sorted(c for c in stored if c in special)
+            if found:
+                result[ident] = found
         return result
 
     def special_of(self, category: str) -> SpecialCategory | None:
@@ -601,6 +618,8 @@ class _Builder:
             if kind is None:
                 message = "document has no `kind` (one of " + ", ".join(KINDS) + ")"
             else:
+                import difflib  # a misspelt kind only: not on every run's start-up
+
                 hint = difflib.get_close_matches(str(kind), list(KINDS), n=1)
                 message = f"unknown kind {kind!r}" + (
                     f"; did you mean {hint[0]!r}?" if hint else ""
@@ -722,6 +741,8 @@ class _Builder:
                     if kept is not None and ident not in kept:
                         continue
                     names = [i for t in targets for i in inv.by_kind[t]]
+                    import difflib  # a dangling reference only
+
                     hint = difflib.get_close_matches(ident, names, n=1, cutoff=0.6)
                     what = " or ".join(targets)
                     message = f"{field_path}: no {what} with id {ident!r}" + (

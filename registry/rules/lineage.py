@@ -389,20 +389,14 @@ def arriving_without_retention(ctx: RuleContext) -> Iterator[Finding]:
     (Art. 5(1)(e) and 30(1) bind it), not the sender's.
     """
     inv = ctx.inventory
-    # Many flows land on one system: what it stores, once; None when it keeps nothing.
-    stored_by_system: dict[str, frozenset[str] | None] = {}
+    stored_by_system = inv.stored_categories  # many flows land on one system
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
         if system is None or flow.recipient_role is RecipientRole.controller:
             continue  # an organisation, or a controller's system, keeps it under its own record
-        if system.id in stored_by_system:
-            stored = stored_by_system[system.id]
-        else:
-            stored = stored_by_system[system.id] = (
-                None if system.transient else frozenset(s.category for s in system.stores)
-            )
-        if stored is None:
+        if system.transient:
             continue  # it keeps nothing
+        stored = stored_by_system[system.id]
         for index, category in enumerate(flow.data_categories):
             if category not in stored and not inv.covers(stored, category):
                 yield ctx.finding(
@@ -448,7 +442,7 @@ def special_arriving_below_art32(ctx: RuleContext) -> Iterator[Finding]:
     """
     inv = ctx.inventory
     special_kind = inv.category_special  # what special_of() reads, looked up in place
-    stored_by_system: dict[str, frozenset[str]] = {}  # many flows land on one system
+    stored_by_system = inv.stored_categories  # many flows land on one system
     for flow in inv.flows.values():
         system = inv.systems.get(flow.to)
         if system is None or flow.recipient_role is RecipientRole.controller:
@@ -457,9 +451,7 @@ def special_arriving_below_art32(ctx: RuleContext) -> Iterator[Finding]:
         if not special:
             continue  # nothing special arrives: nothing to judge
         special = sorted(set(special))
-        stored = stored_by_system.get(system.id)
-        if stored is None:
-            stored = stored_by_system[system.id] = frozenset(s.category for s in system.stores)
+        stored = stored_by_system[system.id]
         undeclared = [c for c in special if not inv.covers(stored, c)]
         missing = art32_shortfalls(system.security) if undeclared else []
         if missing:

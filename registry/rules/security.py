@@ -14,7 +14,10 @@ E, W = Severity.error, Severity.warning
 
 
 def special_stored(inv: Inventory, system: System) -> list[str]:
-    """The stored categories of a system that are special (Art. 9/10/87)."""
+    """The stored categories of a system that are special (Art. 9/10/87); read, never
+    change (worked out once per system of the inventory: three rules ask)."""
+    if inv.systems.get(system.id) is system:
+        return inv.stored_special.get(system.id, [])
     return sorted({s.category for s in system.stores if inv.special_of(s.category)})
 
 
