@@ -3,6 +3,7 @@ same SVG as drawing in the build's own process, errors said, the cache shared.""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,62 @@ def test_the_drawing_process_starts_without_the_rest_of_ropa() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# --- the site's batch ---------------------------------------------------------------
+
+
+def _pages(result) -> dict[str, str]:
+    from registry.outputs.site.pages import build_site
+
+    return {path: page.body for path, page in build_site(result).pages.items()}
+
+
+def test_the_pages_are_the_same_drawn_in_a_process_or_in_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from registry.core.inventory import load_inventory
+    from registry.pipeline.check import check
+    from tests.conftest import AS_OF, EXAMPLE
+
+    result = check(load_inventory(EXAMPLE), AS_OF)
+    started: list[object] = []
+    real = drawer.Drawer
+    monkeypatch.setattr(drawer, "Drawer", lambda *a: started.append(a) or real(*a))
+    in_a_process = _pages(result)
+    assert len(started) == 1  # one drawing process for the build
+
+    def no_process(*_args: object, **_kwargs: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(drawer, "Drawer", no_process)
+    assert _pages(result) == in_a_process
+    assert any('<div class="ropa-diagram">' in body for body in in_a_process.values())
+
+
+def test_a_build_that_fails_leaves_no_drawing_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry.core.inventory import load_inventory
+    from registry.outputs.site import diagrams
+    from registry.pipeline.check import check
+    from tests.conftest import AS_OF, EXAMPLE
+
+    real = diagrams.figure
+    calls: list[str] = []
+
+    def broken(drawing: object, svg: str) -> str:
+        calls.append(svg)
+        if len(calls) == 3:
+            raise ValueError("a page could not be written")
+        return real(drawing, svg)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(diagrams, "figure", broken)
+    children = _children()
+    with pytest.raises(ValueError, match="could not be written"):
+        _pages(check(load_inventory(EXAMPLE), AS_OF))
+    assert _children() == children
+
+
+def _children() -> set[str]:
+    """This process's children (Linux), by pid."""
+    found = Path(f"/proc/{os.getpid()}/task").glob("*/children")
+    return {pid for path in found for pid in path.read_text().split()}

@@ -314,8 +314,12 @@ class DiagramBatch:
             self._drawer = None
 
     def draw_all(self, inventory: Inventory) -> list[str]:
-        self.start(inventory)
-        done = [self.result(index) for index in range(len(self.jobs))]
+        try:
+            self.start(inventory)
+            done = [self.result(index) for index in range(len(self.jobs))]
+        except BaseException:
+            self.abandon()  # no drawing process left behind
+            raise
         self.finish()
         self._done = {}
         return done

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import queue
 import struct
@@ -39,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO
@@ -67,8 +69,47 @@ def drawn(
     return svg, True
 
 
+class Channel:
+    """The build's end of the pipes to a drawing process: requests written as they
+    come, answers read when a page needs one (those read on the way are kept). Used
+    from one thread, the build's."""
+
+    def __init__(self, requests: IO[bytes], answers: IO[bytes], stop: Callable[[], str]) -> None:
+        self._requests, self._answers = requests, answers
+        self._stop = stop  # ends the process; why it ended, said after "stopped"
+        self._kept: dict[int, tuple[int, bytes]] = {}
+        self._stopped: str | None = None
+
+    def send(self, job: int, payload: bytes) -> None:
+        try:
+            self._requests.write(_HEADER.pack(job, 0, len(payload)) + payload)
+            self._requests.flush()
+        except OSError:  # it stopped: answer() says why
+            self._stopped = self._stopped or self._stop()
+
+    def answer(self, job: int) -> tuple[int, bytes]:
+        """Job ``job``'s status and bytes, waiting for them; :class:`RenderError` when
+        the process stopped before it answered."""
+        while job not in self._kept:
+            frame = None if self._stopped else read_frame(self._answers)
+            if frame is None:
+                self._stopped = self._stopped or self._stop()
+                raise RenderError(f"the process drawing the diagrams stopped{self._stopped}")
+            self._kept[frame[0]] = frame[1:]
+        return self._kept.pop(job)
+
+    def close(self) -> None:
+        """No more requests; every answer read (the process ends after the last)."""
+        with contextlib.suppress(OSError):
+            self._requests.close()
+        if self._stopped is None:
+            while read_frame(self._answers) is not None:
+                pass  # answers nobody asked for (a build that stopped early)
+        self._answers.close()
+
+
 class Drawer:
-    """The drawing process, seen from the build. Used from one thread (the build's)."""
+    """The drawing process, seen from the build: DOT in, SVG out."""
 
     def __init__(self, command: list[str], cache_dir: Path | None) -> None:
         # its stderr, said if it stops early; closed with the process (close, kill)
@@ -83,48 +124,30 @@ class Drawer:
             stdout=subprocess.PIPE,
             stderr=self._errors,
         )
+        assert self._process.stdin is not None and self._process.stdout is not None
+        for pipe in (self._process.stdin, self._process.stdout):
+            _widen(pipe.fileno())
+        self._channel = Channel(self._process.stdin, self._process.stdout, self._ended)
         self._jobs = 0
-        self._answers: dict[int, tuple[int, bytes]] = {}
-        self._stopped: str | None = None  # why no more answers will come
 
     def submit(self, dot: str, key: str | None) -> int:
         """Hand ``dot`` over; the job's number, for :meth:`result`."""
         job = self._jobs
         self._jobs += 1
-        payload = (key or "").encode("ascii") + b"\0" + dot.encode("utf-8")
-        stdin = self._process.stdin
-        assert stdin is not None
-        try:
-            stdin.write(_HEADER.pack(job, DRAWN, len(payload)) + payload)
-            stdin.flush()
-        except OSError:  # it stopped: result() says why
-            self._stop()
+        self._channel.send(job, (key or "").encode("ascii") + b"\0" + dot.encode("utf-8"))
         return job
 
     def result(self, job: int) -> tuple[str, bool]:
         """Job ``job``'s SVG and whether it was drawn now (else read from the cache),
         waiting for it; :class:`RenderError` when it could not be drawn."""
-        while job not in self._answers:
-            stdout = self._process.stdout
-            assert stdout is not None
-            answer = None if self._stopped else _read_frame(stdout)
-            if answer is None:
-                self._stop()
-                raise RenderError(f"the process drawing the diagrams stopped{self._stopped}")
-            self._answers[answer[0]] = answer[1:]
-        status, payload = self._answers.pop(job)
+        status, payload = self._channel.answer(job)
         if status == FAILED:
             raise RenderError(payload.decode("utf-8", "replace"))
         return payload.decode("utf-8"), status == DRAWN
 
     def close(self) -> None:
         """No more jobs: the process ends once it has answered every one."""
-        with contextlib.suppress(OSError):
-            assert self._process.stdin is not None
-            self._process.stdin.close()
-        assert self._process.stdout is not None
-        while _read_frame(self._process.stdout) is not None:
-            pass  # answers nobody asked for (a build that stopped early)
+        self._channel.close()
         self._process.wait()
         self._errors.close()
 
@@ -134,14 +157,13 @@ class Drawer:
         self._process.wait()
         self._errors.close()
 
-    def _stop(self) -> None:
-        if self._stopped is None:
-            self._process.kill()
-            code = self._process.wait()
-            self._errors.seek(0)
-            said = self._errors.read().decode("utf-8", "replace").splitlines()
-            last = [line for line in said if line.strip()]
-            self._stopped = f" (exit status {code}{': ' + last[-1].strip() if last else ''})"
+    def _ended(self) -> str:
+        self._process.kill()
+        code = self._process.wait()
+        self._errors.seek(0)
+        said = self._errors.read().decode("utf-8", "replace").splitlines()
+        last = [line for line in said if line.strip()]
+        return f" (exit status {code}{': ' + last[-1].strip() if last else ''})"
 
 
 class ThreadDrawer:
@@ -186,7 +208,19 @@ def _nicer() -> None:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
 
 
-def _read_frame(stream: IO[bytes]) -> tuple[int, int, bytes] | None:
+def _widen(pipe: int) -> None:
+    """A pipe of 1 MiB rather than 64 KiB (Linux): a few diagrams' DOTs or SVGs, so
+    that neither side waits for the other to read each one."""
+    try:
+        import fcntl  # not on Windows
+    except ImportError:
+        return
+    if hasattr(fcntl, "F_SETPIPE_SZ"):
+        with contextlib.suppress(OSError):  # a system limit lower than 1 MiB: as it is
+            fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, 1 << 20)
+
+
+def read_frame(stream: IO[bytes]) -> tuple[int, int, bytes] | None:
     """The next frame (job, status, bytes), or None at the end of the stream."""
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
@@ -198,37 +232,79 @@ def _read_frame(stream: IO[bytes]) -> tuple[int, int, bytes] | None:
     return job, status, payload
 
 
+class Answers:
+    """The drawing process's end of the answers' pipe: one thread writes each answer
+    as it is ready, so that Graphviz never waits for the build to read."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self._outgoing: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write, name="answers")
+        self._writer.start()
+
+    def put(self, job: int, status: int, payload: bytes) -> None:
+        self._outgoing.put(_HEADER.pack(job, status, len(payload)) + payload)
+
+    def close(self) -> None:
+        self._outgoing.put(None)
+        self._writer.join()
+
+    def _write(self) -> None:
+        while (frame := self._outgoing.get()) is not None:
+            self._stream.write(frame)
+            self._stream.flush()
+
+
+class Graphviz:
+    """One Graphviz at a time per core; the same DOT drawn once."""
+
+    def __init__(self, command: list[str], cache: SvgCache | None) -> None:
+        self._command, self._cache = command, cache
+        self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, initializer=_nicer)
+        self._by_dot: dict[str, Future[tuple[str, bool]]] = {}
+
+    def draw(
+        self, dot: str, key: str | None, done: Callable[[int, bytes], None]
+    ) -> None:
+        """Draw ``dot`` (or take it from the cache under ``key``); then ``done`` is
+        called with the answer's status and bytes, from a drawing thread."""
+        future = self._by_dot.get(dot)
+        if future is None:
+            future = self._by_dot[dot] = self._pool.submit(
+                drawn, self._command, dot, key, self._cache
+            )
+
+        def answered(finished: Future[tuple[str, bool]]) -> None:
+            try:
+                svg, now = finished.result()
+            except RenderError as error:
+                done(FAILED, str(error).encode("utf-8"))
+            except Exception as error:  # every job is answered: a page waits for it
+                done(FAILED, f"Graphviz could not draw it: {error}".encode())
+            else:
+                done(DRAWN if now else KEPT, svg.encode("utf-8"))
+
+        future.add_done_callback(answered)
+
+    def close(self) -> None:
+        self._pool.shutdown()
+
+
 def serve(
     command: list[str], cache: SvgCache | None, requests: IO[bytes], answers: IO[bytes]
 ) -> None:
     """Draw every request read from ``requests`` and write each answer to ``answers``
     as soon as it is drawn (in the order they finish), until ``requests`` ends."""
-    outgoing: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-
-    def write() -> None:  # one writer: an answer the build does not read yet waits here
-        while (frame := outgoing.get()) is not None:
-            answers.write(frame)
-            answers.flush()
-
-    def draw(job: int, key: str | None, dot: str) -> None:
-        try:
-            svg, now = drawn(command, dot, key, cache)
-            status, payload = (DRAWN if now else KEPT), svg.encode("utf-8")
-        except RenderError as error:
-            status, payload = FAILED, str(error).encode("utf-8")
-        except Exception as error:  # every job is answered: a page waits for it
-            status, payload = FAILED, f"Graphviz could not draw it: {error}".encode()
-        outgoing.put(_HEADER.pack(job, status, len(payload)) + payload)
-
-    writer = threading.Thread(target=write, name="answers")
-    writer.start()
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2, initializer=_nicer) as pool:
-        while (request := _read_frame(requests)) is not None:
-            job, _, payload = request
-            key, _, dot = payload.partition(b"\0")
-            pool.submit(draw, job, key.decode("ascii") or None, dot.decode("utf-8"))
-    outgoing.put(None)
-    writer.join()
+    out = Answers(answers)
+    graphviz = Graphviz(command, cache)
+    while (request := read_frame(requests)) is not None:
+        job, _, payload = request
+        key, _, dot = payload.partition(b"\0")
+        graphviz.draw(
+            dot.decode("utf-8"), key.decode("ascii") or None, functools.partial(out.put, job)
+        )
+    graphviz.close()
+    out.close()
 
 
 def main() -> None:
