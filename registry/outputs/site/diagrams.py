@@ -167,10 +167,11 @@ class DiagramBatch:
     unless the SVG cache has that DOT. The same DOT asked twice in one build is drawn
     once.
 
-    :meth:`start` before the pages are made hands each diagram to the pool as soon as a
-    page asks for it, and :meth:`later` gives the pictures as they are needed: Graphviz
-    then draws while Python makes, reads and writes the pages (issue 14: on 2 cores a
-    cold build at 10,000 flows drew its 3,923 diagrams, ~44 s CPU, in a phase of its own).
+    :meth:`start` before the pages are made hands each diagram over as soon as a page
+    asks for it, and :meth:`later` gives the pictures as they are needed: Graphviz then
+    draws on the other core while Python makes, reads and writes the pages (issue 14:
+    on 2 cores a cold build at 10,000 flows drew its 3,923 diagrams, ~44 s CPU, in a
+    phase of its own; then beside the pages, but starved by the interpreter lock).
     """
 
     def __init__(self, cache_dir: Path | None = None, *, prune: bool = True) -> None:
