@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
+from typing import overload
 
 import pytest
 
@@ -40,17 +43,43 @@ def check_yaml(tmp_path: Path):
     return run
 
 
+class Drawn(Sequence[str]):
+    """The DOTs a wrapper engine was given, oldest first (see :func:`draws`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _dots(self) -> list[str]:
+        kept = sorted(self.folder.glob("dot.*"), key=lambda p: (p.stat().st_mtime_ns, p.name))
+        return [path.read_text("utf-8") for path in kept]
+
+    def __len__(self) -> int:
+        return len(list(self.folder.glob("dot.*")))
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        return self._dots()[index]
+
+
 @pytest.fixture
-def draws(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The DOT of every diagram Graphviz really draws."""
-    seen: list[str] = []
+def draws(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Drawn:
+    """The DOT of every diagram Graphviz really draws, whether in this process or in
+    the site's drawing process: ROPA_DOT becomes a wrapper of the real engine that
+    keeps a copy of each DOT it is given."""
     from registry.outputs.render import engine
 
-    real = engine._draw
-
-    def counted(command: list[str], dot: str, timeout: float) -> str:
-        seen.append(dot)
-        return real(command, dot, timeout)
-
-    monkeypatch.setattr(engine, "_draw", counted)
-    return seen
+    real = engine.find_engine()[0]
+    folder = tmp_path_factory.mktemp("draws")
+    wrapper = folder / "engine"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f"kept=$(mktemp {shlex.quote(str(folder))}/dot.XXXXXX) || exit 1\n"
+        'cat > "$kept" || exit 1\n'
+        f'exec {shlex.quote(real)} "$@" < "$kept"\n'
+    )
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("ROPA_DOT", str(wrapper))
+    return Drawn(folder)

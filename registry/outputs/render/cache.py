@@ -6,7 +6,7 @@ SHA-256 of the engine's identity (its path, size and modification time: a new
 Graphviz draws afresh) and the DOT; the value is the engine's SVG as it wrote it.
 
 The site keeps a diagram as its pages embed it (no prolog or comments, made smaller:
-``registry.outputs.site.diagrams.compact``), under the key salted apart
+``registry.outputs.site.svg.compact``), under the key salted apart
 (``--ropa-site-embedded-2``): a rebuild reads it back as it is.
 
 A second level skips making the DOT too: ``views/KEY.json`` holds, under the key of
@@ -93,6 +93,16 @@ class SvgCache:
             self.drawn += 1
         _write(self.directory, f"{key}.svg", svg)
         self._added(self.directory, f"{key}.svg")
+
+    def taken(self, key: str, *, drawn: bool) -> None:
+        """``key`` was served by another process sharing this folder (the site's drawing
+        process): count it, and keep its entry when this cache is pruned."""
+        with self._lock:
+            self.used.add(key)
+            if drawn:
+                self.drawn += 1
+            else:
+                self.hits += 1
 
     def recall(self, inputs: str) -> tuple[dict, str | None] | None:
         """What the view with these inputs drew: its caption (a dict) and its SVG (None

@@ -61,13 +61,15 @@ def dot_to_svg(dot: str, *, timeout: float = 60, cache: SvgCache | None = None) 
     key = cache.key(command, dot) if cache is not None else ""
     if cache is not None and (kept := cache.get(key)) is not None:
         return kept
-    svg = _draw(command, dot, timeout)
+    svg = run_engine(command, dot, timeout)
     if cache is not None:
         cache.put(key, svg)
     return svg
 
 
-def _draw(command: list[str], dot: str, timeout: float) -> str:
+def run_engine(command: list[str], dot: str, timeout: float = 60) -> str:
+    """The SVG that ``command`` (:func:`engine_command`) draws from ``dot``, within
+    ``timeout`` seconds; :class:`RenderError` when it cannot."""
     try:
         done = subprocess.run(
             command, input=dot.encode("utf-8"), capture_output=True, timeout=timeout, check=False

@@ -1,0 +1,151 @@
+"""The process that draws the site's diagrams (registry/outputs/site/drawer.py): the
+same SVG as drawing in the build's own process, errors said, the cache shared."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from registry.outputs.render import RenderError, SvgCache
+from registry.outputs.render.engine import engine_command, run_engine
+from registry.outputs.site import drawer
+from registry.outputs.site.svg import embed
+
+DOT = 'digraph { a -> b [label="x"] }'
+OTHER = 'digraph { "ü & <b>" -> c }'
+
+
+def test_the_process_draws_what_the_engine_draws_embedded() -> None:
+    engine = engine_command()
+    process = drawer.Drawer(engine, None)
+    jobs = [process.submit(dot, None) for dot in (DOT, OTHER, DOT)]
+    # asked in another order than submitted: each answer is its own job's
+    answers = [process.result(job) for job in reversed(jobs)]
+    process.close()
+    expected = [embed(run_engine(engine, dot)) for dot in (DOT, OTHER, DOT)]
+    assert [svg for svg, _ in reversed(answers)] == expected
+    assert all(now for _, now in answers)  # no cache: each drawn
+
+
+def test_a_dot_graphviz_cannot_draw_is_said_and_the_others_are_drawn() -> None:
+    process = drawer.Drawer(engine_command(), None)
+    bad = process.submit("digraph { a -> }", None)
+    good = process.submit(DOT, None)
+    with pytest.raises(RenderError, match="Graphviz failed"):
+        process.result(bad)
+    assert process.result(good)[0].startswith("<svg")
+    process.close()
+
+
+def test_the_cache_is_the_builds(tmp_path: Path, draws) -> None:
+    engine = engine_command()
+    cache = SvgCache(tmp_path)
+    key = cache.key([*engine, "--salt"], DOT)
+    first = drawer.Drawer(engine, tmp_path)
+    svg, now = first.result(first.submit(DOT, key))
+    first.close()
+    assert now and (tmp_path / f"{key}.svg").read_text("utf-8") == svg
+    second = drawer.Drawer(engine, tmp_path)
+    assert second.result(second.submit(DOT, key)) == (svg, False)  # read back, not drawn
+    second.close()
+    assert len(draws) == 1
+
+
+def test_a_process_that_stops_fails_its_diagrams_with_a_reason() -> None:
+    process = drawer.Drawer(engine_command(), None)
+    job = process.submit(DOT, None)
+    process._process.kill()
+    process._process.wait()
+    late = process.submit(OTHER, None)  # nobody reads it: never drawn
+    with pytest.raises(RenderError, match=r"stopped \(exit status -9\)"):
+        process.result(late)
+    with pytest.raises(RenderError, match="stopped"):  # and no wait for the first one
+        process.result(job)
+    process.kill()
+
+
+def test_without_a_process_the_build_draws_in_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_process(*_args: object, **_kwargs: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(drawer, "Drawer", no_process)
+    engine = engine_command()
+    fallback = drawer.start_drawer(engine, None)
+    assert isinstance(fallback, drawer.ThreadDrawer)
+    assert fallback.result(fallback.submit(DOT, None)) == (embed(run_engine(engine, DOT)), True)
+    fallback.close()
+
+
+def test_the_drawing_process_starts_without_the_rest_of_ropa() -> None:
+    """It imports the engine and the SVG module only: no models, no graph library."""
+    probe = (
+        "import sys, registry.outputs.site.drawer; "
+        "print(sorted(m for m in ('pydantic', 'networkx', 'registry.core.model', "
+        "'registry.outputs.render.views', 'yaml') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+# --- the site's batch ---------------------------------------------------------------
+
+
+def _pages(result) -> dict[str, str]:
+    from registry.outputs.site.pages import build_site
+
+    return {path: page.body for path, page in build_site(result).pages.items()}
+
+
+def test_the_pages_are_the_same_drawn_in_a_process_or_in_threads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from registry.core.inventory import load_inventory
+    from registry.pipeline.check import check
+    from tests.conftest import AS_OF, EXAMPLE
+
+    result = check(load_inventory(EXAMPLE), AS_OF)
+    started: list[object] = []
+    real = drawer.Drawer
+    monkeypatch.setattr(drawer, "Drawer", lambda *a: started.append(a) or real(*a))
+    in_a_process = _pages(result)
+    assert len(started) == 1  # one drawing process for the build
+
+    def no_process(*_args: object, **_kwargs: object) -> None:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(drawer, "Drawer", no_process)
+    assert _pages(result) == in_a_process
+    assert any('<div class="ropa-diagram">' in body for body in in_a_process.values())
+
+
+def test_a_build_that_fails_leaves_no_drawing_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry.core.inventory import load_inventory
+    from registry.outputs.site import diagrams
+    from registry.pipeline.check import check
+    from tests.conftest import AS_OF, EXAMPLE
+
+    real = diagrams.figure
+    calls: list[str] = []
+
+    def broken(drawing: object, svg: str) -> str:
+        calls.append(svg)
+        if len(calls) == 3:
+            raise ValueError("a page could not be written")
+        return real(drawing, svg)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(diagrams, "figure", broken)
+    children = _children()
+    with pytest.raises(ValueError, match="could not be written"):
+        _pages(check(load_inventory(EXAMPLE), AS_OF))
+    assert _children() == children
+
+
+def _children() -> set[str]:
+    """This process's children (Linux), by pid."""
+    found = Path(f"/proc/{os.getpid()}/task").glob("*/children")
+    return {pid for path in found for pid in path.read_text().split()}
