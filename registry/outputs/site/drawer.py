@@ -176,9 +176,11 @@ class ThreadDrawer:
         self._cache = SvgCache(cache_dir) if cache_dir is not None else None
         self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, initializer=_nicer)
         self._futures: dict[int, Future[tuple[str, bool]]] = {}
+        self._jobs = 0
 
     def submit(self, dot: str, key: str | None) -> int:
-        job = len(self._futures)
+        job = self._jobs
+        self._jobs += 1
         self._futures[job] = self._pool.submit(drawn, self._command, dot, key, self._cache)
         return job
 
