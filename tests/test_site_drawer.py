@@ -76,7 +76,12 @@ def test_without_a_process_the_build_draws_in_threads(monkeypatch: pytest.Monkey
     engine = engine_command()
     fallback = drawer.start_drawer(engine, None)
     assert isinstance(fallback, drawer.ThreadDrawer)
-    assert fallback.result(fallback.submit(DOT, None)) == (embed(run_engine(engine, DOT)), True)
+    # submitted and answered in turns, as pages are made and written: each job its own
+    first, second = fallback.submit(DOT, None), fallback.submit(OTHER, None)
+    assert fallback.result(first) == (embed(run_engine(engine, DOT)), True)
+    third = fallback.submit(DOT, None)
+    assert fallback.result(second) == (embed(run_engine(engine, OTHER)), True)
+    assert fallback.result(third) == (embed(run_engine(engine, DOT)), True)
     fallback.close()
 
 

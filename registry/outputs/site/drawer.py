@@ -176,9 +176,11 @@ class ThreadDrawer:
         self._cache = SvgCache(cache_dir) if cache_dir is not None else None
         self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, initializer=_nicer)
         self._futures: dict[int, Future[tuple[str, bool]]] = {}
+        self._jobs = 0
 
     def submit(self, dot: str, key: str | None) -> int:
-        job = len(self._futures)
+        job = self._jobs
+        self._jobs += 1
         self._futures[job] = self._pool.submit(drawn, self._command, dot, key, self._cache)
         return job
 
@@ -256,35 +258,26 @@ class Answers:
 
 
 class Graphviz:
-    """One Graphviz at a time per core; the same DOT drawn once."""
+    """One Graphviz at a time per core. (The build asks for each distinct DOT once.)"""
 
     def __init__(self, command: list[str], cache: SvgCache | None) -> None:
         self._command, self._cache = command, cache
         self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, initializer=_nicer)
-        self._by_dot: dict[str, Future[tuple[str, bool]]] = {}
 
-    def draw(
-        self, dot: str, key: str | None, done: Callable[[int, bytes], None]
-    ) -> None:
+    def draw(self, dot: str, key: str | None, done: Callable[[int, bytes], None]) -> None:
         """Draw ``dot`` (or take it from the cache under ``key``); then ``done`` is
         called with the answer's status and bytes, from a drawing thread."""
-        future = self._by_dot.get(dot)
-        if future is None:
-            future = self._by_dot[dot] = self._pool.submit(
-                drawn, self._command, dot, key, self._cache
-            )
+        self._pool.submit(self._answer, dot, key, done)
 
-        def answered(finished: Future[tuple[str, bool]]) -> None:
-            try:
-                svg, now = finished.result()
-            except RenderError as error:
-                done(FAILED, str(error).encode("utf-8"))
-            except Exception as error:  # every job is answered: a page waits for it
-                done(FAILED, f"Graphviz could not draw it: {error}".encode())
-            else:
-                done(DRAWN if now else KEPT, svg.encode("utf-8"))
-
-        future.add_done_callback(answered)
+    def _answer(self, dot: str, key: str | None, done: Callable[[int, bytes], None]) -> None:
+        try:
+            svg, now = drawn(self._command, dot, key, self._cache)
+        except RenderError as error:
+            done(FAILED, str(error).encode("utf-8"))
+        except Exception as error:  # every job is answered: a page waits for it
+            done(FAILED, f"Graphviz could not draw it: {error}".encode())
+        else:
+            done(DRAWN if now else KEPT, svg.encode("utf-8"))
 
     def close(self) -> None:
         self._pool.shutdown()
