@@ -432,3 +432,22 @@ def test_a_position_locates_only_its_own_document() -> None:
     for fast, slow in zip(documents, located.documents, strict=True):
         assert fast.pos == slow.pos
         assert_positions(fast.body, slow.body)
+
+
+def test_past_a_few_documents_of_a_file_the_whole_file_is_located() -> None:
+    """The site asks for every entity's position: each document read alone would read
+    the lines before it again, so past a few of one file the rest are located at once."""
+    text = "".join(f"---\nkind: System\nid: s{n}\nname: S {n}\n" for n in range(8))
+    documents = fastpath.read_fast(text, text.encode("utf-8"), "f.yaml")
+    assert documents is not None and len(documents) == 8
+    located = LoadResult()
+    load_text(text, "f.yaml", located)
+    singles = fastpath._SINGLES
+    for fast, slow in zip(documents[:singles], located.documents, strict=False):
+        assert fast.pos == slow.pos
+    assert not any(isinstance(d.where, Position) for d in documents[singles:])  # pending
+    assert documents[singles].pos == located.documents[singles].pos  # one more: all of them
+    assert all(isinstance(d.where, Position) for d in documents)
+    for fast, slow in zip(documents, located.documents, strict=True):
+        assert fast.pos == slow.pos
+        assert_positions(fast.body, slow.body)

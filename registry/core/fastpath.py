@@ -164,19 +164,23 @@ class _Pending:
     Only the document asked about is located when the file can be cut at its ``---``
     lines (a finding is in one document of a file that holds dozens): its text, with
     the lines before it left blank so that lines and columns stay the file's, read
-    alone. Anything unexpected locates the whole file, as before.
+    alone. Past a few documents of one file (the site asks for every entity's
+    position), the whole file at once: each document alone costs the lines before it
+    again. Anything unexpected locates the whole file, as before.
     """
 
-    __slots__ = ("_starts", "documents", "file", "text")
+    __slots__ = ("_singles", "_starts", "documents", "file", "text")
 
     def __init__(self, file: str, text: str) -> None:
         self.file, self.text = file, text
         self.documents: list[Document] = []
         self._starts: list[tuple[int, int]] | None = None  # per document: (offset, line)
+        self._singles = 0  # documents located alone so far
 
     def locate(self, body: LocatedMap | None = None) -> None:
         """Positions for the document whose top mapping is ``body`` (all: None)."""
-        if body is not None and self._locate_one(body):
+        if body is not None and self._singles < _SINGLES and self._locate_one(body):
+            self._singles += 1
             return
         located = LoadResult()
         load_text(self.text, self.file, located)
@@ -221,20 +225,38 @@ class _Pending:
             # A fast-read file has nothing after a `---` on its line and no `...`; a line
             # `---` in a scalar cannot be (a block scalar's lines are indented, and libyaml
             # refuses one in a quoted scalar): every such line starts a document.
-            cuts = [m.start() for m in _MARKER_LINE.finditer(text)]
+            cuts = _marker_lines(text)
             # Before the first marker: a document of its own unless only comments and
             # blank lines are there.
             if not cuts or (cuts[0] != 0 and _CONTENT_LINE.search(text, 0, cuts[0])):
                 cuts.insert(0, 0)
-            starts = [(c, text.count("\n", 0, c)) for c in cuts]
+            starts, line, previous = [], 0, 0
+            for cut in cuts:  # lines counted between cuts: once over the file
+                line += text.count("\n", previous, cut)
+                starts.append((cut, line))
+                previous = cut
             self._starts = starts if len(starts) == len(self.documents) else []
         return self._starts or None
 
 
-# A document marker line (the fast path lets no other `---` line through) and a line
-# holding more than a comment.
-_MARKER_LINE = re.compile(r"(?:^|(?<=\n))---(?=\n|\Z)")
+# Documents of one file located one by one before the whole file is (see _Pending).
+_SINGLES = 3
+# A line holding more than a comment.
 _CONTENT_LINE = re.compile(r"^[ ]*[^\s#]", re.M)
+
+
+def _marker_lines(text: str) -> list[int]:
+    """Where each line that is exactly ``---`` starts (the fast path lets no other
+    ``---`` line through). ``str.find``, not a regular expression: this runs over every
+    fast-read file whose positions are asked for (the site asks for all of them)."""
+    found = [0] if text.startswith("---") and text[3:4] in ("", "\n") else []
+    at = text.find("\n---")
+    while at != -1:
+        end = at + 4
+        if text[end : end + 1] in ("", "\n"):
+            found.append(at + 1)
+        at = text.find("\n---", end)
+    return found
 
 
 def _mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
