@@ -27,6 +27,19 @@ ON_INTERESTS = Edit(
     "    legal_basis: legitimate_interests\n    legitimate_interests: Detect fraud\n",
 )
 NATIONAL_ID = Edit(ACT, "[identity, lab-results]", "[identity, lab-results, national-id]")
+# A Dutch national number under national-id (it inherits `special: national_id`), used.
+BSN = (
+    Put(
+        "categories/bsn.yaml",
+        """
+        kind: DataCategory
+        id: bsn
+        name: Burgerservicenummer (BSN)
+        parent: national-id
+        """,
+    ),
+    Edit(ACT, "[identity, lab-results]", "[identity, lab-results, bsn]"),
+)
 
 TRIGGERS = [
     trigger(
@@ -117,16 +130,7 @@ TRIGGERS = [
     trigger(
         "LAW-007",
         "bsn-of-a-dutch-controller",  # the Spanish exemption is Spain's alone (UAVG art. 46)
-        Put(
-            "categories/bsn.yaml",
-            """
-            kind: DataCategory
-            id: bsn
-            name: Burgerservicenummer (BSN)
-            parent: national-id
-            """,
-        ),
-        Edit(ACT, "[identity, lab-results]", "[identity, lab-results, bsn]"),
+        *BSN,
         Edit(ORG, "country: FR\n", "country: NL\n"),
         entity="Activity:lab-testing",
         at=f"{ACT}:1:1",
@@ -134,16 +138,7 @@ TRIGGERS = [
     trigger(
         "LAW-007",
         "bsn-under-national-id-without-its-law",  # inherits `special: national_id`
-        Put(
-            "categories/bsn.yaml",
-            """
-            kind: DataCategory
-            id: bsn
-            name: Burgerservicenummer (BSN)
-            parent: national-id
-            """,
-        ),
-        Edit(ACT, "[identity, lab-results]", "[identity, lab-results, bsn]"),
+        *BSN,
         entity="Activity:lab-testing",
         at=f"{ACT}:1:1",
     ),
