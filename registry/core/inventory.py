@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
@@ -359,12 +359,8 @@ class Inventory:
 
     def controllers_of(self, activity: Activity) -> set[str]:
         """The activity's controller and joint controllers (shared: do not modify)."""
-        # Rules ask it hundreds of thousands of times at 100,000 flows: once per activity,
-        # all at once. The entity itself is checked, so another activity with the same id
-        # (a duplicate, or one from another inventory) is answered anew.
-        if self.activities.get(activity.id) is activity:
-            return self._controllers[activity.id]
-        return self._controllers_of(activity)
+        # Rules ask it hundreds of thousands of times at 100,000 flows: for all at once.
+        return _own_answer(self.activities, self._controllers, activity, self._controllers_of)
 
     @cached_property
     def _controllers(self) -> dict[str, set[str]]:
@@ -468,11 +464,8 @@ class Inventory:
 
         A system's operator receives as processor unless the flow says it receives as
         `controller` or `joint_controller` (an independent recipient's own system)."""
-        # Rules ask it of every flow several times: answered for every flow at once (the
-        # entity itself is checked, as in controllers_of).
-        if self.flows.get(flow.id) is flow:
-            return self._processor_ends[flow.id]
-        return self._processor_end(flow)
+        # Rules ask it of every flow several times: answered for every flow at once.
+        return _own_answer(self.flows, self._processor_ends, flow, self._processor_end)
 
     @cached_property
     def _processor_ends(self) -> dict[str, str | None]:
@@ -512,6 +505,20 @@ def _answered_once(
     answer = compute(entity)
     cache[entity.id] = (entity, answer)
     return answer
+
+
+def _own_answer(
+    own: Mapping[str, Any],
+    answers: Mapping[str, Answer],
+    entity: Any,
+    compute: Callable[[Any], Answer],
+) -> Answer:
+    """``answers[entity.id]`` (worked out for every entity of ``own`` at once) when
+    ``entity`` is the inventory's own; else ``compute(entity)``: another entity with the
+    same id (a duplicate, or one from another inventory) is answered anew."""
+    if own.get(entity.id) is entity:
+        return answers[entity.id]
+    return compute(entity)
 
 
 def _walk(node: Any, loc: tuple, *, at_key: bool = False) -> tuple[Position, bool]:
