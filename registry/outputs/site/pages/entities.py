@@ -213,6 +213,11 @@ class _EntityPages:
         out.append(self.fields(entity, page))
         out.append("## Referenced by\n")
         out.append(self.referenced_by(kind, entity.id, page))
+        if kind == "Activity":  # each of its flows, after the activity's own sections
+            flows = sorted(inv.flows_by_activity.get(entity.id, []), key=lambda f: f.id)
+            if flows:
+                out.append("## Its flows, one by one\n")
+                out += [self.flow_section(f, page) for f in flows]
         return "\n".join(out)
 
     def kind_sections(self, e: Any, page: str) -> list[str]:
@@ -224,12 +229,8 @@ class _EntityPages:
             rows = cards.card_rows(record, record.activities[e.id], page, self.ctx.history)
             entry = table(["Item (Art. 30(1))", "Entry"], [[k, v] for k, v in rows])
             out.append(f'<div class="ropa-entry" markdown="1">\n\n{entry}\n</div>\n')
-            flows = sorted(inv.flows_by_activity.get(e.id, []), key=lambda f: f.id)
             out.append("## Flows\n")
-            out.append(
-                self.flows_table(flows, page, activity=False)
-                + "".join("\n" + self.flow_section(f, page) for f in flows)
-            )
+            out.append(self.flows_table(inv.flows_by_activity.get(e.id, []), page, activity=False))
         elif e.kind == "System":
             out.append("## At a glance\n")
             out.append(facts.system_facts(record, e, page))
