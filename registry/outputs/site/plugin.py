@@ -746,6 +746,7 @@ class GeneratedPage(MkDocsPage):
         self.markdown, self.meta = taken
 
     def render(self, config: Any, files: Files) -> None:
+        self._relative: dict[str, str] = {}  # a target's URL → relative to this page
         rendered = to_html(self.markdown, self._resolve) if self.markdown is not None else None
         if rendered is None:
             super().render(config, files)
@@ -776,7 +777,10 @@ class GeneratedPage(MkDocsPage):
             url = self.link_targets[key] = self.site_urls.get(target)
         if url is None:
             return None
-        return relative_url(url, self.url) + (hash_ + anchor if anchor else "")
+        relative = self._relative.get(url)
+        if relative is None:  # a page links the same few pages many times (its flows')
+            relative = self._relative[url] = relative_url(url, self.url)
+        return relative + (hash_ + anchor if anchor else "")
 
 
 @functools.lru_cache(maxsize=8)
