@@ -212,6 +212,19 @@ def test_register_shows_every_activity_as_a_card(visit) -> None:
     assert not visit.problems
 
 
+def test_a_flow_s_link_opens_its_section_in_view_under_the_header(visit) -> None:
+    visit.open("systems/staff-mailbox/")
+    visit.page.locator("article a:text-is('Mailbox provisioning and staff e-mail')").first.click()
+    visit.page.wait_for_function("() => location.hash === '#flow-mailbox-provisioning'")
+    assert visit.page.url.split("#")[0].endswith("/activities/staff-email/")
+    heading = visit.page.locator("#flow-mailbox-provisioning").bounding_box()
+    header = visit.page.locator("header.md-header").bounding_box()
+    assert heading is not None and header is not None
+    # the section's heading shows below the theme's sticky header, not behind it
+    assert header["y"] + header["height"] <= heading["y"] < 400, (heading, header)
+    assert not visit.problems, visit.problems
+
+
 def test_register_columns_sort(visit) -> None:
     visit.open("activities/")
     header = visit.page.locator("article table th").first
@@ -906,6 +919,15 @@ QUESTIONS = [
         ["#transfers ~ * a:text-is('United States (US)')"],
         "#country-us ~ *",
         ["standard contractual clauses", "Standard Contractual Clauses with Cirrus Mail"],
+    ),
+    (
+        "which flow takes data to the US, under which contract and safeguard",
+        [
+            "#transfers ~ * a:text-is('United States (US)')",
+            "a:text-is('Mailbox provisioning and staff e-mail')",
+        ],
+        "#flow-mailbox-provisioning ~ *",  # its section of its activity's page
+        ["Cirrus Mail business terms", "standard contractual clauses", "Encrypted in transit"],
     ),
     (
         "which systems keep special data",
