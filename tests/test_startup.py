@@ -46,3 +46,31 @@ def test_list_fields_still_default_to_a_new_empty_list() -> None:
     assert first.data_categories is not second.data_categories
     assert Flow.model_fields["data_categories"].default_factory is new_list
     assert new_list() is not new_list()
+
+
+def test_the_command_modules_are_frozen_out_of_the_collectors_reach() -> None:
+    # `ropa rules` imports the catalogue and builds no inventory (the pipeline freezes
+    # its own after loading): what is frozen is what start-up made.
+    frozen, enabled = _after(
+        "from registry.cli import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['rules'])\n"
+        "import gc",
+        "[gc.get_freeze_count(), gc.isenabled()]",
+    )
+    assert frozen > 10_000
+    assert enabled  # the collector is back on for the command itself
+
+
+def test_a_collector_switched_off_by_the_caller_stays_off() -> None:
+    enabled = _after(
+        "import gc\n"
+        "gc.disable()\n"
+        "from registry.cli import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['rules'])",
+        "gc.isenabled()",
+    )
+    assert enabled is False
