@@ -6,9 +6,12 @@ depends on what the process has done before, which a test process cannot forget.
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -74,3 +77,39 @@ def test_a_collector_switched_off_by_the_caller_stays_off() -> None:
         "gc.isenabled()",
     )
     assert enabled is False
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
+
+
+def test_a_run_builds_the_parser_of_its_own_command_alone() -> None:
+    from registry.cli import _parser_for, build_parser
+
+    full = _subparsers(build_parser())
+    assert len(full) > 10
+    for name, whole in full.items():
+        alone = _subparsers(_parser_for([name]))
+        assert list(alone) == [name]
+        # the same parser: the same help, hence the same arguments, defaults and choices
+        assert alone[name].format_help() == whole.format_help()
+    # no command first (`--help`, `--version`, nothing) or an unknown one: all of them
+    for argv in ([], ["--help"], ["--version"], ["nonsense"], ["-x", "check"]):
+        assert list(_subparsers(_parser_for(argv))) == list(full)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "inventory", "--format", "json", "--as-of", "2026-11-29"],
+        ["check", "--observed", "a.jsonl", "b.csv", "--at", "HEAD~1"],
+        ["export", "inventory", "--format", "xlsx", "--template", "cnil", "--org", "acme"],
+        ["explain", "DPA-001"],
+        ["import", "fides", "x", "--out", "y"],
+    ],
+)
+def test_a_command_parses_as_the_whole_command_line_does(argv: list[str]) -> None:
+    from registry.cli import _parser_for, build_parser
+
+    assert _parser_for(argv).parse_args(argv) == build_parser().parse_args(argv)
