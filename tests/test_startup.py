@@ -113,3 +113,17 @@ def test_a_command_parses_as_the_whole_command_line_does(argv: list[str]) -> Non
     from registry.cli import _parser_for, build_parser
 
     assert _parser_for(argv).parse_args(argv) == build_parser().parse_args(argv)
+
+
+def test_a_check_imports_salvage_and_the_baseline_reader_only_when_used() -> None:
+    # The example inventory validates whole and ropa.yaml names no baseline.
+    imported = _after(
+        "from registry.cli import main\n"
+        "import contextlib, io\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['check', 'inventory'])",
+        "sorted(m for m in sys.modules if m.startswith('registry'))",
+    )
+    assert "registry.pipeline.check" in imported  # the check really ran
+    assert "registry.core.salvage" not in imported
+    assert "registry.pipeline.baseline" not in imported
