@@ -14,7 +14,6 @@ import gc
 import importlib
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from registry import __version__
 from registry.core.errors import CannotRun
@@ -36,7 +35,7 @@ class _Unbuilt:
     """Stands for the parser of a command this run does not parse: its arguments are
     written down (so the table of commands stays one piece of code) and dropped."""
 
-    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+    def add_argument(self, *args: object, **kwargs: object) -> None:
         pass
 
 
@@ -56,12 +55,12 @@ def _build(only: str | None) -> argparse.ArgumentParser | None:
     parser.add_argument("--version", action="version", version=f"ropa {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def command(name: str, help_text: str) -> Any:
+    def command(name: str, help_text: str) -> argparse.ArgumentParser | _Unbuilt:
         if only is not None and name != only:
             return _Unbuilt()
         return commands.add_parser(name, help=help_text, description=help_text)
 
-    def path_argument(p: argparse.ArgumentParser) -> None:
+    def path_argument(p: argparse.ArgumentParser | _Unbuilt) -> None:
         p.add_argument(
             "path",
             nargs="?",
@@ -70,7 +69,7 @@ def _build(only: str | None) -> argparse.ArgumentParser | None:
             help="inventory folder or file (default: from ropa.yaml, else inventory/)",
         )
 
-    def as_of_argument(p: argparse.ArgumentParser) -> None:
+    def as_of_argument(p: argparse.ArgumentParser | _Unbuilt) -> None:
         p.add_argument(
             "--as-of",
             type=_date,
@@ -79,7 +78,7 @@ def _build(only: str | None) -> argparse.ArgumentParser | None:
             help="judge dates (expiries, deadlines, reviews) as of DATE (default: today)",
         )
 
-    def at_argument(p: argparse.ArgumentParser) -> None:
+    def at_argument(p: argparse.ArgumentParser | _Unbuilt) -> None:
         p.add_argument(
             "--at",
             default=None,
@@ -89,7 +88,7 @@ def _build(only: str | None) -> argparse.ArgumentParser | None:
             "judged as of that day unless --as-of says otherwise",
         )
 
-    def timeout_argument(p: argparse.ArgumentParser) -> None:
+    def timeout_argument(p: argparse.ArgumentParser | _Unbuilt) -> None:
         p.add_argument(
             "--timeout",
             type=float,
