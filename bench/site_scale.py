@@ -79,13 +79,21 @@ def _du(path: Path, *options: str) -> int:
 
 
 def edit_flow(inventory: Path, marker: str, which: int = 0) -> str:
-    """Give the ``which``-th flow of the first flow file a description: its page's path."""
+    """Give the ``which``-th flow of the first flow file a description: the path of the
+    page that shows it."""
     path = sorted((inventory / "flows").glob("*.yaml"))[0]
     text = path.read_text("utf-8")
     match = list(re.finditer(r"^id: (\S+)$", text, re.M))[which]
     new = f"{match.group(0)}\ndescription: {marker}"
     path.write_text(text[: match.start()] + new + text[match.end() :], "utf-8")
-    return f"flows/{match.group(1)}/"
+    return _page_of(text, match)
+
+
+def _page_of(text: str, match: re.Match[str]) -> str:
+    """The page that shows a flow: its activity's (the flow is a section of it)."""
+    activity = re.compile(r"^activity: (\S+)$", re.M).search(text, match.end())
+    assert activity is not None, match.group(1)
+    return f"activities/{activity.group(1)}/"
 
 
 def rename_flow(inventory: Path, marker: str, which: int = 0) -> str:
@@ -97,7 +105,7 @@ def rename_flow(inventory: Path, marker: str, which: int = 0) -> str:
     match = list(re.finditer(r"^id: (\S+)$", text, re.M))[which]
     new = f"{match.group(0)}\nname: {marker}"
     path.write_text(text[: match.start()] + new + text[match.end() :], "utf-8")
-    return f"flows/{match.group(1)}/"
+    return _page_of(text, match)
 
 
 def serve(

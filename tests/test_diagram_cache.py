@@ -86,7 +86,7 @@ def test_a_rebuild_draws_only_what_changed(tmp_path: Path, draws: list[str]) -> 
     changed = build()
     redrawn = draws[drawn:]
     assert 0 < len(redrawn) < drawn / 3
-    assert all("flows/reports-to-dmp/" in dot for dot in redrawn)
+    assert all("#flow-reports-to-dmp" in dot for dot in redrawn)
     # the pictures no page shows any more are pruned: as many as a fresh cache holds
     fresh = tmp_path / "fresh"
     build_site(check(load_inventory(inventory), AS_OF), diagram_cache=fresh)

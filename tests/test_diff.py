@@ -212,12 +212,24 @@ def test_retention_lengthened_and_removed(repo, capsys):
 def test_retention_forms_compared(repo, capsys):
     """An event or indefinite retention has no length: a move to one is a risk unless the
     old one was no shorter (indefinite), and a move back to a period is none."""
-    edit(repo, "systems.yaml", "  - {category: identity, retention: P5Y}",
-         "  - {category: identity, retention: until account deletion}")
-    edit(repo, "systems.yaml", "  - {category: identity, retention: P1Y}",
-         "  - {category: identity, retention: indefinite}")
-    edit(repo, "activities.yaml", "  - {category: identity, period: P10Y}",
-         "  - {category: identity, indefinite: true, justification: archives}")
+    edit(
+        repo,
+        "systems.yaml",
+        "  - {category: identity, retention: P5Y}",
+        "  - {category: identity, retention: until account deletion}",
+    )
+    edit(
+        repo,
+        "systems.yaml",
+        "  - {category: identity, retention: P1Y}",
+        "  - {category: identity, retention: indefinite}",
+    )
+    edit(
+        repo,
+        "activities.yaml",
+        "  - {category: identity, period: P10Y}",
+        "  - {category: identity, indefinite: true, justification: archives}",
+    )
     commit(repo)
     assert risks(json_diff(capsys, "HEAD~1")) == [
         ("retention", "retention lengthened for activity lab-testing, identity: P10Y → "
@@ -226,10 +238,18 @@ def test_retention_forms_compared(repo, capsys):
         ("retention", "retention changed for system lis, identity: P5Y → until account "
                       "deletion (no longer a fixed period)"),
     ]  # fmt: skip
-    edit(repo, "systems.yaml", "  - {category: identity, retention: until account deletion}",
-         "  - {category: identity, retention: P2Y}")
-    edit(repo, "systems.yaml", "  - {category: identity, retention: indefinite}",
-         "  - {category: identity, retention: until account deletion}")
+    edit(
+        repo,
+        "systems.yaml",
+        "  - {category: identity, retention: until account deletion}",
+        "  - {category: identity, retention: P2Y}",
+    )
+    edit(
+        repo,
+        "systems.yaml",
+        "  - {category: identity, retention: indefinite}",
+        "  - {category: identity, retention: until account deletion}",
+    )
     commit(repo)
     assert risks(json_diff(capsys, "HEAD~1")) == []
 
@@ -443,10 +463,12 @@ def test_the_site_shows_the_last_change_with_links(repo):
     assert "| Changes raising risk | [2](changes.md#risks) |" in tile
     page = site.pages["changes.md"].body
     # Added entries link to their pages, names escaped; a removed one is text only.
-    assert "| Flows | added | [" in page and "(flows/lis-to-datacorp.md)" in page
+    assert (
+        "| Flows | added | [" in page and "(activities/lab-testing.md#flow-lis-to-datacorp)" in page
+    )
     assert "DataCorp &#60;b&#62;Inc.&#60;/b&#62;" in page and "<b>Inc." not in page
     assert "| Flows | removed | " in page and "(<code>lis-to-billing</code>)" in page
-    assert "flows/lis-to-billing.md" not in page
+    assert "#flow-lis-to-billing" not in page
     # The findings the change introduced, as `ropa diff` lists them.
     introduced = page[page.index("{#introduced}") : page.index("{#fixed}")]
     assert "[DPA-001](rules.md#dpa-001)" in introduced

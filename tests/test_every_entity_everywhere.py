@@ -22,7 +22,7 @@ from registry.lineage.impact import impact
 from registry.lineage.trace import trace
 from registry.outputs.export import export_register
 from registry.outputs.render import view_dot
-from registry.outputs.site.markup import source_of
+from registry.outputs.site.markup import place_of, relative, source_of
 from registry.outputs.site.pages import DOWNLOAD_JSON, build_site
 from registry.outputs.urls import SECTIONS, entity_path
 from registry.pipeline.check import CheckResult, check
@@ -100,8 +100,14 @@ def test_the_site_has_a_page_and_an_index_row_for_every_entity(judged: CheckResu
     for kind in KINDS:
         index = site.pages[f"{SECTIONS[kind]}/index.md"].body
         for ident in ids(inventory, kind):
-            assert source_of(kind, ident) in site.pages
-            assert f"]({ident}.md)" in index, (kind, ident)
+            path, anchor = place_of(inventory, kind, ident)
+            assert path in site.pages
+            if kind == "Flow":  # a section of the page that holds it, linked from the index
+                assert f"{{#{anchor} .ropa-flow}}" in site.pages[path].body, ident
+                assert f"]({relative('flows/index.md', path)}#{anchor})" in index, ident
+            else:
+                assert path == source_of(kind, ident)
+                assert f"]({ident}.md)" in index, (kind, ident)
     download = json.loads(site.downloads[DOWNLOAD_JSON])
     for kind in KINDS:  # the inventory's own entities (not the default taxonomy's)
         own = {i for i in ids(inventory, kind) if (kind, i) not in inventory.builtin}

@@ -153,14 +153,18 @@ def test_the_site_shows_it_marked_with_a_link_to_its_findings(valid, broken) -> 
     draw = lambda inv, view, page: ""  # noqa: E731
     site = build_site(check(inventory, AS_OF), draw=draw)
     assert set(site.pages) == set(build_site(check(valid, AS_OF), draw=draw).pages)
-    from registry.outputs.site.markup import source_of
+    from registry.outputs.site.markup import place_of, source_of
 
-    page = site.pages[source_of(kind, ident)].body
+    path, anchor = place_of(inventory, kind, ident)
+    page = site.pages[path].body
+    if anchor:  # a flow: its section of its activity's page
+        page = page[page.index(f"{{#{anchor} ") :]
     assert "**Invalid entry**: 1 schema error(s)" in page
-    assert "(#findings)" in page or "#findings)" in page
+    findings = anchor or "findings"
+    assert f"#{findings})" in page
     index = site.pages[source_of(kind, ident).split("/")[0] + "/index.md"].body
     assert "{.ropa-invalid}" in index
-    assert f"{source_of(kind, ident).split('/')[1].removesuffix('.md')}.md#findings" in index
+    assert f"{path.split('/')[1]}#{findings}" in index
 
 
 def _cells_xlsx(data: bytes) -> list[str]:

@@ -53,7 +53,8 @@ def test_overview_structure(inv) -> None:
         "cluster_usco",
         "cluster_vendor",
     }
-    assert "systems/lis/" in shape["href"] and "flows/crm-sync/" in shape["href"]
+    assert "systems/lis/" in shape["href"]
+    assert "activities/lab-testing/#flow-crm-sync" in shape["href"]  # its activity's page
     assert "organisations/usco/" in shape["href"]
 
 
@@ -406,7 +407,8 @@ def test_shared_hostile_inventory_stays_inert_in_diagrams(tmp_path: Path, index:
         root = ET.fromstring(svg)  # well-formed
         hrefs = {a.get(XLINK) for a in root.iter(f"{SVG}a")} - {None}
         assert all(
-            h.startswith(("systems/", "organisations/", "flows/", "subjects/")) for h in hrefs
+            h.startswith(("systems/", "organisations/", "activities/", "flows/", "subjects/"))
+            for h in hrefs
         )
         assert "<script" not in svg and "javascript:" not in "".join(hrefs)
     texts = ["".join(t.itertext()) for t in root.iter(f"{SVG}text")]

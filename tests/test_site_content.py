@@ -81,13 +81,21 @@ def test_a_system_page_says_operator_country_and_measures_in_words(site) -> None
 def test_paper_flows_and_art_3_2_are_said_in_words() -> None:
     charity = Path(__file__).parent / "registers" / "tottenham-bequest-charity" / "inventory"
     built = build_site(check(load_inventory(charity), AS_OF), draw=_no_diagram)
-    posted = _section(built.pages["flows/donations-received.md"].body, "At a glance")
+    posted = _flow_section(built, "donations-received")
     assert "- **Medium**: paper &#40;posted or handed in&#41;" in posted
     assert "- **Encrypted in transit**: does not apply &#40;on paper&#41;" in posted
-    online = _section(built.pages["flows/contact-form.md"].body, "At a glance")
+    online = _flow_section(built, "contact-form")
     assert "Medium" not in online and "- **Encrypted in transit**: yes" in online
     charity_page = built.pages["organisations/tottenham-bequest.md"].body
     assert "- **Targets people in the Union (Art. 3(2))**: no" in charity_page
+
+
+def _flow_section(site, flow: str) -> str:
+    """A flow's section of the page that holds it (its activity's), up to the next."""
+    body = next(p.body for p in site.pages.values() if f"{{#flow-{flow} .ropa-flow}}" in p.body)
+    start = body.index(f"{{#flow-{flow} .ropa-flow}}")
+    end = body.find("\n### ", start)
+    return body[start : end if end != -1 else len(body)]
 
 
 def test_a_contract_page_says_type_dates_document_and_clauses(site) -> None:
@@ -119,6 +127,10 @@ def _decoded(markdown: str) -> str:
     return re.sub(r"\]\([^)]*\)", "]", decoded)
 
 
+_RAW_FIELDS = re.compile(r"<summary>Every field, as written</summary>.*?</details>", re.S)
+_FLOW_FINDINGS = re.compile(r"\*\*Findings\*\*\n\n(?:\|.*\n)+")
+
+
 def test_no_internal_code_outside_the_raw_field_table(example) -> None:
     """Enumeration codes and ISO durations are shown as words everywhere a reader looks
     first: the register pages, the index pages and each page's "At a glance"."""
@@ -127,8 +139,10 @@ def test_no_internal_code_outside_the_raw_field_table(example) -> None:
         body = page.body
         if path in ("format.md", "rules.md", "findings.md", "downloads.md"):
             continue  # the format and the rules name the codes on purpose; findings quote them
-        if "## Every field, as written" in body:
-            body = body.split("## Every field, as written")[0]
+        if "## Every field, as written" in body:  # (an activity's flows come after it)
+            body = body.replace(_section(body, "Every field, as written"), "")
+        # a flow's section: its raw fields folded, its findings quoting the YAML
+        body = _FLOW_FINDINGS.sub("", _RAW_FIELDS.sub("", body))
         if "## Findings\n" in body:
             findings = _section(body, "Findings")
             body = body.replace(findings, "")  # rule messages quote the YAML
@@ -542,3 +556,19 @@ def test_without_register_review_entries_without_dates_are_never_reviewed(tmp_pa
     assert "**never recorded**" in site.pages["systems/lis.md"].body
     never = site.pages["calendar.md"].body.split("{#never-reviewed}")[1]
     assert "Laboratory information system" in never
+
+
+def test_a_category_page_lists_the_flows_carrying_it_or_a_sub_category(example) -> None:
+    inv = load_inventory(EXAMPLE)
+    for category in ("health", "lab-results", "identity"):
+        listed = _section(example.pages[f"categories/{category}.md"].body, "Flows carrying it")
+        shown = set(re.findall(r"#flow-([a-z0-9-]+)\)", listed))
+        expected = {
+            f.id
+            for f in inv.flows.values()
+            if any(inv.covers([category], c) for c in f.data_categories)
+        }
+        assert shown == expected and expected, category
+    # a parent lists its children's flows: lab results are health data
+    health = _section(example.pages["categories/health.md"].body, "Flows carrying it")
+    assert "#flow-analyser-results)" in health

@@ -110,6 +110,17 @@ def test_text_is_escaped_as_python_markdown_escapes_it() -> None:
     assert ours.title == "A <b> & c"
 
 
+@pytest.mark.parametrize(
+    "source", ["### A {#flow-a .ropa-flow}", "### A {.ropa-flow #flow-a}", "## B {.x}", "# C {#c}"]
+)
+def test_heading_attributes_in_python_markdown_s_order(source: str) -> None:
+    # toc writes a heading's id after its class, whichever attr_list read first
+    ours = to_html(source, lambda href: href)
+    html, toc = _python_markdown(source)
+    assert ours is not None and ours.content.strip() == html.strip()
+    assert ours.toc_tokens == toc
+
+
 def test_relative_urls_are_mkdocs_s() -> None:
     from itertools import product
 

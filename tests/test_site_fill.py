@@ -84,6 +84,10 @@ def test_canonical_urls_and_file_urls_are_filled_too(tmp_path: Path, directory_u
     filled = _build(tmp_path, EXAMPLE, "https://dpo.example.org/ropa/", directory_urls)
     assert not filled.differ, filled.differ[:5]
     assert filled.filled > 50
-    flows = tmp_path / "site" / "flows"
-    page = next(flows.glob("*/index.html" if directory_urls else "*.html")).read_text("utf-8")
-    assert '<link rel="canonical" href="https://dpo.example.org/ropa/flows/' in page
+    systems = tmp_path / "site" / "systems"
+    pattern = "*/index.html" if directory_urls else "*.html"
+    entry = next(
+        p for p in systems.glob(pattern) if p.parent.name != "systems" or p.stem != "index"
+    )
+    page = entry.read_text("utf-8")
+    assert '<link rel="canonical" href="https://dpo.example.org/ropa/systems/' in page

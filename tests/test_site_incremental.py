@@ -87,6 +87,12 @@ EDITS: list[tuple[str, str, str, str | None]] = [
     ("the finding fixed", CONTRACT, "expires: 2026-12-15", "expires: 2029-01-14"),
     ("a flow unencrypted (a finding)", FLOW, "in_transit: true", "in_transit: false"),
     ("rename an organisation", "organisations/cirrus-mail.yaml", "name: ", "name: Renamed "),
+    # A flow is a section of its activity's page: both pages change when it moves, and
+    # the flows' index holds it while its activity is unknown.
+    ("rename a flow", FLOW, "name: ", "name: Renamed "),
+    ("move a flow", FLOW, "activity: personnel-administration", "activity: staff-email"),
+    ("a flow's activity unknown", FLOW, "activity: staff-email", "activity: gone"),
+    ("its activity back", FLOW, "activity: gone", "activity: personnel-administration"),
 ]
 
 
@@ -139,7 +145,8 @@ def test_serve_dirty_pages_equal_a_full_build(tmp_path: Path) -> None:
 
 
 def test_an_own_page_edit_makes_one_page(tmp_path: Path) -> None:
-    """A flow's description: its page only, no site-wide page, no diagram checked."""
+    """A flow's description: the page of its activity (its section) only, no site-wide
+    page, no diagram checked."""
     from registry.outputs.site import incremental
     from registry.pipeline import Request, run
 
@@ -150,7 +157,8 @@ def test_an_own_page_edit_makes_one_page(tmp_path: Path) -> None:
     _apply(inv, EDITS[0])
     scope = incremental.plan(built, run(Request(path=inv)).result, None, "footer")
     assert not scope.full and not scope.site_wide and not scope.diagrams
-    assert scope.entities == {("Flow", "account-provisioning")}
+    assert scope.entities == {("Activity", "personnel-administration")}
+    assert scope.changed == {("Flow", "account-provisioning")}
 
 
 def test_a_hub_edit_makes_every_page(tmp_path: Path) -> None:
@@ -160,6 +168,6 @@ def test_a_hub_edit_makes_every_page(tmp_path: Path) -> None:
     inv = tmp_path / "inventory"
     shutil.copytree(ROOT / "inventory", inv)
     built = incremental.Built(run(Request(path=inv)).result, None, "footer")
-    _apply(inv, EDITS[-1])
+    _apply(inv, next(e for e in EDITS if e[0] == "rename an organisation"))
     scope = incremental.plan(built, run(Request(path=inv)).result, None, "footer")
     assert scope.full and "Organisation" in scope.reason

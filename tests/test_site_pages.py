@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from registry.outputs.site import markup
 from registry.outputs.site.diagrams import embed, url_prefix
 from registry.outputs.site.pages import CONTENT_END, CONTENT_START, DOWNLOAD_JSON, NAV, build_site
 from registry.outputs.site.plugin import with_csp
-from registry.outputs.urls import entity_path
+from registry.outputs.urls import entity_path, entity_url
 from registry.pipeline.check import check
 
 FIXTURE = Path(__file__).parent / "fixtures" / "site"
@@ -66,10 +67,47 @@ def test_url_allows_only_http_and_mailto() -> None:
 
 def test_every_entity_has_a_page_at_its_url(site) -> None:
     result = check(load_inventory(FIXTURE), AS_OF)
-    for entity in result.inventory.entities(include_builtin=True):
-        path = markup.source_of(entity.kind, entity.id)
-        assert path[: -len(".md")] + "/" == entity_path(entity.kind, entity.id)
+    inv = result.inventory
+    for entity in inv.entities(include_builtin=True):
+        path, anchor = markup.place_of(inv, entity.kind, entity.id)
         assert path in site.pages
+        if entity.kind == "Flow":  # a section of its activity's page, at its anchor
+            assert path == f"activities/{entity.activity}.md"
+            assert anchor == f"flow-{entity.id}"
+            assert f"{{#{anchor} .ropa-flow}}" in site.pages[path].body
+            url = f"activities/{entity.activity}/#{anchor}"
+        else:
+            assert path[: -len(".md")] + "/" == entity_path(entity.kind, entity.id)
+            assert anchor == ""
+            url = entity_path(entity.kind, entity.id)
+        assert entity_url(inv, entity.kind, entity.id) == url
+
+
+def test_a_flow_has_no_page_of_its_own(site) -> None:
+    assert not [p for p in site.pages if p.startswith("flows/") and p != "flows/index.md"]
+    # the flows' index lists every flow, each linked to its section
+    index = site.pages["flows/index.md"].body
+    assert "(../activities/quality-stats.md#flow-lis-to-analytics)" in index
+
+
+def test_a_flow_of_no_known_activity_is_shown_on_the_flows_index(tmp_path) -> None:
+    inventory = tmp_path / "inventory"
+    shutil.copytree(FIXTURE, inventory)
+    flows = inventory / "flows.yaml"
+    flows.write_text(
+        flows.read_text().replace(
+            "id: lis-to-analytics\nname: Nightly export to the warehouse\nactivity: quality-stats",
+            "id: lis-to-analytics\nname: Nightly export to the warehouse\nactivity: gone",
+        )
+    )
+    result = check(load_inventory(inventory), AS_OF)
+    site = build_site(result, last_change=None, draw=lambda inv, view, page: "")
+    index = site.pages["flows/index.md"].body
+    assert "## Flows of no known activity" in index
+    assert "{#flow-lis-to-analytics .ropa-flow}" in index
+    assert "{#flow-lis-to-analytics" not in site.pages["activities/quality-stats.md"].body
+    # and every link to it leads there: its ends' pages, its contract's
+    assert "(../flows/index.md#flow-lis-to-analytics)" in site.pages["systems/lis.md"].body
 
 
 def test_entity_pages_stay_out_of_the_navigation(site) -> None:
@@ -98,7 +136,7 @@ def test_register_has_a_card_per_activity_linking_its_evidence(site) -> None:
         assert target in lab
     assert "DPIA-2024-01" in lab
     stats = _card(body, "quality-stats")
-    assert "flows/lis-to-analytics.md" in stats  # the transfer to the US, with its SCCs
+    assert "activities/quality-stats.md#flow-lis-to-analytics" in stats  # the transfer, SCCs
     assert markup.text("standard contractual clauses (Art. 46(2)(c))") in stats  # in words
     assert "organisations/cloudco.md" in stats  # recipient derived from the flow
 
@@ -114,7 +152,7 @@ def test_entity_page_shows_findings_fields_and_backlinks(site) -> None:
     assert "[SCP-004](../rules.md#scp-004)" in body
     assert "accepted risk" in body  # DPA-003 waived by cloudco-audits
     assert "../waivers/cloudco-audits.md" in body  # referenced by the waiver
-    assert "../flows/lis-to-analytics.md" in body  # the flow under this contract
+    assert "../activities/quality-stats.md#flow-lis-to-analytics" in body  # under this contract
     system = site.pages["systems/lis.md"].body
     assert "encryption&#95;at&#95;rest" in system  # every field, by its YAML name
 

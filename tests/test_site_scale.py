@@ -34,6 +34,22 @@ def test_growing_pages_are_indexed_by_title_and_summary_only(site: Path) -> None
     assert len(by_location["rules/"]) > 1
 
 
+def test_each_flow_is_found_by_search_at_its_section(site: Path) -> None:
+    docs = json.loads((site / "search" / "search_index.json").read_text("utf-8"))["docs"]
+    found = {d["location"]: d for d in docs}
+    flow = found["activities/quality-stats/#flow-lis-to-analytics"]
+    assert flow["title"] == "Nightly export to the warehouse"
+    assert flow["text"].startswith("Flow lis-to-analytics · defined in ")
+    assert "activities/quality-stats/" in found  # and the activity's page itself
+    assert not [
+        d
+        for d in docs
+        if d["location"].startswith("flows/")
+        and "#" not in d["location"]
+        and d["location"] != "flows/"
+    ]
+
+
 def test_entry_pages_carry_a_short_navigation_and_no_contents(site: Path) -> None:
     entry = (site / "systems" / "lis" / "index.html").read_text("utf-8")
     home = (site / "index.html").read_text("utf-8")

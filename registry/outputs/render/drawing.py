@@ -19,7 +19,7 @@ from registry.outputs.render.labels import counted, is_transfer
 from registry.outputs.render.legend import Key, legend_keys, new_digraph
 from registry.outputs.render.nodes import party_node
 from registry.outputs.render.views import Collapsed, Selection, collapse, select, too_big
-from registry.outputs.urls import entity_path
+from registry.outputs.urls import url_maker
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def view_drawing(
 
     graph = lineage_graph(inventory)
     selection = select(inventory, graph, view)
-    canvas = Canvas(inventory, graph, url_for or entity_path)
+    canvas = Canvas(inventory, graph, url_for or url_maker(inventory))
     if too_big(selection):
         return collapsed(canvas, collapse(inventory, graph, selection), captioned)
     return detailed(canvas, selection, captioned)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from registry.core.inventory import Inventory
 from registry.outputs.site.drawer import Drawer, ThreadDrawer, start_drawer
 from registry.outputs.site.svg import embed
-from registry.outputs.urls import entity_path
+from registry.outputs.urls import url_maker
 
 if TYPE_CHECKING:
     from registry.outputs.render import Drawing, Key, SvgCache
@@ -64,7 +64,7 @@ def dot_for(inventory: Inventory, view: str, page: str) -> Drawing | str:
         return view_drawing(
             inventory,
             view,
-            url_for=lambda kind, ident: prefix + entity_path(kind, ident),
+            url_for=url_maker(inventory, prefix),
             captioned=False,
         )
     except RenderError as error:

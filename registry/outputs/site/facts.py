@@ -296,7 +296,8 @@ def subject_facts(record: Record, subject: DataSubject, page: str) -> str:
     )
 
 
-def flow_facts(record: Record, flow: Flow, page: str) -> str:
+def flow_facts(record: Record, flow: Flow, page: str, *, activity: bool = True) -> str:
+    """A flow's facts; ``activity``: with its activity (not on that activity's page)."""
     inv = record.inventory
 
     def end(ident: str) -> str:
@@ -314,7 +315,7 @@ def flow_facts(record: Record, flow: Flow, page: str) -> str:
     paper = flow.medium == FlowMedium.paper
     return facts(
         [
-            ("Activity", ref(inv, "Activity", flow.activity, page)),
+            ("Activity", ref(inv, "Activity", flow.activity, page) if activity else ""),
             ("From", end(flow.source)),
             ("To", end(flow.to)),
             ("Receiver acts as", text(role)),

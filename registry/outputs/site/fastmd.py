@@ -200,8 +200,7 @@ class _Converter:
         ident, attrs = "", ""
         for token in (match.group(3) or "").split():
             if token.startswith("#"):
-                ident = token[1:]
-                attrs += "\x01"  # where attr_list puts the id
+                ident = token[1:]  # toc writes the id last, wherever attr_list read it
             else:
                 attrs += f' class="{token[1:]}"' if "class=" not in attrs else ""
                 if attrs.count("class=") > 1:
@@ -211,7 +210,7 @@ class _Converter:
         self.headings.append((level, inner, ident, bool(ident)))
         index = len(self.headings) - 1
         # the id is written at the end, when every given id is known (as toc does)
-        attrs = attrs.replace("\x01", f"\x01{index}\x01") if ident else attrs + f"\x01{index}\x01"
+        attrs += f"\x01{index}\x01"
         return f"<h{level}{attrs}>{inner}</h{level}>"
 
     def table(self, block: list[str]) -> str:

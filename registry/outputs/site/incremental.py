@@ -17,7 +17,8 @@ kind has no rule below.
 
 Otherwise, for each entry that changed (added, removed, a field, its position):
 
-- its own page;
+- its own page (a flow's: its activity's page, which holds its section; the flows'
+  index, a site-wide page, for a flow of no known activity);
 - when only an entry's ``description`` (not an activity's: its register card shows it)
   or its position changed, nothing else (no other page, no diagram shows them; the
   downloads are made anew regardless);
@@ -49,7 +50,8 @@ from typing import Any
 from registry.core.inventory import Inventory
 from registry.core.model import Entity
 from registry.outputs.site.history import History
-from registry.outputs.site.markup import source_of
+from registry.outputs.site.markup import place_of, source_of
+from registry.outputs.urls import flow_home
 from registry.pipeline.check import CheckResult
 
 Key = tuple[str, str]  # (kind, id)
@@ -62,7 +64,7 @@ OWN_PAGE_ONLY = dict.fromkeys(
     ("Organisation", "DataCategory", "DataSubject", "System", "Flow"), frozenset({"description"})
 )
 
-_LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#[^)\s]*)?\)")
+_LINK = re.compile(r"\]\(([^)#\s]+\.md)(?:#([^)\s]*))?\)")
 
 
 @dataclass
@@ -110,7 +112,7 @@ def file_digests(inv: Inventory, root: Path) -> dict[str, bytes]:
 def links_of(page: str, markdown: str) -> Iterator[str]:
     """The source paths of the pages a page's Markdown links to."""
     folder = page.rpartition("/")[0]
-    for target in _LINK.findall(markdown):
+    for target, anchor in _LINK.findall(markdown):
         parts = (folder.split("/") if folder else []) + target.split("/")
         out: list[str] = []
         for part in parts:
@@ -120,6 +122,8 @@ def links_of(page: str, markdown: str) -> Iterator[str]:
             elif part not in ("", "."):
                 out.append(part)
         yield "/".join(out)
+        if anchor.startswith("flow-"):  # a flow's section: its own address too
+            yield "/".join(out) + "#" + anchor
 
 
 def record_links(links: dict[str, set[str]], page: str, markdown: str) -> None:
@@ -169,8 +173,9 @@ def plan(
             scope.entities |= _neighbours(inv, key)
         for inv, other in ((oinv, ninv), (ninv, oinv)):
             if _shown(inv, key) != _shown(other, key):
-                page = source_of(*key)
-                scope.entities |= {_key_of(p) for p in before.links.get(page, ())} - {None}  # type: ignore[operator]
+                page, anchor = place_of(inv, *key)
+                address = f"{page}#{anchor}" if anchor else page
+                scope.entities |= {_key_of(p) for p in before.links.get(address, ())} - {None}  # type: ignore[operator]
     # The record: activities whose entry changed, and the systems they use.
     if _roles(old) != _roles(new):
         return Scope.everything("an organisation's role in the register changed")
@@ -196,6 +201,17 @@ def plan(
             for inv in (oinv, ninv):
                 scope.entities |= {k for k, n in inv.nodes.items() if n.pos.file == file}
     scope.entities = {k for k in scope.entities if k[0] in _KINDS}
+    # A flow has no page: the page that holds its section is made again (the flows'
+    # index, one of the site-wide pages, for a flow of no known activity).
+    for key in [k for k in scope.entities if k[0] == "Flow"]:
+        scope.entities.discard(key)
+        for inv in (oinv, ninv):
+            if key[1] in inv.flows:
+                home = flow_home(inv, key[1])
+                if home[1]:
+                    scope.entities.add(home)
+                else:
+                    scope.site_wide = True
     return scope
 
 

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
-from registry.outputs.urls import entity_path
+from registry.outputs.urls import entity_path, flow_anchor, flow_home
+
+if TYPE_CHECKING:
+    from registry.core.inventory import Inventory
 
 # Characters with a meaning to Markdown (core and extensions), HTML or Jinja.
 _SPECIAL = re.compile(r"""[&<>"'\\`*_\[\](){}#+!|:~^=$@%]""")
@@ -59,6 +63,20 @@ def relative(from_page: str, target: str) -> str:
 def source_of(kind: str, ident: str) -> str:
     """Markdown source path of an entity page (``systems/lis.md`` → ``systems/lis/``)."""
     return entity_path(kind, ident).rstrip("/") + ".md"
+
+
+def place_of(inv: Inventory, kind: str, ident: str) -> tuple[str, str]:
+    """Markdown source path and anchor ('' for the page itself) where an entity is shown:
+    its own page, or for a flow its section of its activity's page (or of the flows'
+    index when its activity is unknown)."""
+    if kind != "Flow":
+        return source_of(kind, ident), ""
+    home_kind, home = flow_home(inv, ident)
+    page = source_of(home_kind, home) if home else FLOWS_INDEX
+    return page, flow_anchor(ident)
+
+
+FLOWS_INDEX = "flows/index.md"
 
 
 def link(label: str, from_page: str, target: str, anchor: str = "") -> str:

@@ -23,6 +23,7 @@ import posixpath
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import replace
 from importlib import metadata, resources
 from pathlib import Path
@@ -148,7 +149,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         """No previous build: the next one makes every page."""
         from registry.outputs.site.incremental import Previous
 
-        self.search_entries: dict[str, dict[str, str]] = {}
+        self.search_entries: dict[str, list[dict[str, str]]] = {}
         self.previous: Previous | None = None  # serve --dirty: the last build, for the next
         self.made: set[str] = set()  # pages made by this build (serve --dirty)
         self.removed: set[str] = set()  # pages of entries gone since the last build
@@ -539,11 +540,14 @@ class RopaPlugin(BasePlugin[RopaConfig]):
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
         if self.content is not None and self._summarised(page):
-            self.search_entries[page.file.src_uri] = {
-                "location": page.url,
-                "title": str(page.meta.get("title") or page.title or ""),
-                "text": _summary(html),
-            }
+            self.search_entries[page.file.src_uri] = [
+                {
+                    "location": page.url,
+                    "title": str(page.meta.get("title") or page.title or ""),
+                    "text": _summary(html),
+                },
+                *_section_entries(page.url, html),
+            ]
         return html
 
     def _summarised(self, page: Any) -> bool:
@@ -622,7 +626,7 @@ class RopaPlugin(BasePlugin[RopaConfig]):
         if self.content is not None:
             _add_to_search_index(
                 Path(config.site_dir),
-                [self.search_entries[p] for p in self.content.pages if p in self.search_entries],
+                [e for p in self.content.pages for e in self.search_entries.get(p, ())],
             )
         # After every page and file is written: the manifest hashes them as published.
         # (serve --dirty, downloads made later: the rebuild that publishes them writes it.)
@@ -742,6 +746,7 @@ class GeneratedPage(MkDocsPage):
         self.markdown, self.meta = taken
 
     def render(self, config: Any, files: Files) -> None:
+        self._relative: dict[str, str] = {}  # a target's URL → relative to this page
         rendered = to_html(self.markdown, self._resolve) if self.markdown is not None else None
         if rendered is None:
             super().render(config, files)
@@ -772,7 +777,10 @@ class GeneratedPage(MkDocsPage):
             url = self.link_targets[key] = self.site_urls.get(target)
         if url is None:
             return None
-        return relative_url(url, self.url) + (hash_ + anchor if anchor else "")
+        relative = self._relative.get(url)
+        if relative is None:  # a page links the same few pages many times (its flows')
+            relative = self._relative[url] = relative_url(url, self.url)
+        return relative + (hash_ + anchor if anchor else "")
 
 
 @functools.lru_cache(maxsize=8)
@@ -813,6 +821,26 @@ def _summary(content: str, limit: int = 300) -> str:
     if len(plain) > limit:
         plain = plain[:limit].rsplit(" ", 1)[0] + " …"
     return html_lib.escape(plain, quote=False)
+
+
+_FLOW_SECTION = re.compile(
+    r'<h3\b[^>]*\sid="(flow-[^"]+)"[^>]*>(.*?)</h3>\s*(?:<p\b[^>]*>(.*?)</p>)?', re.S
+)
+
+
+def _section_entries(location: str, content: str) -> Iterator[dict[str, str]]:
+    """A search entry for each flow's section of a page (a flow has no page of its own):
+    its name, and its first line (its id and where it is defined)."""
+    for anchor, heading, first in _FLOW_SECTION.findall(content):
+        yield {
+            "location": f"{location}#{anchor}",
+            "title": html_lib.escape(_plain(heading), quote=False),
+            "text": html_lib.escape(_plain(first), quote=False),
+        }
+
+
+def _plain(fragment: str) -> str:
+    return " ".join(html_lib.unescape(_TAG.sub(" ", fragment)).split())
 
 
 def _add_to_search_index(site: Path, entries: list[dict[str, str]]) -> None:

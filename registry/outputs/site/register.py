@@ -29,7 +29,7 @@ from registry.core.wording import (
 )
 from registry.outputs.export.derive import made_text
 from registry.outputs.site import labels
-from registry.outputs.site.markup import external, lines, link, source_of, table, text
+from registry.outputs.site.markup import external, lines, link, place_of, table, text
 
 CONTROLLER_COLUMNS = [
     "Activity",
@@ -60,10 +60,11 @@ def ref(inv: Inventory, kind: str, ident: str, page: str) -> str:
     entity = inv.by_kind.get(kind, {}).get(ident)
     if entity is None:
         return text(ident) + " *(not in the inventory)*"
-    target = source_of(kind, ident)
-    named = link(_label(entity.label), page, target)
+    target, anchor = place_of(inv, kind, ident)
+    named = link(_label(entity.label), page, target, anchor)
     if inv.is_invalid(kind, ident):
-        return f"{named} {link('invalid', page, target, 'findings')}{{.ropa-invalid}}"
+        findings = anchor or "findings"  # a flow's findings are in its section
+        return f"{named} {link('invalid', page, target, findings)}{{.ropa-invalid}}"
     return named
 
 

@@ -1,11 +1,12 @@
 """One page per inventory entry, and one index page per kind.
 
-Every activity, system, organisation, contract, data category, data subject, flow and
-waiver gets <section>/<id>.md: its findings, what its kind adds (an activity's register
-entry, a system's stores and security measures, the flows through it...), its lineage
-diagram where it has one, every field as written, and what refers to it. Each kind gets
-<section>/index.md listing its entries. These pages stay out of the navigation; the index
-pages link to them.
+Every activity, system, organisation, contract, data category, data subject and waiver
+gets <section>/<id>.md: its findings, what its kind adds (an activity's register entry,
+a system's stores and security measures, the flows through it...), its lineage diagram
+where it has one, every field as written, and what refers to it. A flow is a section of
+its activity's page (anchor ``flow-<id>``, see :mod:`registry.outputs.urls`), or of the
+flows' index when its activity is unknown. Each kind gets <section>/index.md listing its
+entries. These pages stay out of the navigation; the index pages link to them.
 """
 
 from __future__ import annotations
@@ -21,11 +22,20 @@ from registry.core.inventory import Inventory
 from registry.core.model import KINDS, Entity, Flow
 from registry.core.wording import dpf_text, mechanism_text
 from registry.outputs.site import cards, facts, labels
-from registry.outputs.site.markup import breakable, external, lines, link, source_of, table, text
+from registry.outputs.site.markup import (
+    breakable,
+    external,
+    lines,
+    link,
+    place_of,
+    source_of,
+    table,
+    text,
+)
 from registry.outputs.site.pages.context import PLURAL, SINGULAR, Context
 from registry.outputs.site.pages.findings import about, findings_table, rule_link, waived_entity
 from registry.outputs.site.register import category_ref, joined, ref, ref_end
-from registry.outputs.urls import SECTIONS
+from registry.outputs.urls import SECTIONS, flow_anchor, flow_home
 
 # Fields that hold a link to a document rather than text.
 _URL_FIELDS = {"document", "procedure", "lia", "website", "link", "list"}  # list: sub-processors
@@ -53,11 +63,17 @@ class _EntityPages:
         self.backlinks = ctx.backlinks if ctx.backlinks is not None else backlinks_of(self.inv)
         self.flows_by_end: dict[str, list[Flow]] = {}
         self.flows_by_contract: dict[str, list[Flow]] = {}
+        # A category's page lists the flows carrying it or one of its sub-categories.
+        self.flows_carrying: dict[str, list[Flow]] = {}
+        ancestors = self.inv.category_ancestors
         for flow in self.inv.flows.values():
             for end in {flow.source, flow.to}:
                 self.flows_by_end.setdefault(end, []).append(flow)
             if flow.contract:
                 self.flows_by_contract.setdefault(flow.contract, []).append(flow)
+            carried = {a for c in flow.data_categories for a in ancestors.get(c, (c,))}
+            for category in carried:
+                self.flows_carrying.setdefault(category, []).append(flow)
 
     def add_all(self, only: set[tuple[str, str]] | None = None, indexes: bool = True) -> None:
         inv = self.inv
@@ -66,8 +82,8 @@ class _EntityPages:
             entities = [inv.by_kind[kind][i] for i in sorted(inv.by_kind[kind])]
             rows = []
             for entity in entities:
-                if only is not None and (kind, entity.id) not in only:
-                    if indexes:
+                if kind == "Flow" or (only is not None and (kind, entity.id) not in only):
+                    if indexes:  # a flow is a section of its activity's page
                         rows.append(self.index_row(entity, index))
                     continue
                 page = source_of(kind, entity.id)
@@ -80,6 +96,8 @@ class _EntityPages:
                     rows.append(self.index_row(entity, index))
             if indexes:
                 body = f"# {PLURAL[kind]}\n\n" + table(self.index_headers(kind), rows)
+                if kind == "Flow":
+                    body += self.homeless_flows(entities, index)
                 self.ctx.site.add(index, PLURAL[kind], body)
 
     def index_headers(self, kind: str) -> list[str]:
@@ -195,6 +213,11 @@ class _EntityPages:
         out.append(self.fields(entity, page))
         out.append("## Referenced by\n")
         out.append(self.referenced_by(kind, entity.id, page))
+        if kind == "Activity":  # each of its flows, after the activity's own sections
+            flows = sorted(inv.flows_by_activity.get(entity.id, []), key=lambda f: f.id)
+            if flows:
+                out.append("## Its flows, one by one\n")
+                out += [self.flow_section(f, page) for f in flows]
         return "\n".join(out)
 
     def kind_sections(self, e: Any, page: str) -> list[str]:
@@ -267,18 +290,10 @@ class _EntityPages:
             out.append("## At a glance\n")
             out.append(facts.category_facts(record, e, page))
             out.append("## Flows carrying it\n")
-            out.append(
-                self.flows_table(
-                    [f for f in inv.flows.values() if inv.covers([e.id], _first(f, inv, e.id))],
-                    page,
-                )
-            )
+            out.append(self.flows_table(self.flows_carrying.get(e.id, []), page))
         elif e.kind == "DataSubject":
             out.append("## At a glance\n")
             out.append(facts.subject_facts(record, e, page))
-        elif e.kind == "Flow":
-            out.append("## At a glance\n")
-            out.append(facts.flow_facts(record, e, page))
         elif e.kind == "Contract":
             out.append("## At a glance\n")
             out.append(facts.contract_facts(record, e, page))
@@ -305,6 +320,44 @@ class _EntityPages:
         # every heading above is followed by exactly one body
         return [f"{out[i]}\n{out[i + 1]}" for i in range(0, len(out), 2)]
 
+    def flow_section(self, flow: Flow, page: str) -> str:
+        """A flow as a section of the page that holds it (its activity's): what an entry
+        page says, under one heading whose anchor is the flow's address."""
+        where = self.inv.nodes.get(("Flow", flow.id))
+        origin = f" · defined in {text(str(where.pos))}" if where else ""
+        out = [
+            f"### {text(flow.label)} {{#{flow_anchor(flow.id)} .ropa-flow}}\n",
+            f"Flow `{flow.id}`{origin}\n",
+        ]
+        if self.inv.is_invalid("Flow", flow.id):
+            out.append(self.invalid_note(flow, page))
+        findings = self.by_entity.get(("Flow", flow.id), [])
+        out.append("**Findings**\n")
+        out.append(findings_table(self.inv, findings, page))
+        home = flow_home(self.inv, flow.id)[1]  # its activity, whose page this is
+        out.append(facts.flow_facts(self.ctx.record, flow, page, activity=not home))
+        history = self.history(flow, shown=3)
+        if history:
+            out.append(_folded("History", history))
+        out.append(_folded("Every field, as written", self.fields(flow, page)))
+        backlinks = self.backlinks.get(("Flow", flow.id))
+        if backlinks:
+            out.append("**Referenced by**\n")
+            out.append(self.referenced_by("Flow", flow.id, page))
+        return "\n".join(out)
+
+    def homeless_flows(self, flows: list[Any], page: str) -> str:
+        """The sections of flows whose activity is not in the inventory (their findings
+        say so): on the flows' index, since no activity page can hold them."""
+        homeless = [f for f in flows if flow_home(self.inv, f.id)[1] == ""]
+        if not homeless:
+            return ""
+        return (
+            "\n## Flows of no known activity\n\n"
+            "Their activity is not in the inventory, so no activity's page shows them.\n\n"
+            + "\n".join(self.flow_section(f, page) for f in homeless)
+        )
+
     def invalid_note(self, entity: Entity, page: str) -> str:
         """What the page of an entity with a schema error says first: that it is invalid,
         that what did not validate is set aside (the rules judge it once fixed), and where
@@ -322,7 +375,7 @@ class _EntityPages:
             )
         return (
             f"**Invalid entry**: {errors} schema error(s), listed under "
-            f"{link('Findings', page, source_of(entity.kind, entity.id), 'findings')}. "
+            f"{link('Findings', page, *_findings_of(self.inv, entity))}. "
             f"{shown}.\n{{.ropa-invalid-entry}}\n"
         )
 
@@ -481,6 +534,18 @@ class _EntityPages:
 Backlinks = dict[tuple[str, str], list[tuple[Entity, str]]]
 
 
+def _folded(summary: str, body: str) -> str:
+    """A block the reader opens when they need it (a flow's history and raw fields)."""
+    opening = f'<details class="ropa-more" markdown="1">\n<summary>{summary}</summary>'
+    return f"{opening}\n\n{body}\n</details>\n"
+
+
+def _findings_of(inv: Inventory, entity: Entity) -> tuple[str, str]:
+    """Where an entry's findings are listed: its page's, or its flow section's."""
+    target, anchor = place_of(inv, entity.kind, entity.id)
+    return target, anchor or "findings"
+
+
 def references_of(inv: Inventory, entity: Entity) -> Iterator[tuple[tuple[str, str], str]]:
     """((kind, id), field path) for every reference an entity makes, waivers' included."""
     for path, targets in entity.references.items():
@@ -519,11 +584,6 @@ def patch_backlinks(
         for target, path in references_of(new, entity):
             found.setdefault(target, []).append((entity, path))
     return found
-
-
-def _first(flow: Flow, inv: Inventory, category: str) -> str:
-    """The first category of ``flow`` that is ``category`` or below it ('' if none)."""
-    return next((c for c in flow.data_categories if inv.covers([category], c)), "")
 
 
 def reference_values(entity: Entity, path: str) -> Iterator[str]:
