@@ -97,6 +97,37 @@ _UNSAFE = re.compile(
 _CONTENT_AFTER_MARKER = re.compile(r"\n---[^\n]")
 _NESTED_SEQUENCE = re.compile(r"-[ ]+-\s")
 _DEEP_INDENT = "\n" + " " * 25
+# Where a quoted scalar can start: after a line break, a space, "[", "{" or ",".
+_BEFORE_A_QUOTE = frozenset("\n \t[{,")
+
+
+def _open_quote(text: str) -> bool:
+    """Whether a quoted scalar is left open at the end of its line (one that starts where
+    a scalar can). libyaml refuses a quoted key that spans lines, which rapidyaml reads
+    (found by the property tests: "k:\n ' - a: 1\n   ': []"); a value that spans lines
+    is read alike by both, but rare in a register: every such file is located. Walks
+    the quotes with ``str.find`` (a regular expression tried every position: 10 ms over
+    the 15 of M's files that hold a quote)."""
+    for quote in ("'", '"'):
+        at = text.find(quote)
+        while at != -1:
+            end = text.find("\n", at)
+            end = len(text) if end == -1 else end
+            if at and text[at - 1] not in _BEFORE_A_QUOTE:
+                at = text.find(quote, at + 1)  # inside a plain scalar (l'activité)
+                continue
+            if quote == '"' and "\\" in text[at:end]:
+                return True  # an escape: the located loader reads it (and _UNSAFE says so)
+            close = text.find(quote, at + 1, end)
+            while quote == "'" and close != -1 and text.startswith("''", close):
+                close = text.find(quote, close + 2, end)  # '' is a quote inside
+            if close == -1:
+                return True
+            # The next quote, even the one that closed this scalar: as a pattern tried at
+            # every quote would (conservative: "'a' 'b" is open).
+            at = text.find(quote, at + 1)
+    return False
+
 
 # A JSON string whose text a plain scalar would resolve to something else than
 # that string (a null, bool, int or float): quoted or plain cannot be told apart.
@@ -321,6 +352,7 @@ def read_fast(text: str, raw: bytes, file: str) -> list[Document] | None:
         or _NESTED_SEQUENCE.search(text)
         or "\n..." in text
         or _DEEP_INDENT in text
+        or _open_quote(text)
         or text.startswith("...")
         or (text.startswith("---") and not text.startswith("---\n"))
     ):

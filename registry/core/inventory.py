@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -54,7 +54,6 @@ from registry.core.model import (
 )
 from registry.core.position import Position
 from registry.core.rulebook import Rule
-from registry.core.salvage import SetAside, salvage
 from registry.core.schema_rules import (
     DANGLING_REFERENCE,
     DUPLICATE_ID,
@@ -66,6 +65,9 @@ from registry.core.schema_rules import (
     YAML_UNREADABLE,
 )
 from registry.core.vocabulary import RecipientRole, SpecialCategory, countries
+
+if TYPE_CHECKING:  # salvage is imported by the first entry that fails to validate
+    from registry.core.salvage import SetAside
 
 
 @dataclass
@@ -650,6 +652,8 @@ class _Builder:
                 return
             inv.invalid.add((kind, label))
             inv.invalid_nodes[(kind, label)] = body
+            from registry.core.salvage import salvage  # an invalid entry only
+
             salvaged = salvage(KINDS[kind], body, error)
             if salvaged is None:
                 return

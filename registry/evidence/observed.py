@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 import ijson
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
+from registry.core.model import new_list
 from registry.core.position import Position
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -187,7 +188,7 @@ class _Tag(_Lenient):
 
 
 class _TagsFacet(_Lenient):
-    tags: list[_Tag] = Field(default_factory=list)
+    tags: list[_Tag] = Field(default_factory=new_list)
 
 
 class _Symlink(_Lenient):
@@ -197,7 +198,7 @@ class _Symlink(_Lenient):
 
 
 class _SymlinksFacet(_Lenient):
-    identifiers: list[_Symlink] = Field(default_factory=list)
+    identifiers: list[_Symlink] = Field(default_factory=new_list)
 
 
 def file_uri(text: str) -> str:
@@ -312,8 +313,8 @@ class _Event(_Lenient):
     producer: object = None
     job: _Job
     run: object = None
-    inputs: list[_Dataset] = Field(default_factory=list)
-    outputs: list[_Dataset] = Field(default_factory=list)
+    inputs: list[_Dataset] = Field(default_factory=new_list)
+    outputs: list[_Dataset] = Field(default_factory=new_list)
 
     def run_id(self) -> str | None:
         run_id = self.run.get("runId") if isinstance(self.run, dict) else None

@@ -33,7 +33,6 @@ from registry.core.errors import CannotRun
 from registry.core.findings import Finding
 from registry.core.inventory import Inventory, inventory_from_files, load_inventory
 from registry.core.loader import discover, display_name, gc_paused
-from registry.pipeline import baseline
 from registry.pipeline.check import CheckResult, check
 from registry.rules.base import Settings
 from registry.rules.engine import apply_waivers
@@ -123,6 +122,8 @@ def run(request: Request) -> Outcome:
         # That commit's baseline; its stale entries were that day's business.
         result.findings = at_baseline.apply(result.findings)
     elif path is not None:
+        from registry.pipeline import baseline  # a run with a baseline file only
+
         known = baseline.load(path)
         result.findings = known.apply(result.findings)
         outcome.stale_baseline = known.stale(result.findings)
