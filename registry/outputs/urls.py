@@ -39,22 +39,19 @@ def flow_anchor(ident: str) -> str:
     return f"flow-{ident}"
 
 
-def flow_home(inv: Inventory, ident: str) -> tuple[str, str]:
-    """The kind and id of the entry whose page holds flow ``ident``'s section: its
-    activity, or ("Flow", "") for the flows' index when the activity is unknown."""
-    flow = inv.flows.get(ident)
-    activity = getattr(flow, "activity", None)
-    if activity is not None and activity in inv.activities:
-        return ("Activity", activity)
-    return ("Flow", "")
+def flow_home(inv: Inventory, ident: str) -> str | None:
+    """The activity whose page holds flow ``ident``'s section; None when the activity
+    is not in the inventory (the flows' index holds it)."""
+    activity = getattr(inv.flows.get(ident), "activity", None)
+    return activity if activity is not None and activity in inv.activities else None
 
 
 def entity_url(inv: Inventory, kind: str, ident: str) -> str:
     """Site-relative URL of an entity: its page, or for a flow its section's anchor."""
     if kind != "Flow":
         return entity_path(kind, ident)
-    home_kind, home = flow_home(inv, ident)
-    page = entity_path(home_kind, home) if home else f"{SECTIONS['Flow']}/"
+    activity = flow_home(inv, ident)
+    page = entity_path("Activity", activity) if activity else f"{SECTIONS['Flow']}/"
     return f"{page}#{flow_anchor(ident)}"
 
 

@@ -207,9 +207,9 @@ def plan(
         scope.entities.discard(key)
         for inv in (oinv, ninv):
             if key[1] in inv.flows:
-                home = flow_home(inv, key[1])
-                if home[1]:
-                    scope.entities.add(home)
+                activity = flow_home(inv, key[1])
+                if activity is not None:
+                    scope.entities.add(("Activity", activity))
                 else:
                     scope.site_wide = True
     return scope

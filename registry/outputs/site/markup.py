@@ -71,9 +71,15 @@ def place_of(inv: Inventory, kind: str, ident: str) -> tuple[str, str]:
     index when its activity is unknown)."""
     if kind != "Flow":
         return source_of(kind, ident), ""
-    home_kind, home = flow_home(inv, ident)
-    page = source_of(home_kind, home) if home else FLOWS_INDEX
+    activity = flow_home(inv, ident)
+    page = source_of("Activity", activity) if activity else FLOWS_INDEX
     return page, flow_anchor(ident)
+
+
+def findings_place(inv: Inventory, kind: str, ident: str) -> tuple[str, str]:
+    """Where an entity's findings are listed: its page's Findings, or its flow section."""
+    page, anchor = place_of(inv, kind, ident)
+    return page, anchor or "findings"
 
 
 FLOWS_INDEX = "flows/index.md"

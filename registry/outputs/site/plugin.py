@@ -812,12 +812,17 @@ _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]*>")
 
 
+def _plain(fragment: str) -> str:
+    """An HTML fragment's text, its whitespace collapsed."""
+    return " ".join(html_lib.unescape(_TAG.sub(" ", fragment)).split())
+
+
 def _summary(content: str, limit: int = 300) -> str:
     """A page's first paragraph as search text: an entity page's kind, id and origin."""
     found = _FIRST_PARAGRAPH.search(content)
     if not found:
         return ""
-    plain = " ".join(html_lib.unescape(_TAG.sub(" ", found.group(1))).split())
+    plain = _plain(found.group(1))
     if len(plain) > limit:
         plain = plain[:limit].rsplit(" ", 1)[0] + " …"
     return html_lib.escape(plain, quote=False)
@@ -837,10 +842,6 @@ def _section_entries(location: str, content: str) -> Iterator[dict[str, str]]:
             "title": html_lib.escape(_plain(heading), quote=False),
             "text": html_lib.escape(_plain(first), quote=False),
         }
-
-
-def _plain(fragment: str) -> str:
-    return " ".join(html_lib.unescape(_TAG.sub(" ", fragment)).split())
 
 
 def _add_to_search_index(site: Path, entries: list[dict[str, str]]) -> None:

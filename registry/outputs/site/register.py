@@ -29,7 +29,15 @@ from registry.core.wording import (
 )
 from registry.outputs.export.derive import made_text
 from registry.outputs.site import labels
-from registry.outputs.site.markup import external, lines, link, place_of, table, text
+from registry.outputs.site.markup import (
+    external,
+    findings_place,
+    lines,
+    link,
+    place_of,
+    table,
+    text,
+)
 
 CONTROLLER_COLUMNS = [
     "Activity",
@@ -63,8 +71,8 @@ def ref(inv: Inventory, kind: str, ident: str, page: str) -> str:
     target, anchor = place_of(inv, kind, ident)
     named = link(_label(entity.label), page, target, anchor)
     if inv.is_invalid(kind, ident):
-        findings = anchor or "findings"  # a flow's findings are in its section
-        return f"{named} {link('invalid', page, target, findings)}{{.ropa-invalid}}"
+        findings = link("invalid", page, *findings_place(inv, kind, ident))
+        return f"{named} {findings}{{.ropa-invalid}}"
     return named
 
 

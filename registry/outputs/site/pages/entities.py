@@ -25,9 +25,9 @@ from registry.outputs.site import cards, facts, labels
 from registry.outputs.site.markup import (
     breakable,
     external,
+    findings_place,
     lines,
     link,
-    place_of,
     source_of,
     table,
     text,
@@ -334,8 +334,8 @@ class _EntityPages:
         findings = self.by_entity.get(("Flow", flow.id), [])
         out.append("**Findings**\n")
         out.append(findings_table(self.inv, findings, page))
-        home = flow_home(self.inv, flow.id)[1]  # its activity, whose page this is
-        out.append(facts.flow_facts(self.ctx.record, flow, page, activity=not home))
+        home = flow_home(self.inv, flow.id)  # its activity, whose page this is
+        out.append(facts.flow_facts(self.ctx.record, flow, page, activity=home is None))
         history = self.history(flow, shown=3)
         if history:
             out.append(_folded("History", history))
@@ -349,7 +349,7 @@ class _EntityPages:
     def homeless_flows(self, flows: list[Any], page: str) -> str:
         """The sections of flows whose activity is not in the inventory (their findings
         say so): on the flows' index, since no activity page can hold them."""
-        homeless = [f for f in flows if flow_home(self.inv, f.id)[1] == ""]
+        homeless = [f for f in flows if flow_home(self.inv, f.id) is None]
         if not homeless:
             return ""
         return (
@@ -375,7 +375,7 @@ class _EntityPages:
             )
         return (
             f"**Invalid entry**: {errors} schema error(s), listed under "
-            f"{link('Findings', page, *_findings_of(self.inv, entity))}. "
+            f"{link('Findings', page, *findings_place(self.inv, entity.kind, entity.id))}. "
             f"{shown}.\n{{.ropa-invalid-entry}}\n"
         )
 
@@ -538,12 +538,6 @@ def _folded(summary: str, body: str) -> str:
     """A block the reader opens when they need it (a flow's history and raw fields)."""
     opening = f'<details class="ropa-more" markdown="1">\n<summary>{summary}</summary>'
     return f"{opening}\n\n{body}\n</details>\n"
-
-
-def _findings_of(inv: Inventory, entity: Entity) -> tuple[str, str]:
-    """Where an entry's findings are listed: its page's, or its flow section's."""
-    target, anchor = place_of(inv, entity.kind, entity.id)
-    return target, anchor or "findings"
 
 
 def references_of(inv: Inventory, entity: Entity) -> Iterator[tuple[tuple[str, str], str]]:
