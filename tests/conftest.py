@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shlex
 import textwrap
 from collections.abc import Sequence
@@ -43,6 +44,11 @@ def check_yaml(tmp_path: Path):
     return run
 
 
+# the line break before each graph after the first of a run that draws several
+# (engine.run_engine_batch): every graph ropa and the tests write starts `digraph`
+_GRAPH_START = re.compile(r"\n(?=digraph\b)")
+
+
 class Drawn(Sequence[str]):
     """The DOTs a wrapper engine was given, oldest first (see :func:`draws`)."""
 
@@ -51,10 +57,10 @@ class Drawn(Sequence[str]):
 
     def _dots(self) -> list[str]:
         kept = sorted(self.folder.glob("dot.*"), key=lambda p: (p.stat().st_mtime_ns, p.name))
-        return [path.read_text("utf-8") for path in kept]
+        return [dot for path in kept for dot in _GRAPH_START.split(path.read_text("utf-8"))]
 
     def __len__(self) -> int:
-        return len(list(self.folder.glob("dot.*")))
+        return len(self._dots())
 
     @overload
     def __getitem__(self, index: int) -> str: ...

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from registry.outputs.render import RenderError, SvgCache
-from registry.outputs.render.engine import engine_command, run_engine
+from registry.outputs.render.engine import engine_command, run_engine, run_engine_batch
 from registry.outputs.site import drawer
 from registry.outputs.site.svg import embed
 
@@ -154,3 +154,57 @@ def _children() -> set[str]:
     """This process's children (Linux), by pid."""
     found = Path(f"/proc/{os.getpid()}/task").glob("*/children")
     return {pid for path in found for pid in path.read_text().split()}
+
+
+def _example_dots() -> list[str]:
+    """The DOT of every view the site draws for the example (clusters, links, tooltips)."""
+    from registry.outputs import render
+    from tests.test_diagram_layout import example, site_views
+
+    inv = example()
+    return [render.view_drawing(inv, view, captioned=False).dot for view in site_views(inv)]
+
+
+def test_graphs_drawn_in_one_run_are_each_drawn_as_alone() -> None:
+    """Graphviz numbers some ids across the graphs of one run (its links' groups);
+    the embedded SVG drops them, so each diagram is the same drawn alone or together."""
+    engine = engine_command()
+    dots = _example_dots()
+    assert len(dots) > 40
+    together = [embed(svg) for svg in run_engine_batch(engine, dots)]
+    assert together == [embed(run_engine(engine, dot)) for dot in dots]
+
+
+def test_a_run_that_cannot_draw_every_graph_fails_whole() -> None:
+    with pytest.raises(RenderError):
+        run_engine_batch(engine_command(), [DOT, "digraph { a -> }", OTHER])
+
+
+def test_a_batch_with_a_dot_graphviz_cannot_draw_answers_each_one(tmp_path: Path, draws) -> None:
+    engine = engine_command()
+    cache = SvgCache(tmp_path)
+    keys = [cache.key([*engine, "--salt"], dot) for dot in (DOT, OTHER)]
+    bad = "digraph { a -> }"
+    requests = [(DOT, keys[0]), (bad, None), (OTHER, keys[1])]
+    answers = drawer.answered_together(engine, requests, cache)
+    # the run of the three failed; then each was drawn alone
+    assert sorted(draws) == sorted([DOT, bad, OTHER] * 2)
+    assert len(list(draws.folder.glob("dot.*"))) == 1 + 3
+    assert [status for status, _ in answers] == [drawer.DRAWN, drawer.FAILED, drawer.DRAWN]
+    assert b"Graphviz failed" in answers[1][1]
+    assert [payload.decode() for _, payload in answers[::2]] == [
+        embed(run_engine(engine, dot)) for dot in (DOT, OTHER)
+    ]
+    runs = len(draws)
+    # kept under their keys: asked again, read back without Graphviz
+    again = drawer.answered_together(engine, [(OTHER, keys[1]), (DOT, keys[0])], cache)
+    assert again == [(drawer.KEPT, answers[2][1]), (drawer.KEPT, answers[0][1])]
+    assert len(draws) == runs
+
+
+def test_a_batch_is_one_graphviz_run(draws) -> None:
+    engine = engine_command()
+    answers = drawer.answered_together(engine, [(DOT, None), (OTHER, None), (DOT, None)], None)
+    assert [status for status, _ in answers] == [drawer.DRAWN] * 3
+    assert list(draws) == [DOT, OTHER, DOT]  # the three graphs, given to one run
+    assert len(list(draws.folder.glob("dot.*"))) == 1

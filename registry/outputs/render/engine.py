@@ -92,3 +92,20 @@ def run_engine(command: list[str], dot: str, timeout: float = 60) -> str:
         )
         raise RenderError(f"Graphviz failed: {message}")
     return done.stdout.decode("utf-8")
+
+
+_SVG_START = "<?xml "  # how Graphviz begins each SVG document it writes
+
+
+def run_engine_batch(command: list[str], dots: list[str], timeout: float = 60) -> list[str]:
+    """The SVGs that ``command`` draws from ``dots`` in one run, in order: Graphviz reads
+    graph after graph from its input and writes a document for each. Starting Graphviz
+    costs about a third of what it spends on a diagram of the site (issue 14,
+    bench/RESULTS.md), so the site draws a few at a time. :class:`RenderError` when the
+    run fails or its output is not one SVG per DOT: the caller then draws them one by
+    one, which says which DOT could not be drawn and why."""
+    drawn = run_engine(command, "\n".join(dots), timeout)
+    documents = drawn.split(_SVG_START)
+    if len(documents) != len(dots) + 1 or documents[0].strip():
+        raise RenderError(f"Graphviz drew {len(documents) - 1} SVGs of {len(dots)} graphs")
+    return [_SVG_START + document for document in documents[1:]]

@@ -11,7 +11,7 @@ This module is both ends:
 - :class:`Drawer`, in the build: :meth:`Drawer.submit` hands a DOT over as soon as it
   is made, :meth:`Drawer.result` reads the SVG back when a page is written;
 - ``python -m registry.outputs.site.drawer``, the drawing process (:func:`serve`):
-  one Graphviz at a time per core, each SVG made as the pages embed it
+  one Graphviz at a time per core, each drawing a few diagrams, each SVG made as the pages embed it
   (:func:`~registry.outputs.site.svg.embed`), kept in the SVG cache when the build has
   one (the same folder and keys as the build's), and sent back.
 
@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import IO
 
 from registry.outputs.render.cache import SvgCache
-from registry.outputs.render.engine import RenderError, run_engine
+from registry.outputs.render.engine import RenderError, run_engine, run_engine_batch
 from registry.outputs.site.svg import embed
 
 _HEADER = struct.Struct(">IBI")  # job, status, length of the bytes that follow
@@ -257,30 +257,96 @@ class Answers:
             self._stream.flush()
 
 
+_Request = tuple[str, str | None, Callable[[int, bytes], None]]  # DOT, cache key, answer
+
+
 class Graphviz:
-    """One Graphviz at a time per core. (The build asks for each distinct DOT once.)"""
+    """One Graphviz at a time per core, each run drawing up to :data:`BATCH` diagrams
+    (:func:`~registry.outputs.render.engine.run_engine_batch`): a thread per core takes
+    the next request and those waiting behind it. (The build asks for each distinct DOT
+    once.)"""
+
+    BATCH = 16  # measured: 1 → 16 a run, Graphviz's CPU ~25 % less; more, nothing more
 
     def __init__(self, command: list[str], cache: SvgCache | None) -> None:
         self._command, self._cache = command, cache
-        self._pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, initializer=_nicer)
+        self._waiting: queue.SimpleQueue[_Request | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"graphviz-{number}")
+            for number in range(os.cpu_count() or 2)
+        ]
+        for thread in self._threads:
+            thread.start()
 
     def draw(self, dot: str, key: str | None, done: Callable[[int, bytes], None]) -> None:
         """Draw ``dot`` (or take it from the cache under ``key``); then ``done`` is
         called with the answer's status and bytes, from a drawing thread."""
-        self._pool.submit(self._answer, dot, key, done)
-
-    def _answer(self, dot: str, key: str | None, done: Callable[[int, bytes], None]) -> None:
-        try:
-            svg, now = drawn(self._command, dot, key, self._cache)
-        except RenderError as error:
-            done(FAILED, str(error).encode("utf-8"))
-        except Exception as error:  # every job is answered: a page waits for it
-            done(FAILED, f"Graphviz could not draw it: {error}".encode())
-        else:
-            done(DRAWN if now else KEPT, svg.encode("utf-8"))
+        self._waiting.put((dot, key, done))
 
     def close(self) -> None:
-        self._pool.shutdown()
+        """Every request drawn and answered."""
+        for _ in self._threads:
+            self._waiting.put(None)  # one end mark each
+        for thread in self._threads:
+            thread.join()
+
+    def _work(self) -> None:
+        _nicer()
+        while (request := self._waiting.get()) is not None:
+            batch = [request]
+            while len(batch) < self.BATCH:
+                try:
+                    following = self._waiting.get_nowait()
+                except queue.Empty:
+                    break
+                if following is None:  # another thread's end mark: left for it
+                    self._waiting.put(None)
+                    break
+                batch.append(following)
+            self._answer(batch)
+
+    def _answer(self, batch: list[_Request]) -> None:
+        requests = [(dot, key) for dot, key, _ in batch]
+        answers = answered_together(self._command, requests, self._cache)
+        for (_, _, done), (status, payload) in zip(batch, answers, strict=True):
+            done(status, payload)
+
+
+def answered_together(
+    command: list[str], requests: list[tuple[str, str | None]], cache: SvgCache | None
+) -> list[tuple[int, bytes]]:
+    """Each request's answer (status, bytes): its SVG from the cache under its key, else
+    drawn with the others the cache lacks in one Graphviz run; one by one when that run
+    fails (then each says whether it could be drawn, and why not)."""
+    answers: list[tuple[int, bytes] | None] = [None] * len(requests)
+    to_draw = []
+    for index, (_, key) in enumerate(requests):
+        kept = cache.get(key) if cache is not None and key else None
+        if kept is not None:
+            answers[index] = (KEPT, kept.encode("utf-8"))
+        else:
+            to_draw.append(index)
+    svgs: list[str] | None = None
+    if len(to_draw) > 1:
+        try:
+            dots = [requests[index][0] for index in to_draw]
+            svgs = [embed(svg) for svg in run_engine_batch(command, dots)]
+        except Exception:  # one by one below
+            svgs = None
+    for place, index in enumerate(to_draw):
+        dot, key = requests[index]
+        try:
+            svg = svgs[place] if svgs is not None else embed(run_engine(command, dot))
+        except RenderError as error:
+            answers[index] = (FAILED, str(error).encode("utf-8"))
+            continue
+        except Exception as error:  # every job is answered: a page waits for it
+            answers[index] = (FAILED, f"Graphviz could not draw it: {error}".encode())
+            continue
+        if cache is not None and key:
+            cache.put(key, svg)
+        answers[index] = (DRAWN, svg.encode("utf-8"))
+    return [answer for answer in answers if answer is not None]
 
 
 def serve(
