@@ -172,6 +172,15 @@ def test_a_namespace_adds_nothing_a_name_of_another_vendor_says_otherwise():
         ("rubygems", "omniauth-dropbox2", "dropbox", "omniauth-{slug}2", "sign-in provider"),
         ("go", "github.com/adlio/trello", "atlassian", "github.com/*/{slug}",
          "client of the service's API"),
+        # an integration framework's module per service, in its three distributions
+        ("maven", "org.apache.camel:camel-slack", "slack", "org.apache.camel:camel-{slug}",
+         "client of the service's API"),
+        ("maven", "org.apache.camel:camel-box", "box", "org.apache.camel:camel-{slug}",
+         "client of the service's API"),  # a plain word, in a family bound to one group
+        ("maven", "org.apache.camel.springboot:camel-twilio-starter", "twilio",
+         "org.apache.camel.springboot:camel-{slug}-starter", "client of the service's API"),
+        ("maven", "org.apache.camel.quarkus:camel-quarkus-google-sheets", "google-apis",
+         "org.apache.camel.quarkus:camel-quarkus-{slug}", "client of the service's API"),
     ],
 )  # fmt: skip
 def test_a_family_member_whose_slot_is_a_catalogued_service_is_its_client(
@@ -217,10 +226,33 @@ def test_a_family_member_whose_slot_is_a_catalogued_service_is_its_client(
         ("packagist", "league/flysystem-sftp-v3"),  # a protocol
         ("packagist", "league/flysystem-local"),
         ("maven", "org.thingsboard.langchain4j:x:langchain4j-open-ai"),  # `*` is one segment
+        ("maven", "org.apache.camel:camel-stream"),  # standard input and output, not Stream
+        ("maven", "org.apache.camel:camel-http"),  # generic components
+        ("maven", "org.apache.camel:camel-kafka"),
+        ("maven", "org.apache.camel.springboot:camel-sql-starter"),
+        ("maven", "org.apache.camel:camel-huggingface"),  # runs models locally
+        ("maven", "com.example:camel-slack"),  # the family is Camel's groups only
     ],
 )
 def test_near_misses_of_families_match_nothing(ecosystem, name):
     assert shipped_catalogue().match_package(ecosystem, name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "vendor"),
+    [
+        ("org.apache.camel:camel-aws2-s3", "aws"),
+        ("org.apache.camel.springboot:camel-aws-bedrock-starter", "aws"),
+        ("org.apache.camel.quarkus:camel-quarkus-aws2-sqs", "aws"),
+        ("org.apache.camel:camel-azure-storage-blob", "microsoft-azure"),
+        ("org.apache.camel:camel-huaweicloud-smn", "huawei-cloud"),
+        ("org.apache.camel:camel-ibm-watson-language", "ibm-cloud"),
+    ],
+)
+def test_camels_components_for_a_clouds_services_are_that_clouds_clients(name, vendor):
+    """A cloud's many Camel components (one per service) are listed on its entry, not
+    given a slot each in the Camel family."""
+    assert shipped_catalogue().vendor_of_package("maven", name) == vendor
 
 
 def test_a_slot_written_twice_must_take_the_same_value():
