@@ -181,6 +181,17 @@ def test_a_namespace_adds_nothing_a_name_of_another_vendor_says_otherwise():
          "org.apache.camel.springboot:camel-{slug}-starter", "client of the service's API"),
         ("maven", "org.apache.camel.quarkus:camel-quarkus-google-sheets", "google-apis",
          "org.apache.camel.quarkus:camel-quarkus-{slug}", "client of the service's API"),
+        # Singer taps and targets, Airbyte connectors: data pipelines named after the service
+        ("pypi", "tap-hubspot", "hubspot", "tap-{slug}", "client of the service's API"),
+        ("pypi", "target-salesforce", "salesforce", "target-{slug}",
+         "client of the service's API"),
+        ("pypi", "pipelinewise-tap-zendesk", "zendesk", "pipelinewise-tap-{slug}",
+         "client of the service's API"),
+        ("pypi", "airbyte-source-facebook-marketing", "meta", "airbyte-source-{slug}",
+         "client of the service's API"),  # the family's own spelling of the slot
+        ("pypi", "airbyte_destination_snowflake", "snowflake", "airbyte-destination-{slug}",
+         "client of the service's API"),
+        ("pypi", "tap-stripe", "stripe", "tap-{slug}", "client of the service's API"),
     ],
 )  # fmt: skip
 def test_a_family_member_whose_slot_is_a_catalogued_service_is_its_client(
@@ -232,6 +243,10 @@ def test_a_family_member_whose_slot_is_a_catalogued_service_is_its_client(
         ("maven", "org.apache.camel.springboot:camel-sql-starter"),
         ("maven", "org.apache.camel:camel-huggingface"),  # runs models locally
         ("maven", "com.example:camel-slack"),  # the family is Camel's groups only
+        ("pypi", "tap-postgres"),  # the project's own database
+        ("pypi", "target-csv"),
+        ("pypi", "airbyte-source-github"),  # no catalogued service
+        ("pypi", "tap-gemini"),  # Yahoo's ad platform, not Google's model
     ],
 )
 def test_near_misses_of_families_match_nothing(ecosystem, name):
