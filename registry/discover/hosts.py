@@ -5,7 +5,11 @@ YAML, JSON, TOML, Terraform, Helm values, HTML templates…) is looked up among 
 catalogue's API hosts (``api.stripe.com``, ``*.ingest.sentry.io``) and the register's
 own identifiers. Documentation (Markdown, reStructuredText, plain text), lockfiles
 and minified bundles are not read: a README that links to a vendor's site is not a
-data flow, and a lockfile's registry URLs name no service.
+data flow, and a lockfile's registry URLs name no service. For the same reason a
+comment is not read: a line that starts one (``//``, ``#``, ``/*``, ``*``, ``<!--``,
+``--``, ``;``) and the end of a line after ``//`` or ``#`` that follows a space
+(``apply plugin: "kapt" // see https://hibernate.atlassian.net/browse/HHH-15376``
+links an issue tracker; it calls nothing).
 """
 
 from __future__ import annotations
@@ -129,11 +133,18 @@ class HostSeen:
     column: int
 
 
+_COMMENT_LINE = ("//", "#", "/*", "*", "<!--", "--", ";")
+# a comment after code: `//` or `#` after a space (never `https://`, `/#/`, `a#b`)
+_TRAILING_COMMENT = re.compile(r"\s(?://|#)")
+
+
 def hosts_in(text: str) -> Iterator[HostSeen]:
-    """Every hostname-shaped token of ``text``, with its line and column."""
+    """Every hostname-shaped token of ``text`` outside comments, with its line and column."""
     for number, line in enumerate(text.splitlines(), 1):
-        if "." not in line:
+        if "." not in line or line.lstrip().startswith(_COMMENT_LINE):
             continue
+        if comment := _TRAILING_COMMENT.search(line):
+            line = line[: comment.start()]
         for match in _HOST.finditer(line):
             yield HostSeen(match.group(1).lower(), number, match.start(1) + 1)
 

@@ -3,7 +3,8 @@
 One reader per format: ``package.json`` and the npm, yarn and pnpm lockfiles;
 ``requirements*.txt``, ``pyproject.toml`` (PEP 621, Poetry, PDM, uv, PEP 735 groups),
 ``Pipfile``, ``poetry.lock``, ``uv.lock``; ``go.mod``; ``Gemfile`` and ``Gemfile.lock``;
-``pom.xml``, ``build.gradle(.kts)`` and Gradle's ``libs.versions.toml``;
+``pom.xml``, ``build.gradle(.kts)`` and Gradle's version catalogues (``libs.versions.toml``,
+or declared in ``settings.gradle(.kts)``);
 ``composer.json``; ``Cargo.toml``. Each says, for each package, its *scope*:
 
 - ``runtime``: the application declares it and ships it;
@@ -589,6 +590,26 @@ def gradle_catalog(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]
             yield Dependency("maven", coordinates, RUNTIME, line, col)
 
 
+# `library('alias', 'group:artifact:version')` or `library("alias", "group", "artifact")`
+_GRADLE_LIBRARY = re.compile(
+    r"""\blibrary\s*\(\s*(['"])[^'"]+\1\s*,\s*(['"])(?P<group>[\w.-]+)"""
+    r"""(?::(?P<artifact>[\w.-]+)[^'"]*\2|\2\s*,\s*(['"])(?P<name>[\w.-]+)\5)"""
+)
+
+
+def gradle_settings(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    """``settings.gradle(.kts)``: a version catalogue declared in code
+    (``versionCatalogs { create("libs") { library(…) } }``), read as
+    ``libs.versions.toml`` is: the libraries a build may use (as runtime)."""
+    for number, raw in enumerate(text.splitlines(), 1):
+        if raw.lstrip().startswith(("//", "/*", "*")):
+            continue
+        for match in _GRADLE_LIBRARY.finditer(raw):
+            coordinates = f"{match.group('group')}:{match.group('artifact') or match.group('name')}"
+            if wanted("maven", coordinates):
+                yield Dependency("maven", coordinates, RUNTIME, number, match.start("group") + 1)
+
+
 # --- PHP, Rust ---------------------------------------------------------------------------
 
 
@@ -676,6 +697,8 @@ def reader_for(path: str) -> tuple[Reader, str | None] | None:
         return build_gradle, None
     if lowered.endswith(".versions.toml"):
         return gradle_catalog, None
+    if name in ("settings.gradle", "settings.gradle.kts"):
+        return gradle_settings, None
     if name == "composer.json":
         return composer_json, None
     if name == "Cargo.toml":

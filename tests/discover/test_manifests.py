@@ -371,6 +371,32 @@ def test_gradle_version_catalog():
     }
 
 
+def test_a_version_catalogue_declared_in_gradle_settings():
+    found = deps(
+        "settings.gradle",
+        """
+        dependencyResolutionManagement {
+            versionCatalogs {
+                create('libs') {
+                    library('postHog', "com.posthog:posthog-server:1.1.0")
+                    library('slack', "com.slack.api:slack-api-client:$slackSdkVersion")
+                    library("sentry", "io.sentry", "sentry").version(sentryVersion)
+                    library('jwt', 'io.jsonwebtoken:jjwt-api:0.12.6')  // not a service
+                    // library('old', "com.mixpanel:mixpanel-java:1.5.2")
+                    plugin('kotlin', 'org.jetbrains.kotlin.jvm').version('2.0')
+                }
+            }
+        }
+        include 'backend:app'
+        """,
+    )
+    assert found == {
+        ("com.posthog:posthog-server", "runtime", 4),
+        ("com.slack.api:slack-api-client", "runtime", 5),
+        ("io.sentry:sentry", "runtime", 6),
+    }
+
+
 def test_composer_json():
     found = deps(
         "composer.json",

@@ -129,6 +129,15 @@ def test_register_hosts_found_in_a_repository(in_tmp):
         ("version 1.2.3", []),
         ("xapi.stripe.com.evil", ["xapi.stripe.com.evil"]),  # one longer host, not api.stripe.com
         ("api.stripe.com/", ["api.stripe.com"]),
+        # comments link documentation and issue trackers; they call nothing
+        ("// see https://api.stripe.com/docs", []),
+        ("# STRIPE_URL=https://api.stripe.com", []),
+        (" * https://docs.sentry.io/platforms/", []),
+        ("<!-- https://api.stripe.com -->", []),
+        ('apply plugin: "kapt" // https://hibernate.atlassian.net/browse/HHH-1', []),
+        ("url: https://api.stripe.com/v1 # the live API", ["api.stripe.com"]),
+        ("const u = 'https://api.stripe.com/#/x' // v1", ["api.stripe.com"]),
+        ("host: api.stripe.com#anchor", ["api.stripe.com"]),
     ],
 )
 def test_hostname_tokens(text, hosts):
