@@ -12,9 +12,14 @@ or declared in ``settings.gradle(.kts)``);
   ``dev`` group, ``group :test`` in a Gemfile, Maven's ``test`` scope, Gradle's
   ``testImplementation``…), which sends nothing from production;
 - ``optional``: an extra the package offers (PEP 621 ``optional-dependencies``, npm
-  ``peerDependencies``), used only where someone installs it;
+  ``peerDependencies``), used only where someone installs it, or a version catalogue's
+  library that no build script of the repository uses;
 - ``indirect``: pulled in by another package (lockfile entries, ``// indirect`` in
   ``go.mod``).
+
+A version catalogue only says what a build may use: its libraries carry their alias
+(:class:`CatalogueEntry`), and :func:`resolve_catalogues`, once a repository's Gradle
+scripts are read, gives each the scope of the configurations that use it.
 
 Only a ``runtime`` dependency makes a service "used" for the rules; the others are
 listed, so a DPO sees them without a finding that would be wrong as often as right.
@@ -29,7 +34,7 @@ import json
 import re
 import tomllib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 from xml.parsers import expat
@@ -42,12 +47,25 @@ Wanted = Callable[[str, str], bool]  # (ecosystem, package name) → worth locat
 
 
 @dataclass(frozen=True, slots=True)
+class CatalogueEntry:
+    """A Gradle version catalogue's library as build files name it: the alias
+    ``sentry-android`` of the catalogue ``libs`` is ``libs.sentry.android`` there."""
+
+    catalogue: str  # the accessors' root: ``libs`` unless the build names it otherwise
+    accessor: str  # the alias with ``-``, ``_`` and ``.`` read as ``.`` (camelCase kept)
+    bundles: tuple[str, ...] = ()  # the accessors of the bundles that hold it
+
+
+@dataclass(frozen=True, slots=True)
 class Dependency:
     ecosystem: str
     name: str
     scope: str
     line: int
     column: int
+    # declared in a version catalogue: what a build MAY use, judged against its build
+    # files by resolve_catalogues (runtime until then)
+    entry: CatalogueEntry | None = None
 
 
 class ManifestError(Exception):
@@ -571,43 +589,206 @@ def build_gradle(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
                 yield Dependency("maven", coordinates, scope, number, match.start("group") + 1)
 
 
+def _accessor(alias: str) -> str:
+    """How build files name a catalogue alias: Gradle reads ``-``, ``_`` and ``.`` in it
+    as ``.`` (``sentry-android`` → ``sentry.android``); camelCase stays as written."""
+    return re.sub(r"[-_.]", ".", alias)
+
+
+def _entries(catalogue: str, bundles: dict[str, list[str]]) -> Callable[[str], CatalogueEntry]:
+    """The entry of each alias of one catalogue, with the bundles (name → aliases) holding it."""
+    holding: dict[str, list[str]] = {}
+    for bundle, aliases in bundles.items():
+        for alias in aliases:
+            holding.setdefault(_accessor(alias), []).append(_accessor(bundle))
+
+    def entry(alias: str) -> CatalogueEntry:
+        accessor = _accessor(alias)
+        return CatalogueEntry(catalogue, accessor, tuple(holding.get(accessor, ())))
+
+    return entry
+
+
 def gradle_catalog(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
-    """``gradle/libs.versions.toml``: the libraries a build may use (as runtime)."""
+    """``gradle/libs.versions.toml``: the libraries a build may use, named by the file
+    (``libs``, or ``xyz`` for ``xyz.versions.toml``), with its ``[bundles]``."""
     document = _toml(text)
     lines = _Lines(text)
     start, end = _section_span(lines, "libraries")
-    for alias, entry in (document.get("libraries") or {}).items():
-        if isinstance(entry, str):
-            coordinates = ":".join(entry.split(":")[:2])
-        elif isinstance(entry, dict) and isinstance(entry.get("module"), str):
-            coordinates = entry["module"]
-        elif isinstance(entry, dict) and "group" in entry and "name" in entry:
-            coordinates = f"{entry['group']}:{entry['name']}"
+    bundles = {
+        str(name): [a for a in aliases if isinstance(a, str)]
+        for name, aliases in (document.get("bundles") or {}).items()
+        if isinstance(aliases, list)
+    }
+    entry = _entries(PurePosixPath(path).name.removesuffix(".versions.toml"), bundles)
+    for alias, spec in (document.get("libraries") or {}).items():
+        if isinstance(spec, str):
+            coordinates = ":".join(spec.split(":")[:2])
+        elif isinstance(spec, dict) and isinstance(spec.get("module"), str):
+            coordinates = spec["module"]
+        elif isinstance(spec, dict) and "group" in spec and "name" in spec:
+            coordinates = f"{spec['group']}:{spec['name']}"
         else:
             continue
         if wanted("maven", coordinates):
             line, col = lines.find(rf"^\s*({re.escape(alias)})\s*=", start, end)
-            yield Dependency("maven", coordinates, RUNTIME, line, col)
+            yield Dependency("maven", coordinates, RUNTIME, line, col, entry(alias))
 
 
 # `library('alias', 'group:artifact:version')` or `library("alias", "group", "artifact")`
 _GRADLE_LIBRARY = re.compile(
-    r"""\blibrary\s*\(\s*(['"])[^'"]+\1\s*,\s*(['"])(?P<group>[\w.-]+)"""
-    r"""(?::(?P<artifact>[\w.-]+)[^'"]*\2|\2\s*,\s*(['"])(?P<name>[\w.-]+)\5)"""
+    r"""\blibrary\s*\(\s*(['"])(?P<alias>[^'"]+)\1\s*,\s*(['"])(?P<group>[\w.-]+)"""
+    r"""(?::(?P<artifact>[\w.-]+)[^'"]*\3|\3\s*,\s*(['"])(?P<name>[\w.-]+)\6)"""
 )
+# `bundle('name', ['a', 'b'])` (Groovy) or `bundle("name", listOf("a", "b"))` (Kotlin)
+_GRADLE_BUNDLE = re.compile(
+    r"""\bbundle\s*\(\s*(['"])(?P<name>[^'"]+)\1\s*,\s*(?:\[|listOf\s*\()(?P<aliases>[^\])]*)"""
+)
+# a catalogue's block in `versionCatalogs { … }`: `create("xyz") {` or Groovy's `xyz {`
+_GRADLE_CATALOGUE = re.compile(
+    r"""^\s*(?:(?:create|register)\s*\(\s*['"](?P<created>\w+)['"]|(?P<named>[A-Za-z]\w*)\s*\{)"""
+)
+_GRADLE_COMMENT_LINE = ("//", "/*", "*")
+
+
+def _gradle_code(line: str) -> str:
+    """A build script's line without its comment ("" for a comment line): a library
+    named in a comment is neither declared nor used."""
+    if line.lstrip().startswith(_GRADLE_COMMENT_LINE):
+        return ""
+    comment = re.search(r"(?:^|\s)//", line)  # never the `//` of `https://`
+    return line[: comment.start()] if comment else line
+
+
+def _settings_catalogues(lines: list[str]) -> list[str]:
+    """The catalogue each line of a settings script declares into: the block of
+    ``versionCatalogs`` it is in, ``libs`` outside one."""
+    names: list[str] = []
+    depth = 0
+    catalogs: int | None = None  # the depth inside `versionCatalogs {`
+    current: tuple[str, int] | None = None  # a catalogue's name and the depth of its block
+    for code in lines:
+        if current is None and catalogs == depth and (block := _GRADLE_CATALOGUE.match(code)):
+            current = (block.group("created") or block.group("named"), depth)
+        if catalogs is None and re.match(r"^\s*versionCatalogs\s*\{", code):
+            catalogs = depth + 1
+        names.append(current[0] if current else "libs")
+        depth += code.count("{") - code.count("}")
+        if current is not None and depth <= current[1]:
+            current = None
+        if catalogs is not None and depth < catalogs:
+            catalogs = None
+    return names
 
 
 def gradle_settings(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
     """``settings.gradle(.kts)``: a version catalogue declared in code
-    (``versionCatalogs { create("libs") { library(…) } }``), read as
-    ``libs.versions.toml`` is: the libraries a build may use (as runtime)."""
-    for number, raw in enumerate(text.splitlines(), 1):
-        if raw.lstrip().startswith(("//", "/*", "*")):
-            continue
-        for match in _GRADLE_LIBRARY.finditer(raw):
+    (``versionCatalogs { create("libs") { library(…); bundle(…) } }``), read as
+    ``libs.versions.toml`` is: the libraries a build may use."""
+    lines = [_gradle_code(raw) for raw in text.splitlines()]
+    names = _settings_catalogues(lines)
+    code = "\n".join(lines)
+    bundles: dict[str, dict[str, list[str]]] = {}  # catalogue → bundle → aliases
+    for match in _GRADLE_BUNDLE.finditer(code):
+        catalogue = names[code.count("\n", 0, match.start())]
+        aliases = re.findall(r"""['"]([^'"]+)['"]""", match.group("aliases"))
+        bundles.setdefault(catalogue, {})[match.group("name")] = aliases
+    entries = {name: _entries(name, bundles.get(name, {})) for name in set(names)}
+    for number, line in enumerate(lines, 1):
+        for match in _GRADLE_LIBRARY.finditer(line):
             coordinates = f"{match.group('group')}:{match.group('artifact') or match.group('name')}"
             if wanted("maven", coordinates):
-                yield Dependency("maven", coordinates, RUNTIME, number, match.start("group") + 1)
+                entry = entries[names[number - 1]](match.group("alias"))
+                yield Dependency(
+                    "maven", coordinates, RUNTIME, number, match.start("group") + 1, entry
+                )
+
+
+def is_gradle_script(path: str) -> bool:
+    """A Gradle build script other than settings: ``build.gradle(.kts)``, and the script
+    and convention plugins (``gradle/deps.gradle``, ``buildSrc/…/x.gradle.kts``) where
+    a build may use its catalogue's libraries too."""
+    name = PurePosixPath(path).name
+    return name.endswith((".gradle", ".gradle.kts")) and not name.startswith("settings.")
+
+
+def _configuration_before(code: str) -> str | None:
+    """The scope of the configuration nearest before a use on its line: ``compileOnly``
+    in ``dependencies { compileOnly libs.x }``, ``implementation`` in
+    ``implementation platform(libs.x)``; None when no configuration precedes it."""
+    for word in reversed(re.findall(r"(?<![\w.])[A-Za-z]\w*", code)):
+        if (scope := _gradle_scope(word)) is not None:
+            return scope
+    return None
+
+
+def _catalogue_uses(text: str, catalogues: set[str]) -> Iterator[tuple[str, str, str]]:
+    """(catalogue, accessor, scope) of every catalogue library or bundle a build script
+    names: ``libs.sentry.android``, ``libs.foo.get()``, ``libs.bundles.x``,
+    ``libs.findLibrary("sentry-android")`` (and ``libs.versions.x`` or
+    ``libs.plugins.x``, which name no library, Gradle reserving those words, but say
+    the build uses that catalogue). The scope is the configuration's, across a call's
+    lines (``testImplementation(\n libs.x\n)``); a use under no configuration it
+    knows (``otelAgent libs.x``, a variable) is runtime, as the catalogue said."""
+    roots = "|".join(re.escape(name) for name in sorted(catalogues))
+    reference = re.compile(
+        rf"(?<![\w.])(?P<root>{roots})\s*\.\s*(?:"
+        rf"find(?P<kind>Library|Bundle)\s*\(\s*['\"](?P<alias>[^'\"]+)['\"]"
+        rf"|(?P<path>[A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)(?P<call>\s*\()?)"
+    )
+    carried: str | None = None  # the scope of a configuration's call still open
+    depth = 0  # its parentheses still open
+    for raw in text.splitlines():
+        code = _gradle_code(raw)
+        for match in reference.finditer(code):
+            if match.group("kind"):
+                accessor = _accessor(match.group("alias"))
+                if match.group("kind") == "Bundle":
+                    accessor = f"bundles.{accessor}"
+            else:
+                segments = re.split(r"\s*\.\s*", match.group("path"))
+                if match.group("call"):
+                    segments = segments[:-1]  # a method (`get()`, `asProvider()`), no alias
+                accessor = ".".join(segments)
+            scope = _configuration_before(code[: match.start()]) or carried or RUNTIME
+            yield match.group("root"), accessor, scope
+        opened = code.count("(") - code.count(")")
+        if depth > 0:
+            depth = max(depth + opened, 0)
+            carried = carried if depth else None
+        elif opened > 0 and (opening := _configuration_before(code)) is not None:
+            carried, depth = opening, opened
+
+
+def resolve_catalogues(declared: list[Dependency], scripts: list[str]) -> list[Dependency]:
+    """Version catalogues' libraries (``declared``, each with its ``entry``) as the
+    repository's Gradle build scripts use them: the scope of the configurations that
+    use one (runtime if any ships it, else dev), directly or through a bundle;
+    ``optional`` for one no script uses (declared, not used). A catalogue no script
+    names at all (no build script, or scripts that use another catalogue: the build
+    that uses it is not in view) keeps ``runtime``: nothing here says otherwise.
+    Returned in the order given."""
+    catalogues = {d.entry.catalogue for d in declared if d.entry is not None}
+    if not catalogues:
+        return declared
+    scopes: dict[tuple[str, str], set[str]] = {}  # (catalogue, accessor) → scopes
+    for text in scripts:
+        for catalogue, accessor, scope in _catalogue_uses(text, catalogues):
+            scopes.setdefault((catalogue, accessor), set()).add(scope)
+    judged = {catalogue for catalogue, _ in scopes}
+    resolved: list[Dependency] = []
+    for dependency in declared:
+        entry = dependency.entry
+        if entry is None or entry.catalogue not in judged:
+            resolved.append(dependency)
+            continue
+        uses = set().union(
+            scopes.get((entry.catalogue, entry.accessor), set()),
+            *(scopes.get((entry.catalogue, f"bundles.{b}"), set()) for b in entry.bundles),
+        )
+        scope = RUNTIME if RUNTIME in uses else DEV if uses else OPTIONAL
+        resolved.append(replace(dependency, scope=scope))
+    return resolved
 
 
 # --- PHP, Rust ---------------------------------------------------------------------------

@@ -19,7 +19,15 @@ from registry.discover import hosts as hostnames
 from registry.discover import reports, terraform
 from registry.discover.catalogue import Catalogue
 from registry.discover.found import Problem, Reference, RepoScan, Sighting, Store
-from registry.discover.manifests import RUNTIME, ManifestError, read_manifest, reader_for
+from registry.discover.manifests import (
+    RUNTIME,
+    Dependency,
+    ManifestError,
+    is_gradle_script,
+    read_manifest,
+    reader_for,
+    resolve_catalogues,
+)
 
 __all__ = ["Problem", "Reference", "RepoScan", "Sighting", "Store", "scan_repository"]
 
@@ -132,6 +140,9 @@ def scan_repository(
     siblings: dict[Path, set[str]] = {}
     tf_dirs: dict[str, list[tuple[str, str]]] = {}
     tf_vars: dict[str, list[tuple[str, str]]] = {}
+    # version catalogues' libraries, and the Gradle scripts that say which are used
+    declared: list[tuple[Dependency, str]] = []
+    scripts: list[str] = []
     for path, relative in _files(root, options.exclude):
         display = prefix + relative
         name = PurePosixPath(relative).name
@@ -161,21 +172,10 @@ def scan_repository(
             folder = siblings.setdefault(path.parent, {p.name for p in path.parent.iterdir()})
             try:
                 for dependency in read_manifest(text, relative, wanted, folder):
-                    match = catalogue.match_package(dependency.ecosystem, dependency.name)
-                    if match is None:
-                        continue
-                    # a namespace or family match says which, for the DPO to judge it
-                    rule = f" ({match.rule})" if match.rule else ""
-                    scan.sightings.append(
-                        Sighting(
-                            match.vendor,
-                            catalogue.vendors[match.vendor].name,
-                            "dependency",
-                            f"{dependency.ecosystem} {dependency.name}{rule}",
-                            dependency.scope,
-                            Position(display, dependency.line, dependency.column),
-                        )
-                    )
+                    if dependency.entry is not None:  # judged once every build script is read
+                        declared.append((dependency, display))
+                    else:
+                        _dependency(dependency, display, catalogue, scan)
             except ManifestError as error:
                 where = Position(display, error.line, error.column)
                 scan.problems.append(Problem(where, str(error)))
@@ -198,10 +198,34 @@ def scan_repository(
                 message = f"cannot be read as a plan or report: {type(error).__name__}"
                 scan.problems.append(Problem(Position(display, 1, 1), message))
             continue  # a plan's values hold hosts of every resource: read as a plan only
+        if is_gradle_script(relative):
+            scripts.append(text)
         if source:
             _hosts(text, display, catalogue, options.own, scan)
+    resolved = resolve_catalogues([d for d, _ in declared], scripts)
+    for dependency, (_, display) in zip(resolved, declared, strict=True):
+        _dependency(dependency, display, catalogue, scan)
     terraform.read_modules(tf_dirs, tf_vars, catalogue, scan)
     return scan
+
+
+def _dependency(dependency: Dependency, display: str, catalogue: Catalogue, scan: RepoScan) -> None:
+    """A dependency's sighting, when a catalogued service's package."""
+    match = catalogue.match_package(dependency.ecosystem, dependency.name)
+    if match is None:
+        return
+    # a namespace or family match says which, for the DPO to judge it
+    rule = f" ({match.rule})" if match.rule else ""
+    scan.sightings.append(
+        Sighting(
+            match.vendor,
+            catalogue.vendors[match.vendor].name,
+            "dependency",
+            f"{dependency.ecosystem} {dependency.name}{rule}",
+            dependency.scope,
+            Position(display, dependency.line, dependency.column),
+        )
+    )
 
 
 def _hosts(

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from registry.discover.catalogue import shipped_catalogue
-from registry.discover.manifests import ManifestError, read_manifest
+from registry.discover.manifests import CatalogueEntry, ManifestError, read_manifest
 
 
 def deps(path: str, text: str, siblings: frozenset[str] = frozenset()):
@@ -395,6 +395,73 @@ def test_a_version_catalogue_declared_in_gradle_settings():
         ("com.slack.api:slack-api-client", "runtime", 5),
         ("io.sentry:sentry", "runtime", 6),
     }
+
+
+def entries(path: str, text: str) -> dict[str, CatalogueEntry | None]:
+    catalogue = shipped_catalogue()
+
+    def wanted(ecosystem: str, name: str) -> bool:
+        return catalogue.vendor_of_package(ecosystem, name) is not None
+
+    text = textwrap.dedent(text).lstrip("\n")
+    return {d.name: d.entry for d in read_manifest(text, path, wanted, set())}
+
+
+def test_a_toml_catalogue_names_its_libraries_as_build_scripts_do():
+    found = entries(
+        "gradle/deps.versions.toml",
+        """
+        [libraries]
+        sentry-android = { module = "io.sentry:sentry-android", version = "7.0.0" }
+        twilio_sdk = "com.twilio.sdk:twilio:10.0.0"
+        postHog = "com.posthog:posthog-server:1.1.0"
+
+        [bundles]
+        product-analytics = ["postHog", "okhttp"]
+        """,
+    )
+    assert found == {
+        "io.sentry:sentry-android": CatalogueEntry("deps", "sentry.android"),
+        "com.twilio.sdk:twilio": CatalogueEntry("deps", "twilio.sdk"),
+        "com.posthog:posthog-server": CatalogueEntry("deps", "postHog", ("product.analytics",)),
+    }
+
+
+def test_a_settings_catalogue_is_named_by_its_block():
+    found = entries(
+        "settings.gradle.kts",
+        """
+        dependencyResolutionManagement {
+            versionCatalogs {
+                create("libs") {
+                    library("sentry-android", "io.sentry", "sentry-android").version("7")
+                    bundle("monitoring", listOf(
+                        "sentry-android",
+                    ))
+                }
+                create("extra") { library("stripe", "com.stripe:stripe-java:24.0.0") }
+            }
+        }
+        """,
+    )
+    assert found == {
+        "io.sentry:sentry-android": CatalogueEntry("libs", "sentry.android", ("monitoring",)),
+        "com.stripe:stripe-java": CatalogueEntry("extra", "stripe"),
+    }
+    groovy = entries(
+        "settings.gradle",
+        """
+        dependencyResolutionManagement {
+            versionCatalogs {
+                tools {
+                    library('postHog', "com.posthog:posthog-server:1.1.0")
+                    bundle('all', ['postHog'])
+                }
+            }
+        }
+        """,
+    )
+    assert groovy == {"com.posthog:posthog-server": CatalogueEntry("tools", "postHog", ("all",))}
 
 
 def test_composer_json():

@@ -95,6 +95,133 @@ def test_symbolic_links_virtualenvs_and_excluded_paths_are_not_read(in_tmp, tmp_
     assert scan.sightings == []
 
 
+CATALOGUE = """
+[libraries]
+postHog = "com.posthog:posthog-server:1.1.0"
+sentry-android = { module = "io.sentry:sentry-android", version = "7.0.0" }
+mailjet = "com.mailjet:mailjet-client:5.2.5"
+slack_api = "com.slack.api:slack-api-client:1.40.0"
+stripe = "com.stripe:stripe-java:24.0.0"
+twilio = "com.twilio.sdk:twilio:10.0.0"
+mixpanel = "com.mixpanel.android:mixpanel-android:7.3.0"
+amplitude = "com.amplitude:analytics-android:1.16.0"
+
+[bundles]
+product-analytics = ["mixpanel", "amplitude"]
+"""
+
+
+def catalogue_scopes(root: Path, files: dict[str, str]) -> dict[str, str]:
+    scan = scan_repository(write(root, files), shipped_catalogue(), ScanOptions(), shown="r")
+    return {
+        s.vendor: s.scope for s in scan.sightings if s.pos.file == "r/gradle/libs.versions.toml"
+    }
+
+
+def test_a_catalogue_library_takes_the_scope_of_the_build_scripts_that_use_it(tmp_path):
+    scopes = catalogue_scopes(
+        tmp_path,
+        {
+            "gradle/libs.versions.toml": CATALOGUE,
+            "api/build.gradle": """
+                dependencies {
+                    api libs.postHog
+                    implementation(libs.mailjet) {
+                        exclude group: 'org.slf4j'
+                    }
+                    testImplementation libs.twilio
+                    // implementation libs.stripe: not since 2023
+                }
+                """,
+            "app/build.gradle.kts": """
+                dependencies {
+                    implementation(libs.sentry.android)
+                    implementation(libs.bundles.product.analytics)
+                    testImplementation(
+                        libs.slack.api.get(),
+                    )
+                }
+                """,
+        },
+    )
+    assert scopes == {
+        "posthog": "runtime",  # Groovy, camelCase alias
+        "mailjet": "runtime",  # with a closure
+        "sentry": "runtime",  # Kotlin DSL, dashed alias
+        "mixpanel": "runtime",  # through a bundle
+        "amplitude": "runtime",
+        "twilio": "dev",  # only tests use it
+        "slack": "dev",  # a test call over lines, `_` read as `.`, `.get()`
+        "stripe": "optional",  # declared, used by no build script (a comment is no use)
+    }
+
+
+def test_a_catalogue_library_used_anywhere_shipped_is_runtime(tmp_path):
+    scopes = catalogue_scopes(
+        tmp_path,
+        {
+            "gradle/libs.versions.toml": CATALOGUE,
+            "a/build.gradle": "dependencies { testImplementation libs.stripe }\n",
+            "b/build.gradle": "dependencies { implementation libs.stripe }\n",
+            "c/build.gradle": "dependencies { compileOnly libs.twilio }\n",
+        },
+    )
+    assert scopes["stripe"] == "runtime"
+    assert scopes["twilio"] == "dev"
+    assert scopes["posthog"] == "optional"
+
+
+def test_a_catalogue_without_build_scripts_keeps_runtime(tmp_path):
+    scopes = catalogue_scopes(tmp_path, {"gradle/libs.versions.toml": CATALOGUE})
+    assert set(scopes.values()) == {"runtime"}
+    assert len(scopes) == 8
+    # scripts that use no catalogue of that name: the build using it is not in view
+    other = catalogue_scopes(
+        tmp_path / "other",
+        {
+            "gradle/libs.versions.toml": CATALOGUE,
+            "build.gradle": "dependencies { implementation 'com.google.guava:guava:33.0' }\n",
+        },
+    )
+    assert set(other.values()) == {"runtime"}
+
+
+def test_a_catalogue_named_otherwise_is_used_by_its_name(tmp_path):
+    write(
+        tmp_path,
+        {
+            "settings.gradle.kts": """
+                dependencyResolutionManagement {
+                    versionCatalogs {
+                        create("vendors") {
+                            library("stripe", "com.stripe:stripe-java:24.0.0")
+                            library("twilio", "com.twilio.sdk:twilio:10.0.0")
+                        }
+                    }
+                }
+                """,
+            "build.gradle.kts": "dependencies {\n    implementation(vendors.stripe)\n}\n",
+        },
+    )
+    scan = scan_repository(tmp_path, shipped_catalogue(), ScanOptions(), shown="r")
+    assert seen(scan) == {
+        ("stripe", "dependency", "runtime", "r/settings.gradle.kts:4:32"),
+        ("twilio", "dependency", "optional", "r/settings.gradle.kts:5:32"),
+    }
+    named = catalogue_scopes(
+        tmp_path / "toml",
+        {
+            "gradle/libs.versions.toml": '[libraries]\nstripe = "com.stripe:stripe-java:24"\n',
+            "gradle/deps.versions.toml": CATALOGUE,
+            "build.gradle": "dependencies {\n    implementation deps.twilio\n}\n",
+        },
+    )
+    assert named == {"stripe": "runtime"}  # libs: no script names it, not judged
+    scan = scan_repository(tmp_path / "toml", shipped_catalogue(), ScanOptions(), shown="r")
+    deps = {s.vendor: s.scope for s in scan.sightings if s.pos.file.endswith("deps.versions.toml")}
+    assert deps["twilio"] == "runtime" and deps["stripe"] == "optional"
+
+
 def test_register_hosts_in_code_are_references():
     own = own_hosts(
         [
