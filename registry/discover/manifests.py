@@ -15,7 +15,8 @@ or declared in ``settings.gradle(.kts)``);
   ``peerDependencies``), used only where someone installs it, or a version catalogue's
   library that no build script of the repository uses;
 - ``indirect``: pulled in by another package (lockfile entries, ``// indirect`` in
-  ``go.mod``).
+  ``go.mod``, a pin of a pip-compiled ``requirements.txt`` whose ``# via`` names only
+  clients of catalogued services).
 
 A version catalogue only says what a build may use: its libraries carry their alias
 (:class:`CatalogueEntry`), and :func:`resolve_catalogues`, once a repository's Gradle
@@ -33,7 +34,7 @@ import bisect
 import json
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
@@ -273,19 +274,109 @@ def pnpm_lock(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
 _REQUIREMENT = re.compile(r"^\s*(?P<name>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
 
 
+def _pypi_key(name: str) -> str:
+    """PEP 503's normal form: pip-compile's ``# via`` lines and its pins may spell a name
+    differently (``Django``, ``django``; ``zope.interface``, ``zope-interface``)."""
+    return re.sub(r"[-_.]+", "-", name.split("[", 1)[0].strip()).lower()
+
+
+# pip-compile's annotation of a pin: ``# via -r requirements.in``, ``# via boto3``, or
+# ``# via`` alone with one ``#   name`` line per parent below it (``--annotation-style
+# line`` writes ``name==1.0  # via a, b`` on the pin's own line).
+_VIA = re.compile(r"^\s*#\s*via(?:\s+(?P<rest>.*?))?\s*$")
+_VIA_MORE = re.compile(r"^\s*#\s{2,}(?P<parent>\S.*?)\s*$")
+
+
+def _is_file_parent(parent: str) -> bool:
+    """A requirements or constraints file (``-r base.in``, ``-c constraints.txt``) or
+    the project's own metadata (``shop (pyproject.toml)``): what the project asked for."""
+    return parent.startswith("-") or "(" in parent
+
+
 def requirements_txt(text: str, path: str, wanted: Wanted) -> Iterator[Dependency]:
+    """A pin that pip-compile says was pulled in only by catalogued clients (every one of
+    its ``# via`` parents a package the catalogue attributes to a service, or itself so
+    pulled in, none a ``-r``/``-c`` file) is ``indirect``, as ``// indirect`` in
+    ``go.mod``: ``google-auth`` via ``google-cloud-storage`` is that client's own
+    plumbing, counted once as the service the client is for. A pin via a package the
+    catalogue does not know (``google-cloud-storage`` via ``django-storages``, installed
+    with its ``[google]`` extra) stays what the file declares: that package is the
+    project's reason for it. A pin with no ``# via`` is hand-written, hence direct."""
     scope = DEV if _dev_name(path) else RUNTIME
+    pins: list[tuple[str, int, int]] = []  # the wanted names: name, line, column
+    vias: dict[str, list[set[str]]] = {}  # every pin → its parents, per time it is pinned
+    current: set[str] | None = None  # the parents of the pin the comments below annotate
+    listing = False  # inside a ``# via`` block that names one parent a line
     continued = False
+
+    def annotate(names: Iterable[str]) -> None:
+        if current is not None:
+            current.update(name.strip() for name in names if name.strip())
+
     for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.split(" #", 1)[0].rstrip()
+        via = _VIA.match(raw)
+        if via:
+            listing = via.group("rest") is None
+            annotate((via.group("rest") or "").split(","))
+            continue
+        more = _VIA_MORE.match(raw) if listing else None
+        if more:
+            annotate([more.group("parent")])
+            continue
+        listing = False
+        line, _, comment = raw.partition(" #")
+        line = line.rstrip()
+        inline = _VIA.match("#" + comment) if comment else None
         was_continued, continued = continued, line.endswith("\\")
-        if was_continued or not line.strip() or line.lstrip().startswith(("#", "-")):
+        if was_continued:
+            if inline:  # after the pin's last ``--hash`` line
+                annotate((inline.group("rest") or "").split(","))
+            continue
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        current = None  # an option (``-e``, ``-r``) or a URL is annotated as no pin here
+        if line.lstrip().startswith("-"):
             continue
         if "://" in line.split("@", 1)[0] or line.lstrip().startswith((".", "/")):
             continue  # a URL or a local path without a name
         match = _REQUIREMENT.match(line)
-        if match and wanted("pypi", match.group("name")):
-            yield Dependency("pypi", match.group("name"), scope, number, match.start("name") + 1)
+        if not match:
+            continue
+        name = match.group("name")
+        current = set()
+        vias.setdefault(_pypi_key(name), []).append(current)
+        if inline:
+            annotate((inline.group("rest") or "").split(","))
+        if wanted("pypi", name):
+            pins.append((name, number, match.start("name") + 1))
+    beneath = _beneath_clients(vias, lambda parent: wanted("pypi", parent))
+    for name, number, column in pins:
+        shown = INDIRECT if scope == RUNTIME and beneath(_pypi_key(name)) else scope
+        yield Dependency("pypi", name, shown, number, column)
+
+
+def _beneath_clients(
+    vias: dict[str, list[set[str]]], client: Callable[[str], bool]
+) -> Callable[[str], bool]:
+    """Whether a pin is pulled in only by clients of services, directly or through
+    packages that are themselves so pulled in (``google-auth`` via ``google-api-core``,
+    which only ``google-cloud-storage`` requires). A pin without ``# via`` (hand-written),
+    a parent that is a file, a parent pinned nowhere in the file, a cycle: no."""
+    memo: dict[str, bool] = {}
+
+    def beneath(pin: str) -> bool:
+        if pin in memo:
+            return memo[pin]
+        memo[pin] = False  # while deciding: a cycle proves nothing
+        memo[pin] = bool(vias.get(pin)) and all(
+            parents
+            and not any(_is_file_parent(parent) for parent in parents)
+            and all(client(parent) or beneath(_pypi_key(parent)) for parent in sorted(parents))
+            for parents in vias[pin]
+        )
+        return memo[pin]
+
+    return beneath
 
 
 def _toml(text: str) -> dict[str, Any]:

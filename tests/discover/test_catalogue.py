@@ -136,6 +136,38 @@ def test_packages_map_to_vendors(ecosystem, name, vendor):
 
 
 @pytest.mark.parametrize(
+    ("ecosystem", "name", "vendor"),
+    [
+        ("npm", "@composio/core", "composio"),
+        ("pypi", "composio-openai", "composio"),
+        ("npm", "@openpanel/nextjs", "openpanel"),
+        ("npm", "@unkey/api", "unkey"),
+        ("npm", "sendblue", "sendblue"),
+        ("packagist", "socialiteproviders/infomaniak", "infomaniak"),
+        ("go", "github.com/qiniu/go-sdk/v7", "qiniu"),
+        ("go", "github.com/upyun/go-sdk", "upyun"),
+        ("go", "github.com/huaweicloud/huaweicloud-sdk-go-obs", "huawei-cloud"),
+        ("npm", "oci-objectstorage", "oracle-cloud"),
+        ("npm", "oci-common", "oracle-cloud"),
+        ("pypi", "oci", "oracle-cloud"),
+        ("cargo", "deepgram", "deepgram"),
+        ("rubygems", "paypal-sdk-merchant", "paypal"),
+        ("rubygems", "paypal-sdk-adaptivepayments", "paypal"),
+        ("rubygems", "gmaps4rails", "google-maps"),
+        # near misses: the same organisations' or prefixes' other libraries
+        ("npm", "@composio/json-schema-to-zod", None),  # a generic converter
+        ("npm", "@composio/ao-plugin-runtime-tmux", None),  # a local agent orchestrator
+        ("npm", "composio", None),  # another publisher's UI components
+        ("npm", "@unkey/cache", None),  # a generic cache library
+        ("npm", "oci-registry-client", None),  # the Open Container Initiative's `oci-`
+        ("go", "github.com/qiniu/qmgo", None),  # a MongoDB driver
+    ],
+)
+def test_round_6_catalogue_gaps_are_filled(ecosystem, name, vendor):
+    assert shipped_catalogue().vendor_of_package(ecosystem, name) == vendor
+
+
+@pytest.mark.parametrize(
     ("host", "vendor"),
     [
         ("api.stripe.com", "stripe"),

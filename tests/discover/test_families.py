@@ -385,6 +385,46 @@ def test_near_misses_of_round_5_mechanisms_match_nothing(ecosystem, name):
     assert shipped_catalogue().match_package(ecosystem, name) is None
 
 
+@pytest.mark.parametrize(
+    ("name", "vendor", "family"),
+    [
+        # the Chat SDK's own adapters, a common word included (the family is bound to them)
+        ("@chat-adapter/telegram", "telegram", "@chat-adapter/{slug}"),
+        ("@chat-adapter/slack", "slack", "@chat-adapter/{slug}"),
+        ("@chat-adapter/discord", "discord", "@chat-adapter/{slug}"),
+        ("@chat-adapter/whatsapp", "meta", "@chat-adapter/{slug}"),  # a vendor's slug
+        ("@chat-adapter/messenger", "meta", "@chat-adapter/{slug}"),
+        ("@chat-adapter/teams", "microsoft-365", "@chat-adapter/{slug}"),  # its own spelling
+        ("@chat-adapter/gchat", "google-apis", "@chat-adapter/{slug}"),
+        ("@chat-adapter/x", "x-twitter", "@chat-adapter/{slug}"),
+        # another publisher's adapter, and a vendor's own
+        ("chat-adapter-sendblue", "sendblue", "chat-adapter-{slug}"),
+        ("@resend/chat-sdk-adapter", "resend", "@{slug}/chat-sdk-adapter"),
+    ],
+)
+def test_a_chat_sdk_adapter_is_a_channel_of_the_platform_it_is_named_after(name, vendor, family):
+    found = shipped_catalogue().match_package("npm", name)
+    assert found is not None and found.vendor == vendor
+    assert found.rule.startswith(f"family {family} (") and found.rule.endswith("channel")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "@chat-adapter/shared",  # the adapters' common code
+        "@chat-adapter/web",  # the project's own browser widget
+        "@chat-adapter/email",  # plain e-mail: no one service
+        "@chat-adapter/state-redis",  # the bot's state in the project's own database
+        "@chat-adapter/state-pg",
+        "@chat-adapter/github",  # no catalogued service (repository data)
+        "@beeper/chat-adapter-matrix",  # a protocol any server speaks
+        "chat",  # the SDK itself
+    ],
+)
+def test_near_misses_of_chat_sdk_adapters_match_nothing(name):
+    assert shipped_catalogue().match_package("npm", name) is None
+
+
 ORDINARY_WORDS = {
     "box", "linear", "notion", "square", "mux", "front", "plain", "close", "stripe", "slack",
     "discord", "telegram", "sentry", "segment", "monday", "zoom", "asana", "loom", "drift",

@@ -148,6 +148,88 @@ def test_requirements_txt_forms_and_dev_files():
     assert deps("requirements/production.txt", "mixpanel\n") == {("mixpanel", "runtime", 1)}
 
 
+def test_pip_compiled_pins_pulled_in_only_by_clients_are_indirect():
+    # pip-compile's two forms of `# via`: one parent on the line, or one a line below it
+    text = """
+    #
+    #    pip-compile --output-file=requirements.txt requirements.in
+    #
+    boto3==1.38.0
+        # via -r requirements.in
+    botocore==1.38.0
+        # via
+        #   boto3
+        #   s3transfer
+    django-storages==1.14
+        # via -r requirements.in
+    google-api-core==2.24.0
+        # via
+        #   google-cloud-core
+        #   google-cloud-storage
+    google-auth==2.37.0
+        # via
+        #   google-api-core
+        #   google-cloud-core
+        #   google-cloud-storage
+    google-cloud-core==2.4.1
+        # via google-cloud-storage
+    google-cloud-storage==2.19.0
+        # via django-storages
+    s3transfer==0.13.0
+        # via boto3
+    sentry-sdk==2.0
+        # via
+        #   -r requirements.in
+        #   posthog
+    twilio==9.0
+        # via -c constraints.txt
+    stripe==10.0
+    """
+    assert deps("requirements.txt", text) == {
+        ("boto3", "runtime", 4),  # direct
+        # via a catalogued client, and via a package only clients pull in (s3transfer)
+        ("botocore", "indirect", 6),
+        # via clients and google-api-core, which only clients pull in: no use of its own
+        ("google-auth", "indirect", 16),
+        ("google-cloud-core", "indirect", 21),
+        # via a generic package the project asked for (django-storages[google]): used
+        ("google-cloud-storage", "runtime", 23),
+        ("sentry-sdk", "runtime", 27),  # direct as well as via a client
+        ("twilio", "runtime", 31),  # a constraints file is the project's own too
+        ("stripe", "runtime", 33),  # no `# via`: written by hand
+    }
+    # the annotation on the pin's line (--annotation-style line), after --hash lines,
+    # and the project's own metadata as a parent
+    text = """
+    boto3==1.38.0  # via shop (pyproject.toml)
+    botocore==1.38.0 \\
+        --hash=sha256:aaa \\
+        --hash=sha256:bbb
+        # via boto3
+    google-cloud-storage==2.19.0  # via firebase-admin, google-cloud-firestore
+    firebase-admin==6.0  # via shop (pyproject.toml)
+    google-cloud-firestore==2.0  # via firebase-admin
+    """
+    assert deps("requirements.txt", text) == {
+        ("boto3", "runtime", 1),
+        ("botocore", "indirect", 2),
+        ("google-cloud-storage", "indirect", 6),
+        ("firebase-admin", "runtime", 7),
+        ("google-cloud-firestore", "indirect", 8),
+    }
+    # a development file stays development; a parent that is not pinned here counts as
+    # what the catalogue says of it (a client, or an unknown package: runtime)
+    assert deps("requirements/dev.txt", "botocore==1.0\n    # via boto3\n") == {
+        ("botocore", "dev", 1)
+    }
+    assert deps("requirements.txt", "botocore==1.0\n    # via boto3\n") == {
+        ("botocore", "indirect", 1)
+    }
+    assert deps("requirements.txt", "botocore==1.0\n    # via some-tool\n") == {
+        ("botocore", "runtime", 1)
+    }
+
+
 def test_pyproject_pep621_poetry_and_groups():
     found = deps(
         "pyproject.toml",
