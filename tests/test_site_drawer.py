@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,16 @@ def test_a_batch_is_one_graphviz_run(draws) -> None:
     assert [status for status, _ in answers] == [drawer.DRAWN] * 3
     assert list(draws) == [DOT, OTHER, DOT]  # the three graphs, given to one run
     assert len(list(draws.folder.glob("dot.*"))) == 1
+
+
+def test_diagrams_asked_for_together_are_drawn_in_one_run(draws) -> None:
+    """The drawing process waits a moment for the requests behind the first (a build
+    hands them over as it makes its pages) and draws them in one Graphviz run."""
+    process = drawer.Drawer(engine_command(), None)
+    jobs = []
+    for dot in (DOT, OTHER, DOT + " "):
+        jobs.append(process.submit(dot, None))
+        time.sleep(0.05)  # as pages come: the first would be drawn alone without waiting
+    assert all(process.result(job)[0].startswith("<svg") for job in jobs)
+    process.close()
+    assert len(draws) == 3 and len(list(draws.folder.glob("dot.*"))) == 1
